@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env (and of an optional `.env` file in the working directory; real
+ * environment variables win). Every variable is documented in README.md "Configuration".
+ */
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], { error: 'expected one of 1, 0, true, false' })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['1', 'true', 'yes', 'on'].includes(v)));
+
+const int = (fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: `expected an integer between ${min} and ${max}` })
+    .int({ error: `expected an integer between ${min} and ${max}` })
+    .min(min, { error: `expected an integer between ${min} and ${max}` })
+    .max(max, { error: `expected an integer between ${min} and ${max}` })
+    .default(fallback);
+
+const num = (fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: `expected a number between ${min} and ${max}` })
+    .min(min, { error: `expected a number between ${min} and ${max}` })
+    .max(max, { error: `expected a number between ${min} and ${max}` })
+    .default(fallback);
+
+const secretKey = z
+  .string()
+  .refine((v) => decodeKey(v) !== null, {
+    error: 'expected 32 random bytes as 64 hex characters or base64 (generate one with: openssl rand -hex 32)',
+  })
+  .optional();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'expected development, production or test' }).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(3000, 0, 65535),
+  NEXO_DATA_DIR: z.string().min(1).default('./.nexo'),
+  NEXO_PUBLIC_URL: z.url({ error: 'expected an absolute URL such as https://nexo.example.com' }).optional(),
+  NEXO_BODY_LIMIT_BYTES: int(1_048_576, 1024, 104_857_600),
+  NEXO_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((o) => o.trim()).filter(Boolean) : [])),
+  NEXO_TRUST_PROXY: bool(false),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { error: 'expected a postgres:// or postgresql:// connection URL' })
+    .optional(),
+  NEXO_DB_POOL_SIZE: int(10, 1, 200),
+  NEXO_DB_CONNECT_TIMEOUT_SECONDS: int(60, 0, 3600),
+  ENABLE_QUEUE_PROCESSING: bool(true),
+  NEXO_QUEUE_POLL_SECONDS: num(0.5, 0.5, 60),
+  NEXO_SHUTDOWN_GRACE_SECONDS: int(25, 0, 600),
+  NEXO_SSE_HEARTBEAT_SECONDS: int(15, 1, 300),
+  NEXO_EVENTS_RETENTION_HOURS: int(72, 1, 24 * 90),
+  NEXO_SECRET_KEY: secretKey,
+  NEXO_DEMO: bool(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected fatal, error, warn, info, debug, trace or silent' }).default('info'),
+  NEXO_LOG_PRETTY: bool(false),
+});
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  production: boolean;
+  mode: 'embedded' | 'server';
+  http: { host: string; port: number; publicUrl?: string; bodyLimit: number; corsOrigins: string[]; trustProxy: boolean; sseHeartbeatMs: number };
+  db: { url?: string; dataDir: string; poolSize: number; connectTimeoutMs: number };
+  queue: { workers: boolean; pollingSeconds: number; shutdownGraceMs: number };
+  events: { retentionHours: number };
+  security: { secretKey?: Buffer };
+  log: { level: string; pretty: boolean };
+  demo: boolean;
+  dataDir: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+function decodeKey(value: string): Buffer | null {
+  const v = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(v)) return Buffer.from(v, 'hex');
+  const b64 = Buffer.from(v, 'base64');
+  return b64.length === 32 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(v) ? b64 : null;
+}
+
+/** Reads `.env` from `cwd` (if present) under the real environment. */
+export function readEnv(env: Env = process.env, cwd = process.cwd()): Env {
+  const file = join(cwd, '.env');
+  const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
+  return { ...fromFile, ...env };
+}
+
+/** Parses and validates configuration; throws ConfigError with one line per bad variable. */
+export function loadConfig(env: Env = readEnv()): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message} (got ${JSON.stringify(cleaned[String(issue.path[0])] ?? null)})`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.NEXO_SECRET_KEY) {
+    throw new ConfigError(['NEXO_SECRET_KEY: required when NODE_ENV=production (32 random bytes as hex: openssl rand -hex 32)']);
+  }
+  const dataDir = resolve(e.NEXO_DATA_DIR);
+  return {
+    env: e.NODE_ENV,
+    production,
+    mode: e.DATABASE_URL ? 'server' : 'embedded',
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      ...(e.NEXO_PUBLIC_URL ? { publicUrl: e.NEXO_PUBLIC_URL } : {}),
+      bodyLimit: e.NEXO_BODY_LIMIT_BYTES,
+      corsOrigins: e.NEXO_CORS_ORIGINS,
+      trustProxy: e.NEXO_TRUST_PROXY,
+      sseHeartbeatMs: e.NEXO_SSE_HEARTBEAT_SECONDS * 1000,
+    },
+    db: {
+      ...(e.DATABASE_URL ? { url: e.DATABASE_URL } : {}),
+      dataDir: join(dataDir, 'data'),
+      poolSize: e.NEXO_DB_POOL_SIZE,
+      connectTimeoutMs: e.NEXO_DB_CONNECT_TIMEOUT_SECONDS * 1000,
+    },
+    queue: {
+      workers: e.ENABLE_QUEUE_PROCESSING,
+      pollingSeconds: e.NEXO_QUEUE_POLL_SECONDS,
+      shutdownGraceMs: e.NEXO_SHUTDOWN_GRACE_SECONDS * 1000,
+    },
+    events: { retentionHours: e.NEXO_EVENTS_RETENTION_HOURS },
+    security: e.NEXO_SECRET_KEY ? { secretKey: decodeKey(e.NEXO_SECRET_KEY) as Buffer } : {},
+    log: { level: e.LOG_LEVEL, pretty: e.NEXO_LOG_PRETTY },
+    demo: e.NEXO_DEMO && !e.DATABASE_URL,
+    dataDir,
+  };
+}
+
+/**
+ * The AES key for secrets at rest. Production requires NEXO_SECRET_KEY (checked by loadConfig);
+ * elsewhere a random key is generated once into the data dir (mode 0600) and reused.
+ */
+export function resolveSecretKey(config: Config): Buffer {
+  if (config.security.secretKey) return config.security.secretKey;
+  const file = join(config.dataDir, 'secret.key');
+  if (existsSync(file)) {
+    const key = decodeKey(readFileSync(file, 'utf8'));
+    if (!key) throw new ConfigError([`${file}: not a valid key (64 hex characters); restore it from backup or set NEXO_SECRET_KEY`]);
+    return key;
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return key;
+}

@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import cors from '@fastify/cors';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import scalar from '@scalar/fastify-api-reference';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../config.ts';
+import type { JobCatalog } from '../contracts/jobs.ts';
+import type { Database } from '../db/client.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Metrics } from '../lib/metrics.ts';
+import type { JobQueue } from '../queue/job-queue.ts';
+import { registerErrorHandling, sendError } from './plugins/errors.ts';
+import { requestIdFor } from './plugins/request-id.ts';
+import { registerSecurityHeaders } from './plugins/security-headers.ts';
+import { createSseHub } from './plugins/sse.ts';
+import { eventsRoutes } from './routes/events.routes.ts';
+import { systemRoutes } from './routes/system.routes.ts';
+
+/** Everything the HTTP layer needs, built once by main/ (the composition root). */
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  queue: JobQueue<JobCatalog>;
+  bus: EventBus;
+  metrics: Metrics;
+  log: Logger;
+  version: string;
+  /** Where the built dashboard lives; absent in API-only setups. */
+  webDir?: string;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    genReqId: requestIdFor,
+    requestIdLogLabel: 'requestId',
+    bodyLimit: config.http.bodyLimit,
+    trustProxy: config.http.trustProxy,
+    return503OnClosing: true,
+    disableRequestLogging: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+  registerSecurityHeaders(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    deps.metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  if (config.http.corsOrigins.length > 0) {
+    await app.register(cors, { origin: config.http.corsOrigins, credentials: true });
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Nexo API',
+        version: deps.version,
+        description: 'Multi-marketplace orchestration: tasks, jobs, stores, catalog, inventory and orders. Errors are `{ error, code, details?, requestId }`.',
+      },
+      tags: [
+        { name: 'system', description: 'Liveness, readiness, metrics and process info' },
+        { name: 'events', description: 'The live event stream (Server-Sent Events)' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json' }, logLevel: 'warn' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const sse = createSseHub(deps.bus, config.http.sseHeartbeatMs);
+  app.addHook('preClose', async () => sse.closeAll());
+
+  await app.register(systemRoutes(deps));
+  await app.register(eventsRoutes(deps, sse));
+
+  const webDir = deps.webDir;
+  const serveWeb = webDir !== undefined && existsSync(`${webDir}/index.html`);
+  if (serveWeb) {
+    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false, maxAge: '1h', immutable: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const isApi = /^\/(api|metrics|healthz|readyz|openapi\.json|docs)(\/|$|\?)/.test(request.url);
+    if (serveWeb && request.method === 'GET' && !isApi && (request.headers.accept ?? '').includes('text/html')) {
+      return reply.header('Cache-Control', 'no-cache').sendFile('index.html');
+    }
+    return sendError(request, reply, 404, 'NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`);
+  });
+
+  return app;
+}

@@ -1,0 +1,10 @@
+import type { EventBus } from '../events/event-bus.ts';
+import type { JobHandler } from '../queue/job-queue.ts';
+
+export const eventsPruneJob =
+  (bus: EventBus, retentionHours: number): JobHandler<Record<string, never>> =>
+  async (_payload, job) => {
+    const deleted = await bus.prune(retentionHours);
+    job.log.info({ deleted, retentionHours }, 'pruned old events');
+    return { deleted };
+  };

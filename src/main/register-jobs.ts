@@ -1,0 +1,21 @@
+import type { Config } from '../config.ts';
+import type { jobCatalog } from '../contracts/jobs.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import { eventsPruneJob } from '../jobs/events-prune.job.ts';
+import type { JobQueue } from '../queue/job-queue.ts';
+
+export interface JobDeps {
+  config: Config;
+  queue: JobQueue<typeof jobCatalog>;
+  bus: EventBus;
+}
+
+/** Every handler of the catalog, registered on this process's workers. */
+export async function registerJobs({ config, queue, bus }: JobDeps): Promise<void> {
+  await queue.work('events.prune', eventsPruneJob(bus, config.events.retentionHours));
+}
+
+/** Recurring system jobs (idempotent: re-registering keeps one schedule per name). */
+export async function registerSchedules({ queue }: JobDeps): Promise<void> {
+  await queue.schedule('events.prune', '17 * * * *', {}, { tz: 'UTC' });
+}

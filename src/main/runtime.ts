@@ -1,0 +1,114 @@
+import type { FastifyInstance } from 'fastify';
+import { type Config, resolveSecretKey } from '../config.ts';
+import { jobCatalog } from '../contracts/jobs.ts';
+import { type Database, openDatabase } from '../db/client.ts';
+import { acquireDataDirLock, type DataDirLock } from '../db/data-dir-lock.ts';
+import { migrateDatabase } from '../db/migrate.ts';
+import { createEventBus, type EventBus } from '../events/event-bus.ts';
+import { buildApp } from '../http/app.ts';
+import type { Logger } from '../lib/logger.ts';
+import { createMetrics, type Metrics } from '../lib/metrics.ts';
+import { createJobQueue, type JobQueue } from '../queue/job-queue.ts';
+import { registerJobs, registerSchedules } from './register-jobs.ts';
+import { version } from './version.ts';
+import { ensureWebBuild, webDistDir } from './web-build.ts';
+
+export interface RuntimeOptions {
+  config: Config;
+  log: Logger;
+  /** serve: HTTP (+ workers when enabled); worker: workers only. */
+  role: 'serve' | 'worker';
+  /** Skip building the dashboard (tests that only drive the API). */
+  skipWebBuild?: boolean;
+}
+
+export interface Runtime {
+  config: Config;
+  database: Database;
+  queue: JobQueue<typeof jobCatalog>;
+  bus: EventBus;
+  metrics: Metrics;
+  app?: FastifyInstance;
+  url?: string;
+  stop(reason?: string): Promise<void>;
+}
+
+/** Opens everything in dependency order; on failure closes what was opened and rethrows. */
+export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeOptions): Promise<Runtime> {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch((error) => log.warn({ err: error }, 'cleanup step failed'));
+    cleanups.length = 0;
+  };
+
+  try {
+    let lock: DataDirLock | undefined;
+    if (config.mode === 'embedded') {
+      lock = acquireDataDirLock(config.dataDir);
+      cleanups.push(() => lock?.release());
+    }
+    resolveSecretKey(config);
+
+    const database = await openDatabase({
+      ...(config.db.url ? { url: config.db.url } : { dataDir: config.db.dataDir }),
+      poolSize: config.db.poolSize,
+      connectTimeoutMs: config.db.connectTimeoutMs,
+      log,
+    });
+    cleanups.push(() => database.close());
+    await migrateDatabase(database);
+
+    const metrics = createMetrics();
+    const queue = createJobQueue({ database, catalog: jobCatalog, log: log.child({ component: 'queue' }), metrics, pollingSeconds: config.queue.pollingSeconds });
+    await queue.start();
+    cleanups.push(() => queue.stop(config.queue.shutdownGraceMs));
+
+    const bus = createEventBus(database, log.child({ component: 'events' }));
+    await bus.start();
+    cleanups.push(() => bus.stop());
+
+    const jobDeps = { config, queue, bus };
+    await registerSchedules(jobDeps);
+    if (config.queue.workers || role === 'worker') await registerJobs(jobDeps);
+
+    const runtime: Runtime = {
+      config,
+      database,
+      queue,
+      bus,
+      metrics,
+      async stop(reason = 'stop requested') {
+        log.info({ reason, graceMs: config.queue.shutdownGraceMs }, 'shutting down: no new requests or jobs; finishing in-flight work');
+        await cleanup();
+        log.info('stopped');
+      },
+    };
+
+    if (role === 'serve') {
+      if (!skipWebBuild) await ensureWebBuild(log);
+      const app = await buildApp({ config, database, queue, bus, metrics, log, version, webDir: webDistDir });
+      // Runs first on stop: stop taking requests (in-flight ones finish) before the queue drains.
+      cleanups.push(() => closeWithin(app, config.queue.shutdownGraceMs, log));
+      const address = await app.listen({ host: config.http.host, port: config.http.port });
+      runtime.app = app;
+      runtime.url = config.http.publicUrl ?? address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost');
+    }
+    return runtime;
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+async function closeWithin(app: FastifyInstance, graceMs: number, log: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      log.warn({ graceMs }, 'HTTP requests still running after the grace period; closing their connections');
+      app.server.closeAllConnections();
+      resolve();
+    }, graceMs);
+  });
+  await Promise.race([app.close(), timeout]);
+  clearTimeout(timer);
+}

@@ -1,0 +1,26 @@
+import type { Locale, Translate } from './types.ts';
+
+/** A clock time in the locale's format, with seconds (14:03:22 / 2:03:22 PM). */
+export function formatTime(iso: string | number | Date, locale: Locale): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', second: '2-digit' }).format(date);
+}
+
+/** A duration as its two largest units: "3 d 4 h", "12 min 5 s". */
+export function formatDuration(totalSeconds: number, t: Translate): string {
+  const seconds = Math.max(0, Math.floor(totalSeconds));
+  const parts: Array<[number, 'duration.days' | 'duration.hours' | 'duration.minutes' | 'duration.seconds']> = [
+    [Math.floor(seconds / 86_400), 'duration.days'],
+    [Math.floor((seconds % 86_400) / 3_600), 'duration.hours'],
+    [Math.floor((seconds % 3_600) / 60), 'duration.minutes'],
+    [seconds % 60, 'duration.seconds'],
+  ];
+  const first = parts.findIndex(([value]) => value > 0);
+  if (first === -1) return t('duration.seconds', { n: 0 });
+  return parts
+    .slice(first, first + 2)
+    .filter(([value]) => value > 0)
+    .map(([n, key]) => t(key, { n }))
+    .join(' ');
+}
