@@ -37,11 +37,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     genReqId: requestIdFor,
-    requestIdLogLabel: 'requestId',
     bodyLimit: config.http.bodyLimit,
     trustProxy: config.http.trustProxy,
     return503OnClosing: true,
-    disableRequestLogging: false,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
 

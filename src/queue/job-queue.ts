@@ -78,18 +78,13 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
           retryLimit: policy.retryLimit,
           retryDelay: policy.retryDelaySeconds,
           retryBackoff: policy.retryBackoff,
-          retryDelayMax: policy.retryDelayMaxSeconds,
+          ...(policy.retryBackoff ? { retryDelayMax: policy.retryDelayMaxSeconds } : {}),
           expireInSeconds: policy.expireInSeconds,
           deadLetter: deadLetterName(def.name),
           notify: true,
         };
-        const existing = await boss.getQueue(def.name);
-        if (existing) {
-          const { deadLetter: _dl, retryDelayMax: _rdm, ...updatable } = queueOptions;
-          await boss.updateQueue(def.name, { ...updatable, deadLetter: queueOptions.deadLetter, retryDelayMax: queueOptions.retryDelayMax });
-        } else {
-          await boss.createQueue(def.name, queueOptions);
-        }
+        if (await boss.getQueue(def.name)) await boss.updateQueue(def.name, queueOptions);
+        else await boss.createQueue(def.name, queueOptions);
       }
       started = true;
     },
@@ -116,32 +111,24 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
       const def = definition(name);
       const id = await boss.work<object>(
         name,
-        { localConcurrency: def.policy.concurrency, pollingIntervalSeconds, batchSize: 1 },
-        async (jobs) => {
-          for (const job of jobs) {
-            const jobLog = log.child({ job: { id: job.id, name, attempt: job.retryCount + 1 } });
-            const started = performance.now();
-            let outcome = 'completed';
-            try {
-              const payload = def.schema.parse(job.data);
-              return await handler(payload as z.output<C[N]['schema']>, {
-                id: job.id,
-                name,
-                attempt: job.retryCount + 1,
-                signal: job.signal,
-                log: jobLog,
-              });
-            } catch (error) {
-              outcome = 'failed';
-              jobLog.warn({ err: error }, 'job attempt failed; it is retried per its policy');
-              throw error;
-            } finally {
-              const seconds = (performance.now() - started) / 1000;
-              metrics?.jobsProcessed.inc({ name, outcome });
-              metrics?.jobDuration.observe({ name, outcome }, seconds);
-            }
+        { localConcurrency: def.policy.concurrency, pollingIntervalSeconds, notifyPollingIntervalSeconds: pollingIntervalSeconds, batchSize: 1 },
+        async ([job]) => {
+          if (!job) return undefined;
+          const attempt = job.retryCount + 1;
+          const jobLog = log.child({ job: { id: job.id, name, attempt } });
+          const started = performance.now();
+          let outcome = 'completed';
+          try {
+            const payload = def.schema.parse(job.data) as z.output<C[N]['schema']>;
+            return await handler(payload, { id: job.id, name, attempt, signal: job.signal, log: jobLog });
+          } catch (error) {
+            outcome = 'failed';
+            jobLog.warn({ err: error }, 'job attempt failed; it is retried per its policy');
+            throw error;
+          } finally {
+            metrics?.jobsProcessed.inc({ name, outcome });
+            metrics?.jobDuration.observe({ name, outcome }, (performance.now() - started) / 1000);
           }
-          return undefined;
         },
       );
       workerIds.push(id);

@@ -14,7 +14,7 @@ export function NotFoundPage() {
       <Card className="max-w-xl">
         <CardContent className="flex flex-col items-start gap-4">
           <Compass className="size-8 text-muted-foreground" aria-hidden="true" />
-          <p className="break-all text-muted-foreground">{t('notFound.body', { path: pathname })}</p>
+          <p className="text-muted-foreground [overflow-wrap:anywhere]">{t('notFound.body', { path: pathname })}</p>
           <Button asChild variant="outline">
             <Link to="/">{t('notFound.home')}</Link>
           </Button>

@@ -22,7 +22,7 @@ export function Sidebar({ id, open, onNavigate }: SidebarProps) {
         open ? 'translate-x-0 shadow-xl' : '-translate-x-full',
       )}
     >
-      <div className="flex h-14 items-center gap-2.5 px-5">
+      <div className="flex min-h-14 items-center gap-2.5 px-5 py-3">
         <span className="flex size-7 items-center justify-center rounded-md bg-primary font-bold text-primary-foreground text-sm">
           N
         </span>

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const configError = (env: Record<string, string>): ConfigError => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadConfig', () => {
+  it('gives embedded defaults with no environment', () => {
+    const config = loadConfig({});
+    expect(config.mode).toBe('embedded');
+    expect(config.http).toMatchObject({ host: '127.0.0.1', port: 3000, corsOrigins: [] });
+    expect(config.dataDir).toMatch(/\.nexo$/);
+    expect(config.db.dataDir).toMatch(/\.nexo\/data$/);
+    expect(config.queue.workers).toBe(true);
+    expect(config.demo).toBe(true);
+  });
+
+  it('switches to server mode with DATABASE_URL and turns the demo off', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/nexo', NEXO_DB_POOL_SIZE: '25' });
+    expect(config.mode).toBe('server');
+    expect(config.db).toMatchObject({ url: 'postgres://u@db:5432/nexo', poolSize: 25 });
+    expect(config.demo).toBe(false);
+  });
+
+  it('reads PORT, HOST, NEXO_DATA_DIR, CORS origins and flags', () => {
+    const config = loadConfig({ PORT: '8080', HOST: '0.0.0.0', NEXO_DATA_DIR: '/srv/nexo', NEXO_CORS_ORIGINS: 'https://a.example, https://b.example', ENABLE_QUEUE_PROCESSING: '0' });
+    expect(config.http.port).toBe(8080);
+    expect(config.http.host).toBe('0.0.0.0');
+    expect(config.dataDir).toBe('/srv/nexo');
+    expect(config.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.queue.workers).toBe(false);
+  });
+
+  it('reports one line per bad variable, naming it and what is expected', () => {
+    const error = configError({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', NEXO_QUEUE_POLL_SECONDS: '0.1' });
+    expect(error.problems).toHaveLength(4);
+    expect(error.problems.find((p) => p.startsWith('PORT:'))).toMatch(/integer between 0 and 65535.*"eighty"/);
+    expect(error.problems.find((p) => p.startsWith('DATABASE_URL:'))).toMatch(/postgres:\/\//);
+    expect(error.problems.find((p) => p.startsWith('LOG_LEVEL:'))).toMatch(/info/);
+    expect(error.problems.find((p) => p.startsWith('NEXO_QUEUE_POLL_SECONDS:'))).toMatch(/between 0.5 and 60/);
+  });
+
+  it('refuses production without NEXO_SECRET_KEY and accepts a valid one', () => {
+    expect(configError({ NODE_ENV: 'production' }).problems[0]).toMatch(/^NEXO_SECRET_KEY: required when NODE_ENV=production/);
+    const key = 'ab'.repeat(32);
+    const config = loadConfig({ NODE_ENV: 'production', NEXO_SECRET_KEY: key });
+    expect(config.security.secretKey?.toString('hex')).toBe(key);
+  });
+
+  it('rejects a secret key that is not 32 bytes', () => {
+    expect(configError({ NEXO_SECRET_KEY: 'short' }).problems[0]).toMatch(/^NEXO_SECRET_KEY: expected 32 random bytes/);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).http.port).toBe(3000);
+  });
+});

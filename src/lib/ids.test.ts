@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { uuidv7 } from './ids.ts';
+
+describe('uuidv7', () => {
+  it('is a version 7, RFC 9562 variant UUID', () => {
+    expect(uuidv7()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('sorts by creation time', () => {
+    const ids = [1_700_000_000_000, 1_700_000_000_001, 1_800_000_000_000].map((t) => uuidv7(t));
+    expect([...ids].sort()).toEqual(ids);
+  });
+
+  it('is unique within the same millisecond', () => {
+    const ids = new Set(Array.from({ length: 1000 }, () => uuidv7(1_700_000_000_000)));
+    expect(ids.size).toBe(1000);
+  });
+});
