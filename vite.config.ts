@@ -9,9 +9,7 @@ const apiTarget = `http://127.0.0.1:${process.env.NEXO_API_PORT ?? 3000}`;
 /** Server paths the dashboard calls; everything else is the SPA. `/api` includes the SSE stream `/api/events`. */
 const serverPaths = ['/api', '/readyz', '/healthz', '/metrics', '/openapi.json', '/docs'];
 
-const proxy: Record<string, ProxyOptions> = Object.fromEntries(
-  serverPaths.map((path) => [path, { target: apiTarget, changeOrigin: false, ws: false }]),
-);
+const proxy: Record<string, ProxyOptions> = Object.fromEntries(serverPaths.map((path) => [path, { target: apiTarget, changeOrigin: false, ws: false }]));
 
 export default defineConfig({
   root: fileURLToPath(new URL('./web', import.meta.url)),

@@ -19,7 +19,15 @@ const passthrough = process.argv.slice(2).filter((a) => a.startsWith('-'));
 const out = join(root, '.test-tmp', `results-${process.pid}.json`);
 mkdirSync(join(root, '.test-tmp'), { recursive: true });
 
-const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...projects.flatMap((p) => ['--project', p]), ...passthrough];
+const args = [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${out}`,
+  ...projects.flatMap((p) => ['--project', p]),
+  ...passthrough,
+];
 const run = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env: process.env });
 
 if (!existsSync(out)) {

@@ -30,7 +30,13 @@ describe('loadConfig', () => {
   });
 
   it('reads PORT, HOST, NEXO_DATA_DIR, CORS origins and flags', () => {
-    const config = loadConfig({ PORT: '8080', HOST: '0.0.0.0', NEXO_DATA_DIR: '/srv/nexo', NEXO_CORS_ORIGINS: 'https://a.example, https://b.example', ENABLE_QUEUE_PROCESSING: '0' });
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      NEXO_DATA_DIR: '/srv/nexo',
+      NEXO_CORS_ORIGINS: 'https://a.example, https://b.example',
+      ENABLE_QUEUE_PROCESSING: '0',
+    });
     expect(config.http.port).toBe(8080);
     expect(config.http.host).toBe('0.0.0.0');
     expect(config.dataDir).toBe('/srv/nexo');

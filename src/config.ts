@@ -47,7 +47,14 @@ const envSchema = z.object({
   NEXO_CORS_ORIGINS: z
     .string()
     .optional()
-    .transform((v) => (v ? v.split(',').map((o) => o.trim()).filter(Boolean) : [])),
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean)
+        : [],
+    ),
   NEXO_TRUST_PROXY: bool(false),
   DATABASE_URL: z
     .string()
@@ -62,7 +69,9 @@ const envSchema = z.object({
   NEXO_EVENTS_RETENTION_HOURS: int(72, 1, 24 * 90),
   NEXO_SECRET_KEY: secretKey,
   NEXO_DEMO: bool(true),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected fatal, error, warn, info, debug, trace or silent' }).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected fatal, error, warn, info, debug, trace or silent' })
+    .default('info'),
   NEXO_LOG_PRETTY: bool(false),
 });
 
@@ -110,7 +119,9 @@ export function loadConfig(env: Env = readEnv()): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message} (got ${JSON.stringify(cleaned[String(issue.path[0])] ?? null)})`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message} (got ${JSON.stringify(cleaned[String(issue.path[0])] ?? null)})`,
+    );
     throw new ConfigError(problems);
   }
   const e = parsed.data;

@@ -32,23 +32,17 @@ export const defaultJobPolicy: JobPolicy = {
   concurrency: 2,
 };
 
-export function defineJob<Schema extends z.ZodType>(
-  name: string,
-  description: string,
-  schema: Schema,
-  policy: Partial<JobPolicy> = {},
-): JobDefinition<Schema> {
+export function defineJob<Schema extends z.ZodType>(name: string, description: string, schema: Schema, policy: Partial<JobPolicy> = {}): JobDefinition<Schema> {
   return { name, description, schema, policy: { ...defaultJobPolicy, ...policy } };
 }
 
 /** Every job type Nexo runs: name -> payload schema and policy. Handlers live in src/jobs/<name>.job.ts. */
 export const jobCatalog = {
-  'events.prune': defineJob(
-    'events.prune',
-    'Deletes stored events older than NEXO_EVENTS_RETENTION_HOURS (the SSE replay window).',
-    z.strictObject({}),
-    { retryLimit: 2, expireInSeconds: 300, concurrency: 1 },
-  ),
+  'events.prune': defineJob('events.prune', 'Deletes stored events older than NEXO_EVENTS_RETENTION_HOURS (the SSE replay window).', z.strictObject({}), {
+    retryLimit: 2,
+    expireInSeconds: 300,
+    concurrency: 1,
+  }),
 } satisfies Record<string, JobDefinition>;
 
 export type JobCatalog = Record<string, JobDefinition>;

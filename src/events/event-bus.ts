@@ -61,7 +61,10 @@ export function createEventBus(database: Database, log: Logger) {
   };
 
   const fetchById = async (id: string) => {
-    const [row] = await database.db.select().from(events).where(eq(events.id, BigInt(id)));
+    const [row] = await database.db
+      .select()
+      .from(events)
+      .where(eq(events.id, BigInt(id)));
     return row ? toMessage(row) : null;
   };
 

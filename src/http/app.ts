@@ -5,32 +5,13 @@ import swagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Config } from '../config.ts';
-import type { JobCatalog } from '../contracts/jobs.ts';
-import type { Database } from '../db/client.ts';
-import type { EventBus } from '../events/event-bus.ts';
-import type { Logger } from '../lib/logger.ts';
-import type { Metrics } from '../lib/metrics.ts';
-import type { JobQueue } from '../queue/job-queue.ts';
+import type { AppDeps } from './deps.ts';
 import { registerErrorHandling, sendError } from './plugins/errors.ts';
 import { requestIdFor } from './plugins/request-id.ts';
 import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { createSseHub } from './plugins/sse.ts';
 import { eventsRoutes } from './routes/events.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
-
-/** Everything the HTTP layer needs, built once by main/ (the composition root). */
-export interface AppDeps {
-  config: Config;
-  database: Database;
-  queue: JobQueue<JobCatalog>;
-  bus: EventBus;
-  metrics: Metrics;
-  log: Logger;
-  version: string;
-  /** Where the built dashboard lives; absent in API-only setups. */
-  webDir?: string;
-}
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;

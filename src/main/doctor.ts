@@ -83,7 +83,11 @@ async function checkRunningServer(config: Config, pid: number): Promise<CheckRes
     const failing = Object.entries(body.checks)
       .filter(([, c]) => !c.ok)
       .map(([k, c]) => `${k}: ${c.error}`);
-    return { name: 'server', ok: res.ok, detail: `data dir held by running Nexo pid ${pid}; ${url} says ${body.status}${failing.length ? ` (${failing.join(', ')})` : ''}` };
+    return {
+      name: 'server',
+      ok: res.ok,
+      detail: `data dir held by running Nexo pid ${pid}; ${url} says ${body.status}${failing.length ? ` (${failing.join(', ')})` : ''}`,
+    };
   } catch (error) {
     return { name: 'server', ok: false, detail: `data dir held by pid ${pid} but ${url} did not answer: ${(error as Error).message}` };
   }

@@ -1,8 +1,8 @@
+import { jobCatalog } from '../contracts/jobs.ts';
 import { openDatabase } from '../db/client.ts';
 import { acquireDataDirLock } from '../db/data-dir-lock.ts';
 import { migrateDatabase, migrationStatus } from '../db/migrate.ts';
 import { createJobQueue } from '../queue/job-queue.ts';
-import { jobCatalog } from '../contracts/jobs.ts';
 import { exitOnStartFailure, loadConfigOrExit, loggerFor } from './process.ts';
 
 /** `nexo migrate`: applies Nexo's migrations and installs/updates the job engine schema, then exits. */
@@ -11,7 +11,11 @@ export async function migrateCommand(): Promise<void> {
   const log = loggerFor(config);
   try {
     const lock = config.mode === 'embedded' ? acquireDataDirLock(config.dataDir) : undefined;
-    const database = await openDatabase({ ...(config.db.url ? { url: config.db.url } : { dataDir: config.db.dataDir }), connectTimeoutMs: config.db.connectTimeoutMs, log });
+    const database = await openDatabase({
+      ...(config.db.url ? { url: config.db.url } : { dataDir: config.db.dataDir }),
+      connectTimeoutMs: config.db.connectTimeoutMs,
+      log,
+    });
     try {
       await migrateDatabase(database);
       const queue = createJobQueue({ database, catalog: jobCatalog, log });

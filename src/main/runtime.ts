@@ -59,7 +59,13 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
     await migrateDatabase(database);
 
     const metrics = createMetrics();
-    const queue = createJobQueue({ database, catalog: jobCatalog, log: log.child({ component: 'queue' }), metrics, pollingSeconds: config.queue.pollingSeconds });
+    const queue = createJobQueue({
+      database,
+      catalog: jobCatalog,
+      log: log.child({ component: 'queue' }),
+      metrics,
+      pollingSeconds: config.queue.pollingSeconds,
+    });
     await queue.start();
     cleanups.push(() => queue.stop(config.queue.shutdownGraceMs));
 

@@ -12,7 +12,9 @@ export async function worker(): Promise<void> {
   try {
     const runtime = await startRuntime({ config: { ...config, queue: { ...config.queue, workers: true } }, log, role: 'worker' });
     onShutdownSignal((reason) => runtime.stop(reason), log);
-    log.info('Nexo worker is ready');
+    const types = Object.keys(runtime.queue.catalog).length;
+    log.info({ jobTypes: types }, 'Nexo worker is ready');
+    process.stdout.write(`Nexo worker is ready (${types} job types, ${config.mode} mode)\n`);
   } catch (error) {
     exitOnStartFailure(error, log);
   }

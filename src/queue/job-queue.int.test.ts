@@ -38,8 +38,7 @@ describe('job queue', () => {
   const echoed: number[] = [];
   const flakyAttempts = new Map<string, number>();
   let doomedAttempts = 0;
-  const jobState = async (id: string) =>
-    (await t.database.execute<{ state: string }>('select state from pgboss.job where id = $1', [id]))[0]?.state;
+  const jobState = async (id: string) => (await t.database.execute<{ state: string }>('select state from pgboss.job where id = $1', [id]))[0]?.state;
 
   beforeAll(async () => {
     t = await createTestDatabase();

@@ -135,7 +135,12 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
     },
 
     /** A cron schedule (one per name and key); missed runs after downtime run once, not N times. */
-    async schedule<N extends keyof C & string>(name: N, cron: string, payload: z.input<C[N]['schema']>, opts: { tz?: string; key?: string } = {}): Promise<void> {
+    async schedule<N extends keyof C & string>(
+      name: N,
+      cron: string,
+      payload: z.input<C[N]['schema']>,
+      opts: { tz?: string; key?: string } = {},
+    ): Promise<void> {
       const parsed = definition(name).schema.parse(payload);
       await boss.schedule(name, cron, parsed as object, { tz: opts.tz ?? 'UTC', missed: 'once', ...(opts.key ? { key: opts.key } : {}) });
     },

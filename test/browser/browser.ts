@@ -12,9 +12,7 @@ const chromiumMissing = !existsSync(chromiumPath);
 /** Use with `describe.skipIf(skipBrowserTests)`: skipped without Chromium, unless REQUIRE_BROWSER=1 (then they fail). */
 export const skipBrowserTests = chromiumMissing && !browserRequired;
 if (skipBrowserTests) {
-  console.warn(
-    `browser tests skipped: no Chromium at ${chromiumPath} (install it, set CHROMIUM_PATH, or set REQUIRE_BROWSER=1 to make this a failure)`,
-  );
+  console.warn(`browser tests skipped: no Chromium at ${chromiumPath} (install it, set CHROMIUM_PATH, or set REQUIRE_BROWSER=1 to make this a failure)`);
 }
 
 export const screenshotDir = join(import.meta.dirname, 'screenshots');
@@ -23,15 +21,7 @@ export function launchBrowser(): Promise<Browser> {
   if (chromiumMissing) throw new Error(`REQUIRE_BROWSER=1 but there is no Chromium at ${chromiumPath} (set CHROMIUM_PATH)`);
   return chromium.launch({
     executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }
 

@@ -15,7 +15,10 @@ describe.skipIf(skipBrowserTests)('system status page', () => {
     expect(await page.getByTestId('check-database').getAttribute('data-status')).toBe('ready');
     expect(await page.getByTestId('check-queue').getAttribute('data-status')).toBe('ready');
     expect(await page.getByTestId('check-database').textContent()).toContain('Ready');
-    await page.getByTestId('info-version').filter({ hasText: /\d+\.\d+\.\d+/ }).waitFor();
+    await page
+      .getByTestId('info-version')
+      .filter({ hasText: /\d+\.\d+\.\d+/ })
+      .waitFor();
 
     await page.locator('[data-testid=stream-state][data-state=live]').waitFor();
     const message = `browser test ${randomUUID()}`;

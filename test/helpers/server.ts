@@ -28,6 +28,8 @@ export interface StartOptions {
   dataDir?: string;
   databaseUrl?: string;
   timeoutMs?: number;
+  /** `nexo worker` instead of `nexo serve` (PostgreSQL only); `url` is then empty. */
+  command?: 'serve' | 'worker';
 }
 
 const baseEnv = (): Record<string, string> => {
@@ -79,7 +81,8 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   };
-  const child = spawn(process.execPath, [nexoBin, 'serve'], { env, cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = options.command ?? 'serve';
+  const child = spawn(process.execPath, [nexoBin, command], { env, cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));
@@ -88,10 +91,10 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server not ready within ${options.timeoutMs ?? 60_000} ms:\n${out}`)), options.timeoutMs ?? 60_000);
     const onData = () => {
-      const match = /Nexo is ready on (http:\/\/\S+)/.exec(out);
-      if (match?.[1]) {
+      const match = command === 'serve' ? /Nexo is ready on (http:\/\/\S+)/.exec(out) : /Nexo worker is ready/.exec(out);
+      if (match) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve(match[1] ?? '');
       }
     };
     child.stdout?.on('data', onData);
@@ -101,26 +104,28 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     });
   });
 
-  let done = false;
+  let signalled = false;
+  const stop = async () => {
+    if (!signalled) {
+      signalled = true;
+      child.kill('SIGTERM');
+    }
+    return exited;
+  };
   return {
     url,
     dataDir,
     ...(databaseUrl ? { databaseUrl } : {}),
     child,
     output: () => out,
-    async stop() {
-      if (done) return child.exitCode;
-      done = true;
-      child.kill('SIGTERM');
-      return exited;
-    },
+    stop,
     async kill() {
-      done = true;
+      signalled = true;
       child.kill('SIGKILL');
       await exited;
     },
     async destroy() {
-      await this.stop();
+      await stop();
       removeDataDir(dataDir);
       if (databaseUrl) await dropServerDatabase(databaseUrl);
     },

@@ -3,8 +3,7 @@ import { readinessSchema, systemInfoSchema } from '../../src/contracts/system.ts
 import { ApiError } from './api-error.ts';
 import { request } from './client.ts';
 
-const respond = (status: number, body: unknown) =>
-  vi.fn(async () => new Response(typeof body === 'string' ? body : JSON.stringify(body), { status }));
+const respond = (status: number, body: unknown) => vi.fn(async () => new Response(typeof body === 'string' ? body : JSON.stringify(body), { status }));
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -28,7 +27,10 @@ describe('request', () => {
   });
 
   it('reports network failures and unexpected shapes distinctly', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))),
+    );
     await expect(request('/x', { schema: systemInfoSchema })).rejects.toMatchObject({ kind: 'network' });
     vi.stubGlobal('fetch', respond(200, { name: 'other' }));
     await expect(request('/x', { schema: systemInfoSchema })).rejects.toMatchObject({ kind: 'invalid-response' });

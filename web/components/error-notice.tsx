@@ -31,11 +31,7 @@ export function ErrorNotice({ error, onRetry, className }: ErrorNoticeProps) {
   const t = useT();
   const { message, detail, requestId } = describeError(error, t);
   return (
-    <div
-      role="alert"
-      data-testid="error-notice"
-      className={cn('flex items-start gap-3 rounded-lg border border-danger/25 bg-danger/5 p-3 text-sm', className)}
-    >
+    <div role="alert" data-testid="error-notice" className={cn('flex items-start gap-3 rounded-lg border border-danger/25 bg-danger/5 p-3 text-sm', className)}>
       <CircleAlert className="mt-0.5 size-4 shrink-0 text-danger" aria-hidden="true" />
       <div className="min-w-0 flex-1 space-y-1">
         <p className="font-medium">{message}</p>

@@ -28,28 +28,17 @@ export const en = {
   'nav.openMenu': 'Open navigation',
   'nav.closeMenu': 'Close navigation',
 
-  'area.tasks.description':
-    'Review the tasks the marketplace agents propose, approve or reject them in batches, assign them and follow them to completion.',
-  'area.plans.description':
-    'Upload marketplace reports to get an analysis plan per channel; approving a plan queues its first tasks.',
-  'area.agents.description':
-    'The master Nexo agent and the channel agents: their access tokens, the marketplaces they cover and what they have proposed.',
-  'area.jobs.description':
-    'The durable job queue: every run with its attempts, logs, retries and dead letters, per store.',
-  'area.stores.description':
-    'Connect your marketplace stores and see each connector’s capabilities, rate limits and health.',
-  'area.catalog.description':
-    'One master catalog of products, variants and listings, with field provenance, conflict resolution and approval policies.',
-  'area.inventory.description':
-    'Central stock across every channel, with allocations, reservations and oversell protection.',
-  'area.orders.description':
-    'A unified order book from every channel, with fulfillment routing to the right location or partner.',
-  'area.analytics.description':
-    'Cross-channel sales, daily task statistics and attribution of orders to the channels that earned them.',
-  'area.health.description':
-    'Operational diagnostics: stuck jobs, open circuit breakers, connector errors and the alerts they raised.',
-  'area.settings.description':
-    'Your organization, members and roles, API tokens, approval policies and notification channels.',
+  'area.tasks.description': 'Review the tasks the marketplace agents propose, approve or reject them in batches, assign them and follow them to completion.',
+  'area.plans.description': 'Upload marketplace reports to get an analysis plan per channel; approving a plan queues its first tasks.',
+  'area.agents.description': 'The master Nexo agent and the channel agents: their access tokens, the marketplaces they cover and what they have proposed.',
+  'area.jobs.description': 'The durable job queue: every run with its attempts, logs, retries and dead letters, per store.',
+  'area.stores.description': 'Connect your marketplace stores and see each connector’s capabilities, rate limits and health.',
+  'area.catalog.description': 'One master catalog of products, variants and listings, with field provenance, conflict resolution and approval policies.',
+  'area.inventory.description': 'Central stock across every channel, with allocations, reservations and oversell protection.',
+  'area.orders.description': 'A unified order book from every channel, with fulfillment routing to the right location or partner.',
+  'area.analytics.description': 'Cross-channel sales, daily task statistics and attribution of orders to the channels that earned them.',
+  'area.health.description': 'Operational diagnostics: stuck jobs, open circuit breakers, connector errors and the alerts they raised.',
+  'area.settings.description': 'Your organization, members and roles, API tokens, approval policies and notification channels.',
 
   'comingSoon.badge': 'Coming soon',
   'comingSoon.body': 'This area is not built yet. Nothing here is simulated: it will appear once it works end to end.',

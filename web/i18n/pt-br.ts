@@ -31,28 +31,19 @@ export const ptBR = {
     'Revise as tarefas propostas pelos agentes de marketplace, aprove ou rejeite em lote, atribua responsáveis e acompanhe até a conclusão.',
   'area.plans.description':
     'Envie relatórios dos marketplaces e receba um plano de análise por canal; ao aprovar o plano, as primeiras tarefas entram na fila.',
-  'area.agents.description':
-    'O agente mestre Nexo e os agentes de canal: seus tokens de acesso, os marketplaces que cobrem e o que já propuseram.',
-  'area.jobs.description':
-    'A fila durável de jobs: cada execução com suas tentativas, logs, novas tentativas e mensagens mortas, por loja.',
-  'area.stores.description':
-    'Conecte suas lojas nos marketplaces e veja os recursos, limites de requisição e a saúde de cada conector.',
+  'area.agents.description': 'O agente mestre Nexo e os agentes de canal: seus tokens de acesso, os marketplaces que cobrem e o que já propuseram.',
+  'area.jobs.description': 'A fila durável de jobs: cada execução com suas tentativas, logs, novas tentativas e mensagens mortas, por loja.',
+  'area.stores.description': 'Conecte suas lojas nos marketplaces e veja os recursos, limites de requisição e a saúde de cada conector.',
   'area.catalog.description':
     'Um catálogo mestre de produtos, variações e anúncios, com origem de cada campo, resolução de conflitos e políticas de aprovação.',
-  'area.inventory.description':
-    'Estoque central para todos os canais, com alocações, reservas e proteção contra venda acima do estoque.',
-  'area.orders.description':
-    'Uma central única de pedidos de todos os canais, com roteamento do atendimento para o local ou parceiro certo.',
-  'area.analytics.description':
-    'Vendas entre canais, estatísticas diárias de tarefas e atribuição de cada pedido ao canal que o gerou.',
-  'area.health.description':
-    'Diagnóstico operacional: jobs travados, circuit breakers abertos, erros de conectores e os alertas que eles geraram.',
-  'area.settings.description':
-    'Sua organização, membros e papéis, tokens de API, políticas de aprovação e canais de notificação.',
+  'area.inventory.description': 'Estoque central para todos os canais, com alocações, reservas e proteção contra venda acima do estoque.',
+  'area.orders.description': 'Uma central única de pedidos de todos os canais, com roteamento do atendimento para o local ou parceiro certo.',
+  'area.analytics.description': 'Vendas entre canais, estatísticas diárias de tarefas e atribuição de cada pedido ao canal que o gerou.',
+  'area.health.description': 'Diagnóstico operacional: jobs travados, circuit breakers abertos, erros de conectores e os alertas que eles geraram.',
+  'area.settings.description': 'Sua organização, membros e papéis, tokens de API, políticas de aprovação e canais de notificação.',
 
   'comingSoon.badge': 'Em breve',
-  'comingSoon.body':
-    'Esta área ainda não foi construída. Nada aqui é simulado: ela aparecerá quando funcionar de ponta a ponta.',
+  'comingSoon.body': 'Esta área ainda não foi construída. Nada aqui é simulado: ela aparecerá quando funcionar de ponta a ponta.',
   'comingSoon.checkSystem': 'Ver status do sistema',
 
   'dashboard.title': 'Painel',

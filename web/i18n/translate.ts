@@ -10,9 +10,7 @@ export function createTranslator(locale: Locale): Translate {
   const translate = (key: MessageKey, vars?: Record<string, string | number>): string => {
     const message: string = dictionary[key];
     if (!vars) return message;
-    return message.replace(/\{(\w+)\}/g, (match, name: string) =>
-      name in vars ? String(vars[name]) : match,
-    );
+    return message.replace(/\{(\w+)\}/g, (match, name: string) => (name in vars ? String(vars[name]) : match));
   };
   return translate as Translate;
 }

@@ -11,9 +11,7 @@ type MessageParams<K extends MessageKey> = Params<(typeof en)[K]>;
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 /** A translation must keep every placeholder of the English message. */
-type Translation<P extends string> = [P] extends [never]
-  ? string
-  : UnionToIntersection<P extends string ? `${string}{${P}}${string}` : never>;
+type Translation<P extends string> = [P] extends [never] ? string : UnionToIntersection<P extends string ? `${string}{${P}}${string}` : never>;
 
 /** A complete dictionary: every key of `en`, nothing else, same placeholders. */
 export type Dictionary = { readonly [K in MessageKey]: Translation<MessageParams<K>> };

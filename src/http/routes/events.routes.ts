@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorBodySchema, testEventRequestSchema, testEventResponseSchema } from '../../contracts/system.ts';
 import type { EventScope } from '../../events/event-bus.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
 import type { SseHub } from '../plugins/sse.ts';
 
 const lastEventIdSchema = z.string().regex(/^\d{1,19}$/, { error: 'expected the numeric id of a previous event' });

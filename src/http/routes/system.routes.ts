@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorBodySchema, livenessSchema, type Readiness, readinessSchema, systemInfoSchema } from '../../contracts/system.ts';
 import { pingDatabase } from '../../db/client.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -51,14 +51,10 @@ export const systemRoutes =
       },
     );
 
-    app.get(
-      '/metrics',
-      { logLevel: 'warn', schema: { tags: ['system'], summary: 'Prometheus metrics (text exposition format)' } },
-      async (_request, reply) => {
-        const body = await deps.metrics.registry.metrics();
-        return reply.type(deps.metrics.registry.contentType).send(body);
-      },
-    );
+    app.get('/metrics', { logLevel: 'warn', schema: { tags: ['system'], summary: 'Prometheus metrics (text exposition format)' } }, async (_request, reply) => {
+      const body = await deps.metrics.registry.metrics();
+      return reply.type(deps.metrics.registry.contentType).send(body);
+    });
 
     app.get(
       '/api/system/info',

@@ -1,7 +1,7 @@
 import { Link } from '@tanstack/react-router';
+import { areas, navSections } from '../../features/areas/areas.ts';
 import { useT } from '../../i18n/index.ts';
 import { cn } from '../../lib/cn.ts';
-import { areas, navSections } from '../../features/areas/areas.ts';
 import { LanguageMenu } from './language-menu.tsx';
 import { ThemeMenu } from './theme-menu.tsx';
 
@@ -23,9 +23,7 @@ export function Sidebar({ id, open, onNavigate }: SidebarProps) {
       )}
     >
       <div className="flex min-h-14 items-center gap-2.5 px-5 py-3">
-        <span className="flex size-7 items-center justify-center rounded-md bg-primary font-bold text-primary-foreground text-sm">
-          N
-        </span>
+        <span className="flex size-7 items-center justify-center rounded-md bg-primary font-bold text-primary-foreground text-sm">N</span>
         <div className="leading-tight">
           <p className="font-semibold">{t('app.name')}</p>
           <p className="text-muted-foreground text-xs">{t('app.tagline')}</p>
@@ -35,9 +33,7 @@ export function Sidebar({ id, open, onNavigate }: SidebarProps) {
       <nav aria-label={t('nav.label')} className="flex-1 overflow-y-auto px-3 py-2" data-testid="sidebar">
         {navSections.map((section) => (
           <div key={section.id} className="mb-4">
-            <p className="px-2 pb-1 font-medium text-[11px] text-muted-foreground uppercase tracking-wider">
-              {t(section.label)}
-            </p>
+            <p className="px-2 pb-1 font-medium text-[11px] text-muted-foreground uppercase tracking-wider">{t(section.label)}</p>
             <ul className="space-y-0.5">
               {areas
                 .filter((area) => area.section === section.id)

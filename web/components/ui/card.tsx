@@ -2,23 +2,11 @@ import type { ComponentProps } from 'react';
 import { cn } from '../../lib/cn.ts';
 
 export function Card({ className, ...props }: ComponentProps<'section'>) {
-  return (
-    <section
-      data-slot="card"
-      className={cn('flex flex-col gap-5 rounded-xl border bg-card py-5 text-card-foreground shadow-xs', className)}
-      {...props}
-    />
-  );
+  return <section data-slot="card" className={cn('flex flex-col gap-5 rounded-xl border bg-card py-5 text-card-foreground shadow-xs', className)} {...props} />;
 }
 
 export function CardHeader({ className, ...props }: ComponentProps<'div'>) {
-  return (
-    <div
-      data-slot="card-header"
-      className={cn('grid auto-rows-min grid-cols-[1fr_auto] items-start gap-1 px-5', className)}
-      {...props}
-    />
-  );
+  return <div data-slot="card-header" className={cn('grid auto-rows-min grid-cols-[1fr_auto] items-start gap-1 px-5', className)} {...props} />;
 }
 
 export function CardTitle({ className, ...props }: ComponentProps<'h2'>) {

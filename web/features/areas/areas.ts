@@ -17,19 +17,7 @@ import {
 import type { PlainMessageKey } from '../../i18n/index.ts';
 
 /** The areas not built yet: each renders an honest "Coming soon" card. */
-export const comingSoonAreaIds = [
-  'tasks',
-  'plans',
-  'agents',
-  'jobs',
-  'stores',
-  'catalog',
-  'inventory',
-  'orders',
-  'analytics',
-  'health',
-  'settings',
-] as const;
+export const comingSoonAreaIds = ['tasks', 'plans', 'agents', 'jobs', 'stores', 'catalog', 'inventory', 'orders', 'analytics', 'health', 'settings'] as const;
 export type ComingSoonAreaId = (typeof comingSoonAreaIds)[number];
 export type AreaId = 'dashboard' | ComingSoonAreaId | 'system';
 

@@ -53,9 +53,7 @@ export function DashboardPage() {
                   </span>
                   <Badge variant="secondary">{t('comingSoon.badge')}</Badge>
                 </span>
-                {area.description && (
-                  <CardDescription className="line-clamp-2">{t(area.description)}</CardDescription>
-                )}
+                {area.description && <CardDescription className="line-clamp-2">{t(area.description)}</CardDescription>}
               </Link>
             </li>
           ))}

@@ -60,9 +60,7 @@ export function ReadinessCard() {
           })}
         </ul>
         {query.dataUpdatedAt > 0 && !failed && (
-          <p className="text-muted-foreground text-xs">
-            {t('system.readiness.updated', { time: formatTime(query.dataUpdatedAt, locale) })}
-          </p>
+          <p className="text-muted-foreground text-xs">{t('system.readiness.updated', { time: formatTime(query.dataUpdatedAt, locale) })}</p>
         )}
       </CardContent>
     </Card>

@@ -1,11 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import {
-  type Readiness,
-  readinessSchema,
-  type SystemInfo,
-  systemInfoSchema,
-  testEventResponseSchema,
-} from '../../../src/contracts/system.ts';
+import { type Readiness, readinessSchema, type SystemInfo, systemInfoSchema, testEventResponseSchema } from '../../../src/contracts/system.ts';
 import { request } from '../../api/index.ts';
 
 export const READINESS_POLL_MS = 5_000;

@@ -28,9 +28,7 @@ export function SystemInfoCard() {
             <Row label={t('system.info.database')}>{info && t(`system.info.database.${info.database}`)}</Row>
             <Row label={t('system.info.node')}>{info && <span className="font-mono">{info.node}</span>}</Row>
             <Row label={t('system.info.uptime')}>{info && formatDuration(info.uptimeSeconds, t)}</Row>
-            <Row label={t('system.info.workers')}>
-              {info && t(info.workers ? 'system.info.workers.on' : 'system.info.workers.off')}
-            </Row>
+            <Row label={t('system.info.workers')}>{info && t(info.workers ? 'system.info.workers.on' : 'system.info.workers.off')}</Row>
           </dl>
         )}
       </CardContent>

@@ -31,9 +31,7 @@ export function useEventStream({ url, types, max }: EventStreamOptions) {
     const onEvent = (event: MessageEvent<unknown>) => {
       const message = parseMessage(event.data);
       if (!message) return;
-      setEvents((previous) =>
-        previous.some((known) => known.id === message.id) ? previous : [message, ...previous].slice(0, max),
-      );
+      setEvents((previous) => (previous.some((known) => known.id === message.id) ? previous : [message, ...previous].slice(0, max)));
     };
 
     const connect = () => {

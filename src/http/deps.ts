@@ -1,0 +1,20 @@
+import type { Config } from '../config.ts';
+import type { JobCatalog } from '../contracts/jobs.ts';
+import type { Database } from '../db/client.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Metrics } from '../lib/metrics.ts';
+import type { JobQueue } from '../queue/job-queue.ts';
+
+/** Everything the HTTP layer needs, built once by main/ (the composition root). */
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  queue: JobQueue<JobCatalog>;
+  bus: EventBus;
+  metrics: Metrics;
+  log: Logger;
+  version: string;
+  /** Where the built dashboard lives; absent in API-only setups. */
+  webDir?: string;
+}

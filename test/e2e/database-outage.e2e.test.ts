@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { readinessSchema } from '../../src/contracts/system.ts';
+import { sleep } from '../../src/lib/sleep.ts';
+import { freshServerDatabase, startTestServer } from '../helpers/server.ts';
+import { startTcpProxy } from '../helpers/tcp-proxy.ts';
+import { serverUrl } from '../helpers/template.ts';
+
+async function readiness(base: string) {
+  const res = await fetch(`${base}/readyz`);
+  return { status: res.status, body: readinessSchema.parse(await res.json()) };
+}
+
+async function until(probe: () => Promise<boolean>, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(250);
+  }
+}
+
+describe.runIf(serverUrl())('database outage at run time (PostgreSQL)', () => {
+  it('/readyz answers 503 naming the database while it is down, and recovers by itself', async () => {
+    const databaseUrl = await freshServerDatabase();
+    if (!databaseUrl) throw new Error('no database');
+    const target = new URL(databaseUrl);
+    const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+    const viaProxy = new URL(databaseUrl);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(proxy.port);
+    const server = await startTestServer({ databaseUrl: viaProxy.toString() });
+    try {
+      expect((await readiness(server.url)).status).toBe(200);
+
+      proxy.cut();
+      await until(async () => (await readiness(server.url)).status === 503);
+      const down = await readiness(server.url);
+      expect(down.body.status).toBe('unavailable');
+      expect(down.body.checks.database.ok).toBe(false);
+      expect(down.body.checks.database.error).toBeTruthy();
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+
+      proxy.restore();
+      await until(async () => (await readiness(server.url)).status === 200);
+      expect((await readiness(server.url)).body.checks).toMatchObject({ database: { ok: true }, queue: { ok: true } });
+      expect(server.child.exitCode).toBeNull();
+    } finally {
+      await server.stop();
+      await proxy.close();
+      await server.destroy();
+    }
+  });
+});
