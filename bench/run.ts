@@ -1,7 +1,7 @@
 // Runs the benchmarks (all, or those named on the command line), prints a table per benchmark and
 // writes bench/results/latest.json.  Usage: node bench/run.ts [startup] [http] [queue-latency]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, release, totalmem } from 'node:os';
+import { availableParallelism, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { formatTable } from './lib/table.ts';
 import type { Benchmark } from './lib/types.ts';
@@ -37,6 +37,9 @@ let failures = 0;
 for (const name of names.length > 0 ? names : Object.keys(registry)) {
   const bench = await (registry[name] as () => Promise<Benchmark>)();
   process.stdout.write(`\n== ${name}: ${bench.description}\n`);
+  // Other work on the machine skews every figure: record how busy it was when each benchmark began.
+  const loadAverage1m = Math.round((loadavg()[0] ?? 0) * 100) / 100;
+  process.stdout.write(`   (1-minute load average at start: ${loadAverage1m})\n`);
   const started = performance.now();
   try {
     const result = await bench.run();
@@ -44,11 +47,11 @@ for (const name of names.length > 0 ? names : Object.keys(registry)) {
     for (const table of result.tables) process.stdout.write(`\n${formatTable(table)}\n`);
     for (const note of result.notes) process.stdout.write(`  ${note}\n`);
     process.stdout.write(`  (${seconds} s)\n`);
-    results[name] = { description: bench.description, seconds, notes: result.notes, ...result.data };
+    results[name] = { description: bench.description, loadAverage1m, seconds, notes: result.notes, ...result.data };
   } catch (error) {
     failures++;
     process.stderr.write(`\n${name} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    results[name] = { description: bench.description, error: String(error) };
+    results[name] = { description: bench.description, loadAverage1m, error: String(error) };
   }
 }
 
