@@ -22,7 +22,7 @@ module.exports = {
     { name: 'infrastructure-never-imports-modules', severity: 'error', from: { path: infra }, to: { path: '^src/modules/' } },
     { name: 'db-below-queue-and-events', severity: 'error', from: { path: '^src/(db|lib)/' }, to: { path: '^src/(queue|events)/' } },
     { name: 'lib-imports-only-lib-and-contracts', severity: 'error', from: { path: '^src/lib/' }, to: { path: '^src/', pathNot: '^src/(lib|contracts)/' } },
-    { name: 'config-imports-nothing-of-ours', severity: 'error', from: { path: '^src/config\\.ts$' }, to: { path: '^src/' } },
+    { name: 'config-imports-only-contracts', severity: 'error', from: { path: '^src/config\\.ts$' }, to: { path: '^src/', pathNot: '^src/contracts/' } },
     { name: 'contracts-import-only-zod', severity: 'error', from: { path: '^src/contracts/' }, to: { pathNot: ['^src/contracts/', 'node_modules/zod'] } },
     {
       name: 'modules-use-each-other-only-through-index',

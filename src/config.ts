@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { agentEnvTokenVariables } from './contracts/agents.ts';
 
 /**
  * The only reader of process.env (and of an optional `.env` file in the working directory; real
@@ -69,6 +70,24 @@ const envSchema = z.object({
   NEXO_EVENTS_RETENTION_HOURS: int(72, 1, 24 * 90),
   NEXO_SECRET_KEY: secretKey,
   NEXO_DEMO: bool(true),
+  NEXO_OWNER_EMAIL: z.email({ error: 'expected an e-mail address' }).default('owner@nexo.local'),
+  NEXO_OWNER_PASSWORD: z.string().min(12, { error: 'expected at least 12 characters' }).max(256).optional(),
+  NEXO_ORG_NAME: z.string().min(1).max(120).default('My company'),
+  NEXO_DEFAULT_ORG: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, { error: 'expected an org slug (lowercase letters, digits, dashes)' })
+    .optional(),
+  NEXO_SESSION_IDLE_MINUTES: int(12 * 60, 5, 60 * 24 * 30),
+  NEXO_SESSION_MAX_DAYS: int(7, 1, 90),
+  NEXO_LOGIN_MAX_FAILURES: int(5, 1, 100),
+  NEXO_LOGIN_LOCK_MINUTES: int(15, 1, 24 * 60),
+  NEXO_RATE_LIMIT_PER_MINUTE: int(600, 1, 1_000_000),
+  NEXO_RATE_LIMIT_ANONYMOUS_PER_MINUTE: int(120, 1, 1_000_000),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, { error: 'expected smtp://user:pass@host:port or smtps://…' })
+    .optional(),
+  NEXO_MAIL_FROM: z.string().min(3).default('Nexo <nexo@localhost>'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected fatal, error, warn, info, debug, trace or silent' })
     .default('info'),
@@ -89,6 +108,19 @@ export interface Config {
   log: { level: string; pretty: boolean };
   demo: boolean;
   dataDir: string;
+  bootstrap: { ownerEmail: string; ownerPassword?: string; orgName: string };
+  auth: {
+    defaultOrgSlug?: string;
+    sessionIdleMs: number;
+    sessionMaxMs: number;
+    loginMaxFailures: number;
+    loginLockMs: number;
+    rateLimitPerMinute: number;
+    anonymousRateLimitPerMinute: number;
+    /** Seed 001 compatibility: MARKETPLACE_<AGENT>_TOKEN values, bound to the default org. */
+    agentEnvTokens: Array<{ variable: string; agentId: string; token: string }>;
+  };
+  mail: { smtpUrl?: string; from: string };
 }
 
 export class ConfigError extends Error {
@@ -129,6 +161,13 @@ export function loadConfig(env: Env = readEnv()): Config {
   if (production && !e.NEXO_SECRET_KEY) {
     throw new ConfigError(['NEXO_SECRET_KEY: required when NODE_ENV=production (32 random bytes as hex: openssl rand -hex 32)']);
   }
+  const agentEnvTokens = Object.entries(agentEnvTokenVariables)
+    .map(([variable, agentId]) => ({ variable, agentId, token: cleaned[variable] ?? '' }))
+    .filter((t) => t.token !== '');
+  const weak = agentEnvTokens.filter((t) => t.token.length < 24);
+  if (production && weak.length > 0) {
+    throw new ConfigError(weak.map((t) => `${t.variable}: must be at least 24 characters in production (generate one with: openssl rand -base64 32)`));
+  }
   const dataDir = resolve(e.NEXO_DATA_DIR);
   return {
     env: e.NODE_ENV,
@@ -159,6 +198,18 @@ export function loadConfig(env: Env = readEnv()): Config {
     log: { level: e.LOG_LEVEL, pretty: e.NEXO_LOG_PRETTY },
     demo: e.NEXO_DEMO && !e.DATABASE_URL,
     dataDir,
+    bootstrap: { ownerEmail: e.NEXO_OWNER_EMAIL.toLowerCase(), ...(e.NEXO_OWNER_PASSWORD ? { ownerPassword: e.NEXO_OWNER_PASSWORD } : {}), orgName: e.NEXO_ORG_NAME },
+    auth: {
+      ...(e.NEXO_DEFAULT_ORG ? { defaultOrgSlug: e.NEXO_DEFAULT_ORG } : {}),
+      sessionIdleMs: e.NEXO_SESSION_IDLE_MINUTES * 60_000,
+      sessionMaxMs: e.NEXO_SESSION_MAX_DAYS * 86_400_000,
+      loginMaxFailures: e.NEXO_LOGIN_MAX_FAILURES,
+      loginLockMs: e.NEXO_LOGIN_LOCK_MINUTES * 60_000,
+      rateLimitPerMinute: e.NEXO_RATE_LIMIT_PER_MINUTE,
+      anonymousRateLimitPerMinute: e.NEXO_RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+      agentEnvTokens,
+    },
+    mail: { ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}), from: e.NEXO_MAIL_FROM },
   };
 }
 

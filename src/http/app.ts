@@ -6,11 +6,14 @@ import scalar from '@scalar/fastify-api-reference';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './deps.ts';
+import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandling, sendError } from './plugins/errors.ts';
 import { requestIdFor } from './plugins/request-id.ts';
 import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { createSseHub } from './plugins/sse.ts';
+import { authRoutes } from './routes/auth.routes.ts';
 import { eventsRoutes } from './routes/events.routes.ts';
+import { identityAdminRoutes } from './routes/identity-admin.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -49,9 +52,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         version: deps.version,
         description: 'Multi-marketplace orchestration: tasks, jobs, stores, catalog, inventory and orders. Errors are `{ error, code, details?, requestId }`.',
       },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token: nexo_<agt|int|pat>_<id>_<secret>' },
+          session: { type: 'apiKey', in: 'cookie', name: 'nexo_session', description: 'Set by POST /api/auth/login; writes also need the X-CSRF-Token header' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
       tags: [
         { name: 'system', description: 'Liveness, readiness, metrics and process info' },
         { name: 'events', description: 'The live event stream (Server-Sent Events)' },
+        { name: 'auth', description: 'Sessions for people: sign in, out, password, two-factor' },
+        { name: 'org', description: 'The current org and its settings' },
+        { name: 'members', description: 'Members, roles and invitations' },
+        { name: 'tokens', description: 'API tokens for agents, integrations and scripts' },
+        { name: 'audit', description: 'The append-only audit log' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -59,17 +74,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json' }, logLevel: 'warn' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const sse = createSseHub(deps.bus, config.http.sseHeartbeatMs);
-  app.addHook('preClose', async () => sse.closeAll());
-
-  await app.register(systemRoutes(deps));
-  await app.register(eventsRoutes(deps, sse));
-
   const webDir = deps.webDir;
   const serveWeb = webDir !== undefined && existsSync(`${webDir}/index.html`);
   if (serveWeb) {
     await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false, maxAge: '1h', immutable: false });
   }
+
+  // From here on every route must declare its access (docs, spec and static files above are public).
+  registerAuth(app, deps);
+
+  const sse = createSseHub(deps.bus, config.http.sseHeartbeatMs);
+  app.addHook('preClose', async () => sse.closeAll());
+
+  await app.register(systemRoutes(deps));
+  await app.register(eventsRoutes(deps, sse));
+  await app.register(authRoutes(deps));
+  await app.register(identityAdminRoutes(deps));
   app.setNotFoundHandler((request, reply) => {
     const isApi = /^\/(api|metrics|healthz|readyz|openapi\.json|docs)(\/|$|\?)/.test(request.url);
     if (serveWeb && request.method === 'GET' && !isApi && (request.headers.accept ?? '').includes('text/html')) {

@@ -3,7 +3,9 @@ import type { JobCatalog } from '../contracts/jobs.ts';
 import type { Database } from '../db/client.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { Mailer } from '../lib/mailer.ts';
 import type { Metrics } from '../lib/metrics.ts';
+import type { AuthDeps, EnvAgentToken } from '../modules/tenancy/index.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 
 /** Everything the HTTP layer needs, built once by main/ (the composition root). */
@@ -15,6 +17,9 @@ export interface AppDeps {
   metrics: Metrics;
   log: Logger;
   version: string;
+  auth: AuthDeps;
+  envTokens: EnvAgentToken[];
+  mailer: Mailer;
   /** Where the built dashboard lives; absent in API-only setups. */
   webDir?: string;
 }

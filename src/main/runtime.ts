@@ -7,7 +7,9 @@ import { migrateDatabase } from '../db/migrate.ts';
 import { createEventBus, type EventBus } from '../events/event-bus.ts';
 import { buildApp } from '../http/app.ts';
 import type { Logger } from '../lib/logger.ts';
+import { createMailer } from '../lib/mailer.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
+import { type BootstrapResult, ensureBootstrap, prepareEnvAgentTokens } from '../modules/tenancy/index.ts';
 import { createJobQueue, type JobQueue } from '../queue/job-queue.ts';
 import { registerJobs, registerSchedules } from './register-jobs.ts';
 import { version } from './version.ts';
@@ -23,6 +25,8 @@ export interface RuntimeOptions {
 }
 
 export interface Runtime {
+  /** What the first start created (org + owner), to print once. */
+  bootstrap: BootstrapResult;
   config: Config;
   database: Database;
   queue: JobQueue<typeof jobCatalog>;
@@ -47,7 +51,7 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
       lock = acquireDataDirLock(config.dataDir);
       cleanups.push(() => lock?.release());
     }
-    resolveSecretKey(config);
+    const secretKey = resolveSecretKey(config);
 
     const database = await openDatabase({
       ...(config.db.url ? { url: config.db.url } : { dataDir: config.db.dataDir }),
@@ -73,11 +77,21 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
     await bus.start();
     cleanups.push(() => bus.stop());
 
-    const jobDeps = { config, queue, bus };
+    const bootstrap = role === 'serve' ? await ensureBootstrap(database.db, config.bootstrap, new Date()) : ({ created: false } as const);
+    const envTokens = await prepareEnvAgentTokens(database.db, config.auth.agentEnvTokens, config.auth.defaultOrgSlug);
+    const mailer = createMailer({ ...(config.mail.smtpUrl ? { smtpUrl: config.mail.smtpUrl } : {}), from: config.mail.from, log: log.child({ component: 'mail' }) });
+    const auth = {
+      secretKey,
+      session: { idleMs: config.auth.sessionIdleMs, maxMs: config.auth.sessionMaxMs },
+      throttle: { maxFailures: config.auth.loginMaxFailures, lockMs: config.auth.loginLockMs },
+    };
+
+    const jobDeps = { config, queue, bus, database };
     await registerSchedules(jobDeps);
     if (config.queue.workers || role === 'worker') await registerJobs(jobDeps);
 
     const runtime: Runtime = {
+      bootstrap,
       config,
       database,
       queue,
@@ -92,7 +106,7 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
 
     if (role === 'serve') {
       if (!skipWebBuild) await ensureWebBuild(log);
-      const app = await buildApp({ config, database, queue, bus, metrics, log, version, webDir: webDistDir });
+      const app = await buildApp({ config, database, queue, bus, metrics, log, version, auth, envTokens, mailer, webDir: webDistDir });
       // Runs first on stop: stop taking requests (in-flight ones finish) before the queue drains.
       cleanups.push(() => closeWithin(app, config.queue.shutdownGraceMs, log));
       const address = await app.listen({ host: config.http.host, port: config.http.port });

@@ -12,6 +12,14 @@ export async function serve(): Promise<void> {
     const ms = Math.round(performance.now() - started);
     log.info({ url: runtime.url, mode: config.mode, database: runtime.database.kind, workers: config.queue.workers, ms }, 'Nexo is ready');
     process.stdout.write(`\nNexo is ready on ${runtime.url}  (${config.mode} mode, ${runtime.database.kind}, ${ms} ms)\n\n`);
+    if (runtime.bootstrap.created) {
+      const b = runtime.bootstrap;
+      process.stdout.write(
+        b.oneTimePassword
+          ? `First start: created org "${b.orgSlug}" and its owner.\n  Sign in at ${runtime.url}/login as ${b.email}\n  One-time password: ${b.oneTimePassword}   (you must change it at first sign-in; it is not shown again)\n\n`
+          : `First start: created org "${b.orgSlug}" and its owner ${b.email} (password from NEXO_OWNER_PASSWORD).\n\n`,
+      );
+    }
   } catch (error) {
     exitOnStartFailure(error, log);
   }

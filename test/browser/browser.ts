@@ -25,10 +25,20 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** The bootstrap owner every test server starts with (NEXO_OWNER_EMAIL / NEXO_OWNER_PASSWORD). */
+export const owner: Credentials = { email: 'owner@nexo.test', password: 'correct horse battery staple' };
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
 export interface PageOptions {
   colorScheme?: 'light' | 'dark';
   /** Drives navigator.language (the dashboard's default locale). */
   locale?: string;
+  /** Signed in through the API before the page opens (the owner by default); `false` for a signed-out browser. */
+  signIn?: Credentials | false;
 }
 
 export interface Dashboard {
@@ -54,7 +64,8 @@ export function useDashboard(): Dashboard {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const [started, launched] = await Promise.allSettled([startTestServer(), launchBrowser()]);
+    const ownerEnv = { NEXO_OWNER_EMAIL: owner.email, NEXO_OWNER_PASSWORD: owner.password };
+    const [started, launched] = await Promise.allSettled([startTestServer({ env: ownerEnv }), launchBrowser()]);
     if (started.status === 'fulfilled') server = started.value;
     if (launched.status === 'fulfilled') browser = launched.value;
     if (started.status === 'rejected') throw started.reason;
@@ -85,6 +96,7 @@ export function useDashboard(): Dashboard {
         locale: options.locale ?? 'en-US',
       });
       contexts.push(context);
+      if (options.signIn !== false) await signIn(context, options.signIn ?? owner);
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
@@ -109,4 +121,25 @@ export function documentState(page: Page): Promise<{ dark: boolean; lang: string
 export async function sidebarLabels(page: Page): Promise<string[]> {
   const labels = await page.locator('[data-testid=sidebar] a').allTextContents();
   return labels.map((label) => label.trim());
+}
+
+/** Signs a browser context in through `POST /api/auth/login`; its cookie jar then holds the session and CSRF cookies. */
+export async function signIn(context: BrowserContext, credentials: Credentials): Promise<void> {
+  const response = await context.request.post('/api/auth/login', { data: credentials });
+  const body = await response.text();
+  if (!response.ok() || !body.includes('"ok"')) throw new Error(`login as ${credentials.email} failed: ${response.status()} ${body}`);
+}
+
+/** Calls the API as the page's signed-in user, with the CSRF header a write needs. */
+export async function api<T = unknown>(page: Page, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, data?: unknown): Promise<T> {
+  const cookies = await page.context().cookies();
+  const csrf = cookies.find((cookie) => cookie.name === 'nexo_csrf')?.value;
+  const response = await page.context().request.fetch(path, {
+    method,
+    headers: csrf ? { 'X-CSRF-Token': csrf } : {},
+    ...(data === undefined ? {} : { data }),
+  });
+  const text = await response.text();
+  if (!response.ok()) throw new Error(`${method} ${path} answered ${response.status()}: ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
 }

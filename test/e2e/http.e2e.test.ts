@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { livenessSchema, readinessSchema, systemInfoSchema } from '../../src/contracts/system.ts';
+import { type ApiClient, signIn } from '../helpers/api-client.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 describe('HTTP foundation', () => {
   let server: TestServer;
+  let owner: ApiClient;
   const url = (path: string) => `${server.url}${path}`;
 
   beforeAll(async () => {
     server = await startTestServer({ env: { NEXO_BODY_LIMIT_BYTES: '2048' } });
+    owner = await signIn(server.url);
   });
   afterAll(async () => {
     await server?.destroy();
@@ -27,7 +30,7 @@ describe('HTTP foundation', () => {
   });
 
   it('GET /api/system/info describes the process', async () => {
-    const info = systemInfoSchema.parse(await (await fetch(url('/api/system/info'))).json());
+    const info = systemInfoSchema.parse((await owner.json('GET', '/api/system/info')).body);
     expect(info.name).toBe('nexo');
     expect(info.database).toBe(server.databaseUrl ? 'postgres' : 'pglite');
     expect(info.mode).toBe(server.databaseUrl ? 'server' : 'embedded');
@@ -41,25 +44,20 @@ describe('HTTP foundation', () => {
     expect(await res.json()).toEqual({ error: 'Route GET /api/does-not-exist not found', code: 'NOT_FOUND', requestId: 'e2e-trace-1' });
   });
 
+  const postRaw = (path: string, body: string) =>
+    fetch(url(path), { method: 'POST', headers: { 'content-type': 'application/json', cookie: owner.cookie, 'x-csrf-token': owner.csrf }, body });
+
   it('answers malformed JSON with 400 VALIDATION and unknown fields with a named 400', async () => {
-    const malformed = await fetch(url('/api/events/test'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"message":' });
+    const malformed = await postRaw('/api/events/test', '{"message":');
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ code: 'VALIDATION', error: 'Malformed JSON in request body' });
-    const unknown = await fetch(url('/api/events/test'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"message":"x","orgId":"evil"}',
-    });
+    const unknown = await postRaw('/api/events/test', '{"message":"x","orgId":"evil"}');
     expect(unknown.status).toBe(400);
     expect((await unknown.json()).error).toMatch(/orgId/);
   });
 
   it('refuses bodies over the configured limit with 413', async () => {
-    const res = await fetch(url('/api/events/test'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ message: 'x'.repeat(4000) }),
-    });
+    const res = await postRaw('/api/events/test', JSON.stringify({ message: 'x'.repeat(4000) }));
     expect(res.status).toBe(413);
     expect((await res.json()).code).toBe('PAYLOAD_TOO_LARGE');
   });
@@ -83,7 +81,7 @@ describe('HTTP foundation', () => {
   });
 
   it('exposes Prometheus metrics with the HTTP duration histogram by route and status', async () => {
-    await fetch(url('/api/system/info'));
+    await owner.request('GET', '/api/system/info');
     const text = await (await fetch(url('/metrics'))).text();
     expect(text).toMatch(/nexo_http_request_duration_seconds_bucket\{le="[^"]+",method="GET",route="\/api\/system\/info",status="200"\}/);
     expect(text).toContain('nexo_process_resident_memory_bytes');

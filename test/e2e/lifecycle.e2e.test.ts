@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runNexo, startTestServer } from '../helpers/server.ts';
+import { signIn } from '../helpers/api-client.ts';
 import { openSse } from '../helpers/sse-client.ts';
 import { serverUrl, testTmpDir } from '../helpers/template.ts';
 
@@ -10,7 +11,8 @@ const embedded = !serverUrl();
 describe('process lifecycle', () => {
   it('stops gracefully on SIGTERM with exit code 0', async () => {
     const server = await startTestServer();
-    const stream = await openSse(`${server.url}/api/events`);
+    const owner = await signIn(server.url);
+    const stream = await openSse(`${server.url}/api/events`, { cookie: owner.cookie });
     expect(await server.stop()).toBe(0);
     await stream.closed;
     await server.destroy();
@@ -30,17 +32,15 @@ describe('process lifecycle', () => {
 
   it('after kill -9, a new start succeeds and loses nothing committed', async () => {
     const first = await startTestServer();
-    const res = await fetch(`${first.url}/api/events/test`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"message":"survives kill -9"}',
-    });
+    const res = await (await signIn(first.url)).request('POST', '/api/events/test', { message: 'survives kill -9' });
+    expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
     await first.kill();
 
     const restarted = await startTestServer({ dataDir: first.dataDir, ...(first.databaseUrl ? { databaseUrl: first.databaseUrl } : {}) });
     try {
-      const stream = await openSse(`${restarted.url}/api/events`, { 'Last-Event-ID': String(BigInt(id) - 1n) });
+      const owner = await signIn(restarted.url);
+      const stream = await openSse(`${restarted.url}/api/events`, { cookie: owner.cookie, 'Last-Event-ID': String(BigInt(id) - 1n) });
       const frames = await stream.waitFor((f) => f.some((x) => x.id === id));
       expect(frames.find((x) => x.id === id)?.data).toContain('survives kill -9');
       stream.close();

@@ -2,7 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import { testOwner } from './api-client.ts';
 import { randomSuffix } from './random.ts';
+
+export { testOwner };
 import { adminQuery, serverUrl, testTmpDir, withDatabase } from './template.ts';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
@@ -78,6 +81,8 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     NEXO_DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     NEXO_SHUTDOWN_GRACE_SECONDS: '5',
+    NEXO_OWNER_EMAIL: testOwner.email,
+    NEXO_OWNER_PASSWORD: testOwner.password,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   };

@@ -6,6 +6,8 @@ interface ApiErrorInit {
   kind: ApiErrorKind;
   status?: number;
   body?: Partial<ErrorBody>;
+  /** Seconds from a `Retry-After` header (429, 503). */
+  retryAfterSeconds?: number;
   cause?: unknown;
 }
 
@@ -16,6 +18,7 @@ export class ApiError extends Error {
   readonly code: string | undefined;
   readonly details: unknown;
   readonly requestId: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(init: ApiErrorInit) {
     super(init.body?.error ?? `${init.kind}${init.status ? ` ${init.status}` : ''}`, { cause: init.cause });
@@ -25,6 +28,7 @@ export class ApiError extends Error {
     this.code = init.body?.code;
     this.details = init.body?.details;
     this.requestId = init.body?.requestId;
+    this.retryAfterSeconds = init.retryAfterSeconds;
   }
 }
 
@@ -39,4 +43,13 @@ export function readErrorBody(json: unknown): Partial<ErrorBody> | undefined {
   if (typeof record.requestId === 'string') body.requestId = record.requestId;
   if ('details' in record) body.details = record.details;
   return Object.keys(body).length > 0 ? body : undefined;
+}
+
+/** `Retry-After` as whole seconds (delta-seconds or an HTTP date), or undefined. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }

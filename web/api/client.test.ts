@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readinessSchema, systemInfoSchema } from '../../src/contracts/system.ts';
 import { ApiError } from './api-error.ts';
-import { request } from './client.ts';
+import { noContent, readCookie, request } from './client.ts';
 
 const respond = (status: number, body: unknown) => vi.fn(async () => new Response(typeof body === 'string' ? body : JSON.stringify(body), { status }));
 
@@ -45,5 +45,36 @@ describe('request', () => {
     expect(init.method).toBe('POST');
     expect(init.body).toBe('{"message":"hi"}');
     expect((init.headers as Record<string, string>)['content-type']).toBe('application/json');
+  });
+
+  it('sends the CSRF cookie back as X-CSRF-Token on mutations, not on reads', async () => {
+    vi.stubGlobal('document', { cookie: 'theme=dark; nexo_csrf=abc%3D123; other=1' });
+    const fetch = vi.fn(async () => new Response(null, { status: 204 }));
+    vi.stubGlobal('fetch', fetch);
+    await request('/api/auth/logout', { method: 'POST', schema: noContent });
+    await request('/api/members/u1', { method: 'DELETE', schema: noContent });
+    await request('/api/auth/me', { schema: noContent });
+    const headers = fetch.mock.calls.map((call) => ((call as unknown as [string, RequestInit])[1].headers as Record<string, string>)['X-CSRF-Token']);
+    expect(headers).toEqual(['abc=123', 'abc=123', undefined]);
+    const [, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(init.credentials).toBe('same-origin');
+  });
+
+  it('reads Retry-After from a 429', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(JSON.stringify({ error: 'Too many attempts', code: 'RATE_LIMITED' }), { status: 429, headers: { 'retry-after': '42' } })),
+    );
+    await expect(request('/api/auth/login', { method: 'POST', body: {}, schema: noContent })).rejects.toMatchObject({
+      status: 429,
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: 42,
+    });
+  });
+
+  it('parses cookies', () => {
+    expect(readCookie('a', 'a=1; b=2')).toBe('1');
+    expect(readCookie('b', 'a=1;b=x%20y')).toBe('x y');
+    expect(readCookie('c', 'a=1')).toBeUndefined();
   });
 });

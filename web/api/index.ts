@@ -1,2 +1,3 @@
-export { ApiError, type ApiErrorKind } from './api-error.ts';
-export { type RequestOptions, request, type Schema } from './client.ts';
+export { ApiError, type ApiErrorKind, parseRetryAfter } from './api-error.ts';
+export { CSRF_COOKIE, CSRF_HEADER, type HttpMethod, noContent, type RequestOptions, readCookie, request, type Schema } from './client.ts';
+export { createQueryClient, queryClient, SESSION_QUERY_KEY } from './query-client.ts';

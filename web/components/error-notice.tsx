@@ -47,3 +47,26 @@ export function ErrorNotice({ error, onRetry, className }: ErrorNoticeProps) {
     </div>
   );
 }
+
+/** The server's own explanation (`error` of a 4xx body, e.g. a refused role change) or, failing that, what went wrong in the user's language. */
+export function errorMessage(error: unknown, t: Translate): string {
+  if (error instanceof ApiError && error.kind === 'http' && error.status !== undefined && error.status < 500 && error.code && error.message)
+    return error.message;
+  return describeError(error, t).message;
+}
+
+/** A one-line error under a form: `errorMessage()` with role=alert. */
+export function FormError({ error, message, className }: { error?: unknown; message?: string; className?: string }) {
+  const t = useT();
+  if (!message && !error) return null;
+  return (
+    <p
+      role="alert"
+      data-testid="form-error"
+      className={cn('flex items-start gap-2 rounded-md border border-danger/25 bg-danger/5 px-3 py-2 text-sm', className)}
+    >
+      <CircleAlert className="mt-0.5 size-4 shrink-0 text-danger" aria-hidden="true" />
+      <span className="min-w-0 break-words">{message ?? errorMessage(error, t)}</span>
+    </p>
+  );
+}

@@ -24,3 +24,17 @@ export function formatDuration(totalSeconds: number, t: Translate): string {
     .map(([n, key]) => t(key, { n }))
     .join(' ');
 }
+
+/** A date and time in the locale's format ("Mar 4, 2026, 2:03 PM" / "4 de mar. de 2026, 14:03"). */
+export function formatDateTime(iso: string | number | Date, locale: Locale): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
+/** A calendar date in the locale's format ("Mar 4, 2026" / "4 de mar. de 2026"). */
+export function formatDate(iso: string | number | Date, locale: Locale): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(date);
+}

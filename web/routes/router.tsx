@@ -1,32 +1,111 @@
-import { createRootRoute, createRoute, createRouter, lazyRouteComponent } from '@tanstack/react-router';
-import { AppShell } from '../components/layout/app-shell.tsx';
+import type { QueryClient } from '@tanstack/react-query';
+import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, redirect } from '@tanstack/react-router';
+import { queryClient } from '../api/index.ts';
 import { type ComingSoonAreaId, comingSoonAreaIds, findArea } from '../features/areas/areas.ts';
 import { ComingSoonPage } from '../features/areas/coming-soon-page.tsx';
+import { meQuery } from '../features/auth/auth-api.ts';
+import { AuthenticatedApp } from '../features/auth/authenticated-app.tsx';
+import { LoginPage } from '../features/auth/login-page.tsx';
 import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
+import { SettingsLayout } from '../features/settings/settings-layout.tsx';
 import { NotFoundPage } from './not-found.tsx';
 
-// Code-based routes: one per sidebar area; the system page (and zod) load on demand.
-const rootRoute = createRootRoute({ component: AppShell, notFoundComponent: NotFoundPage });
+interface RouterContext {
+  queryClient: QueryClient;
+}
 
-const dashboardRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', component: DashboardPage });
+// Code-based routes. Public: /login and /invite/$token. Everything else sits under the pathless
+// `app` route, which needs a session (else /login?redirect=…) and renders the app shell.
+const rootRoute = createRootRouteWithContext<RouterContext>()({ component: Outlet });
+
+const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/login',
+  validateSearch: (search: Record<string, unknown>): { redirect?: string } => (typeof search.redirect === 'string' ? { redirect: search.redirect } : {}),
+  component: LoginPage,
+});
+
+const inviteRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/invite/$token',
+  component: lazyRouteComponent(() => import('../features/invitations/accept-invitation-page.tsx'), 'AcceptInvitationPage'),
+});
+
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'app',
+  beforeLoad: async ({ context, location }) => {
+    // A network failure is left to the component (it shows the error with a retry).
+    const me = await context.queryClient.ensureQueryData(meQuery).catch(() => undefined);
+    if (me === null) throw redirect({ to: '/login', search: location.href === '/' ? {} : { redirect: location.href } });
+  },
+  component: AuthenticatedApp,
+  notFoundComponent: NotFoundPage,
+});
+
+const dashboardRoute = createRoute({ getParentRoute: () => appRoute, path: '/', component: DashboardPage });
 
 const systemRoute = createRoute({
-  getParentRoute: () => rootRoute,
+  getParentRoute: () => appRoute,
   path: '/system',
   component: lazyRouteComponent(() => import('../features/system/system-page.tsx'), 'SystemPage'),
 });
 
+const profileRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/profile',
+  component: lazyRouteComponent(() => import('../features/profile/profile-page.tsx'), 'ProfilePage'),
+});
+
+const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings', component: SettingsLayout });
+const settingsGeneralRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: '/',
+  component: lazyRouteComponent(() => import('../features/settings/general-page.tsx'), 'GeneralSettingsPage'),
+});
+const settingsMembersRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: '/members',
+  component: lazyRouteComponent(() => import('../features/members/members-page.tsx'), 'MembersPage'),
+});
+const settingsTokensRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: '/tokens',
+  component: lazyRouteComponent(() => import('../features/tokens/tokens-page.tsx'), 'TokensPage'),
+});
+const settingsAuditRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: '/audit',
+  component: lazyRouteComponent(() => import('../features/audit/audit-page.tsx'), 'AuditPage'),
+});
+
 function comingSoonRoute(areaId: ComingSoonAreaId) {
   return createRoute({
-    getParentRoute: () => rootRoute,
+    getParentRoute: () => appRoute,
     path: findArea(areaId).path,
     component: () => <ComingSoonPage areaId={areaId} />,
   });
 }
 
-const routeTree = rootRoute.addChildren([dashboardRoute, ...comingSoonAreaIds.map(comingSoonRoute), systemRoute]);
+const routeTree = rootRoute.addChildren([
+  loginRoute,
+  inviteRoute,
+  appRoute.addChildren([
+    dashboardRoute,
+    ...comingSoonAreaIds.map(comingSoonRoute),
+    systemRoute,
+    profileRoute,
+    settingsRoute.addChildren([settingsGeneralRoute, settingsMembersRoute, settingsTokensRoute, settingsAuditRoute]),
+  ]),
+]);
 
-export const router = createRouter({ routeTree, defaultPreload: 'intent', scrollRestoration: true });
+export const router = createRouter({
+  routeTree,
+  context: { queryClient },
+  defaultPreload: 'intent',
+  scrollRestoration: true,
+  defaultNotFoundComponent: NotFoundPage,
+});
 
 declare module '@tanstack/react-router' {
   interface Register {

@@ -1,14 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorBodySchema, testEventRequestSchema, testEventResponseSchema } from '../../contracts/system.ts';
-import type { EventScope } from '../../events/event-bus.ts';
 import type { AppDeps } from '../deps.ts';
 import type { SseHub } from '../plugins/sse.ts';
 
 const lastEventIdSchema = z.string().regex(/^\d{1,19}$/, { error: 'expected the numeric id of a previous event' });
-
-/** Until identity lands every caller is in the system scope; the credential will choose the org. */
-const scopeOf = (): EventScope => ({ orgId: null });
 
 export const eventsRoutes =
   (deps: AppDeps, sse: SseHub): FastifyPluginAsyncZod =>
@@ -16,6 +12,7 @@ export const eventsRoutes =
     app.get(
       '/api/events',
       {
+        config: { access: 'events.read' },
         schema: {
           tags: ['events'],
           summary: 'Live event stream (Server-Sent Events)',
@@ -23,28 +20,30 @@ export const eventsRoutes =
             'Each message has `id`, `event` (the type) and `data` (JSON: id, type, orgId, payload, createdAt). A comment heartbeat is sent every NEXO_SSE_HEARTBEAT_SECONDS. Reconnect with the `Last-Event-ID` header (or `?lastEventId=`) to replay what was missed within the retention window.',
           headers: z.object({ 'last-event-id': lastEventIdSchema.optional() }),
           querystring: z.object({ lastEventId: lastEventIdSchema.optional() }),
-          response: { 400: errorBodySchema },
+          response: { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema },
         },
       },
       async (request, reply) => {
         const lastEventId = request.headers['last-event-id'] ?? request.query.lastEventId;
         reply.hijack();
-        await sse.stream(reply.raw, scopeOf(), lastEventId);
+        // Only the caller's org's events: the scope comes from the credential.
+        await sse.stream(reply.raw, { orgId: request.ctx.orgId }, lastEventId);
       },
     );
 
     app.post(
       '/api/events/test',
       {
+        config: { access: 'events.test' },
         schema: {
           tags: ['events'],
           summary: 'Publish a system.test event (proves the event wire end to end)',
           body: testEventRequestSchema,
-          response: { 202: testEventResponseSchema, 400: errorBodySchema },
+          response: { 202: testEventResponseSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema },
         },
       },
       async (request, reply) => {
-        const message = await deps.bus.publish(deps.database.db, scopeOf().orgId, 'system.test', {
+        const message = await deps.bus.publish(deps.database.db, request.ctx.orgId, 'system.test', {
           message: request.body.message,
           requestId: request.id,
         });

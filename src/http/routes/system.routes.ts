@@ -29,7 +29,7 @@ export const systemRoutes =
 
     app.get(
       '/healthz',
-      { logLevel: 'warn', schema: { tags: ['system'], summary: 'Liveness: the process is up', response: { 200: livenessSchema } } },
+      { logLevel: 'warn', config: { access: 'public' }, schema: { tags: ['system'], summary: 'Liveness: the process is up', response: { 200: livenessSchema } } },
       async () => ({ status: 'ok' as const, uptimeSeconds: uptimeSeconds() }),
     );
 
@@ -37,6 +37,7 @@ export const systemRoutes =
       '/readyz',
       {
         logLevel: 'warn',
+        config: { access: 'public' },
         schema: {
           tags: ['system'],
           summary: 'Readiness: database and job engine reachable',
@@ -51,14 +52,14 @@ export const systemRoutes =
       },
     );
 
-    app.get('/metrics', { logLevel: 'warn', schema: { tags: ['system'], summary: 'Prometheus metrics (text exposition format)' } }, async (_request, reply) => {
+    app.get('/metrics', { logLevel: 'warn', config: { access: 'public' }, schema: { tags: ['system'], summary: 'Prometheus metrics (text exposition format)' } }, async (_request, reply) => {
       const body = await deps.metrics.registry.metrics();
       return reply.type(deps.metrics.registry.contentType).send(body);
     });
 
     app.get(
       '/api/system/info',
-      { schema: { tags: ['system'], summary: 'What this Nexo process is', response: { 200: systemInfoSchema, 500: errorBodySchema } } },
+      { config: { access: 'system.read' }, schema: { tags: ['system'], summary: 'What this Nexo process is', response: { 200: systemInfoSchema, 401: errorBodySchema, 403: errorBodySchema } } },
       async () => ({
         name: 'nexo' as const,
         version: deps.version,

@@ -1,14 +1,14 @@
 import { Outlet } from '@tanstack/react-router';
 import { Menu, X } from 'lucide-react';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useT } from '../../i18n/index.ts';
 import { Button } from '../ui/button.tsx';
 import { Sidebar } from './sidebar.tsx';
 
 const SIDEBAR_ID = 'app-sidebar';
 
-/** Sidebar + main landmark; on small screens the sidebar slides in from a menu button. */
-export function AppShell() {
+/** Sidebar + main landmark; on small screens the sidebar slides in from a menu button. Renders `children` or the route's outlet. */
+export function AppShell({ children }: { children?: ReactNode }) {
   const t = useT();
   const [menuOpen, setMenuOpen] = useState(false);
 
@@ -34,7 +34,7 @@ export function AppShell() {
           <span className="font-semibold">{t('app.name')}</span>
         </div>
         <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 outline-none md:px-10">
-          <Outlet />
+          {children ?? <Outlet />}
         </main>
       </div>
     </div>

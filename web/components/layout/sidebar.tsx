@@ -1,5 +1,7 @@
 import { Link } from '@tanstack/react-router';
 import { areas, navSections } from '../../features/areas/areas.ts';
+import { OrgSwitcher } from '../../features/auth/org-switcher.tsx';
+import { UserMenu } from '../../features/auth/user-menu.tsx';
 import { useT } from '../../i18n/index.ts';
 import { cn } from '../../lib/cn.ts';
 import { LanguageMenu } from './language-menu.tsx';
@@ -11,7 +13,7 @@ interface SidebarProps {
   onNavigate: () => void;
 }
 
-/** The left navigation: brand, every area grouped by section, then language and theme. */
+/** The left navigation: brand and org, every area grouped by section, then the user, language and theme. */
 export function Sidebar({ id, open, onNavigate }: SidebarProps) {
   const t = useT();
   return (
@@ -28,6 +30,9 @@ export function Sidebar({ id, open, onNavigate }: SidebarProps) {
           <p className="font-semibold">{t('app.name')}</p>
           <p className="text-muted-foreground text-xs">{t('app.tagline')}</p>
         </div>
+      </div>
+      <div className="px-3 pb-2">
+        <OrgSwitcher />
       </div>
 
       <nav aria-label={t('nav.label')} className="flex-1 overflow-y-auto px-3 py-2" data-testid="sidebar">
@@ -56,9 +61,12 @@ export function Sidebar({ id, open, onNavigate }: SidebarProps) {
         ))}
       </nav>
 
-      <div className="flex items-center justify-between gap-2 border-t px-3 py-2">
-        <LanguageMenu />
-        <ThemeMenu />
+      <div className="space-y-1 border-t px-3 py-2">
+        <UserMenu onNavigate={onNavigate} />
+        <div className="flex items-center justify-between gap-2">
+          <LanguageMenu />
+          <ThemeMenu />
+        </div>
       </div>
     </aside>
   );

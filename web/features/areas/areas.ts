@@ -17,9 +17,9 @@ import {
 import type { PlainMessageKey } from '../../i18n/index.ts';
 
 /** The areas not built yet: each renders an honest "Coming soon" card. */
-export const comingSoonAreaIds = ['tasks', 'plans', 'agents', 'jobs', 'stores', 'catalog', 'inventory', 'orders', 'analytics', 'health', 'settings'] as const;
+export const comingSoonAreaIds = ['tasks', 'plans', 'agents', 'jobs', 'stores', 'catalog', 'inventory', 'orders', 'analytics', 'health'] as const;
 export type ComingSoonAreaId = (typeof comingSoonAreaIds)[number];
-export type AreaId = 'dashboard' | ComingSoonAreaId | 'system';
+export type AreaId = 'dashboard' | ComingSoonAreaId | 'settings' | 'system';
 
 export type NavSection = 'overview' | 'operations' | 'commerce' | 'system';
 
@@ -46,7 +46,7 @@ export const areas: readonly Area[] = [
   { id: 'orders', path: '/orders', icon: ShoppingCart, label: 'nav.orders', section: 'commerce', description: 'area.orders.description' },
   { id: 'analytics', path: '/analytics', icon: ChartColumn, label: 'nav.analytics', section: 'commerce', description: 'area.analytics.description' },
   { id: 'health', path: '/health', icon: HeartPulse, label: 'nav.health', section: 'system', description: 'area.health.description' },
-  { id: 'settings', path: '/settings', icon: Settings, label: 'nav.settings', section: 'system', description: 'area.settings.description' },
+  { id: 'settings', path: '/settings', icon: Settings, label: 'nav.settings', section: 'system' },
   { id: 'system', path: '/system', icon: Activity, label: 'nav.system', section: 'system' },
 ];
 

@@ -1,0 +1,41 @@
+/**
+ * The one deny-by-default permission map. Every route declares one of these (or `public` /
+ * `authenticated`); a role or token gets exactly what is listed here and nothing else.
+ */
+export const roles = ['owner', 'admin', 'operator', 'viewer'] as const;
+export type Role = (typeof roles)[number];
+
+export const permissionRoles = {
+  'system.read': ['owner', 'admin', 'operator', 'viewer'],
+  'events.read': ['owner', 'admin', 'operator', 'viewer'],
+  'events.test': ['owner', 'admin'],
+  'org.read': ['owner', 'admin', 'operator', 'viewer'],
+  'org.update': ['owner', 'admin'],
+  'members.read': ['owner', 'admin', 'operator', 'viewer'],
+  'members.manage': ['owner', 'admin'],
+  'tokens.read': ['owner', 'admin'],
+  'tokens.manage': ['owner', 'admin'],
+  'audit.read': ['owner', 'admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof permissionRoles;
+export const permissions = Object.keys(permissionRoles) as Permission[];
+
+/** What a route requires: a permission, any signed-in person (`authenticated`), or nothing (`public`). */
+export type RouteAccess = Permission | 'public' | 'authenticated';
+
+/** Scopes a machine token may carry: never the ones that manage people or credentials. */
+export const tokenGrantableScopes = permissions.filter((p) => !['members.manage', 'tokens.manage', 'tokens.read', 'org.update'].includes(p));
+
+export function roleCan(role: Role, permission: Permission): boolean {
+  return (permissionRoles[permission] as readonly Role[]).includes(role);
+}
+
+export const permissionsOfRole = (role: Role): Permission[] => permissions.filter((p) => roleCan(role, p));
+
+/** An admin manages everyone except owners, and cannot make anyone an owner. */
+export function canAssignRole(actorRole: Role, targetCurrentRole: Role | null, newRole: Role | null): boolean {
+  if (actorRole === 'owner') return true;
+  if (actorRole !== 'admin') return false;
+  return targetCurrentRole !== 'owner' && newRole !== 'owner';
+}

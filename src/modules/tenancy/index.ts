@@ -1,0 +1,23 @@
+/** The tenancy module's public surface: orgs, people, sessions, tokens, permissions and the audit log. */
+export { type AuditInput, type AuditScope, listAudit, recordAudit } from './audit.service.ts';
+export { type BootstrapResult, ensureBootstrap } from './bootstrap.service.ts';
+export { acceptInvitation, inviteMember, listPendingInvitations, previewInvitation, revokeInvitation } from './invitations.service.ts';
+export { changeMemberRole, listMembers, removeMember } from './members.service.ts';
+export { createOrg, findOrgBySlug, getOrg, roleIn, updateOrg } from './orgs.service.ts';
+export {
+  type AuthDeps,
+  createSession,
+  csrfMatches,
+  login,
+  pruneExpiredSessions,
+  type RequestMeta,
+  type ResolvedSession,
+  resolveSession,
+  revokeAllSessions,
+  revokeSession,
+  switchSessionOrg,
+} from './sessions.service.ts';
+export { authenticationRequired, forbidden, invalidCredentials } from './tenancy.errors.ts';
+export { type AuthenticatedToken, authenticateToken, createToken, type EnvAgentToken, findTokenOrg, listTokens, prepareEnvAgentTokens, revokeToken } from './tokens.service.ts';
+export { disableTwoFactor, enableTwoFactor, regenerateRecoveryCodes, startTwoFactorSetup } from './two-factor.service.ts';
+export { buildMe, changePassword, createUserWithMembership, effectivePermissions, findUserByEmail, findUserById, type UserRow } from './users.service.ts';

@@ -1,0 +1,92 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { SESSION_QUERY_KEY } from '../../api/index.ts';
+import { FormError } from '../../components/error-notice.tsx';
+import { Button } from '../../components/ui/button.tsx';
+import { Input } from '../../components/ui/input.tsx';
+import { Field } from '../../components/ui/label.tsx';
+import { useT } from '../../i18n/index.ts';
+import { changePassword, MIN_PASSWORD_LENGTH } from '../auth/auth-api.ts';
+
+/** Current password, a new one (twice). On success the session's `me` is refreshed (clears `mustChangePassword`). */
+export function ChangePasswordForm({ onChanged, submitLabel }: { onChanged?: () => void; submitLabel?: string }) {
+  const t = useT();
+  const queryClient = useQueryClient();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+
+  const mutation = useMutation({
+    mutationFn: () => changePassword(current, next),
+    onSuccess: async () => {
+      setCurrent('');
+      setNext('');
+      setConfirm('');
+      setDone(true);
+      await queryClient.invalidateQueries({ queryKey: SESSION_QUERY_KEY });
+      onChanged?.();
+    },
+  });
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setDone(false);
+    if (next.length < MIN_PASSWORD_LENGTH) return setProblem(t('password.tooShort', { min: MIN_PASSWORD_LENGTH }));
+    if (next !== confirm) return setProblem(t('password.mismatch'));
+    if (next === current) return setProblem(t('password.same'));
+    setProblem(null);
+    mutation.mutate();
+  };
+
+  return (
+    <form onSubmit={onSubmit} className="grid max-w-md gap-4" data-testid="change-password-form">
+      <Field label={t('password.current')} htmlFor="password-current">
+        <Input
+          id="password-current"
+          data-testid="password-current"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={current}
+          onChange={(event) => setCurrent(event.target.value)}
+        />
+      </Field>
+      <Field label={t('password.new')} htmlFor="password-new" hint={t('password.hint', { min: MIN_PASSWORD_LENGTH })}>
+        <Input
+          id="password-new"
+          data-testid="password-new"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={MIN_PASSWORD_LENGTH}
+          value={next}
+          onChange={(event) => setNext(event.target.value)}
+        />
+      </Field>
+      <Field label={t('password.confirm')} htmlFor="password-confirm">
+        <Input
+          id="password-confirm"
+          data-testid="password-confirm"
+          type="password"
+          autoComplete="new-password"
+          required
+          value={confirm}
+          onChange={(event) => setConfirm(event.target.value)}
+        />
+      </Field>
+      {(problem || mutation.isError) && <FormError {...(problem ? { message: problem } : { error: mutation.error })} />}
+      {done && (
+        <p role="status" className="text-sm text-success" data-testid="password-changed">
+          {t('password.changed')}
+        </p>
+      )}
+      <div>
+        <Button type="submit" disabled={mutation.isPending} data-testid="password-submit">
+          {mutation.isPending ? t('common.saving') : (submitLabel ?? t('password.submit'))}
+        </Button>
+      </div>
+    </form>
+  );
+}
