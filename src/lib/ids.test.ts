@@ -16,3 +16,11 @@ describe('uuidv7', () => {
     expect(ids.size).toBe(1000);
   });
 });
+
+describe('uuidv7 monotonicity', () => {
+  it('ids made one after another in the same millisecond sort in creation order', () => {
+    const at = 1_900_000_000_000;
+    const ids = Array.from({ length: 5000 }, () => uuidv7(at));
+    expect([...ids].sort()).toEqual(ids);
+  });
+});

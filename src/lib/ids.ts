@@ -1,10 +1,30 @@
 import { randomBytes } from 'node:crypto';
 
-/** UUID v7 (RFC 9562): time-ordered, so primary keys sort by creation. */
+let lastMs = 0;
+let sequence = 0;
+
+/**
+ * UUID v7 (RFC 9562): time-ordered, so primary keys sort by creation. Within one millisecond the
+ * 12-bit rand_a field is a counter (RFC 9562 method 1), so ids made in order also sort in order.
+ */
 export function uuidv7(now = Date.now()): string {
   const bytes = randomBytes(16);
-  bytes.writeUIntBE(now, 0, 6);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70;
+  let ms = now;
+  if (now > lastMs) {
+    lastMs = now;
+    sequence = (bytes[6] ?? 0) & 0x07;
+  } else if (now === lastMs || now > lastMs - 1000) {
+    sequence++;
+    if (sequence > 0xfff) {
+      lastMs++;
+      sequence = 0;
+    }
+    ms = lastMs;
+  }
+  bytes.writeUIntBE(ms, 0, 6);
+  const seq = ms === lastMs ? sequence : ((bytes[6] ?? 0) << 8) | (bytes[7] ?? 0);
+  bytes[6] = 0x70 | ((seq >> 8) & 0x0f);
+  bytes[7] = seq & 0xff;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;

@@ -25,6 +25,41 @@ program
   .command('doctor')
   .description('check configuration, database, migrations and job engine; exits non-zero on a failure')
   .action(async () => process.exit(await (await import('./doctor.ts')).doctor()));
+const orgsCommand = program.command('orgs').description('manage orgs');
+orgsCommand
+  .command('create')
+  .description('create an org')
+  .requiredOption('--slug <slug>', 'short unique name: lowercase letters, digits, dashes')
+  .requiredOption('--name <name>', 'display name')
+  .action(async (options) => (await import('./admin-commands.ts')).createOrgCommand(options));
+
+const usersCommand = program.command('users').description('manage people');
+usersCommand
+  .command('create')
+  .description('create a user in an org (password read from stdin, or a one-time one is printed); adds an existing user to the org')
+  .requiredOption('--org <slug>', 'the org')
+  .requiredOption('--email <email>', 'their e-mail, used to sign in')
+  .requiredOption('--role <role>', 'owner, admin, operator or viewer')
+  .option('--name <name>', 'display name')
+  .action(async (options) => (await import('./admin-commands.ts')).createUserCommand(options));
+
+const tokensCommand = program.command('tokens').description('manage API tokens');
+tokensCommand
+  .command('create')
+  .description('create an API token and print it once (nexo_<kind>_<id>_<secret>)')
+  .requiredOption('--org <slug>', 'the org the token acts in')
+  .requiredOption('--kind <kind>', 'agent, integration or personal')
+  .option('--agent <agent-id>', 'for agent tokens: marketplace-amazon, marketplace-master, …')
+  .option('--name <name>', 'a name to recognise it by')
+  .option('--scopes <list>', 'comma-separated permissions, for integration tokens')
+  .option('--expires-days <days>', 'expire after this many days')
+  .action(async (options) => (await import('./admin-commands.ts')).createTokenCommand(options));
+tokensCommand
+  .command('revoke')
+  .description('revoke an API token by its id (the part after nexo_<kind>_)')
+  .argument('<id>', 'token id')
+  .action(async (id) => (await import('./admin-commands.ts')).revokeTokenCommand(id));
+
 program
   .command('version')
   .description('print the Nexo version')

@@ -1,11 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dropServerDatabase, freshServerDatabase, removeDataDir, runNexo } from '../helpers/server.ts';
+import { dropServerDatabase, freshDataDir, freshServerDatabase, removeDataDir, runNexo } from '../helpers/server.ts';
 import { testTmpDir } from '../helpers/template.ts';
 
 describe('nexo CLI', () => {
-  const dataDir = mkdtempSync(join(testTmpDir, 'cli-'));
+  const dataDir = freshDataDir('cli-');
   let databaseUrl: string | undefined;
   const env = () => ({ NEXO_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventMessageSchema } from '../../src/contracts/system.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { type ApiClient, signIn } from '../helpers/api-client.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { openSse } from '../helpers/sse-client.ts';
 
 describe('event stream (SSE)', () => {

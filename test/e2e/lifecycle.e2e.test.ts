@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runNexo, startTestServer } from '../helpers/server.ts';
 import { signIn } from '../helpers/api-client.ts';
+import { runNexo, startTestServer } from '../helpers/server.ts';
 import { openSse } from '../helpers/sse-client.ts';
 import { serverUrl, testTmpDir } from '../helpers/template.ts';
 

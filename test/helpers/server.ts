@@ -6,6 +6,7 @@ import { testOwner } from './api-client.ts';
 import { randomSuffix } from './random.ts';
 
 export { testOwner };
+
 import { adminQuery, serverUrl, testTmpDir, withDatabase } from './template.ts';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
@@ -49,13 +50,30 @@ export async function freshServerDatabase(): Promise<string | undefined> {
   return withDatabase(server, name);
 }
 
-export function runNexo(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** A new data dir; in embedded mode it starts as a copy of the migrated template (skips initdb). */
+export function freshDataDir(prefix = 'nexo-'): string {
+  const dir = mkdtempSync(join(testTmpDir, prefix));
+  if (!serverUrl()) cpSync(join(inject('template'), 'data'), join(dir, 'data'), { recursive: true });
+  return dir;
+}
+
+export function runNexo(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  stdin?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [nexoBin, ...args], { env: { ...baseEnv(), ...env }, cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [nexoBin, ...args], {
+      env: { ...baseEnv(), ...env },
+      cwd: repoRoot,
+      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    if (stdin !== undefined) child.stdin?.end(stdin);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout?.on('data', (d) => (stdout += d));
+    child.stderr?.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`nexo ${args.join(' ')} did not exit within ${timeoutMs} ms\n${stdout}\n${stderr}`));

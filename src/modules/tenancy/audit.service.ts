@@ -22,7 +22,10 @@ const redact = (value: Record<string, unknown> | null | undefined) =>
   value ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, secretKeys.test(k) ? '[redacted]' : v])) : null;
 
 /** Only the fields that changed, as { field: { before, after } } (or the full object on create/delete). */
-export function auditChanges(before: Record<string, unknown> | null | undefined, after: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
+export function auditChanges(
+  before: Record<string, unknown> | null | undefined,
+  after: Record<string, unknown> | null | undefined,
+): Record<string, unknown> | null {
   const b = redact(before);
   const a = redact(after);
   if (!b && !a) return null;

@@ -18,6 +18,24 @@ export {
   switchSessionOrg,
 } from './sessions.service.ts';
 export { authenticationRequired, forbidden, invalidCredentials } from './tenancy.errors.ts';
-export { type AuthenticatedToken, authenticateToken, createToken, type EnvAgentToken, findTokenOrg, listTokens, prepareEnvAgentTokens, revokeToken } from './tokens.service.ts';
+export {
+  type AuthenticatedToken,
+  authenticateToken,
+  createToken,
+  type EnvAgentToken,
+  findTokenOrg,
+  listTokens,
+  prepareEnvAgentTokens,
+  revokeToken,
+} from './tokens.service.ts';
 export { disableTwoFactor, enableTwoFactor, regenerateRecoveryCodes, startTwoFactorSetup } from './two-factor.service.ts';
-export { buildMe, changePassword, createUserWithMembership, effectivePermissions, findUserByEmail, findUserById, type UserRow } from './users.service.ts';
+export {
+  addMembership,
+  buildMe,
+  changePassword,
+  createUserWithMembership,
+  effectivePermissions,
+  findUserByEmail,
+  findUserById,
+  type UserRow,
+} from './users.service.ts';

@@ -96,7 +96,12 @@ export async function revokeInvitation(ctx: Ctx, id: string): Promise<void> {
       .where(and(eq(invitations.id, id), eq(invitations.orgId, ctx.orgId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
       .returning();
     if (!row) throw notFound('Invitation');
-    await recordAudit(tx, ctx, { action: 'member.invitation_revoked', resourceType: 'invitation', resourceId: id, before: { email: row.email, role: row.role } });
+    await recordAudit(tx, ctx, {
+      action: 'member.invitation_revoked',
+      resourceType: 'invitation',
+      resourceId: id,
+      before: { email: row.email, role: row.role },
+    });
   });
 }
 
@@ -106,7 +111,13 @@ async function liveInvitation(db: Db, token: string, now: Date) {
     .from(invitations)
     .innerJoin(orgs, eq(orgs.id, invitations.orgId))
     .where(
-      and(eq(invitations.tokenHash, sha256Hex(token)), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now), isNull(orgs.deletedAt)),
+      and(
+        eq(invitations.tokenHash, sha256Hex(token)),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, now),
+        isNull(orgs.deletedAt),
+      ),
     );
   return row ?? null;
 }
@@ -117,14 +128,24 @@ export async function previewInvitation(db: Db, token: string, now: Date) {
   const row = await liveInvitation(db, token, now);
   if (!row) throw invalidInvitation();
   const existing = await findUserByEmail(db, row.invitation.email);
-  return { orgName: row.orgName, email: row.invitation.email, role: row.invitation.role, expiresAt: row.invitation.expiresAt.toISOString(), existingUser: existing !== null };
+  return {
+    orgName: row.orgName,
+    email: row.invitation.email,
+    role: row.invitation.role,
+    expiresAt: row.invitation.expiresAt.toISOString(),
+    existingUser: existing !== null,
+  };
 }
 
 /**
  * Accepts once: a new person sets their password; an existing user proves theirs. Returns the user
  * and org so the caller can open a session.
  */
-export async function acceptInvitation(db: Db, input: { token: string; name?: string | undefined; password: string }, meta: { now: Date; requestId: string | null; ip: string | null }) {
+export async function acceptInvitation(
+  db: Db,
+  input: { token: string; name?: string | undefined; password: string },
+  meta: { now: Date; requestId: string | null; ip: string | null },
+) {
   const found = await liveInvitation(db, input.token, meta.now);
   if (!found) throw invalidInvitation();
   const { invitation } = found;
@@ -156,8 +177,19 @@ export async function acceptInvitation(db: Db, input: { token: string; name?: st
     await tx.insert(orgMembers).values({ orgId: invitation.orgId, userId, role: invitation.role, createdAt: meta.now }).onConflictDoNothing();
     await recordAudit(
       tx,
-      { orgId: invitation.orgId, actor: { type: 'user', userId, label: invitation.email, role: invitation.role }, requestId: meta.requestId, ip: meta.ip, now: meta.now },
-      { action: 'member.joined', resourceType: 'member', resourceId: userId, after: { email: invitation.email, role: invitation.role, invitationId: invitation.id } },
+      {
+        orgId: invitation.orgId,
+        actor: { type: 'user', userId, label: invitation.email, role: invitation.role },
+        requestId: meta.requestId,
+        ip: meta.ip,
+        now: meta.now,
+      },
+      {
+        action: 'member.joined',
+        resourceType: 'member',
+        resourceId: userId,
+        after: { email: invitation.email, role: invitation.role, invitationId: invitation.id },
+      },
     );
     return { userId, orgId: invitation.orgId };
   });

@@ -12,12 +12,26 @@ const actorRole = (ctx: Ctx): Role => (ctx.actor.type === 'user' ? ctx.actor.rol
 
 export async function listMembers(ctx: Ctx) {
   const rows = await ctx.db
-    .select({ userId: users.id, email: users.email, name: users.name, role: orgMembers.role, totpEnabledAt: users.totpEnabledAt, joinedAt: orgMembers.createdAt })
+    .select({
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      role: orgMembers.role,
+      totpEnabledAt: users.totpEnabledAt,
+      joinedAt: orgMembers.createdAt,
+    })
     .from(orgMembers)
     .innerJoin(users, eq(users.id, orgMembers.userId))
     .where(eq(orgMembers.orgId, ctx.orgId))
     .orderBy(asc(orgMembers.createdAt));
-  return rows.map((r) => ({ userId: r.userId, email: r.email, name: r.name, role: r.role, twoFactorEnabled: r.totpEnabledAt !== null, joinedAt: r.joinedAt.toISOString() }));
+  return rows.map((r) => ({
+    userId: r.userId,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    twoFactorEnabled: r.totpEnabledAt !== null,
+    joinedAt: r.joinedAt.toISOString(),
+  }));
 }
 
 async function lockedMember(tx: DbOrTx, orgId: string, userId: string) {
@@ -62,7 +76,8 @@ export async function removeMember(ctx: Ctx, userId: string): Promise<void> {
     if (!member) throw notFound('Member');
     const self = ctx.actor.type === 'user' && ctx.actor.userId === userId;
     if (!self && !canAssignRole(actorRole(ctx), member.role, null)) throw forbidden('Admins cannot remove an owner');
-    if (member.role === 'owner' && (await ownerCount(tx, ctx.orgId)) <= 1) throw conflict('The last owner cannot leave or be removed: make someone else owner first');
+    if (member.role === 'owner' && (await ownerCount(tx, ctx.orgId)) <= 1)
+      throw conflict('The last owner cannot leave or be removed: make someone else owner first');
     await tx.delete(orgMembers).where(and(eq(orgMembers.orgId, ctx.orgId), eq(orgMembers.userId, userId)));
     await tx
       .update(sessions)

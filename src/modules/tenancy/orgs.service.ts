@@ -14,7 +14,13 @@ export type OrgRow = typeof orgs.$inferSelect;
 
 export const defaultOrgSettings = (): OrgSettings => orgSettingsSchema.parse({});
 
-export const toOrg = (row: OrgRow) => ({ id: row.id, slug: row.slug, name: row.name, settings: { ...defaultOrgSettings(), ...row.settings }, createdAt: row.createdAt.toISOString() });
+export const toOrg = (row: OrgRow) => ({
+  id: row.id,
+  slug: row.slug,
+  name: row.name,
+  settings: { ...defaultOrgSettings(), ...row.settings },
+  createdAt: row.createdAt.toISOString(),
+});
 
 export function slugify(name: string): string {
   const slug = name

@@ -3,9 +3,9 @@ import type { Role } from '../../contracts/permissions.ts';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../db/context.ts';
 import { withTransaction } from '../../db/transaction.ts';
+import { constantTimeEqual, hmacSha256, randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { notFound } from '../../lib/errors.ts';
 import { uuidv7 } from '../../lib/ids.ts';
-import { constantTimeEqual, hmacSha256, randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { verifyAgainstDummy, verifyPassword } from '../../lib/passwords.ts';
 import { recordAudit } from './audit.service.ts';
 import { membershipsOf, roleIn } from './orgs.service.ts';
@@ -40,7 +40,9 @@ export interface LoginInput {
   recoveryCode?: string | undefined;
 }
 
-export type LoginResult = { status: 'two_factor_required' } | { status: 'ok'; token: string; csrfToken: string; sessionId: string; user: UserRow; orgId: string };
+export type LoginResult =
+  | { status: 'two_factor_required' }
+  | { status: 'ok'; token: string; csrfToken: string; sessionId: string; user: UserRow; orgId: string };
 
 /** The CSRF token is bound to the session: an HMAC of its secret, so nothing extra is stored. */
 export const csrfTokenFor = (secretKey: Buffer, sessionToken: string) => hmacSha256(secretKey, `csrf:${sessionToken}`).toString('base64url');
@@ -138,7 +140,13 @@ export async function resolveSession(db: Db, deps: AuthDeps, token: string, now:
     .from(sessions)
     .innerJoin(orgs, eq(orgs.id, sessions.orgId))
     .where(
-      and(eq(sessions.tokenHash, sha256Hex(token)), isNull(sessions.revokedAt), gt(sessions.idleExpiresAt, now), gt(sessions.absoluteExpiresAt, now), isNull(orgs.deletedAt)),
+      and(
+        eq(sessions.tokenHash, sha256Hex(token)),
+        isNull(sessions.revokedAt),
+        gt(sessions.idleExpiresAt, now),
+        gt(sessions.absoluteExpiresAt, now),
+        isNull(orgs.deletedAt),
+      ),
     );
   if (!row) return null;
   const session = row.sessions;
@@ -154,7 +162,10 @@ export async function resolveSession(db: Db, deps: AuthDeps, token: string, now:
 }
 
 export async function revokeSession(db: Db, sessionId: string, now: Date): Promise<void> {
-  await db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+  await db
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
 }
 
 /** "Log out everywhere": every session of the user, in every org. */
@@ -164,7 +175,9 @@ export async function revokeAllSessions(db: Db, userId: string, now: Date): Prom
     .set({ revokedAt: now })
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
     .returning({ id: sessions.id });
-  await db.delete(authThrottle).where(sql`coalesce(${authThrottle.lockedUntil}, ${authThrottle.windowStartedAt}) < ${new Date(now.getTime() - 86_400_000).toISOString()}::timestamptz`);
+  await db
+    .delete(authThrottle)
+    .where(sql`coalesce(${authThrottle.lockedUntil}, ${authThrottle.windowStartedAt}) < ${new Date(now.getTime() - 86_400_000).toISOString()}::timestamptz`);
   return rows.length;
 }
 
@@ -177,8 +190,12 @@ export async function switchSessionOrg(db: Db, sessionId: string, userId: string
 export async function pruneExpiredSessions(db: Db, now: Date): Promise<number> {
   const rows = await db
     .delete(sessions)
-    .where(sql`${sessions.absoluteExpiresAt} < ${now.toISOString()}::timestamptz or ${sessions.revokedAt} < ${new Date(now.getTime() - 86_400_000).toISOString()}::timestamptz`)
+    .where(
+      sql`${sessions.absoluteExpiresAt} < ${now.toISOString()}::timestamptz or ${sessions.revokedAt} < ${new Date(now.getTime() - 86_400_000).toISOString()}::timestamptz`,
+    )
     .returning({ id: sessions.id });
-  await db.delete(authThrottle).where(sql`coalesce(${authThrottle.lockedUntil}, ${authThrottle.windowStartedAt}) < ${new Date(now.getTime() - 86_400_000).toISOString()}::timestamptz`);
+  await db
+    .delete(authThrottle)
+    .where(sql`coalesce(${authThrottle.lockedUntil}, ${authThrottle.windowStartedAt}) < ${new Date(now.getTime() - 86_400_000).toISOString()}::timestamptz`);
   return rows.length;
 }

@@ -11,10 +11,7 @@ export interface ThrottlePolicy {
 /** Per IP, many people may share an address (an office NAT): a larger budget than per account. */
 const IP_FACTOR = 4;
 
-const keysFor = (email: string, ip: string | null) => [
-  { key: `account:${email}`, max: 1 },
-  ...(ip ? [{ key: `ip:${ip}`, max: IP_FACTOR }] : []),
-];
+const keysFor = (email: string, ip: string | null) => [{ key: `account:${email}`, max: 1 }, ...(ip ? [{ key: `ip:${ip}`, max: IP_FACTOR }] : [])];
 
 /** 429 with Retry-After while the account or the IP is locked; same message either way. */
 export async function assertNotThrottled(db: Db, email: string, ip: string | null, now: Date): Promise<void> {

@@ -4,7 +4,7 @@ import { agentTokenPermissions } from '../../contracts/agent-permissions.ts';
 import { type ApiToken, type createTokenRequestSchema, tokenKindCodes } from '../../contracts/identity.ts';
 import { type Permission, permissionsOfRole, type Role, tokenGrantableScopes } from '../../contracts/permissions.ts';
 import type { Db } from '../../db/client.ts';
-import { type Actor, type Ctx, actorUserId } from '../../db/context.ts';
+import { type Actor, actorUserId, type Ctx } from '../../db/context.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { constantTimeEqual, randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { AppError, conflict, notFound, validation } from '../../lib/errors.ts';
@@ -18,7 +18,12 @@ const kindByCode = Object.fromEntries(Object.entries(tokenKindCodes).map(([k, c]
 
 /** nexo_<agt|int|pat>_<16-char id>_<43-char base64url secret> */
 const tokenPattern = /^nexo_(agt|int|pat)_([a-z0-9]{16})_([A-Za-z0-9_-]{43})$/;
-const newTokenId = () => randomToken(16).toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 16).padEnd(16, '0');
+const newTokenId = () =>
+  randomToken(16)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 16)
+    .padEnd(16, '0');
 
 export interface AuthenticatedToken {
   orgId: string;
@@ -64,7 +69,10 @@ export async function prepareEnvAgentTokens(
 ): Promise<EnvAgentToken[]> {
   if (tokens.length === 0) return [];
   const org = defaultOrgSlug ? await findOrgBySlug(db, defaultOrgSlug) : await oldestOrg(db);
-  if (!org) throw new Error(defaultOrgSlug ? `NEXO_DEFAULT_ORG: no org with slug "${defaultOrgSlug}"` : 'agent tokens from the environment need an org; none exists yet');
+  if (!org)
+    throw new Error(
+      defaultOrgSlug ? `NEXO_DEFAULT_ORG: no org with slug "${defaultOrgSlug}"` : 'agent tokens from the environment need an org; none exists yet',
+    );
   return tokens.map((t) => ({ variable: t.variable, agentId: t.agentId, hash: sha256Hex(t.token), orgId: org.id }));
 }
 
@@ -86,7 +94,15 @@ export async function authenticateToken(db: Db, raw: string, envTokens: EnvAgent
     if (!org) return null;
     return {
       orgId: found.orgId,
-      actor: { type: 'token', tokenId: `env:${found.variable}`, label: `${found.agentId} (${found.variable})`, kind: 'agent', agentId: found.agentId, userId: null, role: null },
+      actor: {
+        type: 'token',
+        tokenId: `env:${found.variable}`,
+        label: `${found.agentId} (${found.variable})`,
+        kind: 'agent',
+        agentId: found.agentId,
+        userId: null,
+        role: null,
+      },
       permissions: [...agentTokenPermissions],
     };
   }
@@ -107,7 +123,15 @@ export async function authenticateToken(db: Db, raw: string, envTokens: EnvAgent
   }
   return {
     orgId: token.orgId,
-    actor: { type: 'token', tokenId: token.id, label: `${token.name} (${token.kind} token)`, kind: token.kind, agentId: token.agentId, userId: token.userId, role },
+    actor: {
+      type: 'token',
+      tokenId: token.id,
+      label: `${token.name} (${token.kind} token)`,
+      kind: token.kind,
+      agentId: token.agentId,
+      userId: token.userId,
+      role,
+    },
     permissions: permissionsOf(token, role),
   };
 }
@@ -175,7 +199,13 @@ export async function revokeToken(ctx: Ctx, id: string): Promise<ApiToken> {
       .where(and(eq(apiTokens.id, id), eq(apiTokens.orgId, ctx.orgId), isNull(apiTokens.revokedAt)))
       .returning();
     if (!row) throw conflict('This token is already revoked');
-    await recordAudit(tx, ctx, { action: 'token.revoked', resourceType: 'api_token', resourceId: id, before: { revokedAt: null }, after: { revokedAt: ctx.now.toISOString() } });
+    await recordAudit(tx, ctx, {
+      action: 'token.revoked',
+      resourceType: 'api_token',
+      resourceId: id,
+      before: { revokedAt: null },
+      after: { revokedAt: ctx.now.toISOString() },
+    });
     return toApiToken(row);
   });
 }

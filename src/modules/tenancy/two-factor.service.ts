@@ -1,10 +1,10 @@
-import { and, eq, isNull, or, lt, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import type { Ctx } from '../../db/context.ts';
 import { withTransaction } from '../../db/transaction.ts';
+import { decryptSecret, encryptSecret } from '../../lib/crypto.ts';
 import { AppError, conflict } from '../../lib/errors.ts';
 import { uuidv7 } from '../../lib/ids.ts';
-import { decryptSecret, encryptSecret } from '../../lib/crypto.ts';
 import { verifyPassword } from '../../lib/passwords.ts';
 import { generateRecoveryCodes, generateTotpSecret, hashRecoveryCode, otpauthQrSvg, otpauthUri, verifyTotp } from '../../lib/totp.ts';
 import { recordAudit } from './audit.service.ts';
@@ -75,7 +75,8 @@ export async function enableTwoFactor(ctx: Ctx, secretKey: Buffer, userId: strin
   const user = await findUserById(ctx.db, userId);
   if (!user?.totpSecretEncrypted) throw conflict('Start the two-factor setup first');
   if (user.totpEnabledAt) throw conflict('Two-factor authentication is already enabled');
-  if (!(await verifySecondFactor(ctx.db, secretKey, user, { totpCode: code }, ctx.now))) throw new AppError('VALIDATION', 'That code is not valid; check the time on your phone and try the current code');
+  if (!(await verifySecondFactor(ctx.db, secretKey, user, { totpCode: code }, ctx.now)))
+    throw new AppError('VALIDATION', 'That code is not valid; check the time on your phone and try the current code');
   return withTransaction(ctx.db, async (tx) => {
     await tx.update(users).set({ totpEnabledAt: ctx.now, updatedAt: ctx.now }).where(eq(users.id, userId));
     const codes = await replaceRecoveryCodes(tx, userId, ctx.now);

@@ -14,10 +14,7 @@ import { orgMembers, sessions, users } from './tenancy.tables.ts';
 export type UserRow = typeof users.$inferSelect;
 
 export async function findUserByEmail(db: DbOrTx, email: string): Promise<UserRow | null> {
-  const [row] = await db
-    .select()
-    .from(users)
-    .where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`);
+  const [row] = await db.select().from(users).where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`);
   return row ?? null;
 }
 
@@ -48,7 +45,15 @@ export async function createUserWithMembership(db: DbOrTx, audit: AuditScope, in
   const id = uuidv7(audit.now.getTime());
   const [user] = await db
     .insert(users)
-    .values({ id, email, name: input.name, passwordHash: await hashPassword(input.password), mustChangePassword: input.mustChangePassword, createdAt: audit.now, updatedAt: audit.now })
+    .values({
+      id,
+      email,
+      name: input.name,
+      passwordHash: await hashPassword(input.password),
+      mustChangePassword: input.mustChangePassword,
+      createdAt: audit.now,
+      updatedAt: audit.now,
+    })
     .returning();
   if (!user) throw new Error('user insert returned nothing');
   await db.insert(orgMembers).values({ orgId: input.orgId, userId: id, role: input.role, createdAt: audit.now });
@@ -57,8 +62,24 @@ export async function createUserWithMembership(db: DbOrTx, audit: AuditScope, in
   return user;
 }
 
+/** Adds an existing user to another org (409 when already a member). */
+export async function addMembership(db: DbOrTx, audit: AuditScope, userId: string, role: Role): Promise<void> {
+  const inserted = await db
+    .insert(orgMembers)
+    .values({ orgId: audit.orgId, userId, role, createdAt: audit.now })
+    .onConflictDoNothing()
+    .returning({ userId: orgMembers.userId });
+  if (inserted.length === 0) throw conflict('That user is already a member of this org');
+  await recordAudit(db, audit, { action: 'member.added', resourceType: 'member', resourceId: userId, after: { role } });
+}
+
 /** Verifies the current password, applies the policy, and signs out the user's other sessions. */
-export async function changePassword(ctx: Ctx, userId: string, currentSessionId: string | null, input: { currentPassword: string; newPassword: string }): Promise<void> {
+export async function changePassword(
+  ctx: Ctx,
+  userId: string,
+  currentSessionId: string | null,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
   const user = await findUserById(ctx.db, userId);
   if (!user) throw notFound('User');
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { Navigate, useRouterState } from '@tanstack/react-router';
-import type { ReactNode } from 'react';
+import { useRouter } from '@tanstack/react-router';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { ErrorNotice } from '../../components/error-notice.tsx';
 import { AppShell } from '../../components/layout/app-shell.tsx';
 import { meQuery } from './auth-api.ts';
@@ -14,12 +14,26 @@ import { consumeSigningOut } from './use-session-actions.ts';
  */
 export function AuthenticatedApp({ children }: { children?: ReactNode }) {
   const session = useQuery(meQuery);
-  const href = useRouterState({ select: (state) => state.location.href });
+  const router = useRouter();
+  const redirecting = useRef(false);
+  const signedOut = session.data === null;
 
-  if (session.data === null) {
-    const signingOut = consumeSigningOut();
-    return <Navigate to="/login" search={signingOut || href === '/' ? {} : { redirect: href }} replace />;
-  }
+  // Navigate once per sign-out (rendering <Navigate> would re-fire with every location change
+  // while the transition is pending, nesting ?redirect=/login?redirect=…).
+  useEffect(() => {
+    if (!signedOut) {
+      redirecting.current = false;
+      return;
+    }
+    if (redirecting.current) return;
+    redirecting.current = true;
+    if (consumeSigningOut()) return; // an intentional log out navigates by itself
+    const here = router.state.location.href;
+    const search = here === '/' || here.startsWith('/login') ? {} : { redirect: here };
+    void router.navigate({ to: '/login', search, replace: true });
+  }, [signedOut, router]);
+
+  if (signedOut) return null;
   if (!session.data) {
     if (session.isError) {
       return (

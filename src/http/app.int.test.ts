@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testKey } from '../../test/helpers/ctx.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
+import { silentLog } from '../../test/helpers/template.ts';
+import { loadConfig } from '../config.ts';
+import { jobCatalog } from '../contracts/jobs.ts';
+import { permissions } from '../contracts/permissions.ts';
+import { createEventBus } from '../events/event-bus.ts';
+import { createMailer } from '../lib/mailer.ts';
+import { createMetrics } from '../lib/metrics.ts';
+import { createJobQueue } from '../queue/job-queue.ts';
+import { buildApp } from './app.ts';
+import { routeAccessOf } from './plugins/auth.ts';
+
+describe('route access declarations', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => t.close());
+
+  const build = () =>
+    buildApp({
+      config: loadConfig({}),
+      database: t.database,
+      queue: createJobQueue({ database: t.database, catalog: jobCatalog, log: silentLog }),
+      bus: createEventBus(t.database, silentLog),
+      metrics: createMetrics(),
+      log: silentLog,
+      version: 'test',
+      auth: { secretKey: testKey, session: { idleMs: 60_000, maxMs: 120_000 }, throttle: { maxFailures: 5, lockMs: 60_000 } },
+      envTokens: [],
+      mailer: createMailer({ from: 'x <x@x>', log: silentLog }),
+    });
+
+  it('every route in the API declares its access, and every declared permission exists', async () => {
+    const app = await build();
+    await app.ready();
+    const declared = routeAccessOf.get(app) ?? [];
+    const spec = app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(spec.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
+    expect(documented.length).toBeGreaterThan(20);
+    const withAccess = new Set(declared.map((r) => `${r.method} ${r.url}`));
+    expect(documented.filter((r) => !withAccess.has(r))).toEqual([]);
+    for (const route of declared) expect(['public', 'authenticated', ...permissions]).toContain(route.access);
+    await app.close();
+  });
+
+  it('refuses to register a route that declares no access', async () => {
+    const app = await build();
+    expect(() => app.get('/api/forgotten', async () => ({ ok: true }))).toThrow(/declares no access/);
+    await app.close().catch(() => undefined);
+  });
+
+  it('public routes are only the ones meant to be public', async () => {
+    const app = await build();
+    await app.ready();
+    const publicRoutes = (routeAccessOf.get(app) ?? []).filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
+    expect(publicRoutes.sort()).toEqual(
+      ['GET /healthz', 'GET /readyz', 'GET /metrics', 'POST /api/auth/login', 'GET /api/invitations/:token', 'POST /api/invitations/accept'].sort(),
+    );
+    await app.close();
+  });
+});

@@ -1,0 +1,337 @@
+/**
+ * One fixture for the security suites: a real `nexo serve` on a fresh database with two orgs (A and B),
+ * in each an owner, admin, operator and viewer signed in with cookie sessions, an agent token, an
+ * integration token with every grantable scope and one without scopes; in org A also a pending
+ * invitation, a revoked token, an expired token, and a third org (C) that is soft-deleted with a
+ * live token in it.
+ *
+ * Orgs, their owners and the two "impossible over HTTP" credentials (an expired token: the API's
+ * minimum lifetime is one day; a token of a deleted org: there is no org deletion API yet) are seeded
+ * straight into the database through the tenancy module before the server starts (the server then
+ * skips its bootstrap because orgs exist). Everything else is created over HTTP, as a person would.
+ */
+import { cpSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import type { Role } from '../../../src/contracts/permissions.ts';
+import { openDatabase } from '../../../src/db/client.ts';
+import { type Ctx, systemActor } from '../../../src/db/context.ts';
+import { withTransaction } from '../../../src/db/transaction.ts';
+import { createOrg, createToken, createUserWithMembership } from '../../../src/modules/tenancy/index.ts';
+import { type ApiClient, clientFor, signIn, testOwner } from '../../helpers/api-client.ts';
+import { dropServerDatabase, freshServerDatabase, removeDataDir, startTestServer, type TestServer } from '../../helpers/server.ts';
+import { silentLog, testTmpDir } from '../../helpers/template.ts';
+
+export const roleNames = ['owner', 'admin', 'operator', 'viewer'] as const satisfies readonly Role[];
+
+export interface Person {
+  userId: string;
+  email: string;
+  password: string;
+  client: ApiClient;
+}
+
+export interface IssuedToken {
+  id: string;
+  secret: string;
+}
+
+export interface OrgFixture {
+  id: string;
+  slug: string;
+  name: string;
+  people: Record<Role, Person>;
+  /** kind agent, agentId marketplace-amazon */
+  agent: IssuedToken;
+  /** kind integration with every scope a token may carry */
+  integration: IssuedToken;
+  /** kind integration without scopes */
+  integrationNoScopes: IssuedToken;
+}
+
+export interface SecurityFixture {
+  server: TestServer;
+  url: string;
+  a: OrgFixture & {
+    pendingInvitation: { id: string; token: string; email: string };
+    revokedToken: IssuedToken;
+    expiredToken: IssuedToken;
+  };
+  b: OrgFixture;
+  /** A token of org C, which is soft-deleted (orgs.deleted_at set). */
+  deletedOrgToken: IssuedToken;
+  destroy(): Promise<void>;
+}
+
+/** A request as some caller: anonymous, a cookie session (with CSRF) or a bearer token. */
+export interface Caller {
+  name: string;
+  kind: 'anonymous' | 'session' | 'token';
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+}
+
+/** A distinct password per person (never containing the e-mail's local part, which the policy refuses). */
+export const passwordFor = (role: string, slug: string) => `Zebra ${slug} lantern ${role.length}${role.slice(-1)} 42!`;
+
+export function cookiesFrom(res: Response): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of res.headers.getSetCookie()) {
+    const [pair] = line.split(';');
+    const eq = pair?.indexOf('=') ?? -1;
+    if (pair && eq > 0) out[pair.slice(0, eq)] = decodeURIComponent(pair.slice(eq + 1));
+  }
+  return out;
+}
+
+/** A client from a response that set the session cookies (login or invitation accept). */
+export function clientFromResponse(baseUrl: string, res: Response): ApiClient {
+  const cookies = cookiesFrom(res);
+  if (!cookies.nexo_session || !cookies.nexo_csrf) throw new Error(`no session cookies in the answer (${res.status})`);
+  return clientFor(baseUrl, `nexo_session=${encodeURIComponent(cookies.nexo_session)}; nexo_csrf=${encodeURIComponent(cookies.nexo_csrf)}`, cookies.nexo_csrf);
+}
+
+export const anonymous = (baseUrl: string): Caller => ({
+  name: 'anonymous',
+  kind: 'anonymous',
+  request: (method, path, body, headers = {}) =>
+    fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    }),
+});
+
+export const bearer = (baseUrl: string, name: string, token: string): Caller => ({
+  name,
+  kind: 'token',
+  request: (method, path, body, headers = {}) =>
+    fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    }),
+});
+
+export const sessionCaller = (name: string, client: ApiClient): Caller => ({ name, kind: 'session', request: (m, p, b, h) => client.request(m, p, b, h) });
+
+/** Reads a response as JSON (or null) and its raw text. */
+export async function read(res: Response): Promise<{ status: number; text: string; body: unknown; headers: Headers }> {
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = text;
+  }
+  return { status: res.status, text, body, headers: res.headers };
+}
+
+export async function expectOk<T = Record<string, unknown>>(res: Response | Promise<Response>, status = 200): Promise<T> {
+  const r = await read(await res);
+  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text}`);
+  return r.body as T;
+}
+
+const seedAudit = (now: Date) => ({ actor: systemActor('security-fixture'), requestId: null, ip: null, now });
+
+interface Seeded {
+  orgs: Record<'a' | 'b' | 'c', { id: string; slug: string; name: string; ownerId: string; ownerEmail: string; ownerPassword: string }>;
+  expiredToken: IssuedToken;
+  deletedOrgToken: IssuedToken;
+}
+
+/** Orgs A, B, C and their owners; an expired token in A; a token in C, then C soft-deleted. */
+async function seed(target: { url?: string; dataDir?: string }): Promise<Seeded> {
+  const database = await openDatabase({ ...(target.url ? { url: target.url } : { dataDir: target.dataDir as string }), log: silentLog });
+  try {
+    const now = new Date();
+    const specs = {
+      a: { slug: 'orga', name: 'Org A', email: testOwner.email, password: testOwner.password },
+      b: { slug: 'orgb', name: 'Org B', email: 'owner@b.test', password: passwordFor('owner', 'orgb') },
+      c: { slug: 'orgc', name: 'Org C', email: 'owner@c.test', password: passwordFor('owner', 'orgc') },
+    };
+    const orgs = {} as Seeded['orgs'];
+    for (const [key, spec] of Object.entries(specs) as Array<[keyof typeof specs, (typeof specs)['a']]>) {
+      const created = await withTransaction(database.db, async (tx) => {
+        const org = await createOrg(tx, seedAudit(now), { slug: spec.slug, name: spec.name });
+        const user = await createUserWithMembership(
+          tx,
+          { ...seedAudit(now), orgId: org.id },
+          { email: spec.email, name: `Owner ${spec.name}`, password: spec.password, role: 'owner', orgId: org.id, mustChangePassword: false },
+        );
+        return { id: org.id, slug: org.slug, name: org.name, ownerId: user.id, ownerEmail: spec.email, ownerPassword: spec.password };
+      });
+      orgs[key] = created;
+    }
+    const ctx = (orgId: string): Ctx => ({
+      orgId,
+      actor: systemActor('security-fixture'),
+      permissions: new Set(),
+      db: database.db,
+      log: silentLog,
+      now,
+      requestId: null,
+      ip: null,
+    });
+    const expired = await createToken(ctx(orgs.a.id), { kind: 'integration', name: 'expired', scopes: ['system.read'], expiresInDays: 1 });
+    await database.execute('update api_tokens set expires_at = $1 where id = $2', [new Date(now.getTime() - 60_000).toISOString(), expired.token.id]);
+    const inDeleted = await createToken(ctx(orgs.c.id), { kind: 'integration', name: 'of a deleted org', scopes: ['system.read'] });
+    await database.execute('update orgs set deleted_at = $1 where id = $2', [now.toISOString(), orgs.c.id]);
+    return {
+      orgs,
+      expiredToken: { id: expired.token.id, secret: expired.secret },
+      deletedOrgToken: { id: inDeleted.token.id, secret: inDeleted.secret },
+    };
+  } finally {
+    await database.close();
+  }
+}
+
+/** Invites someone and accepts as them: returns the signed-in person. */
+async function invitePerson(baseUrl: string, inviter: ApiClient, email: string, role: Role, password: string): Promise<Person> {
+  const invited = await expectOk<{ inviteUrl: string }>(inviter.request('POST', '/api/members/invitations', { email, role }), 201);
+  const token = invited.inviteUrl.split('/').pop() as string;
+  const res = await fetch(`${baseUrl}/api/invitations/accept`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token, name: `${role} ${email}`, password }),
+  });
+  if (res.status !== 200) throw new Error(`accept failed: ${res.status} ${await res.text()}`);
+  const client = clientFromResponse(baseUrl, res);
+  const body = (await res.json()) as { me: { user: { id: string } } };
+  return { userId: body.me.user.id, email, password, client };
+}
+
+async function issueToken(client: ApiClient, body: Record<string, unknown>): Promise<IssuedToken> {
+  const created = await expectOk<{ token: { id: string }; secret: string }>(client.request('POST', '/api/tokens', body), 201);
+  return { id: created.token.id, secret: created.secret };
+}
+
+const allScopes = ['system.read', 'events.read', 'events.test', 'org.read', 'members.read', 'audit.read'];
+
+async function buildOrg(baseUrl: string, seeded: Seeded['orgs']['a'], domain: string): Promise<OrgFixture> {
+  const owner = await signIn(baseUrl, seeded.ownerEmail, seeded.ownerPassword);
+  const [admin, operator, viewer] = await Promise.all(
+    (['admin', 'operator', 'viewer'] as const).map((role) => invitePerson(baseUrl, owner, `${role}@${domain}`, role, passwordFor(role, seeded.slug))),
+  );
+  const [agent, integration, integrationNoScopes] = await Promise.all([
+    issueToken(owner, { kind: 'agent', name: `${seeded.slug} amazon agent`, agentId: 'marketplace-amazon' }),
+    issueToken(owner, { kind: 'integration', name: `${seeded.slug} integration`, scopes: allScopes }),
+    issueToken(owner, { kind: 'integration', name: `${seeded.slug} integration without scopes`, scopes: [] }),
+  ]);
+  return {
+    id: seeded.id,
+    slug: seeded.slug,
+    name: seeded.name,
+    people: {
+      owner: { userId: seeded.ownerId, email: seeded.ownerEmail, password: seeded.ownerPassword, client: owner },
+      admin: admin as Person,
+      operator: operator as Person,
+      viewer: viewer as Person,
+    },
+    agent,
+    integration,
+    integrationNoScopes,
+  };
+}
+
+/** Server defaults for the suites: limits high enough that the suites' own traffic never trips them. */
+const relaxedLimits = {
+  NEXO_LOGIN_MAX_FAILURES: '100',
+  NEXO_RATE_LIMIT_PER_MINUTE: '100000',
+  NEXO_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
+};
+
+export async function startSecurityFixture(options: { env?: Record<string, string> } = {}): Promise<SecurityFixture> {
+  const dataDir = mkdtempSync(join(testTmpDir, 'security-'));
+  const databaseUrl = await freshServerDatabase();
+  if (!databaseUrl) cpSync(join(inject('template'), 'data'), join(dataDir, 'data'), { recursive: true });
+  let server: TestServer | undefined;
+  try {
+    const seeded = await seed(databaseUrl ? { url: databaseUrl } : { dataDir: join(dataDir, 'data') });
+    server = await startTestServer({ dataDir, ...(databaseUrl ? { databaseUrl } : {}), env: { ...relaxedLimits, ...options.env } });
+    const url = server.url;
+    const [a, b] = await Promise.all([buildOrg(url, seeded.orgs.a, 'a.test'), buildOrg(url, seeded.orgs.b, 'b.test')]);
+    const owner = a.people.owner.client;
+    const pending = await expectOk<{ invitation: { id: string }; inviteUrl: string }>(
+      owner.request('POST', '/api/members/invitations', { email: 'pending@a.test', role: 'operator' }),
+      201,
+    );
+    const revokedToken = await issueToken(owner, { kind: 'integration', name: 'revoked', scopes: ['system.read'] });
+    await expectOk(owner.request('DELETE', `/api/tokens/${revokedToken.id}`));
+    const running = server;
+    return {
+      server: running,
+      url,
+      a: {
+        ...a,
+        pendingInvitation: { id: pending.invitation.id, token: pending.inviteUrl.split('/').pop() as string, email: 'pending@a.test' },
+        revokedToken,
+        expiredToken: seeded.expiredToken,
+      },
+      b,
+      deletedOrgToken: seeded.deletedOrgToken,
+      destroy: () => running.destroy(),
+    };
+  } catch (error) {
+    if (server) await server.destroy();
+    else {
+      removeDataDir(dataDir);
+      if (databaseUrl) await dropServerDatabase(databaseUrl);
+    }
+    throw error;
+  }
+}
+
+/** Every caller of an org: its four people and its three tokens. */
+export function callersOf(url: string, org: OrgFixture, prefix: string): Caller[] {
+  return [
+    ...roleNames.map((role) => sessionCaller(`${prefix} ${role}`, org.people[role].client)),
+    bearer(url, `${prefix} agent token`, org.agent.secret),
+    bearer(url, `${prefix} integration token`, org.integration.secret),
+    bearer(url, `${prefix} integration token without scopes`, org.integrationNoScopes.secret),
+  ];
+}
+
+export interface OpenApiOperation {
+  method: string;
+  path: string;
+  pathParams: string[];
+  hasBody: boolean;
+  bodyProperties: string[];
+  bodyAdditionalProperties: unknown;
+}
+
+/** Every operation the live server documents (the route list the table-driven suites iterate). */
+export async function liveOperations(url: string): Promise<OpenApiOperation[]> {
+  const spec = (await (await fetch(`${url}/openapi.json`)).json()) as {
+    paths: Record<
+      string,
+      Record<string, { parameters?: Array<{ in: string; name: string }>; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } }>
+    >;
+  };
+  const out: OpenApiOperation[] = [];
+  for (const [path, ops] of Object.entries(spec.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      const schema = op.requestBody?.content['application/json']?.schema;
+      out.push({
+        method: method.toUpperCase(),
+        path,
+        pathParams: (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name),
+        hasBody: op.requestBody !== undefined,
+        bodyProperties: Object.keys((schema?.properties as Record<string, unknown> | undefined) ?? {}),
+        bodyAdditionalProperties: schema?.additionalProperties,
+      });
+    }
+  }
+  return out;
+}
+
+export const opKey = (op: { method: string; path: string }) => `${op.method} ${op.path}`;
+
+export const fillPath = (path: string, values: Record<string, string>) =>
+  path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`no value for path parameter {${name}}`);
+    return encodeURIComponent(value);
+  });
