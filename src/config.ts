@@ -198,7 +198,11 @@ export function loadConfig(env: Env = readEnv()): Config {
     log: { level: e.LOG_LEVEL, pretty: e.NEXO_LOG_PRETTY },
     demo: e.NEXO_DEMO && !e.DATABASE_URL,
     dataDir,
-    bootstrap: { ownerEmail: e.NEXO_OWNER_EMAIL.toLowerCase(), ...(e.NEXO_OWNER_PASSWORD ? { ownerPassword: e.NEXO_OWNER_PASSWORD } : {}), orgName: e.NEXO_ORG_NAME },
+    bootstrap: {
+      ownerEmail: e.NEXO_OWNER_EMAIL.toLowerCase(),
+      ...(e.NEXO_OWNER_PASSWORD ? { ownerPassword: e.NEXO_OWNER_PASSWORD } : {}),
+      orgName: e.NEXO_ORG_NAME,
+    },
     auth: {
       ...(e.NEXO_DEFAULT_ORG ? { defaultOrgSlug: e.NEXO_DEFAULT_ORG } : {}),
       sessionIdleMs: e.NEXO_SESSION_IDLE_MINUTES * 60_000,

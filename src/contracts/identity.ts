@@ -4,7 +4,10 @@ import { permissions, roles } from './permissions.ts';
 
 export const roleSchema = z.enum(roles);
 export const permissionSchema = z.enum(permissions as [string, ...string[]]);
-const email = z.email({ error: 'expected an e-mail address' }).max(254).transform((e) => e.trim().toLowerCase());
+const email = z
+  .email({ error: 'expected an e-mail address' })
+  .max(254)
+  .transform((e) => e.trim().toLowerCase());
 const password = z.string().min(1, { error: 'password is required' }).max(256);
 const isoDate = z.iso.datetime({ offset: true });
 

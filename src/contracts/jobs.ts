@@ -43,12 +43,11 @@ export const jobCatalog = {
     expireInSeconds: 300,
     concurrency: 1,
   }),
-  'auth.prune': defineJob(
-    'auth.prune',
-    'Deletes expired and long-revoked sessions and stale sign-in throttling counters.',
-    z.strictObject({}),
-    { retryLimit: 2, expireInSeconds: 300, concurrency: 1 },
-  ),
+  'auth.prune': defineJob('auth.prune', 'Deletes expired and long-revoked sessions and stale sign-in throttling counters.', z.strictObject({}), {
+    retryLimit: 2,
+    expireInSeconds: 300,
+    concurrency: 1,
+  }),
 } satisfies Record<string, JobDefinition>;
 
 export type JobCatalog = Record<string, JobDefinition>;

@@ -34,5 +34,4 @@ export type TxCtx = Omit<Ctx, 'db'> & { db: DbOrTx };
 
 export const systemActor = (label = 'system'): Actor => ({ type: 'system', label });
 
-export const actorUserId = (actor: Actor): string | null =>
-  actor.type === 'user' ? actor.userId : actor.type === 'token' ? actor.userId : null;
+export const actorUserId = (actor: Actor): string | null => (actor.type === 'user' ? actor.userId : actor.type === 'token' ? actor.userId : null);

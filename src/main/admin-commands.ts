@@ -1,6 +1,6 @@
-import { permissions, roles, type Role } from '../contracts/permissions.ts';
 import { agentIds } from '../contracts/agents.ts';
 import { tokenKinds } from '../contracts/identity.ts';
+import { permissions, type Role, roles } from '../contracts/permissions.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import { type Ctx, systemActor } from '../db/context.ts';
 import { acquireDataDirLock } from '../db/data-dir-lock.ts';
@@ -26,7 +26,11 @@ async function withDatabase<T>(work: (database: Database, log: ReturnType<typeof
   const log = loggerFor({ ...config, log: { ...config.log, level: config.log.level === 'info' ? 'warn' : config.log.level } });
   try {
     const lock = config.mode === 'embedded' ? acquireDataDirLock(config.dataDir) : undefined;
-    const database = await openDatabase({ ...(config.db.url ? { url: config.db.url } : { dataDir: config.db.dataDir }), connectTimeoutMs: config.db.connectTimeoutMs, log });
+    const database = await openDatabase({
+      ...(config.db.url ? { url: config.db.url } : { dataDir: config.db.dataDir }),
+      connectTimeoutMs: config.db.connectTimeoutMs,
+      log,
+    });
     try {
       await migrateDatabase(database);
       return await work(database, log);
@@ -64,7 +68,9 @@ async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) return '';
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 export async function createOrgCommand(options: { slug: string; name: string }): Promise<void> {
@@ -102,7 +108,14 @@ export async function createUserCommand(options: { org: string; email: string; r
   });
 }
 
-export async function createTokenCommand(options: { org: string; kind: string; agent?: string; name?: string; scopes?: string; expiresDays?: string }): Promise<void> {
+export async function createTokenCommand(options: {
+  org: string;
+  kind: string;
+  agent?: string;
+  name?: string;
+  scopes?: string;
+  expiresDays?: string;
+}): Promise<void> {
   if (!(tokenKinds as readonly string[]).includes(options.kind)) usageError(`--kind must be one of ${tokenKinds.join(', ')}`);
   if (options.agent && !(agentIds as readonly string[]).includes(options.agent)) usageError(`--agent must be one of ${agentIds.join(', ')}`);
   await withDatabase(async (database, log) => {
@@ -112,7 +125,12 @@ export async function createTokenCommand(options: { org: string; kind: string; a
       kind,
       name: options.name ?? (options.agent ? `${options.agent} (CLI)` : `${kind} token (CLI)`),
       ...(options.agent ? { agentId: options.agent as (typeof agentIds)[number] } : {}),
-      scopes: options.scopes ? options.scopes.split(',').map((s) => s.trim()).filter(Boolean) : [],
+      scopes: options.scopes
+        ? options.scopes
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
       ...(options.expiresDays ? { expiresInDays: Number(options.expiresDays) } : {}),
     });
     process.stderr.write(`created ${token.kind} token ${token.id} in ${org.slug}; it is shown once:\n`);

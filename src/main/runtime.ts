@@ -79,7 +79,11 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
 
     const bootstrap = role === 'serve' ? await ensureBootstrap(database.db, config.bootstrap, new Date()) : ({ created: false } as const);
     const envTokens = await prepareEnvAgentTokens(database.db, config.auth.agentEnvTokens, config.auth.defaultOrgSlug);
-    const mailer = createMailer({ ...(config.mail.smtpUrl ? { smtpUrl: config.mail.smtpUrl } : {}), from: config.mail.from, log: log.child({ component: 'mail' }) });
+    const mailer = createMailer({
+      ...(config.mail.smtpUrl ? { smtpUrl: config.mail.smtpUrl } : {}),
+      from: config.mail.from,
+      log: log.child({ component: 'mail' }),
+    });
     const auth = {
       secretKey,
       session: { idleMs: config.auth.sessionIdleMs, maxMs: config.auth.sessionMaxMs },

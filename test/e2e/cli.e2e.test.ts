@@ -1,8 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dropServerDatabase, freshDataDir, freshServerDatabase, removeDataDir, runNexo } from '../helpers/server.ts';
-import { testTmpDir } from '../helpers/template.ts';
 
 describe('nexo CLI', () => {
   const dataDir = freshDataDir('cli-');

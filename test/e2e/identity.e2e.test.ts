@@ -1,11 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/lib/totp.ts';
 import { type ApiClient, signIn, testOwner, tokenClient } from '../helpers/api-client.ts';
 import { dropServerDatabase, freshDataDir, freshServerDatabase, removeDataDir, runNexo, startTestServer, type TestServer } from '../helpers/server.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
-import { testTmpDir } from '../helpers/template.ts';
 
 describe('identity end to end', () => {
   let smtp: TestSmtpServer;

@@ -9,8 +9,8 @@ import {
   csrfMatches,
   effectivePermissions,
   forbidden,
-  resolveSession,
   type ResolvedSession,
+  resolveSession,
 } from '../../modules/tenancy/index.ts';
 import type { AppDeps } from '../deps.ts';
 import { CSRF_HEADER, readCookie, SESSION_COOKIE } from './cookies.ts';
@@ -65,7 +65,8 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps): void {
 
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
-    if (!access) throw new Error(`Route ${String(route.method)} ${route.url} declares no access: add config.access (a permission, 'authenticated' or 'public')`);
+    if (!access)
+      throw new Error(`Route ${String(route.method)} ${route.url} declares no access: add config.access (a permission, 'authenticated' or 'public')`);
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, access });
   });
 
@@ -106,7 +107,8 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps): void {
       return;
     }
     if (!request.ctx.permissions.has(access as Permission)) {
-      if (request.session?.user.mustChangePassword) throw new AppError('FORBIDDEN', 'Change your one-time password first', { reason: 'password_change_required' });
+      if (request.session?.user.mustChangePassword)
+        throw new AppError('FORBIDDEN', 'Change your one-time password first', { reason: 'password_change_required' });
       if (request.session && request.ctx.permissions.size === 0) {
         throw new AppError('FORBIDDEN', 'Your org requires two-factor authentication for your role: enable it first', { reason: 'two_factor_setup_required' });
       }

@@ -27,7 +27,9 @@ interface CookieOptions {
 }
 
 const serialize = (name: string, value: string, o: CookieOptions) =>
-  [`${name}=${encodeURIComponent(value)}`, 'Path=/', `Max-Age=${o.maxAgeSeconds}`, 'SameSite=Lax', o.httpOnly ? 'HttpOnly' : '', o.secure ? 'Secure' : ''].filter(Boolean).join('; ');
+  [`${name}=${encodeURIComponent(value)}`, 'Path=/', `Max-Age=${o.maxAgeSeconds}`, 'SameSite=Lax', o.httpOnly ? 'HttpOnly' : '', o.secure ? 'Secure' : '']
+    .filter(Boolean)
+    .join('; ');
 
 /** The session cookie is HttpOnly; the CSRF cookie is readable so the dashboard can echo it in a header. */
 export function setSessionCookies(reply: FastifyReply, tokens: { token: string; csrfToken: string }, maxAgeSeconds: number, secure: boolean): void {
@@ -38,5 +40,8 @@ export function setSessionCookies(reply: FastifyReply, tokens: { token: string; 
 }
 
 export function clearSessionCookies(reply: FastifyReply, secure: boolean): void {
-  reply.header('Set-Cookie', [serialize(SESSION_COOKIE, '', { httpOnly: true, maxAgeSeconds: 0, secure }), serialize(CSRF_COOKIE, '', { httpOnly: false, maxAgeSeconds: 0, secure })]);
+  reply.header('Set-Cookie', [
+    serialize(SESSION_COOKIE, '', { httpOnly: true, maxAgeSeconds: 0, secure }),
+    serialize(CSRF_COOKIE, '', { httpOnly: false, maxAgeSeconds: 0, secure }),
+  ]);
 }

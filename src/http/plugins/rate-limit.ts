@@ -31,7 +31,10 @@ export function createRateLimiter(windowMs = 60_000) {
       reply.header('RateLimit-Reset', String(resetSeconds));
       if (w.count > limit) {
         reply.header('Retry-After', String(resetSeconds));
-        throw new AppError('RATE_LIMITED', `Rate limit of ${limit} requests per minute exceeded; retry in ${resetSeconds} s`, { limit, retryAfterSeconds: resetSeconds });
+        throw new AppError('RATE_LIMITED', `Rate limit of ${limit} requests per minute exceeded; retry in ${resetSeconds} s`, {
+          limit,
+          retryAfterSeconds: resetSeconds,
+        });
       }
     },
   };

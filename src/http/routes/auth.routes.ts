@@ -92,7 +92,10 @@ export const authRoutes =
 
     app.post(
       '/api/auth/logout-all',
-      { config: { access: 'authenticated' }, schema: { tags: ['auth'], summary: 'Log out everywhere: end every session of this user', response: { 204: z.null(), ...errors } } },
+      {
+        config: { access: 'authenticated' },
+        schema: { tags: ['auth'], summary: 'Log out everywhere: end every session of this user', response: { 204: z.null(), ...errors } },
+      },
       async (request, reply) => {
         await revokeAllSessions(deps.database.db, session(request).user.id, new Date());
         clearSessionCookies(reply, secure(request));
@@ -102,7 +105,10 @@ export const authRoutes =
 
     app.get(
       '/api/auth/me',
-      { config: { access: 'authenticated' }, schema: { tags: ['auth'], summary: 'The signed-in user, current org, role and permissions', response: { 200: meSchema, ...errors } } },
+      {
+        config: { access: 'authenticated' },
+        schema: { tags: ['auth'], summary: 'The signed-in user, current org, role and permissions', response: { 200: meSchema, ...errors } },
+      },
       async (request) => buildMe(deps.database.db, session(request).user, request.ctx.orgId),
     );
 
@@ -140,7 +146,11 @@ export const authRoutes =
       '/api/auth/2fa/setup',
       {
         config: { access: 'authenticated' },
-        schema: { tags: ['auth'], summary: 'Start two-factor enrolment: a TOTP secret and its QR code', response: { 200: twoFactorSetupResponseSchema, ...errors } },
+        schema: {
+          tags: ['auth'],
+          summary: 'Start two-factor enrolment: a TOTP secret and its QR code',
+          response: { 200: twoFactorSetupResponseSchema, ...errors },
+        },
       },
       async (request) => startTwoFactorSetup(request.ctx, deps.auth.secretKey, session(request).user.id),
     );
@@ -163,7 +173,12 @@ export const authRoutes =
       '/api/auth/2fa/disable',
       {
         config: { access: 'authenticated' },
-        schema: { tags: ['auth'], summary: 'Turn two-factor off (password and a current code)', body: twoFactorDisableRequestSchema, response: { 204: z.null(), ...errors } },
+        schema: {
+          tags: ['auth'],
+          summary: 'Turn two-factor off (password and a current code)',
+          body: twoFactorDisableRequestSchema,
+          response: { 204: z.null(), ...errors },
+        },
       },
       async (request, reply) => {
         await disableTwoFactor(request.ctx, deps.auth.secretKey, session(request).user.id, request.body);

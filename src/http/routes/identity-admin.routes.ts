@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  apiTokenSchema,
   auditQuerySchema,
   auditResponseSchema,
   changeRoleRequestSchema,
@@ -12,7 +13,6 @@ import {
   membersResponseSchema,
   orgSchema,
   tokensResponseSchema,
-  apiTokenSchema,
   updateOrgRequestSchema,
 } from '../../contracts/identity.ts';
 import { errorBodySchema } from '../../contracts/system.ts';
@@ -87,7 +87,12 @@ export const identityAdminRoutes =
       '/api/members/invitations/:invitationId',
       {
         config: { access: 'members.manage' },
-        schema: { tags: ['members'], summary: 'Revoke a pending invitation', params: z.object({ invitationId: uuid('invitationId') }), response: { 204: z.null(), ...errors } },
+        schema: {
+          tags: ['members'],
+          summary: 'Revoke a pending invitation',
+          params: z.object({ invitationId: uuid('invitationId') }),
+          response: { 204: z.null(), ...errors },
+        },
       },
       async (request, reply) => {
         await revokeInvitation(request.ctx, request.params.invitationId);
@@ -114,7 +119,12 @@ export const identityAdminRoutes =
       '/api/members/:userId',
       {
         config: { access: 'members.manage' },
-        schema: { tags: ['members'], summary: 'Remove a member (the last owner cannot be removed)', params: z.object({ userId: uuid('userId') }), response: { 204: z.null(), ...errors } },
+        schema: {
+          tags: ['members'],
+          summary: 'Remove a member (the last owner cannot be removed)',
+          params: z.object({ userId: uuid('userId') }),
+          response: { 204: z.null(), ...errors },
+        },
       },
       async (request, reply) => {
         await removeMember(request.ctx, request.params.userId);
@@ -124,7 +134,10 @@ export const identityAdminRoutes =
 
     app.get(
       '/api/tokens',
-      { config: { access: 'tokens.read' }, schema: { tags: ['tokens'], summary: 'API tokens of the org (never their secrets)', response: { 200: tokensResponseSchema, ...errors } } },
+      {
+        config: { access: 'tokens.read' },
+        schema: { tags: ['tokens'], summary: 'API tokens of the org (never their secrets)', response: { 200: tokensResponseSchema, ...errors } },
+      },
       async (request) => ({ tokens: await listTokens(request.ctx) }),
     );
 

@@ -29,7 +29,11 @@ export const systemRoutes =
 
     app.get(
       '/healthz',
-      { logLevel: 'warn', config: { access: 'public' }, schema: { tags: ['system'], summary: 'Liveness: the process is up', response: { 200: livenessSchema } } },
+      {
+        logLevel: 'warn',
+        config: { access: 'public' },
+        schema: { tags: ['system'], summary: 'Liveness: the process is up', response: { 200: livenessSchema } },
+      },
       async () => ({ status: 'ok' as const, uptimeSeconds: uptimeSeconds() }),
     );
 
@@ -52,14 +56,21 @@ export const systemRoutes =
       },
     );
 
-    app.get('/metrics', { logLevel: 'warn', config: { access: 'public' }, schema: { tags: ['system'], summary: 'Prometheus metrics (text exposition format)' } }, async (_request, reply) => {
-      const body = await deps.metrics.registry.metrics();
-      return reply.type(deps.metrics.registry.contentType).send(body);
-    });
+    app.get(
+      '/metrics',
+      { logLevel: 'warn', config: { access: 'public' }, schema: { tags: ['system'], summary: 'Prometheus metrics (text exposition format)' } },
+      async (_request, reply) => {
+        const body = await deps.metrics.registry.metrics();
+        return reply.type(deps.metrics.registry.contentType).send(body);
+      },
+    );
 
     app.get(
       '/api/system/info',
-      { config: { access: 'system.read' }, schema: { tags: ['system'], summary: 'What this Nexo process is', response: { 200: systemInfoSchema, 401: errorBodySchema, 403: errorBodySchema } } },
+      {
+        config: { access: 'system.read' },
+        schema: { tags: ['system'], summary: 'What this Nexo process is', response: { 200: systemInfoSchema, 401: errorBodySchema, 403: errorBodySchema } },
+      },
       async () => ({
         name: 'nexo' as const,
         version: deps.version,

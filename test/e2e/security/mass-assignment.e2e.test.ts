@@ -7,7 +7,18 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../../helpers/api-client.ts';
 import { openSse } from '../../helpers/sse-client.ts';
-import { anonymous, type Caller, expectOk, liveOperations, type OpenApiOperation, opKey, read, type SecurityFixture, sessionCaller, startSecurityFixture } from './fixture.ts';
+import {
+  anonymous,
+  type Caller,
+  expectOk,
+  liveOperations,
+  type OpenApiOperation,
+  opKey,
+  read,
+  type SecurityFixture,
+  sessionCaller,
+  startSecurityFixture,
+} from './fixture.ts';
 
 const injected: Record<string, unknown> = {
   orgId: '00000000-0000-7000-8000-000000000000',
@@ -39,7 +50,10 @@ const cases: Record<string, Case> = {
   'POST /api/auth/2fa/enable': { caller: owner, base: () => ({ code: '123456' }) },
   'POST /api/auth/2fa/disable': { caller: owner, base: (fx) => ({ password: fx.a.people.owner.password, code: '123456' }) },
   'POST /api/auth/2fa/recovery-codes': { caller: owner, base: () => ({ code: '123456' }) },
-  'POST /api/invitations/accept': { caller: (fx) => anonymous(fx.url), base: (fx) => ({ token: fx.a.pendingInvitation.token, name: 'Mass', password: 'a brand new passphrase 77' }) },
+  'POST /api/invitations/accept': {
+    caller: (fx) => anonymous(fx.url),
+    base: (fx) => ({ token: fx.a.pendingInvitation.token, name: 'Mass', password: 'a brand new passphrase 77' }),
+  },
   'PATCH /api/org': { caller: owner, base: () => ({ name: 'Renamed by mass assignment' }) },
   'POST /api/members/invitations': { caller: owner, base: () => ({ email: 'mass@a.test', role: 'viewer' }) },
   'PATCH /api/members/{userId}': { caller: owner, path: (fx) => `/api/members/${fx.a.people.viewer.userId}`, base: () => ({ role: 'operator' }) },
@@ -59,7 +73,12 @@ describe('security: mass assignment', () => {
       expectOk(c.request('GET', '/api/org')),
       expectOk<{ entries: Array<{ id: string }> }>(c.request('GET', '/api/audit?limit=200')),
     ]);
-    return { members, tokens: tokens.tokens.map(({ id, name, revokedAt, scopes }) => ({ id, name, revokedAt, scopes })), org, audit: audit.entries.map((e) => e.id) };
+    return {
+      members,
+      tokens: tokens.tokens.map(({ id, name, revokedAt, scopes }) => ({ id, name, revokedAt, scopes })),
+      org,
+      audit: audit.entries.map((e) => e.id),
+    };
   };
 
   beforeAll(async () => {
@@ -96,7 +115,8 @@ describe('security: mass assignment', () => {
           const r = await read(await caller.request(op.method, path, body));
           const error = (r.body as { error?: string; code?: string } | null) ?? {};
           if (r.status !== 400 || error.code !== 'VALIDATION') failures.push(`${opKey(op)} +${label}: ${r.status} ${r.text.slice(0, 200)}`);
-          else if (!label.split('+').every((k) => error.error?.includes(`"${k}"`))) failures.push(`${opKey(op)} +${label}: the error does not name the field: ${error.error}`);
+          else if (!label.split('+').every((k) => error.error?.includes(`"${k}"`)))
+            failures.push(`${opKey(op)} +${label}: the error does not name the field: ${error.error}`);
           if (r.headers.get('set-cookie')) failures.push(`${opKey(op)} +${label}: set a cookie`);
         }
       }

@@ -177,7 +177,9 @@ describe('security: function-level authorization (BFLA)', () => {
           const caller = await callerFor(name, row.freshSession === true);
           const res = await caller.request(method, path, row.body);
           const status = res.status;
-          const text = (res.headers.get('content-type') ?? '').includes('text/event-stream') ? (await res.body?.cancel(), '(stream)') : await res.text();
+          let text = '(stream)';
+          if ((res.headers.get('content-type') ?? '').includes('text/event-stream')) await res.body?.cancel();
+          else text = await res.text();
           if (expected === N) {
             const want = name === 'anonymous' ? 401 : 403;
             if (status !== want) failures.push(`${name}: expected ${want}, got ${status} ${text.slice(0, 200)}`);

@@ -1,0 +1,194 @@
+/**
+ * BFLA: an explicit, hand-written expectation for every route × caller (from DESIGN.md's roles table
+ * and the permission map, deliberately not computed from the code), checked against the live server.
+ * A route in /openapi.json that is missing here fails the suite. Also: role escalation by admins and
+ * the last-owner rule.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn } from '../../helpers/api-client.ts';
+import { anonymous, bearer, type Caller, expectOk, liveOperations, opKey, read, type SecurityFixture, sessionCaller, startSecurityFixture } from './fixture.ts';
+
+const Y = 'allow' as const;
+const N = 'deny' as const;
+type Cell = typeof Y | typeof N;
+
+const callerNames = [
+  'anonymous',
+  'viewer',
+  'operator',
+  'admin',
+  'owner',
+  'agent token',
+  'integration token (no scopes)',
+  'integration token (all grantable scopes)',
+] as const;
+type CallerName = (typeof callerNames)[number];
+
+interface Row {
+  /** anonymous, viewer, operator, admin, owner, agent, integration without scopes, integration with every grantable scope */
+  cells: [Cell, Cell, Cell, Cell, Cell, Cell, Cell, Cell];
+  /** A concrete path when the route has parameters: ids that do not exist (an allowed caller then gets 404, not 401/403). */
+  path?: string;
+  /** A harmless body: invalid (400 = authorization passed) or a no-op. */
+  body?: unknown;
+  /** Needs a throw-away session (the call ends it). */
+  freshSession?: boolean;
+}
+
+const ghostUuid = randomUUID();
+const ghostTokenId = 'zzzzzzzzzzzzzzzz';
+const ghostInvitationToken = randomBytes(32).toString('base64url');
+
+//                                                        anon viewer oper admin owner agent int0 int*
+const expectations: Record<string, Row> = {
+  'GET /healthz': { cells: [Y, Y, Y, Y, Y, Y, Y, Y] },
+  'GET /readyz': { cells: [Y, Y, Y, Y, Y, Y, Y, Y] },
+  'GET /metrics': { cells: [Y, Y, Y, Y, Y, Y, Y, Y] },
+  'GET /api/system/info': { cells: [N, Y, Y, Y, Y, Y, N, Y] },
+  'GET /api/events': { cells: [N, Y, Y, Y, Y, N, N, Y] },
+  'POST /api/events/test': { cells: [N, N, N, Y, Y, N, N, Y], body: { message: 'bfla probe' } },
+  'POST /api/auth/login': { cells: [Y, Y, Y, Y, Y, Y, Y, Y], body: {} },
+  'GET /api/auth/me': { cells: [N, Y, Y, Y, Y, N, N, N] },
+  'POST /api/auth/switch-org': { cells: [N, Y, Y, Y, Y, N, N, N], body: {} },
+  'POST /api/auth/password': { cells: [N, Y, Y, Y, Y, N, N, N], body: {} },
+  'POST /api/auth/2fa/setup': { cells: [N, Y, Y, Y, Y, N, N, N] },
+  'POST /api/auth/2fa/enable': { cells: [N, Y, Y, Y, Y, N, N, N], body: {} },
+  'POST /api/auth/2fa/disable': { cells: [N, Y, Y, Y, Y, N, N, N], body: {} },
+  'POST /api/auth/2fa/recovery-codes': { cells: [N, Y, Y, Y, Y, N, N, N], body: {} },
+  'GET /api/invitations/{token}': { cells: [Y, Y, Y, Y, Y, Y, Y, Y], path: `/api/invitations/${ghostInvitationToken}` },
+  'POST /api/invitations/accept': { cells: [Y, Y, Y, Y, Y, Y, Y, Y], body: {} },
+  'GET /api/org': { cells: [N, Y, Y, Y, Y, N, N, Y] },
+  'PATCH /api/org': { cells: [N, N, N, Y, Y, N, N, N], body: {} },
+  'GET /api/members': { cells: [N, Y, Y, Y, Y, N, N, Y] },
+  'POST /api/members/invitations': { cells: [N, N, N, Y, Y, N, N, N], body: {} },
+  'DELETE /api/members/invitations/{invitationId}': { cells: [N, N, N, Y, Y, N, N, N], path: `/api/members/invitations/${ghostUuid}` },
+  'PATCH /api/members/{userId}': { cells: [N, N, N, Y, Y, N, N, N], path: `/api/members/${ghostUuid}`, body: { role: 'viewer' } },
+  'DELETE /api/members/{userId}': { cells: [N, N, N, Y, Y, N, N, N], path: `/api/members/${ghostUuid}` },
+  'GET /api/tokens': { cells: [N, Y, N, Y, Y, N, N, N] },
+  'POST /api/tokens': { cells: [N, N, N, Y, Y, N, N, N], body: {} },
+  'DELETE /api/tokens/{tokenId}': { cells: [N, N, N, Y, Y, N, N, N], path: `/api/tokens/${ghostTokenId}` },
+  'GET /api/audit': { cells: [N, N, N, Y, Y, N, N, Y] },
+  // These end the caller's session: run with throw-away sessions, last (logout-all ends every session of the user).
+  'POST /api/auth/logout': { cells: [N, Y, Y, Y, Y, N, N, N], freshSession: true },
+  'POST /api/auth/logout-all': { cells: [N, Y, Y, Y, Y, N, N, N], freshSession: true },
+};
+
+describe('security: function-level authorization (BFLA)', () => {
+  let fx: SecurityFixture;
+
+  beforeAll(async () => {
+    fx = await startSecurityFixture();
+  });
+  afterAll(async () => {
+    await fx?.destroy();
+  });
+
+  const people = ['viewer', 'operator', 'admin', 'owner'] as const;
+
+  async function callerFor(name: CallerName, fresh: boolean): Promise<Caller> {
+    if (name === 'anonymous') return anonymous(fx.url);
+    if (name === 'agent token') return bearer(fx.url, name, fx.a.agent.secret);
+    if (name === 'integration token (no scopes)') return bearer(fx.url, name, fx.a.integrationNoScopes.secret);
+    if (name === 'integration token (all grantable scopes)') return bearer(fx.url, name, fx.a.integration.secret);
+    const person = fx.a.people[name];
+    return sessionCaller(name, fresh ? await signIn(fx.url, person.email, person.password) : person.client);
+  }
+
+  it('the table names exactly the live routes (a new route must be added here)', async () => {
+    const live = (await liveOperations(fx.url)).map(opKey).sort();
+    expect(Object.keys(expectations).sort()).toEqual(live);
+  });
+
+  describe('role escalation', () => {
+    it('an admin cannot make anyone an owner (change, self-promotion, invitation): 403', async () => {
+      const admin = fx.a.people.admin.client;
+      for (const [method, path, body] of [
+        ['PATCH', `/api/members/${fx.a.people.viewer.userId}`, { role: 'owner' }],
+        ['PATCH', `/api/members/${fx.a.people.admin.userId}`, { role: 'owner' }],
+        ['POST', '/api/members/invitations', { email: 'would-be-owner@a.test', role: 'owner' }],
+      ] as const) {
+        const r = await read(await admin.request(method, path, body));
+        expect(r.status, `${method} ${path}: ${r.text}`).toBe(403);
+      }
+    });
+
+    it('an admin cannot demote or remove an owner: 403', async () => {
+      const admin = fx.a.people.admin.client;
+      const owner = fx.a.people.owner.userId;
+      for (const role of ['admin', 'operator', 'viewer']) {
+        expect((await admin.request('PATCH', `/api/members/${owner}`, { role })).status, role).toBe(403);
+      }
+      expect((await admin.request('DELETE', `/api/members/${owner}`)).status).toBe(403);
+    });
+
+    it('control: the admin does manage non-owners (so the 403s are about owners)', async () => {
+      const admin = fx.a.people.admin.client;
+      expect((await admin.request('PATCH', `/api/members/${fx.a.people.operator.userId}`, { role: 'viewer' })).status).toBe(200);
+      expect((await admin.request('PATCH', `/api/members/${fx.a.people.operator.userId}`, { role: 'operator' })).status).toBe(200);
+    });
+
+    it('the last owner can neither leave nor demote themself: 409', async () => {
+      const owner = fx.a.people.owner.client;
+      const self = fx.a.people.owner.userId;
+      const leave = await read(await owner.request('DELETE', `/api/members/${self}`));
+      expect(leave.status, leave.text).toBe(409);
+      expect((leave.body as { code: string }).code).toBe('CONFLICT');
+      expect((await owner.request('PATCH', `/api/members/${self}`, { role: 'admin' })).status).toBe(409);
+    });
+
+    it('roles are as before: nobody was promoted, demoted or removed', async () => {
+      const members = await expectOk<{ members: Array<{ userId: string; role: string }> }>(fx.a.people.owner.client.request('GET', '/api/members'));
+      const roleOf = Object.fromEntries(members.members.map((m) => [m.userId, m.role]));
+      for (const role of people) expect(roleOf[fx.a.people[role].userId], role).toBe(role);
+    });
+
+    it('tokens cannot carry people- or token-managing powers, whoever creates them', async () => {
+      const admin = fx.a.people.admin.client;
+      for (const scope of ['members.manage', 'tokens.manage', 'tokens.read', 'org.update']) {
+        const r = await read(await admin.request('POST', '/api/tokens', { kind: 'integration', name: `escalate ${scope}`, scopes: [scope] }));
+        expect(r.status, `${scope}: ${r.text}`).toBe(400);
+      }
+      const r = await read(
+        await admin.request('POST', '/api/tokens', { kind: 'agent', name: 'agent with scopes', agentId: 'marketplace-amazon', scopes: ['audit.read'] }),
+      );
+      expect(r.status, r.text).toBe(400);
+    });
+
+    it('people without members.manage do not see pending invitations', async () => {
+      for (const role of ['viewer', 'operator'] as const) {
+        const body = await expectOk<{ invitations: unknown[]; members: unknown[] }>(fx.a.people[role].client.request('GET', '/api/members'));
+        expect(body.invitations, role).toEqual([]);
+        expect(body.members.length).toBeGreaterThanOrEqual(4);
+      }
+      const admin = await expectOk<{ invitations: Array<{ id: string }> }>(fx.a.people.admin.client.request('GET', '/api/members'));
+      expect(admin.invitations.map((i) => i.id)).toContain(fx.a.pendingInvitation.id);
+    });
+  });
+
+  describe('route × caller', () => {
+    for (const [key, row] of Object.entries(expectations)) {
+      it(key, async () => {
+        const [method, template] = key.split(' ') as [string, string];
+        const path = row.path ?? template;
+        const failures: string[] = [];
+        for (const [i, name] of callerNames.entries()) {
+          const expected = row.cells[i] as Cell;
+          const caller = await callerFor(name, row.freshSession === true);
+          const res = await caller.request(method, path, row.body);
+          const status = res.status;
+          let text = '(stream)';
+          if ((res.headers.get('content-type') ?? '').includes('text/event-stream')) await res.body?.cancel();
+          else text = await res.text();
+          if (expected === N) {
+            const want = name === 'anonymous' ? 401 : 403;
+            if (status !== want) failures.push(`${name}: expected ${want}, got ${status} ${text.slice(0, 200)}`);
+          } else if (status === 401 || status === 403 || status >= 500) {
+            failures.push(`${name}: expected to be allowed, got ${status} ${text.slice(0, 200)}`);
+          }
+        }
+        expect(failures).toEqual([]);
+      });
+    }
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * BOLA: nobody in org B (any role, any token) can read, change or even confirm the existence of
+ * org A's objects, whatever route they try. Table-driven from the live /openapi.json so that new
+ * routes join automatically: every path parameter needs a provider of an org-A value below.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSse } from '../../helpers/sse-client.ts';
+import { callersOf, expectOk, fillPath, liveOperations, type OpenApiOperation, opKey, read, type SecurityFixture, startSecurityFixture } from './fixture.ts';
+
+/** Path parameter name -> an org-A value to attack with. A new parameter without a provider fails the suite. */
+const orgAValueFor: Record<string, (fx: SecurityFixture) => string> = {
+  userId: (fx) => fx.b.people.viewer.userId,
+  invitationId: (fx) => fx.a.pendingInvitation.id,
+  tokenId: (fx) => fx.a.agent.id,
+};
+
+/** Routes whose path parameter is itself the secret (possession is the authorization): exempt, with the reason. */
+const exempt: Record<string, string> = {
+  'GET /api/invitations/{token}':
+    'public: the invitation token is a 256-bit single-use secret; holding it is the authorization (its GET only previews the org name, e-mail and role)',
+};
+
+/** A body for the write routes, chosen so that success would visibly change org A (and be caught). */
+const attackBodies: Record<string, unknown> = {
+  'PATCH /api/members/{userId}': { role: 'admin' },
+};
+
+/** Routes that stream (SSE): checked separately with a reader. */
+const streaming = new Set(['GET /api/events']);
+
+describe('security: cross-org isolation (BOLA)', () => {
+  let fx: SecurityFixture;
+  let operations: OpenApiOperation[];
+  /** Strings that identify org A and must never appear in an answer to org B. */
+  let secretsOfA: string[];
+
+  const snapshotOfA = async () => {
+    const owner = fx.a.people.owner.client;
+    const members = await expectOk<{ members: unknown[]; invitations: unknown[] }>(owner.request('GET', '/api/members'));
+    const tokens = await expectOk<{ tokens: Array<{ id: string; revokedAt: string | null; name: string; scopes: string[] }> }>(
+      owner.request('GET', '/api/tokens'),
+    );
+    const org = await expectOk(owner.request('GET', '/api/org'));
+    return { members, tokens: tokens.tokens.map((t) => ({ id: t.id, revokedAt: t.revokedAt, name: t.name, scopes: t.scopes })), org };
+  };
+
+  beforeAll(async () => {
+    fx = await startSecurityFixture();
+    operations = await liveOperations(fx.url);
+    const a = fx.a;
+    secretsOfA = [
+      a.id,
+      ...Object.values(a.people).flatMap((p) => [p.userId, p.email]),
+      a.pendingInvitation.id,
+      a.pendingInvitation.email,
+      a.agent.id,
+      a.integration.id,
+      a.integrationNoScopes.id,
+      a.revokedToken.id,
+      a.name,
+    ];
+  });
+  afterAll(async () => {
+    await fx?.destroy();
+  });
+
+  it('every path parameter of every live route has an org-A provider (or the route is an exempt secret-bearer)', () => {
+    const missing = operations
+      .filter((op) => op.pathParams.length > 0 && !exempt[opKey(op)])
+      .flatMap((op) => op.pathParams.filter((p) => !orgAValueFor[p]).map((p) => `${opKey(op)}: {${p}}`));
+    expect(missing, 'add a provider to orgAValueFor in cross-org.e2e.test.ts').toEqual([]);
+    // The table must stay honest: exemptions and bodies name live routes.
+    const live = new Set(operations.map(opKey));
+    expect(Object.keys(exempt).filter((k) => !live.has(k))).toEqual([]);
+    expect(Object.keys(attackBodies).filter((k) => !live.has(k))).toEqual([]);
+    expect(operations.filter((op) => op.pathParams.length > 0 && !exempt[opKey(op)]).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("no caller of org B reaches org A's objects by id: no 2xx, no leak, nothing changed", async () => {
+    const before = await snapshotOfA();
+    const attackers = callersOf(fx.url, fx.b, 'B');
+    const targeted = operations.filter((op) => op.pathParams.length > 0 && !exempt[opKey(op)]);
+    const values = Object.fromEntries(Object.entries(orgAValueFor).map(([name, provide]) => [name, provide(fx)]));
+    const failures: string[] = [];
+    let attempts = 0;
+    // Reads first, then writes, deletes last: a wrongly successful delete must not hide an earlier leak.
+    const order = { GET: 0, PATCH: 1, POST: 1, PUT: 1, DELETE: 2 } as Record<string, number>;
+    for (const op of [...targeted].sort((x, y) => (order[x.method] ?? 1) - (order[y.method] ?? 1))) {
+      const path = fillPath(op.path, values);
+      const body = op.hasBody ? attackBodies[opKey(op)] : undefined;
+      if (op.hasBody && body === undefined) failures.push(`${opKey(op)}: add an attack body`);
+      for (const caller of attackers) {
+        attempts++;
+        const r = await read(await caller.request(op.method, path, body));
+        if (r.status >= 200 && r.status < 300) failures.push(`${caller.name} ${op.method} ${path}: ${r.status} ${r.text}`);
+        const leaked = secretsOfA.filter((s) => r.text.includes(s));
+        if (leaked.length > 0) failures.push(`${caller.name} ${op.method} ${path}: answer names ${leaked.join(', ')}`);
+        // Those allowed to use the route at all must get 404 (another org's id is "not found", not "forbidden").
+        if (caller.name === 'B owner' && r.status !== 404) failures.push(`${caller.name} ${op.method} ${path}: expected 404, got ${r.status}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(attempts).toBeGreaterThanOrEqual(4 * attackers.length);
+    expect(await snapshotOfA()).toEqual(before);
+    // The pending invitation of A is still live (its public preview still answers).
+    expect((await fetch(`${fx.url}/api/invitations/${fx.a.pendingInvitation.token}`)).status).toBe(200);
+  });
+
+  it('control: the same calls by org A succeed, so the 404s above are about the org', async () => {
+    const owner = fx.a.people.owner.client;
+    const sacrificial = await expectOk<{ token: { id: string } }>(
+      owner.request('POST', '/api/tokens', { kind: 'integration', name: 'control', scopes: [] }),
+      201,
+    );
+    expect((await owner.request('DELETE', `/api/tokens/${sacrificial.token.id}`)).status).toBe(200);
+    expect((await owner.request('PATCH', `/api/members/${fx.a.people.viewer.userId}`, { role: 'viewer' })).status).toBe(200);
+  });
+
+  it('lists and filters of org B never contain org A data', async () => {
+    const lists = operations.filter((op) => op.method === 'GET' && op.pathParams.length === 0 && !streaming.has(opKey(op)));
+    expect(lists.map(opKey)).toEqual(expect.arrayContaining(['GET /api/members', 'GET /api/tokens', 'GET /api/audit', 'GET /api/org', 'GET /api/auth/me']));
+    const failures: string[] = [];
+    const queries = ['', `?resourceId=${fx.a.people.viewer.userId}`, `?actor=${encodeURIComponent(fx.a.people.owner.email)}`];
+    for (const caller of callersOf(fx.url, fx.b, 'B')) {
+      for (const op of lists) {
+        for (const query of op.path === '/api/audit' ? queries : ['']) {
+          const r = await read(await caller.request('GET', `${op.path}${query}`));
+          const leaked = secretsOfA.filter((s) => r.text.includes(s));
+          if (leaked.length > 0) failures.push(`${caller.name} GET ${op.path}${query}: ${r.status} names ${leaked.join(', ')}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    // Control: org A's own audit log does mention its viewer (so the filter above is not vacuous).
+    const own = await expectOk<{ entries: unknown[] }>(fx.a.people.owner.client.request('GET', `/api/audit?resourceId=${fx.a.people.viewer.userId}`));
+    expect(own.entries.length).toBeGreaterThan(0);
+  });
+
+  it("switching to org A's id is refused for org B's people (404) and their session stays in B", async () => {
+    for (const role of ['owner', 'admin', 'operator', 'viewer'] as const) {
+      const client = fx.b.people[role].client;
+      const r = await read(await client.request('POST', '/api/auth/switch-org', { orgId: fx.a.id }));
+      expect(r.status, `${role}: ${r.text}`).toBe(404);
+      expect(secretsOfA.filter((s) => r.text.includes(s))).toEqual([]);
+      const me = await expectOk<{ org: { id: string } }>(client.request('GET', '/api/auth/me'));
+      expect(me.org.id).toBe(fx.b.id);
+    }
+  });
+
+  it("the event stream of org B never delivers org A's events (live or replayed)", async () => {
+    const marker = `a-secret-${randomBytes(6).toString('hex')}`;
+    const sentinel = `b-sentinel-${randomBytes(6).toString('hex')}`;
+    const headersOf = (c: { cookie: string }) => ({ cookie: c.cookie });
+    const listeners: Array<{ name: string; open: Awaited<ReturnType<typeof openSse>> }> = [];
+    for (const role of ['owner', 'viewer'] as const) {
+      listeners.push({ name: `B ${role}`, open: await openSse(`${fx.url}/api/events`, headersOf(fx.b.people[role].client)) });
+    }
+    listeners.push({ name: 'B integration token', open: await openSse(`${fx.url}/api/events`, { authorization: `Bearer ${fx.b.integration.secret}` }) });
+    const inA = await openSse(`${fx.url}/api/events`, headersOf(fx.a.people.viewer.client));
+    try {
+      for (const l of [...listeners, { name: 'A viewer', open: inA }]) expect(l.open.res.status, l.name).toBe(200);
+      await expectOk(fx.a.people.owner.client.request('POST', '/api/events/test', { message: marker }), 202);
+      // Published after A's event: once B sees its own sentinel, A's event would have arrived too.
+      await expectOk(fx.b.people.owner.client.request('POST', '/api/events/test', { message: sentinel }), 202);
+      await inA.waitFor((frames) => frames.some((f) => f.data?.includes(marker)));
+      for (const l of listeners) {
+        await l.open.waitFor((frames) => frames.some((f) => f.data?.includes(sentinel)));
+        const seen = JSON.stringify(l.open.frames);
+        expect(seen, l.name).not.toContain(marker);
+        expect(seen, l.name).not.toContain(fx.a.id);
+      }
+    } finally {
+      for (const l of listeners) l.open.close();
+      inA.close();
+    }
+    // Replay from the very beginning as B: still nothing of A.
+    const replay = await openSse(`${fx.url}/api/events?lastEventId=0`, headersOf(fx.b.people.owner.client));
+    try {
+      await replay.waitFor((frames) => frames.some((f) => f.data?.includes(sentinel)));
+      expect(JSON.stringify(replay.frames)).not.toContain(marker);
+    } finally {
+      replay.close();
+    }
+  });
+});
