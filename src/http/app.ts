@@ -83,7 +83,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // From here on every route must declare its access (docs, spec and static files above are public).
   registerAuth(app, deps);
 
-  const sse = createSseHub(deps.bus, config.http.sseHeartbeatMs);
+  const sse = createSseHub(deps.bus, deps.database, config.http.sseHeartbeatMs);
+  await sse.ready;
   app.addHook('preClose', async () => sse.closeAll());
 
   await app.register(systemRoutes(deps));

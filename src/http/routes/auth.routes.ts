@@ -137,7 +137,7 @@ export const authRoutes =
         },
       },
       async (request, reply) => {
-        await changePassword(request.ctx, session(request).user.id, session(request).sessionId, request.body);
+        await changePassword(request.ctx, session(request).user.id, session(request).sessionId, request.body, deps.auth.throttle);
         return reply.status(204).send(null);
       },
     );
@@ -227,7 +227,7 @@ export const authRoutes =
       },
       async (request, reply) => {
         const m = meta(request);
-        const accepted = await acceptInvitation(deps.database.db, request.body, m);
+        const accepted = await acceptInvitation(deps.database.db, request.body, m, deps.auth.throttle);
         const user = await findUserById(deps.database.db, accepted.userId);
         if (!user) throw new AppError('NOT_FOUND', 'User not found');
         // Someone with two-factor must still pass it: they sign in normally.

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorBodySchema, testEventRequestSchema, testEventResponseSchema } from '../../contracts/system.ts';
+import { actorUserId } from '../../db/context.ts';
+import { authenticateToken, resolveSession } from '../../modules/tenancy/index.ts';
 import type { AppDeps } from '../deps.ts';
-import type { SseHub } from '../plugins/sse.ts';
+import type { SseHub, StreamOwner } from '../plugins/sse.ts';
 
 const lastEventIdSchema = z.string().regex(/^\d{1,19}$/, { error: 'expected the numeric id of a previous event' });
 
@@ -25,9 +27,23 @@ export const eventsRoutes =
       },
       async (request, reply) => {
         const lastEventId = request.headers['last-event-id'] ?? request.query.lastEventId;
+        const { ctx, session } = request;
+        const bearer = request.headers.authorization?.replace(/^Bearer /, '');
+        const owner: StreamOwner = {
+          ...(session ? { sessionId: session.sessionId } : {}),
+          ...(ctx.actor.type === 'token' ? { tokenId: ctx.actor.tokenId } : {}),
+          userId: actorUserId(ctx.actor),
+          // Re-checked at each heartbeat: an expired session or token ends the stream.
+          revalidate: async () => {
+            const now = new Date();
+            if (session) return (await resolveSession(deps.database.db, deps.auth, session.token, now))?.orgId === ctx.orgId;
+            const token = bearer ? await authenticateToken(deps.database.db, bearer, deps.envTokens, now) : null;
+            return token !== null && token.permissions.includes('events.read');
+          },
+        };
         reply.hijack();
         // Only the caller's org's events: the scope comes from the credential.
-        await sse.stream(reply.raw, { orgId: request.ctx.orgId }, lastEventId);
+        await sse.stream(reply.raw, { orgId: ctx.orgId }, owner, lastEventId);
       },
     );
 

@@ -11,9 +11,13 @@ import { hashPassword, verifyPassword } from '../../lib/passwords.ts';
 import { recordAudit } from './audit.service.ts';
 import { forbidden } from './tenancy.errors.ts';
 import { invitations, orgMembers, orgs, users } from './tenancy.tables.ts';
+import { assertNotThrottled, clearLoginFailures, recordLoginFailure, type ThrottlePolicy } from './throttle.service.ts';
 import { assertPasswordPolicy, findUserByEmail } from './users.service.ts';
 
 export const INVITATION_TTL_MS = 7 * 86_400_000;
+
+/** The CLI acts as the system (full powers); a token never manages members. */
+const actorRole = (ctx: Ctx): Role => (ctx.actor.type === 'user' ? ctx.actor.role : ctx.actor.type === 'system' ? 'owner' : 'viewer');
 
 type InvitationRow = typeof invitations.$inferSelect;
 const toInvitation = (row: InvitationRow) => ({
@@ -36,8 +40,7 @@ export async function listPendingInvitations(ctx: Ctx) {
 
 /** A single-use link valid 7 days; e-mailed when SMTP is configured, always returned to the inviter. */
 export async function inviteMember(ctx: Ctx, input: { email: string; role: Role }, deps: { baseUrl: string; mailer: Mailer }) {
-  const role = ctx.actor.type === 'user' ? ctx.actor.role : 'owner';
-  if (!canAssignRole(role, null, input.role)) throw forbidden('Admins cannot invite owners');
+  if (!canAssignRole(actorRole(ctx), null, input.role)) throw forbidden('Admins cannot invite owners');
   const email = input.email.trim().toLowerCase();
   const existing = await findUserByEmail(ctx.db, email);
   if (existing) {
@@ -90,6 +93,12 @@ export async function inviteMember(ctx: Ctx, input: { email: string; role: Role 
 
 export async function revokeInvitation(ctx: Ctx, id: string): Promise<void> {
   await withTransaction(ctx.db, async (tx) => {
+    const [pending] = await tx
+      .select({ role: invitations.role })
+      .from(invitations)
+      .where(and(eq(invitations.id, id), eq(invitations.orgId, ctx.orgId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+    if (!pending) throw notFound('Invitation');
+    if (!canAssignRole(actorRole(ctx), null, pending.role)) throw forbidden('Admins cannot revoke an invitation to become owner');
     const [row] = await tx
       .update(invitations)
       .set({ revokedAt: ctx.now })
@@ -145,13 +154,20 @@ export async function acceptInvitation(
   db: Db,
   input: { token: string; name?: string | undefined; password: string },
   meta: { now: Date; requestId: string | null; ip: string | null },
+  throttle: ThrottlePolicy,
 ) {
   const found = await liveInvitation(db, input.token, meta.now);
   if (!found) throw invalidInvitation();
   const { invitation } = found;
   const existing = await findUserByEmail(db, invitation.email);
-  if (existing && !(await verifyPassword(existing.passwordHash, input.password))) {
-    throw new AppError('UNAUTHORIZED', 'This e-mail already has a Nexo account: enter its password to join');
+  if (existing) {
+    // Proving an existing account's password here is a sign-in: same throttling, same lock-out.
+    await assertNotThrottled(db, invitation.email, meta.ip, meta.now);
+    if (!(await verifyPassword(existing.passwordHash, input.password))) {
+      await recordLoginFailure(db, invitation.email, meta.ip, meta.now, throttle);
+      throw new AppError('UNAUTHORIZED', 'This e-mail already has a Nexo account: enter its password to join');
+    }
+    await clearLoginFailures(db, invitation.email);
   }
   if (!existing) assertPasswordPolicy(input.password, invitation.email);
   const passwordHash = existing ? null : await hashPassword(input.password);

@@ -3,6 +3,7 @@ import { canAssignRole, type Role } from '../../contracts/permissions.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import type { Ctx } from '../../db/context.ts';
 import { withTransaction } from '../../db/transaction.ts';
+import { notifyRevocation } from '../../events/revocations.ts';
 import { conflict, notFound } from '../../lib/errors.ts';
 import { recordAudit } from './audit.service.ts';
 import { forbidden } from './tenancy.errors.ts';
@@ -83,6 +84,7 @@ export async function removeMember(ctx: Ctx, userId: string): Promise<void> {
       .update(sessions)
       .set({ revokedAt: ctx.now })
       .where(and(eq(sessions.userId, userId), eq(sessions.orgId, ctx.orgId), isNull(sessions.revokedAt)));
+    await notifyRevocation(tx, { member: { userId, orgId: ctx.orgId } });
     await recordAudit(tx, ctx, { action: 'member.removed', resourceType: 'member', resourceId: userId, before: { email: member.email, role: member.role } });
   });
 }

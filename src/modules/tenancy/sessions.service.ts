@@ -3,6 +3,7 @@ import type { Role } from '../../contracts/permissions.ts';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../db/context.ts';
 import { withTransaction } from '../../db/transaction.ts';
+import { notifyRevocation } from '../../events/revocations.ts';
 import { constantTimeEqual, hmacSha256, randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { notFound } from '../../lib/errors.ts';
 import { uuidv7 } from '../../lib/ids.ts';
@@ -162,23 +163,26 @@ export async function resolveSession(db: Db, deps: AuthDeps, token: string, now:
 }
 
 export async function revokeSession(db: Db, sessionId: string, now: Date): Promise<void> {
-  await db
-    .update(sessions)
-    .set({ revokedAt: now })
-    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+  await withTransaction(db, async (tx) => {
+    await tx
+      .update(sessions)
+      .set({ revokedAt: now })
+      .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+    await notifyRevocation(tx, { sessionIds: [sessionId] });
+  });
 }
 
 /** "Log out everywhere": every session of the user, in every org. */
 export async function revokeAllSessions(db: Db, userId: string, now: Date): Promise<number> {
-  const rows = await db
-    .update(sessions)
-    .set({ revokedAt: now })
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
-    .returning({ id: sessions.id });
-  await db
-    .delete(authThrottle)
-    .where(sql`coalesce(${authThrottle.lockedUntil}, ${authThrottle.windowStartedAt}) < ${new Date(now.getTime() - 86_400_000).toISOString()}::timestamptz`);
-  return rows.length;
+  return withTransaction(db, async (tx) => {
+    const rows = await tx
+      .update(sessions)
+      .set({ revokedAt: now })
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+      .returning({ id: sessions.id });
+    await notifyRevocation(tx, { sessionIds: rows.map((r) => r.id) });
+    return rows.length;
+  });
 }
 
 /** Moves the session to another org the user belongs to (404 otherwise: no hint the org exists). */

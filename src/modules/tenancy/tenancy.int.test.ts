@@ -98,15 +98,15 @@ describe('tenancy services', () => {
     const s1 = await login(t.database.db, deps, { email: op.email, password: op.password }, meta());
     const s2 = await login(t.database.db, deps, { email: op.email, password: op.password }, meta());
     if (s1.status !== 'ok' || s2.status !== 'ok') throw new Error('expected sessions');
-    await expect(changePassword(op.ctx, op.id, s1.sessionId, { currentPassword: op.password, newPassword: 'short' })).rejects.toMatchObject({
+    await expect(changePassword(op.ctx, op.id, s1.sessionId, { currentPassword: op.password, newPassword: 'short' }, deps.throttle)).rejects.toMatchObject({
       code: 'VALIDATION',
     });
     await expect(
-      changePassword(op.ctx, op.id, s1.sessionId, { currentPassword: 'wrong one entirely', newPassword: 'a brand new passphrase' }),
+      changePassword(op.ctx, op.id, s1.sessionId, { currentPassword: 'wrong one entirely', newPassword: 'a brand new passphrase' }, deps.throttle),
     ).rejects.toMatchObject({
       code: 'VALIDATION',
     });
-    await changePassword(op.ctx, op.id, s1.sessionId, { currentPassword: op.password, newPassword: 'a brand new passphrase' });
+    await changePassword(op.ctx, op.id, s1.sessionId, { currentPassword: op.password, newPassword: 'a brand new passphrase' }, deps.throttle);
     expect(await resolveSession(t.database.db, deps, s1.token, new Date())).not.toBeNull();
     expect(await resolveSession(t.database.db, deps, s2.token, new Date())).toBeNull();
   });
@@ -156,17 +156,19 @@ describe('tenancy services', () => {
       role: 'operator',
       existingUser: false,
     });
-    await expect(acceptInvitation(t.database.db, { token, password: 'short' }, meta())).rejects.toMatchObject({ code: 'VALIDATION' });
-    const joined = await acceptInvitation(t.database.db, { token, name: 'New', password: 'a fine long passphrase' }, meta());
+    await expect(acceptInvitation(t.database.db, { token, password: 'short' }, meta(), deps.throttle)).rejects.toMatchObject({ code: 'VALIDATION' });
+    const joined = await acceptInvitation(t.database.db, { token, name: 'New', password: 'a fine long passphrase' }, meta(), deps.throttle);
     expect(joined.orgId).toBe(a.org.id);
-    await expect(acceptInvitation(t.database.db, { token, password: 'a fine long passphrase' }, meta())).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(acceptInvitation(t.database.db, { token, password: 'a fine long passphrase' }, meta(), deps.throttle)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
 
     const existing = await inviteMember(owner, { email: outsider.email, role: 'viewer' }, { baseUrl: 'http://n', mailer: noMail });
     const existingToken = existing.inviteUrl.split('/').pop() as string;
-    await expect(acceptInvitation(t.database.db, { token: existingToken, password: 'not their password' }, meta())).rejects.toMatchObject({
+    await expect(acceptInvitation(t.database.db, { token: existingToken, password: 'not their password' }, meta(), deps.throttle)).rejects.toMatchObject({
       code: 'UNAUTHORIZED',
     });
-    await acceptInvitation(t.database.db, { token: existingToken, password: outsider.password }, meta());
+    await acceptInvitation(t.database.db, { token: existingToken, password: outsider.password }, meta(), deps.throttle);
 
     const expired = await inviteMember(owner, { email: 'late@example.test', role: 'viewer' }, { baseUrl: 'http://n', mailer: noMail });
     const expiredToken = expired.inviteUrl.split('/').pop() as string;

@@ -6,6 +6,7 @@ import { type Permission, permissionsOfRole, type Role, tokenGrantableScopes } f
 import type { Db } from '../../db/client.ts';
 import { type Actor, actorUserId, type Ctx } from '../../db/context.ts';
 import { withTransaction } from '../../db/transaction.ts';
+import { notifyRevocation } from '../../events/revocations.ts';
 import { constantTimeEqual, randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { AppError, conflict, notFound, validation } from '../../lib/errors.ts';
 import { recordAudit } from './audit.service.ts';
@@ -199,6 +200,7 @@ export async function revokeToken(ctx: Ctx, id: string): Promise<ApiToken> {
       .where(and(eq(apiTokens.id, id), eq(apiTokens.orgId, ctx.orgId), isNull(apiTokens.revokedAt)))
       .returning();
     if (!row) throw conflict('This token is already revoked');
+    await notifyRevocation(tx, { tokenIds: [id] });
     await recordAudit(tx, ctx, {
       action: 'token.revoked',
       resourceType: 'api_token',

@@ -4,12 +4,14 @@ import { type Permission, permissionsOfRole, type Role } from '../../contracts/p
 import type { DbOrTx } from '../../db/client.ts';
 import type { Ctx } from '../../db/context.ts';
 import { withTransaction } from '../../db/transaction.ts';
+import { notifyRevocation } from '../../events/revocations.ts';
 import { AppError, conflict, notFound, validation } from '../../lib/errors.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { hashPassword, passwordProblems, verifyPassword } from '../../lib/passwords.ts';
 import { type AuditScope, recordAudit } from './audit.service.ts';
 import { membershipsOf, toOrg } from './orgs.service.ts';
 import { orgMembers, sessions, users } from './tenancy.tables.ts';
+import { assertNotThrottled, recordLoginFailure, type ThrottlePolicy } from './throttle.service.ts';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -79,10 +81,13 @@ export async function changePassword(
   userId: string,
   currentSessionId: string | null,
   input: { currentPassword: string; newPassword: string },
+  throttle: ThrottlePolicy,
 ): Promise<void> {
   const user = await findUserById(ctx.db, userId);
   if (!user) throw notFound('User');
+  await assertNotThrottled(ctx.db, user.email, ctx.ip, ctx.now);
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    await recordLoginFailure(ctx.db, user.email, ctx.ip, ctx.now, throttle);
     throw new AppError('VALIDATION', 'The current password is not correct', { field: 'currentPassword' });
   }
   if (input.newPassword === input.currentPassword) throw validation('The new password must differ from the current one');
@@ -90,10 +95,12 @@ export async function changePassword(
   const passwordHash = await hashPassword(input.newPassword);
   await withTransaction(ctx.db, async (tx) => {
     await tx.update(users).set({ passwordHash, mustChangePassword: false, updatedAt: ctx.now }).where(eq(users.id, userId));
-    await tx
+    const ended = await tx
       .update(sessions)
       .set({ revokedAt: ctx.now })
-      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), currentSessionId ? ne(sessions.id, currentSessionId) : undefined));
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), currentSessionId ? ne(sessions.id, currentSessionId) : undefined))
+      .returning({ id: sessions.id });
+    await notifyRevocation(tx, { sessionIds: ended.map((r) => r.id) });
     await recordAudit(tx, ctx, { action: 'user.password_changed', resourceType: 'user', resourceId: userId });
   });
 }

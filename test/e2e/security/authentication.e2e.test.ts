@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anonymous, bearer, type Caller, expectOk, read, type SecurityFixture, startSecurityFixture } from './fixture.ts';
+import { anonymous, bearer, type Caller, expectOk, passwordFor, read, type SecurityFixture, startSecurityFixture } from './fixture.ts';
 
 const ENV_AGENT_TOKEN = 'marketplace-amazon-secret123';
 
@@ -44,6 +44,9 @@ describe('security: authentication', () => {
       await login(fx.a.people.viewer.email.toUpperCase(), 'still wrong password'),
       'wrong password, upper-case e-mail',
     );
+    // The owner of a soft-deleted org, with the right password: no org to sign in to, same answer.
+    const deletedOrgOwner = await expectUniform401(await login('owner@c.test', passwordFor('owner', 'orgc')), 'owner of a deleted org');
+    expect(deletedOrgOwner).toBe(wrongPassword);
     expect(unknownUser).toBe(wrongPassword);
     expect(caseVariant).toBe(wrongPassword);
     expect(wrongPassword).not.toMatch(/exist|unknown|not found|no such/i);

@@ -99,8 +99,41 @@ describe('security: rate limits and login throttling', () => {
       expect((await login(fx.a.people.viewer.email, fx.a.people.viewer.password)).status).toBe(200);
     });
 
+    /**
+     * Accepting an invitation as an existing user proves that user's password: it is throttled and
+     * locked out exactly like sign-in, otherwise anyone who can invite could guess passwords there.
+     */
+    it('guessing an existing account’s password through an invitation is throttled like login', async () => {
+      const victim = fx.b.people.viewer;
+      const invited = await expectOk<{ inviteUrl: string }>(
+        fx.a.people.owner.client.request('POST', '/api/members/invitations', { email: victim.email, role: 'viewer' }),
+        201,
+      );
+      const token = invited.inviteUrl.split('/').pop();
+      const statuses: number[] = [];
+      for (let i = 0; i <= MAX_FAILURES; i++) {
+        const res = await anonymous(fx.url).request('POST', '/api/invitations/accept', { token, password: `guess number ${i} for you` });
+        await res.arrayBuffer();
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([...Array.from({ length: MAX_FAILURES }, () => 401), 429]);
+    });
+
+    it('an account locked by failed logins cannot be entered through an invitation either', async () => {
+      const victim = fx.b.people.operator;
+      for (let i = 0; i < MAX_FAILURES; i++) await (await login(victim.email, `wrong ${i} guess here`)).arrayBuffer();
+      expect((await login(victim.email, victim.password)).status).toBe(429);
+      const invited = await expectOk<{ inviteUrl: string }>(
+        fx.a.people.owner.client.request('POST', '/api/members/invitations', { email: victim.email, role: 'viewer' }),
+        201,
+      );
+      const res = await anonymous(fx.url).request('POST', '/api/invitations/accept', { token: invited.inviteUrl.split('/').pop(), password: victim.password });
+      expect(res.headers.get('set-cookie'), 'the lock was bypassed: a session was issued').toBeNull();
+      expect(res.status).toBe(429);
+    });
+
     it('password spraying from one address (one try per account) is locked per IP too', async () => {
-      // Earlier failures from this address: 2 × MAX_FAILURES; the IP budget is 4 × MAX_FAILURES.
+      // Earlier failures from this address: at least 2 × MAX_FAILURES; the IP budget is 4 × MAX_FAILURES.
       let lockedAfter = 0;
       for (let i = 1; i <= 4 * MAX_FAILURES; i++) {
         const r = await read(await login(`spray-${i}-${randomBytes(3).toString('hex')}@a.test`, 'Summer2025!Summer'));

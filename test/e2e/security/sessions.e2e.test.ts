@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, signIn } from '../../helpers/api-client.ts';
+import { openSse } from '../../helpers/sse-client.ts';
 import { bearer, clientFromResponse, cookiesFrom, expectOk, read, type SecurityFixture, startSecurityFixture } from './fixture.ts';
 
 describe('security: sessions and CSRF', () => {
@@ -106,6 +107,20 @@ describe('security: sessions and CSRF', () => {
       expect(r.status).toBe(401);
     });
 
+    it('login CSRF: a cross-site form (text/plain or form-encoded body, no preflight) cannot sign anyone in', async () => {
+      const credentials = JSON.stringify({ email: fx.a.people.viewer.email, password: fx.a.people.viewer.password });
+      for (const [type, body] of [
+        ['text/plain', credentials],
+        ['application/x-www-form-urlencoded', new URLSearchParams({ email: fx.a.people.viewer.email, password: fx.a.people.viewer.password }).toString()],
+        ['multipart/form-data; boundary=x', `--x\r\nContent-Disposition: form-data; name="email"\r\n\r\n${fx.a.people.viewer.email}\r\n--x--\r\n`],
+      ] as const) {
+        const res = await fetch(`${fx.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': type, origin: 'https://evil.example' }, body });
+        expect(res.status, `${type}: ${await res.text()}`).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(res.headers.get('set-cookie'), type).toBeNull();
+      }
+    });
+
     it('the session cookie is HttpOnly and SameSite; the CSRF cookie is readable by the page', async () => {
       const res = await raw('/api/auth/login', { method: 'POST', body: { email: fx.a.people.viewer.email, password: fx.a.people.viewer.password } });
       expect(res.status).toBe(200);
@@ -164,6 +179,47 @@ describe('security: sessions and CSRF', () => {
       expect(res.status).toBe(200);
       expect(cookiesFrom(res).nexo_session).not.toBe(planted);
       expect((await whoAmI(`nexo_session=${planted}`)).status).toBe(401);
+    });
+  });
+
+  /**
+   * A live stream ends as soon as its credential does (revocations are broadcast with NOTIFY and
+   * streams re-validate at each heartbeat), so a revoked token or a logged-out session hears nothing more.
+   */
+  describe('live event streams end with their credential', () => {
+    async function deliversAfter(open: Record<string, string>, end: () => Promise<void>): Promise<void> {
+      const stream = await openSse(`${fx.url}/api/events`, open);
+      const control = await openSse(`${fx.url}/api/events`, { cookie: fx.a.people.owner.client.cookie });
+      try {
+        expect(stream.res.status).toBe(200);
+        await end();
+        const marker = `after-end-${randomBytes(6).toString('hex')}`;
+        await expectOk(fx.a.people.owner.client.request('POST', '/api/events/test', { message: marker }), 202);
+        await control.waitFor((frames) => frames.some((f) => f.data?.includes(marker)));
+        await new Promise((r) => setTimeout(r, 200));
+        expect(JSON.stringify(stream.frames), 'the ended credential still receives events').not.toContain(marker);
+      } finally {
+        stream.close();
+        control.close();
+      }
+    }
+
+    it('a revoked token stops receiving events', async () => {
+      const owner = fx.a.people.owner.client;
+      const created = await expectOk<{ token: { id: string }; secret: string }>(
+        owner.request('POST', '/api/tokens', { kind: 'integration', name: 'listener', scopes: ['events.read'] }),
+        201,
+      );
+      await deliversAfter({ authorization: `Bearer ${created.secret}` }, async () => {
+        await expectOk(owner.request('DELETE', `/api/tokens/${created.token.id}`));
+      });
+    });
+
+    it('a logged-out session stops receiving events', async () => {
+      const s = await signIn(fx.url, fx.a.people.viewer.email, fx.a.people.viewer.password);
+      await deliversAfter({ cookie: s.cookie }, async () => {
+        expect((await s.request('POST', '/api/auth/logout')).status).toBe(204);
+      });
     });
   });
 
