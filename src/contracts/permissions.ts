@@ -16,6 +16,13 @@ export const permissionRoles = {
   'tokens.read': ['owner', 'admin'],
   'tokens.manage': ['owner', 'admin'],
   'audit.read': ['owner', 'admin'],
+  'tasks.read': ['owner', 'admin', 'operator', 'viewer'],
+  'tasks.create': ['owner', 'admin'],
+  /** Approve or reject (and submit others' tasks). */
+  'tasks.approve': ['owner', 'admin'],
+  'tasks.assign': ['owner', 'admin'],
+  /** Complete or return to the backlog: operators only their own assigned tasks (checked by the service). */
+  'tasks.complete': ['owner', 'admin', 'operator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionRoles;
@@ -25,7 +32,9 @@ export const permissions = Object.keys(permissionRoles) as Permission[];
 export type RouteAccess = Permission | 'public' | 'authenticated';
 
 /** Scopes a machine token may carry: never the ones that manage people or credentials. */
-export const tokenGrantableScopes = permissions.filter((p) => !['members.manage', 'tokens.manage', 'tokens.read', 'org.update'].includes(p));
+export const tokenGrantableScopes = permissions.filter(
+  (p) => !['members.manage', 'tokens.manage', 'tokens.read', 'org.update', 'tasks.approve', 'tasks.assign', 'tasks.complete'].includes(p),
+);
 
 export function roleCan(role: Role, permission: Permission): boolean {
   return (permissionRoles[permission] as readonly Role[]).includes(role);

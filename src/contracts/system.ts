@@ -53,6 +53,7 @@ export const errorCodes = [
   'NOT_FOUND',
   'CONFLICT',
   'PAYLOAD_TOO_LARGE',
+  'UNPROCESSABLE',
   'RATE_LIMITED',
   'UPSTREAM',
   'UNAVAILABLE',

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -120,4 +120,10 @@ export async function pingDatabase(database: Database, timeoutMs = 2000): Promis
     clearTimeout(timer);
   }
   return performance.now() - started;
+}
+
+/** Rows of a raw SQL query (both drivers answer `{ rows }`), for reports too complex for the query builder. */
+export async function selectRows<Row = Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<Row[]> {
+  const result = (await db.execute(query)) as unknown as { rows: Row[] };
+  return result.rows;
 }

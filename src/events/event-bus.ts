@@ -38,18 +38,31 @@ const inScope = (scope: EventScope, orgId: string | null) => orgId === scope.org
 
 const scopeWhere = (scope: EventScope): SQL | undefined => (scope.orgId === null ? isNull(events.orgId) : eq(events.orgId, scope.orgId));
 
+/** Stores an event and NOTIFYs every process; pass a transaction to publish only if it commits. */
+export async function publishEvent(db: DbOrTx, orgId: string | null, type: string, payload: Record<string, unknown>): Promise<EventMessage> {
+  const [row] = await db.insert(events).values({ orgId, type, payload }).returning();
+  if (!row) throw new Error('event insert returned no row');
+  const message = toMessage(row);
+  const inline = JSON.stringify(message);
+  const envelope = Buffer.byteLength(inline) <= MAX_INLINE_NOTIFY_BYTES ? inline : JSON.stringify({ id: message.id, orgId });
+  await db.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${envelope})`);
+  return message;
+}
+
 /**
  * Events across processes: publish stores the event and NOTIFYs in the caller's transaction
  * (so listeners hear it only once it committed); every process LISTENs once and fans out.
  */
 export function createEventBus(database: Database, log: Logger) {
   const listeners = new Set<{ scope: EventScope; fn: Listener }>();
+  const allListeners = new Set<Listener>();
   let unlisten: Unlisten | undefined;
   let lastSeenId = 0n;
 
   const deliver = (message: EventMessage) => {
     const id = BigInt(message.id);
     if (id > lastSeenId) lastSeenId = id;
+    for (const fn of allListeners) fn(message);
     for (const listener of listeners) {
       if (!inScope(listener.scope, message.orgId)) continue;
       try {
@@ -107,20 +120,18 @@ export function createEventBus(database: Database, log: Logger) {
     },
 
     /** Stores the event and notifies every process; pass a transaction to publish only if it commits. */
-    async publish(db: DbOrTx, orgId: string | null, type: string, payload: Record<string, unknown>): Promise<EventMessage> {
-      const [row] = await db.insert(events).values({ orgId, type, payload }).returning();
-      if (!row) throw new Error('event insert returned no row');
-      const message = toMessage(row);
-      const inline = JSON.stringify(message);
-      const envelope = Buffer.byteLength(inline) <= MAX_INLINE_NOTIFY_BYTES ? inline : JSON.stringify({ id: message.id, orgId });
-      await db.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${envelope})`);
-      return message;
-    },
+    publish: publishEvent,
 
     subscribe(scope: EventScope, fn: Listener): () => void {
       const entry = { scope, fn };
       listeners.add(entry);
       return () => listeners.delete(entry);
+    },
+
+    /** Every org's events, for this process's own caches (never for a client stream). */
+    subscribeAll(fn: Listener): () => void {
+      allListeners.add(fn);
+      return () => allListeners.delete(fn);
     },
 
     /** Events after `afterId` in the scope, oldest first (SSE Last-Event-ID resume). */

@@ -14,7 +14,9 @@ import { createSseHub } from './plugins/sse.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { eventsRoutes } from './routes/events.routes.ts';
 import { identityAdminRoutes } from './routes/identity-admin.routes.ts';
+import { notificationsRoutes } from './routes/notifications.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
+import { tasksRoutes } from './routes/tasks.routes.ts';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
@@ -67,6 +69,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'members', description: 'Members, roles and invitations' },
         { name: 'tokens', description: 'API tokens for agents, integrations and scripts' },
         { name: 'audit', description: 'The append-only audit log' },
+        { name: 'tasks', description: 'Task orchestration (seed 000): agents propose, people approve, assign and complete' },
+        { name: 'notifications', description: 'In-app notifications' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -91,6 +95,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(eventsRoutes(deps, sse));
   await app.register(authRoutes(deps));
   await app.register(identityAdminRoutes(deps));
+  await app.register(tasksRoutes(deps));
+  await app.register(notificationsRoutes());
   app.setNotFoundHandler((request, reply) => {
     const isApi = /^\/(api|metrics|healthz|readyz|openapi\.json|docs)(\/|$|\?)/.test(request.url);
     if (serveWeb && request.method === 'GET' && !isApi && (request.headers.accept ?? '').includes('text/html')) {

@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** One Prometheus registry per Nexo instance (tests run several in one process). */
 export interface Metrics {
@@ -7,13 +7,73 @@ export interface Metrics {
   jobsProcessed: Counter<'name' | 'outcome'>;
   jobsEnqueued: Counter<'name'>;
   jobDuration: Histogram<'name' | 'outcome'>;
+  tasksCreated: Counter<'marketplace' | 'agent'>;
+  tasksDecided: Counter<'marketplace' | 'agent' | 'decision'>;
+  tasksCompleted: Counter<'marketplace'>;
+  taskApprovalSeconds: Histogram<'marketplace'>;
+  taskExecutionSeconds: Histogram<'marketplace'>;
+  taskTimeAccuracy: Histogram<'marketplace'>;
+  /** Set by main/: reads task counts by status and marketplace at scrape time. */
+  taskCounts: { read?: () => Promise<Array<{ status: string; marketplace: string; count: number }>> };
 }
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'nexo_' });
+  const taskCounts: Metrics['taskCounts'] = {};
+  new Gauge({
+    name: 'nexo_tasks',
+    help: 'Marketplace tasks by status and marketplace (all orgs)',
+    labelNames: ['status', 'marketplace'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of (await taskCounts.read?.()) ?? []) this.set({ status: row.status, marketplace: row.marketplace }, row.count);
+    },
+  });
+  const hours = [0.25, 0.5, 1, 2, 4, 8, 24, 72, 168, 720].map((h) => h * 3600);
   return {
     registry,
+    taskCounts,
+    tasksCreated: new Counter({
+      name: 'nexo_tasks_created_total',
+      help: 'Tasks created, by marketplace and creating agent',
+      labelNames: ['marketplace', 'agent'],
+      registers: [registry],
+    }),
+    tasksDecided: new Counter({
+      name: 'nexo_tasks_decided_total',
+      help: 'Approval decisions, by marketplace, creating agent and decision (approved | rejected): approval rate = approved / all',
+      labelNames: ['marketplace', 'agent', 'decision'],
+      registers: [registry],
+    }),
+    tasksCompleted: new Counter({
+      name: 'nexo_tasks_completed_total',
+      help: 'Tasks completed, by marketplace',
+      labelNames: ['marketplace'],
+      registers: [registry],
+    }),
+    taskApprovalSeconds: new Histogram({
+      name: 'nexo_task_approval_seconds',
+      help: 'Time from submission to the approval decision',
+      labelNames: ['marketplace'],
+      buckets: hours,
+      registers: [registry],
+    }),
+    taskExecutionSeconds: new Histogram({
+      name: 'nexo_task_execution_seconds',
+      help: 'Time from assignment (start) to completion',
+      labelNames: ['marketplace'],
+      buckets: hours,
+      registers: [registry],
+    }),
+    taskTimeAccuracy: new Histogram({
+      name: 'nexo_task_time_accuracy_percent',
+      help: 'Estimate accuracy of completed tasks: 100 * min(est, actual) / max(est, actual)',
+      labelNames: ['marketplace'],
+      buckets: [10, 25, 50, 60, 70, 80, 90, 95, 100],
+      registers: [registry],
+    }),
     httpDuration: new Histogram({
       name: 'nexo_http_request_duration_seconds',
       help: 'HTTP request duration by route template and status code',

@@ -9,6 +9,7 @@ import { buildApp } from '../http/app.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createMailer } from '../lib/mailer.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
+import { taskCountsByStatus } from '../modules/tasks/index.ts';
 import { type BootstrapResult, ensureBootstrap, prepareEnvAgentTokens } from '../modules/tenancy/index.ts';
 import { createJobQueue, type JobQueue } from '../queue/job-queue.ts';
 import { registerJobs, registerSchedules } from './register-jobs.ts';
@@ -63,6 +64,7 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
     await migrateDatabase(database);
 
     const metrics = createMetrics();
+    metrics.taskCounts.read = () => taskCountsByStatus(database.db);
     const queue = createJobQueue({
       database,
       catalog: jobCatalog,

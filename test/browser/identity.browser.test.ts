@@ -43,7 +43,7 @@ describe.skipIf(skipBrowserTests)('identity: login, tokens, members, audit, role
     const page = await dashboard.newPage({ signIn: false });
     await page.goto('/login');
     await submitLogin(page, owner.email, owner.password);
-    await page.getByTestId('welcome-card').waitFor();
+    await page.getByTestId('dashboard-page').waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
   });
 
@@ -143,7 +143,7 @@ describe.skipIf(skipBrowserTests)('identity: login, tokens, members, audit, role
     await dashboard.screenshot(page, 'invite-accept.png');
     await page.getByTestId('invite-accept').click();
 
-    await page.getByTestId('welcome-card').waitFor();
+    await page.getByTestId('dashboard-page').waitFor();
     expect(await page.getByTestId('current-role').textContent()).toBe('Viewer');
     expect(await sidebarLabels(page)).toContain('Settings');
 
@@ -197,7 +197,7 @@ describe.skipIf(skipBrowserTests)('identity: login, tokens, members, audit, role
     await page.locator('[data-testid=login-form][data-step=code]').waitFor();
     await page.getByTestId('login-totp').fill(totpCode(secret, Date.now() + 30_000));
     await page.getByTestId('login-submit').click();
-    await page.getByTestId('welcome-card').waitFor();
+    await page.getByTestId('dashboard-page').waitFor();
     expect(await page.getByTestId('user-email').textContent()).toBe(credentials.email);
   });
 
@@ -226,7 +226,7 @@ describe.skipIf(skipBrowserTests)('identity: login, tokens, members, audit, role
     await dashboard.screenshot(page, 'login-pt-dark.png');
 
     await submitLogin(page, owner.email, owner.password);
-    await page.getByTestId('welcome-card').waitFor();
+    await page.getByTestId('dashboard-page').waitFor();
     await page.goto('/settings/tokens');
     await page.getByTestId('create-token').click();
     const dialog = page.getByTestId('create-token-dialog');

@@ -23,7 +23,7 @@ describe.skipIf(skipBrowserTests)('dashboard shell', () => {
   it('loads at /, lists every area in the sidebar and shows a coming-soon card for unbuilt areas', async () => {
     const page = await dashboard.newPage();
     await page.goto('/');
-    await page.getByTestId('welcome-card').waitFor();
+    await page.getByTestId('dashboard-page').waitFor();
     await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
     expect(await page.getByRole('main').count()).toBe(1);
     expect(await sidebarLabels(page)).toEqual(englishAreas);
@@ -50,7 +50,7 @@ describe.skipIf(skipBrowserTests)('dashboard shell', () => {
   it('switches the language to Português, and the choice survives a reload', async () => {
     const page = await dashboard.newPage({ locale: 'en-US' });
     await page.goto('/');
-    await page.getByTestId('welcome-card').waitFor();
+    await page.getByTestId('dashboard-page').waitFor();
     expect((await documentState(page)).lang).toBe('en');
     expect(await page.getByTestId('nav-tasks').textContent()).toBe('Tasks');
 
@@ -60,16 +60,16 @@ describe.skipIf(skipBrowserTests)('dashboard shell', () => {
     expect((await documentState(page)).lang).toBe('pt-BR');
 
     await page.reload();
-    await page.getByTestId('welcome-card').waitFor();
+    await page.getByTestId('dashboard-page').waitFor();
     expect((await documentState(page)).lang).toBe('pt-BR');
     expect(await sidebarLabels(page)).toContain('Status do sistema');
-    expect(await page.getByTestId('welcome-card').textContent()).toContain('Boas-vindas ao Nexo');
+    expect(await page.getByTestId('dashboard-system-link').textContent()).toContain('Status do sistema');
     await dashboard.screenshot(page, 'dashboard-pt.png');
   });
 
   it('defaults to Portuguese when the browser language is Portuguese', async () => {
     const page = await dashboard.newPage({ locale: 'pt-PT' });
-    await page.goto('/tasks');
+    await page.goto('/plans');
     await page.getByTestId('coming-soon').waitFor();
     expect((await documentState(page)).lang).toBe('pt-BR');
     expect(await page.getByTestId('coming-soon').textContent()).toContain('Em breve');
@@ -78,7 +78,7 @@ describe.skipIf(skipBrowserTests)('dashboard shell', () => {
   it('toggles the dark theme, puts `dark` on <html> and remembers it', async () => {
     const page = await dashboard.newPage({ colorScheme: 'light' });
     await page.goto('/');
-    await page.getByTestId('welcome-card').waitFor();
+    await page.getByTestId('dashboard-page').waitFor();
     expect((await documentState(page)).dark).toBe(false);
 
     await page.getByTestId('theme-menu').click();
@@ -86,7 +86,7 @@ describe.skipIf(skipBrowserTests)('dashboard shell', () => {
     await page.waitForFunction(() => document.documentElement.classList.contains('dark'));
 
     await page.reload();
-    await page.getByTestId('welcome-card').waitFor();
+    await page.getByTestId('dashboard-page').waitFor();
     expect((await documentState(page)).dark).toBe(true);
     await dashboard.screenshot(page, 'dashboard-dark.png');
 

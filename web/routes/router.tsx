@@ -45,6 +45,34 @@ const appRoute = createRoute({
 
 const dashboardRoute = createRoute({ getParentRoute: () => appRoute, path: '/', component: DashboardPage });
 
+const tasksRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/tasks',
+  component: lazyRouteComponent(() => import('../features/tasks/tasks-layout.tsx'), 'TasksLayout'),
+});
+const tasksApprovalRoute = createRoute({
+  getParentRoute: () => tasksRoute,
+  path: '/',
+  component: lazyRouteComponent(() => import('../features/tasks/approval-queue-page.tsx'), 'ApprovalQueuePage'),
+});
+const tasksApprovalAliasRoute = createRoute({
+  getParentRoute: () => tasksRoute,
+  path: '/approval',
+  beforeLoad: () => {
+    throw redirect({ to: '/tasks', replace: true });
+  },
+});
+const tasksAllRoute = createRoute({
+  getParentRoute: () => tasksRoute,
+  path: '/all',
+  component: lazyRouteComponent(() => import('../features/tasks/all-tasks-page.tsx'), 'AllTasksPage'),
+});
+const tasksMineRoute = createRoute({
+  getParentRoute: () => tasksRoute,
+  path: '/mine',
+  component: lazyRouteComponent(() => import('../features/tasks/my-work-page.tsx'), 'MyWorkPage'),
+});
+
 const systemRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/system',
@@ -92,6 +120,7 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   appRoute.addChildren([
     dashboardRoute,
+    tasksRoute.addChildren([tasksApprovalRoute, tasksApprovalAliasRoute, tasksAllRoute, tasksMineRoute]),
     ...comingSoonAreaIds.map(comingSoonRoute),
     systemRoute,
     profileRoute,

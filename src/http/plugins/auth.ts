@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Permission, RouteAccess } from '../../contracts/permissions.ts';
 import type { Ctx } from '../../db/context.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -20,6 +20,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route. Every route must declare it (checked when routes are registered). */
     access?: RouteAccess;
+    /** The seed's wording for this route's 401 (e.g. "Unauthorized - marketplace agent token required"). */
+    unauthorizedMessage?: string;
+    /** The seed's wording for this route's 403 (e.g. "Only admins can approve tasks"). */
+    forbiddenMessage?: string;
   }
   interface FastifyRequest {
     /** The caller's context: org, actor, permissions. Set on every non-public route. */
@@ -71,8 +75,21 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps): void {
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    const access = request.routeOptions.config?.access;
+    const config = request.routeOptions.config;
+    const access = config?.access;
     if (!access) return;
+    try {
+      await authorize(request, reply, access);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'UNAUTHORIZED' && config.unauthorizedMessage)
+        throw new AppError('UNAUTHORIZED', config.unauthorizedMessage);
+      if (error instanceof AppError && error.code === 'FORBIDDEN' && config.forbiddenMessage && error.details === undefined)
+        throw new AppError('FORBIDDEN', config.forbiddenMessage);
+      throw error;
+    }
+  });
+
+  async function authorize(request: FastifyRequest, reply: FastifyReply, access: RouteAccess): Promise<void> {
     const now = new Date();
     if (access === 'public') {
       if (!unlimited.has(request.routeOptions.url ?? '')) limiter.hit(`ip:${request.ip}`, deps.config.auth.anonymousRateLimitPerMinute, reply);
@@ -114,5 +131,5 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps): void {
       }
       throw forbidden();
     }
-  });
+  }
 }

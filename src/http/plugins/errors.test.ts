@@ -65,3 +65,18 @@ describe('error handling', () => {
     expect(res.body).not.toContain('hunter2');
   });
 });
+
+describe('missing fields', () => {
+  it("uses seed 000's wording when only required fields are absent", async () => {
+    const app = Fastify({ genReqId: requestIdFor }).withTypeProvider<ZodTypeProvider>();
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
+    registerErrorHandling(app);
+    app.post('/t', { schema: { body: z.strictObject({ title: z.string(), priority: z.enum(['high', 'low']), estimatedHours: z.number() }) } }, async () => ({ ok: true }));
+    const res = await app.inject({ method: 'POST', url: '/t', payload: { title: 'x' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toBe('Missing required fields: priority, estimatedHours');
+    const mixed = await app.inject({ method: 'POST', url: '/t', payload: { title: 3 } });
+    expect(mixed.json().error).toMatch(/^Invalid request: /);
+  });
+});

@@ -10,6 +10,7 @@ export const statusByCode: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  UNPROCESSABLE: 422,
   RATE_LIMITED: 429,
   UPSTREAM: 502,
   UNAVAILABLE: 503,
@@ -22,6 +23,7 @@ const codeByStatus = (status: number): ErrorCode => {
   if (status === 401) return 'UNAUTHORIZED';
   if (status === 403) return 'FORBIDDEN';
   if (status === 409) return 'CONFLICT';
+  if (status === 422) return 'UNPROCESSABLE';
   if (status === 429) return 'RATE_LIMITED';
   if (status === 503) return 'UNAVAILABLE';
   return status >= 400 && status < 500 ? 'VALIDATION' : 'INTERNAL';
@@ -43,6 +45,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
         path: [error.validationContext ?? 'body', ...v.instancePath.split('/').filter(Boolean)].join('.'),
         message: v.message ?? 'invalid',
       }));
+      // Seed 000's wording when the only problem is absent top-level fields: "Missing required fields: a, b".
+      const body = request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : null;
+      const topLevel = error.validation.map((v) => v.instancePath.split('/').filter(Boolean));
+      const missing = topLevel.filter((path) => path.length === 1 && body !== null && body[path[0] as string] === undefined).map((path) => path[0] as string);
+      if ((error.validationContext ?? 'body') === 'body' && missing.length > 0 && missing.length === issues.length) {
+        return sendError(request, reply, 400, 'VALIDATION', `Missing required fields: ${missing.join(', ')}`, { issues, missing });
+      }
       const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
       return sendError(request, reply, 400, 'VALIDATION', `Invalid request: ${summary}`, { issues });
     }

@@ -2,8 +2,8 @@
 export { type AuditInput, type AuditScope, listAudit, recordAudit } from './audit.service.ts';
 export { type BootstrapResult, ensureBootstrap } from './bootstrap.service.ts';
 export { acceptInvitation, inviteMember, listPendingInvitations, previewInvitation, revokeInvitation } from './invitations.service.ts';
-export { changeMemberRole, listMembers, removeMember } from './members.service.ts';
-export { createOrg, findOrgBySlug, getOrg, roleIn, updateOrg } from './orgs.service.ts';
+export { changeMemberRole, listMembers, memberIdsWithRoles, removeMember } from './members.service.ts';
+export { createOrg, findOrgBySlug, getOrg, orgSettings, roleIn, updateOrg } from './orgs.service.ts';
 export {
   type AuthDeps,
   createSession,

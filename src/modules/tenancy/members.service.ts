@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull } from 'drizzle-orm';
 import { canAssignRole, type Role } from '../../contracts/permissions.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import type { Ctx } from '../../db/context.ts';
@@ -87,4 +87,13 @@ export async function removeMember(ctx: Ctx, userId: string): Promise<void> {
     await notifyRevocation(tx, { member: { userId, orgId: ctx.orgId } });
     await recordAudit(tx, ctx, { action: 'member.removed', resourceType: 'member', resourceId: userId, before: { email: member.email, role: member.role } });
   });
+}
+
+/** User ids of the org's members holding one of these roles (e.g. the approvers to notify). */
+export async function memberIdsWithRoles(db: DbOrTx, orgId: string, rolesWanted: Role[]): Promise<string[]> {
+  const rows = await db
+    .select({ userId: orgMembers.userId })
+    .from(orgMembers)
+    .where(and(eq(orgMembers.orgId, orgId), inArray(orgMembers.role, rolesWanted)));
+  return rows.map((r) => r.userId);
 }

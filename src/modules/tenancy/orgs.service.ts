@@ -131,3 +131,13 @@ export async function roleIn(db: DbOrTx, orgId: string, userId: string): Promise
     .where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, userId), isNull(orgs.deletedAt)));
   return row?.role ?? null;
 }
+
+/** An org's settings with defaults applied (404 for an unknown or deleted org). */
+export async function orgSettings(db: DbOrTx, orgId: string): Promise<OrgSettings> {
+  const [row] = await db
+    .select({ settings: orgs.settings })
+    .from(orgs)
+    .where(and(eq(orgs.id, orgId), isNull(orgs.deletedAt)));
+  if (!row) throw notFound('Org');
+  return { ...defaultOrgSettings(), ...row.settings };
+}

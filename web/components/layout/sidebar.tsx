@@ -2,6 +2,7 @@ import { Link } from '@tanstack/react-router';
 import { areas, navSections } from '../../features/areas/areas.ts';
 import { OrgSwitcher } from '../../features/auth/org-switcher.tsx';
 import { UserMenu } from '../../features/auth/user-menu.tsx';
+import { NotificationBell } from '../../features/notifications/notification-bell.tsx';
 import { useT } from '../../i18n/index.ts';
 import { cn } from '../../lib/cn.ts';
 import { LanguageMenu } from './language-menu.tsx';
@@ -26,10 +27,11 @@ export function Sidebar({ id, open, onNavigate }: SidebarProps) {
     >
       <div className="flex min-h-14 items-center gap-2.5 px-5 py-3">
         <span className="flex size-7 items-center justify-center rounded-md bg-primary font-bold text-primary-foreground text-sm">N</span>
-        <div className="leading-tight">
+        <div className="min-w-0 flex-1 leading-tight">
           <p className="font-semibold">{t('app.name')}</p>
-          <p className="text-muted-foreground text-xs">{t('app.tagline')}</p>
+          <p className="truncate text-muted-foreground text-xs">{t('app.tagline')}</p>
         </div>
+        <NotificationBell onNavigate={onNavigate} />
       </div>
       <div className="px-3 pb-2">
         <OrgSwitcher />

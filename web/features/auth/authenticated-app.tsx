@@ -3,6 +3,7 @@ import { useRouter } from '@tanstack/react-router';
 import { type ReactNode, useEffect, useRef } from 'react';
 import { ErrorNotice } from '../../components/error-notice.tsx';
 import { AppShell } from '../../components/layout/app-shell.tsx';
+import { LiveUpdates } from '../tasks/live-updates.tsx';
 import { meQuery } from './auth-api.ts';
 import { ForcedPasswordChange, ForcedTwoFactor } from './forced-screens.tsx';
 import { MeProvider } from './session.tsx';
@@ -49,6 +50,7 @@ export function AuthenticatedApp({ children }: { children?: ReactNode }) {
   if (me.twoFactorSetupRequired) return <ForcedTwoFactor me={me} />;
   return (
     <MeProvider me={me}>
+      <LiveUpdates />
       <AppShell>{children}</AppShell>
     </MeProvider>
   );

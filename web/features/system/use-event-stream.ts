@@ -1,37 +1,40 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { type EventMessage, eventMessageSchema } from '../../../src/contracts/system.ts';
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting';
 
-interface EventStreamOptions {
+interface EventSourceOptions {
   url: string;
   /** SSE `event:` names to listen for, besides unnamed messages (`onmessage`). */
   types: readonly string[];
-  /** How many events to keep, newest first. */
-  max: number;
+  /** Called with every valid message (the latest callback is used; it need not be stable). */
+  onEvent: (message: EventMessage) => void;
+  /** Set false to stay disconnected (e.g. without the `events.read` permission). */
+  enabled?: boolean;
 }
 
 const MAX_BACKOFF_MS = 30_000;
 
 /**
- * Subscribes to a server-sent event stream of `eventMessageSchema` messages.
+ * Subscribes to a server-sent event stream of `eventMessageSchema` messages and reports its state.
  * EventSource reconnects by itself after a dropped connection; when it gives up (e.g. the endpoint
  * answered 404 or 502) we reconnect ourselves with exponential backoff.
  */
-export function useEventStream({ url, types, max }: EventStreamOptions) {
+export function useEventSource({ url, types, onEvent, enabled = true }: EventSourceOptions): StreamState {
   const [state, setState] = useState<StreamState>('connecting');
-  const [events, setEvents] = useState<EventMessage[]>([]);
+  const handler = useRef(onEvent);
+  handler.current = onEvent;
   const typesKey = types.join('\n');
 
   useEffect(() => {
+    if (!enabled) return;
     let source: EventSource | null = null;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let attempt = 0;
 
-    const onEvent = (event: MessageEvent<unknown>) => {
+    const listener = (event: MessageEvent<unknown>) => {
       const message = parseMessage(event.data);
-      if (!message) return;
-      setEvents((previous) => (previous.some((known) => known.id === message.id) ? previous : [message, ...previous].slice(0, max)));
+      if (message) handler.current(message);
     };
 
     const connect = () => {
@@ -41,8 +44,8 @@ export function useEventStream({ url, types, max }: EventStreamOptions) {
         attempt = 0;
         setState('live');
       };
-      current.onmessage = onEvent;
-      for (const type of typesKey.split('\n')) if (type) current.addEventListener(type, onEvent);
+      current.onmessage = listener;
+      for (const type of typesKey.split('\n')) if (type) current.addEventListener(type, listener);
       current.onerror = () => {
         if (current.readyState === EventSource.CLOSED) {
           current.close();
@@ -61,8 +64,26 @@ export function useEventStream({ url, types, max }: EventStreamOptions) {
       clearTimeout(retryTimer);
       source?.close();
     };
-  }, [url, typesKey, max]);
+  }, [url, typesKey, enabled]);
 
+  return state;
+}
+
+interface EventStreamOptions {
+  url: string;
+  types: readonly string[];
+  /** How many events to keep, newest first. */
+  max: number;
+}
+
+/** `useEventSource` that also keeps the last `max` events, newest first (the System page's live list). */
+export function useEventStream({ url, types, max }: EventStreamOptions) {
+  const [events, setEvents] = useState<EventMessage[]>([]);
+  const state = useEventSource({
+    url,
+    types,
+    onEvent: (message) => setEvents((previous) => (previous.some((known) => known.id === message.id) ? previous : [message, ...previous].slice(0, max))),
+  });
   const clear = useCallback(() => setEvents([]), []);
   return { state, events, clear };
 }

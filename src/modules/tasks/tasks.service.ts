@@ -1,0 +1,210 @@
+import { and, asc, count, desc, eq, gte, ilike, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import { agentIds } from '../../contracts/agents.ts';
+import type { createTaskRequestSchema, listTasksQuerySchema, MarketplaceTask } from '../../contracts/tasks.ts';
+import type { DbOrTx } from '../../db/client.ts';
+import { actorUserId, type Ctx } from '../../db/context.ts';
+import { withTransaction } from '../../db/transaction.ts';
+import { publishEvent } from '../../events/event-bus.ts';
+import { sha256Hex } from '../../lib/crypto.ts';
+import { AppError, conflict, notFound, validation } from '../../lib/errors.ts';
+import { listAudit, recordAudit } from '../tenancy/index.ts';
+import { agentMarketplace, type TaskRow, toTask } from './task-mapping.ts';
+import { notifyApprovers } from './task-notifications.ts';
+import { marketplaceTasks } from './tasks.tables.ts';
+
+type CreateInput = z.output<typeof createTaskRequestSchema>;
+type ListQuery = z.output<typeof listTasksQuerySchema>;
+
+/** Same marketplace, creator and title (case and spacing aside) = the same task. */
+export const dedupeKeyFor = (input: { marketplace: string; createdBy: string; title: string }) =>
+  sha256Hex(`${input.marketplace}|${input.createdBy}|${input.title.trim().toLowerCase().replace(/\s+/g, ' ')}`);
+
+/** Who the task is recorded as created by, and whether the caller may create it at all. */
+function resolveCreator(ctx: Ctx, input: CreateInput): string {
+  const actor = ctx.actor;
+  if (actor.type === 'token' && actor.kind === 'agent' && actor.agentId) {
+    if (input.createdBy !== actor.agentId) throw new AppError('FORBIDDEN', `createdBy must be the calling agent (${actor.agentId})`);
+    const own = agentMarketplace(actor.agentId);
+    if (own && own !== input.marketplace) throw new AppError('FORBIDDEN', `${actor.agentId} may only create tasks for ${own}`);
+    return actor.agentId;
+  }
+  if ((agentIds as readonly string[]).includes(input.createdBy)) throw new AppError('FORBIDDEN', 'Only that agent’s own token may create tasks as an agent');
+  const userId = actorUserId(actor);
+  if (actor.type === 'user') {
+    if (input.createdBy !== userId && input.createdBy.toLowerCase() !== actor.label.toLowerCase()) {
+      throw new AppError('FORBIDDEN', 'createdBy must be you (your user id or e-mail)');
+    }
+    return userId as string;
+  }
+  return input.createdBy;
+}
+
+export async function createTask(ctx: Ctx, input: CreateInput): Promise<MarketplaceTask> {
+  const createdBy = resolveCreator(ctx, input);
+  const submit = input.submit === true;
+  const dedupeKey = dedupeKeyFor({ ...input, createdBy });
+  const row = await withTransaction(ctx.db, async (tx) => {
+    const [created] = await tx
+      .insert(marketplaceTasks)
+      .values({
+        orgId: ctx.orgId,
+        marketplace: input.marketplace,
+        createdBy,
+        title: input.title,
+        description: input.description,
+        category: input.category,
+        priority: input.priority,
+        status: submit ? 'awaiting_approval' : 'pending',
+        createdAt: ctx.now,
+        submittedAt: submit ? ctx.now : null,
+        estimatedHours: input.estimatedHours,
+        tags: input.tags ?? [],
+        metadata: input.metadata ?? {},
+        dedupeKey,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!created) {
+      const [existing] = await tx
+        .select({ id: marketplaceTasks.id, status: marketplaceTasks.status })
+        .from(marketplaceTasks)
+        .where(
+          and(
+            eq(marketplaceTasks.orgId, ctx.orgId),
+            eq(marketplaceTasks.dedupeKey, dedupeKey),
+            sql`${marketplaceTasks.status} not in ('completed', 'rejected')`,
+          ),
+        );
+      throw conflict('An open task with the same marketplace, creator and title already exists', { existingTaskId: existing?.id, status: existing?.status });
+    }
+    await recordAudit(tx, ctx, {
+      action: 'task.created',
+      resourceType: 'task',
+      resourceId: created.id,
+      after: { title: created.title, marketplace: created.marketplace, status: created.status },
+    });
+    await publishEvent(tx, ctx.orgId, 'task.created', { taskIds: [created.id], status: created.status, marketplace: created.marketplace });
+    if (submit) await notifyApprovers(tx, ctx, [created]);
+    return created;
+  });
+  return toTask(row);
+}
+
+export async function getTaskRow(db: DbOrTx, orgId: string, id: string): Promise<TaskRow> {
+  const [row] = await db
+    .select()
+    .from(marketplaceTasks)
+    .where(and(eq(marketplaceTasks.id, id), eq(marketplaceTasks.orgId, orgId)));
+  if (!row) throw notFound('Task');
+  return row;
+}
+
+/** An agent token sees only its own tasks (DESIGN.md roles table). */
+const visibility = (ctx: Ctx): SQL | undefined =>
+  ctx.actor.type === 'token' && ctx.actor.kind === 'agent' && ctx.actor.agentId ? eq(marketplaceTasks.createdBy, ctx.actor.agentId) : undefined;
+
+export async function getTask(ctx: Ctx, id: string) {
+  const row = await getTaskRow(ctx.db, ctx.orgId, id);
+  const own = visibility(ctx);
+  if (own && ctx.actor.type === 'token' && row.createdBy !== ctx.actor.agentId) throw notFound('Task');
+  const audit = await listAudit(ctx, { resourceType: 'task', resourceId: id, limit: 200 });
+  const history = audit.entries.reverse().map((e) => ({ at: e.at, action: e.action, actorType: e.actorType, actorLabel: e.actorLabel, changes: e.changes }));
+  return { task: toTask(row), history };
+}
+
+const priorityRank = sql<number>`case ${marketplaceTasks.priority} when 'high' then 0 when 'medium' then 1 else 2 end`;
+
+interface Cursor {
+  k: string | number;
+  c: string;
+  id: string;
+}
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeCursor(raw: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString()) as Cursor;
+    if (typeof c.id !== 'string' || typeof c.c !== 'string') throw new Error('shape');
+    return c;
+  } catch {
+    throw validation('Invalid cursor: pass back the nextCursor of a previous page');
+  }
+}
+
+export async function listTasks(ctx: Ctx, query: ListQuery) {
+  const where: SQL[] = [eq(marketplaceTasks.orgId, ctx.orgId)];
+  const own = visibility(ctx);
+  if (own) where.push(own);
+  if (query.status?.length) where.push(inArray(marketplaceTasks.status, query.status));
+  if (query.marketplace?.length) where.push(inArray(marketplaceTasks.marketplace, query.marketplace));
+  if (query.priority?.length) where.push(inArray(marketplaceTasks.priority, query.priority));
+  if (query.category?.length) where.push(inArray(marketplaceTasks.category, query.category));
+  if (query.createdBy) where.push(eq(marketplaceTasks.createdBy, query.createdBy));
+  if (query.assignedTo) {
+    const assignee = query.assignedTo === 'me' ? actorUserId(ctx.actor) : query.assignedTo;
+    if (!assignee || !/^[0-9a-f-]{36}$/i.test(assignee)) throw validation('assignedTo must be a user id or "me" (for people)');
+    where.push(eq(marketplaceTasks.assignedTo, assignee));
+  }
+  if (query.q) {
+    const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const text = or(ilike(marketplaceTasks.title, like), ilike(marketplaceTasks.description, like));
+    if (text) where.push(text);
+  }
+  if (query.createdFrom) where.push(gte(marketplaceTasks.createdAt, new Date(query.createdFrom)));
+  if (query.createdTo) where.push(lte(marketplaceTasks.createdAt, new Date(query.createdTo)));
+
+  const filtered = and(...where);
+  const page: SQL[] = [];
+  if (query.cursor) {
+    const c = decodeCursor(query.cursor);
+    const after =
+      query.sort === 'priority'
+        ? sql`(${priorityRank}, ${marketplaceTasks.createdAt}, ${marketplaceTasks.id}) > (${Number(c.k)}, ${c.c}::timestamptz, ${c.id}::uuid)`
+        : sql`(${marketplaceTasks.createdAt}, ${marketplaceTasks.id}) < (${c.c}::timestamptz, ${c.id}::uuid)`;
+    page.push(after);
+  }
+  const order =
+    query.sort === 'priority'
+      ? [asc(priorityRank), asc(marketplaceTasks.createdAt), asc(marketplaceTasks.id)]
+      : [desc(marketplaceTasks.createdAt), desc(marketplaceTasks.id)];
+  const rows = await ctx.db
+    .select({ task: marketplaceTasks, rank: priorityRank })
+    .from(marketplaceTasks)
+    .where(and(filtered, ...page))
+    .orderBy(...order)
+    .limit(query.limit + 1)
+    .offset(query.cursor ? 0 : query.offset);
+  const [totalRow] = await ctx.db.select({ n: count() }).from(marketplaceTasks).where(filtered);
+  const pageRows = rows.slice(0, query.limit);
+  const last = pageRows.at(-1);
+  const nextCursor =
+    rows.length > query.limit && last
+      ? encodeCursor({ k: query.sort === 'priority' ? last.rank : 0, c: last.task.createdAt.toISOString(), id: last.task.id })
+      : null;
+  return {
+    tasks: pageRows.map((r) => toTask(r.task)),
+    count: pageRows.length,
+    offset: query.cursor ? 0 : query.offset,
+    limit: query.limit,
+    total: totalRow?.n ?? 0,
+    nextCursor,
+  };
+}
+
+/** For the approval queue: awaiting tasks, oldest first, grouped by marketplace (seed 000 batchTasksForApproval). */
+export async function batchTasksForApproval(ctx: Ctx, limit: number) {
+  const rows = await ctx.db
+    .select()
+    .from(marketplaceTasks)
+    .where(and(eq(marketplaceTasks.orgId, ctx.orgId), eq(marketplaceTasks.status, 'awaiting_approval')))
+    .orderBy(asc(marketplaceTasks.submittedAt), asc(marketplaceTasks.id))
+    .limit(limit);
+  const tasks = rows.map(toTask);
+  const grouped: Record<string, MarketplaceTask[]> = {};
+  for (const task of tasks) (grouped[task.marketplace] ??= []).push(task);
+  const [total] = await ctx.db
+    .select({ n: count() })
+    .from(marketplaceTasks)
+    .where(and(eq(marketplaceTasks.orgId, ctx.orgId), eq(marketplaceTasks.status, 'awaiting_approval')));
+  return { tasks, grouped, total: total?.n ?? 0, readyForApproval: tasks.length > 0 };
+}
