@@ -69,6 +69,7 @@ describe.skipIf(skipBrowserTests)('tasks: approval queue, assignment, my work, d
     await page.getByTestId('dashboard-empty').waitFor();
     expect(await page.getByTestId('pipeline').count()).toBe(0);
     expect(await page.getByTestId('dashboard-system-link').getAttribute('href')).toBe('/system');
+    await dashboard.screenshot(page, 'dashboard-empty.png');
   });
 
   it('approves a batch, assigns a task, and the operator completes it from My work; the dashboard counts it', async () => {
@@ -108,6 +109,7 @@ describe.skipIf(skipBrowserTests)('tasks: approval queue, assignment, my work, d
       const rows = [...document.querySelectorAll('[data-testid=task-row]')];
       return rows.length === 3 && rows.every((row) => row.getAttribute('data-status') === 'approved');
     });
+    await dashboard.screenshot(page, 'all-tasks.png');
     await page.locator('[data-testid=task-row]').filter({ hasText: 'Rewrite A+ content' }).getByTestId('task-open').click();
     const drawer = page.getByTestId('task-drawer');
     await drawer.getByTestId('task-details').waitFor();

@@ -72,7 +72,9 @@ describe('missing fields', () => {
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);
     registerErrorHandling(app);
-    app.post('/t', { schema: { body: z.strictObject({ title: z.string(), priority: z.enum(['high', 'low']), estimatedHours: z.number() }) } }, async () => ({ ok: true }));
+    app.post('/t', { schema: { body: z.strictObject({ title: z.string(), priority: z.enum(['high', 'low']), estimatedHours: z.number() }) } }, async () => ({
+      ok: true,
+    }));
     const res = await app.inject({ method: 'POST', url: '/t', payload: { title: 'x' } });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toBe('Missing required fields: priority, estimatedHours');

@@ -80,15 +80,14 @@ const toEntry = (row: typeof auditLog.$inferSelect): AuditEntry => ({
   ip: row.ip,
 });
 
-const encodeCursor = (row: { at: Date; id: string }) => Buffer.from(`${row.at.toISOString()}|${row.id}`).toString('base64url');
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const date = new Date(at ?? '');
-  if (!id || Number.isNaN(date.getTime())) throw validation('Invalid cursor');
-  return { at: date, id };
+const encodeCursor = (row: { seq: number }) => Buffer.from(`s${row.seq}`).toString('base64url');
+function decodeCursor(cursor: string): number {
+  const raw = Buffer.from(cursor, 'base64url').toString();
+  if (!/^s\d{1,18}$/.test(raw)) throw validation('Invalid cursor');
+  return Number(raw.slice(1));
 }
 
-/** Newest first, keyset-paginated, always within the caller's org. */
+/** Newest first (in insertion order), keyset-paginated, always within the caller's org. */
 export async function listAudit(ctx: Ctx, query: z.output<typeof auditQuerySchema>): Promise<{ entries: AuditEntry[]; nextCursor: string | null }> {
   const where: SQL[] = [eq(auditLog.orgId, ctx.orgId)];
   if (query.actor) {
@@ -100,16 +99,12 @@ export async function listAudit(ctx: Ctx, query: z.output<typeof auditQuerySchem
   if (query.resourceId) where.push(eq(auditLog.resourceId, query.resourceId));
   if (query.from) where.push(gte(auditLog.at, new Date(query.from)));
   if (query.to) where.push(lte(auditLog.at, new Date(query.to)));
-  if (query.cursor) {
-    const c = decodeCursor(query.cursor);
-    const before = or(lt(auditLog.at, c.at), and(eq(auditLog.at, c.at), lt(auditLog.id, c.id)));
-    if (before) where.push(before);
-  }
+  if (query.cursor) where.push(lt(auditLog.seq, decodeCursor(query.cursor)));
   const rows = await ctx.db
     .select()
     .from(auditLog)
     .where(and(...where))
-    .orderBy(desc(auditLog.at), desc(auditLog.id))
+    .orderBy(desc(auditLog.seq))
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);

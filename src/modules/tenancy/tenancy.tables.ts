@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, inet, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, index, inet, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { OrgSettings } from '../../contracts/identity.ts';
 import { timestamptz } from '../../db/columns.ts';
 
@@ -147,6 +147,8 @@ export const auditLog = pgTable(
   'audit_log',
   {
     id: uuid('id').primaryKey(),
+    /** Insertion order: a change that waited for a row lock is recorded after the one that held it. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     orgId: uuid('org_id').notNull(),
     at: timestamptz('at').notNull().defaultNow(),
     actorType: text('actor_type').$type<'user' | 'token' | 'system'>().notNull(),
@@ -159,5 +161,6 @@ export const auditLog = pgTable(
     requestId: text('request_id'),
     ip: inet('ip'),
   },
-  (t) => [index('audit_log_org_at_idx').on(t.orgId, t.at.desc(), t.id.desc()), index('audit_log_org_resource_idx').on(t.orgId, t.resourceType, t.resourceId)],
+  (t) => [index('audit_log_org_at_idx').on(t.orgId, t.at.desc(), t.id.desc()),
+    index('audit_log_org_seq_idx').on(t.orgId, t.seq.desc()), index('audit_log_org_resource_idx').on(t.orgId, t.resourceType, t.resourceId)],
 );

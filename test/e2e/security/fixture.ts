@@ -10,6 +10,7 @@
  * straight into the database through the tenancy module before the server starts (the server then
  * skips its bootstrap because orgs exist). Everything else is created over HTTP, as a person would.
  */
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
@@ -47,7 +48,24 @@ export interface OrgFixture {
   integration: IssuedToken;
   /** kind integration without scopes */
   integrationNoScopes: IssuedToken;
+  /** Tasks of the amazon agent in each state it can be prepared in (in_progress: assigned to the operator). */
+  tasks: Record<PreparedTaskState, TaskView>;
 }
+
+/** The fields of a task the suites compare (a subset of the API's MarketplaceTask). */
+export interface TaskView {
+  id: string;
+  marketplace: string;
+  createdBy: string;
+  title: string;
+  status: string;
+  version: number;
+  assignedTo?: string;
+  approvedBy?: string;
+  completedBy?: string;
+}
+
+export type PreparedTaskState = 'pending' | 'awaiting_approval' | 'approved' | 'in_progress';
 
 export interface SecurityFixture {
   server: TestServer;
@@ -207,7 +225,51 @@ async function issueToken(client: ApiClient, body: Record<string, unknown>): Pro
   return { id: created.token.id, secret: created.secret };
 }
 
-const allScopes = ['system.read', 'events.read', 'events.test', 'org.read', 'members.read', 'audit.read'];
+/** Every scope a token may carry (hand-written: tasks.approve, tasks.assign and tasks.complete are not among them). */
+const allScopes = ['system.read', 'events.read', 'events.test', 'org.read', 'members.read', 'audit.read', 'tasks.read', 'tasks.create'];
+
+let taskSequence = 0;
+/** A title no other task has (open tasks are deduplicated by marketplace, creator and title). */
+export const uniqueTitle = (label: string) => `${label} #${++taskSequence} ${randomBytes(4).toString('hex')}`;
+
+/** A valid create-task body as the amazon agent; override any field. */
+export const taskBody = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  marketplace: 'amazon',
+  title: uniqueTitle('Optimize listing'),
+  description: 'Created by the security fixture',
+  category: 'optimization',
+  priority: 'medium',
+  estimatedHours: 2,
+  createdBy: 'marketplace-amazon',
+  ...overrides,
+});
+
+/**
+ * A fresh task of the org's amazon agent, moved over HTTP into `state`: submitted by the agent,
+ * approved and assigned by the admin (to `assignee`, the operator unless told).
+ */
+export async function prepareTask(
+  url: string,
+  org: Pick<OrgFixture, 'agent' | 'people'>,
+  state: PreparedTaskState,
+  options: { assignee?: string; title?: string } = {},
+): Promise<TaskView> {
+  const agent = bearer(url, 'agent', org.agent.secret);
+  const body = taskBody({ ...(options.title ? { title: options.title } : {}), submit: state !== 'pending' });
+  let task = (await expectOk<{ task: TaskView }>(agent.request('POST', '/api/orchestration/tasks', body), 201)).task;
+  if (state === 'pending' || state === 'awaiting_approval') return task;
+  const admin = org.people.admin.client;
+  const approved = await expectOk<{ tasks: TaskView[] }>(admin.request('PATCH', '/api/orchestration/tasks/approve', { taskIds: [task.id], approved: true }));
+  task = approved.tasks[0] as TaskView;
+  if (state === 'approved') return task;
+  const assignee = options.assignee ?? org.people.operator.userId;
+  return (await expectOk<{ task: TaskView }>(admin.request('PATCH', '/api/orchestration/tasks/assign', { taskId: task.id, assignedTo: assignee }))).task;
+}
+
+/** A task as its org's owner sees it (the reference view for "nothing changed"). */
+export async function taskOf(org: Pick<OrgFixture, 'people'>, id: string): Promise<TaskView> {
+  return (await expectOk<{ task: TaskView }>(org.people.owner.client.request('GET', `/api/orchestration/tasks/${id}`))).task;
+}
 
 async function buildOrg(baseUrl: string, seeded: Seeded['orgs']['a'], domain: string): Promise<OrgFixture> {
   const owner = await signIn(baseUrl, seeded.ownerEmail, seeded.ownerPassword);
@@ -219,20 +281,16 @@ async function buildOrg(baseUrl: string, seeded: Seeded['orgs']['a'], domain: st
     issueToken(owner, { kind: 'integration', name: `${seeded.slug} integration`, scopes: allScopes }),
     issueToken(owner, { kind: 'integration', name: `${seeded.slug} integration without scopes`, scopes: [] }),
   ]);
-  return {
-    id: seeded.id,
-    slug: seeded.slug,
-    name: seeded.name,
-    people: {
-      owner: { userId: seeded.ownerId, email: seeded.ownerEmail, password: seeded.ownerPassword, client: owner },
-      admin: admin as Person,
-      operator: operator as Person,
-      viewer: viewer as Person,
-    },
-    agent,
-    integration,
-    integrationNoScopes,
+  const people = {
+    owner: { userId: seeded.ownerId, email: seeded.ownerEmail, password: seeded.ownerPassword, client: owner },
+    admin: admin as Person,
+    operator: operator as Person,
+    viewer: viewer as Person,
   };
+  const states = ['pending', 'awaiting_approval', 'approved', 'in_progress'] as const;
+  const prepared = await Promise.all(states.map((state) => prepareTask(baseUrl, { agent, people }, state)));
+  const tasks = Object.fromEntries(states.map((state, i) => [state, prepared[i] as TaskView])) as Record<PreparedTaskState, TaskView>;
+  return { id: seeded.id, slug: seeded.slug, name: seeded.name, people, agent, integration, integrationNoScopes, tasks };
 }
 
 /** Server defaults for the suites: limits high enough that the suites' own traffic never trips them. */
@@ -283,7 +341,7 @@ export async function startSecurityFixture(options: { env?: Record<string, strin
   }
 }
 
-/** Every caller of an org: its four people and its three tokens. */
+/** Every caller of an org: its four people and its three tokens (the agent token is marketplace-amazon's). */
 export function callersOf(url: string, org: OrgFixture, prefix: string): Caller[] {
   return [
     ...roleNames.map((role) => sessionCaller(`${prefix} ${role}`, org.people[role].client)),

@@ -3,15 +3,35 @@
  * and the permission map, deliberately not computed from the code), checked against the live server.
  * A route in /openapi.json that is missing here fails the suite. Also: role escalation by admins and
  * the last-owner rule.
+ *
+ * Task routes get a real task per cell (created by org A's amazon agent and moved into the state the
+ * route leaves from), so an allowed caller must actually succeed and a refused one must leave the task
+ * exactly as it was (status and version, read back through A's owner).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../../helpers/api-client.ts';
-import { anonymous, bearer, type Caller, expectOk, liveOperations, opKey, read, type SecurityFixture, sessionCaller, startSecurityFixture } from './fixture.ts';
+import {
+  anonymous,
+  bearer,
+  type Caller,
+  expectOk,
+  liveOperations,
+  opKey,
+  prepareTask,
+  read,
+  type SecurityFixture,
+  sessionCaller,
+  startSecurityFixture,
+  taskBody,
+  taskOf,
+} from './fixture.ts';
 
 const Y = 'allow' as const;
 const N = 'deny' as const;
-type Cell = typeof Y | typeof N;
+/** Refused as "not found" (404) although authenticated: the route is open to the permission, the object is not (nothing changes). */
+const H = 'hidden' as const;
+type Cell = typeof Y | typeof N | typeof H;
 
 const callerNames = [
   'anonymous',
@@ -34,7 +54,30 @@ interface Row {
   body?: unknown;
   /** Needs a throw-away session (the call ends it). */
   freshSession?: boolean;
+  /**
+   * Builds the request for one caller just before its call (a fresh task in the right state). An allowed
+   * caller must then answer exactly `ok`; for the others the tasks in `watch` must stay unchanged.
+   */
+  prepare?: (fx: SecurityFixture, caller: CallerName) => Promise<{ path?: string; body?: unknown; watch?: string[]; createsTitle?: string }>;
+  /** With `prepare`: the status an allowed caller must get. */
+  ok?: number;
 }
+
+/** A person's e-mail as `createdBy`, an agent's id, or anything for an integration token. */
+const creatorFor = (fx: SecurityFixture, caller: CallerName): string =>
+  caller === 'agent token'
+    ? 'marketplace-amazon'
+    : caller === 'viewer' || caller === 'operator' || caller === 'admin' || caller === 'owner'
+      ? fx.a.people[caller].email
+      : 'integration bot';
+
+/** A fresh task of A's amazon agent in `state`, and a body that names it. */
+const withTask =
+  (state: Parameters<typeof prepareTask>[2], body: (taskId: string, fx: SecurityFixture) => Record<string, unknown>) =>
+  async (fx: SecurityFixture) => {
+    const task = await prepareTask(fx.url, fx.a, state);
+    return { body: body(task.id, fx), watch: [task.id] };
+  };
 
 const ghostUuid = randomUUID();
 const ghostTokenId = 'zzzzzzzzzzzzzzzz';
@@ -69,6 +112,52 @@ const expectations: Record<string, Row> = {
   'POST /api/tokens': { cells: [N, N, N, Y, Y, N, N, N], body: {} },
   'DELETE /api/tokens/{tokenId}': { cells: [N, N, N, Y, Y, N, N, N], path: `/api/tokens/${ghostTokenId}` },
   'GET /api/audit': { cells: [N, N, N, Y, Y, N, N, Y] },
+  // Tasks (seed 000). Agent tokens: system.read, tasks.read, tasks.create; integration tokens may carry tasks.read and tasks.create only.
+  'POST /api/orchestration/tasks': {
+    cells: [N, N, N, Y, Y, Y, N, Y],
+    ok: 201,
+    prepare: async (fx, caller) => {
+      const body = taskBody({ createdBy: creatorFor(fx, caller) });
+      return { body, createsTitle: body.title as string };
+    },
+  },
+  'GET /api/orchestration/tasks': { cells: [N, Y, Y, Y, Y, Y, N, Y] },
+  'GET /api/orchestration/tasks/{id}': {
+    cells: [N, Y, Y, Y, Y, Y, N, Y],
+    ok: 200,
+    prepare: async (fx) => ({ path: `/api/orchestration/tasks/${fx.a.tasks.pending.id}` }),
+  },
+  // Submitting: the creating agent (its own tasks) or an approver; others who may read tasks are answered "not found".
+  'PATCH /api/orchestration/tasks/submit': { cells: [N, H, H, Y, Y, Y, N, H], ok: 200, prepare: withTask('pending', (id) => ({ taskIds: [id] })) },
+  'PATCH /api/orchestration/tasks/approve': {
+    cells: [N, N, N, Y, Y, N, N, N],
+    ok: 200,
+    prepare: withTask('awaiting_approval', (id) => ({ taskIds: [id], approved: true })),
+  },
+  'PATCH /api/orchestration/tasks/assign': {
+    cells: [N, N, N, Y, Y, N, N, N],
+    ok: 200,
+    prepare: withTask('approved', (id, fx) => ({ taskId: id, assignedTo: fx.a.people.operator.userId })),
+  },
+  // In progress and assigned to the operator: the operator completes/returns their own, admins any.
+  'PATCH /api/orchestration/tasks/complete': {
+    cells: [N, N, Y, Y, Y, N, N, N],
+    ok: 200,
+    prepare: withTask('in_progress', (id) => ({ taskId: id, actualHours: 3 })),
+  },
+  'PATCH /api/orchestration/tasks/return': {
+    cells: [N, N, Y, Y, Y, N, N, N],
+    ok: 200,
+    prepare: withTask('in_progress', (id) => ({ taskId: id, reason: 'blocked by the supplier' })),
+  },
+  'GET /api/orchestration/stats': { cells: [N, Y, Y, Y, Y, Y, N, Y] },
+  'GET /api/orchestration/stats/trend': { cells: [N, Y, Y, Y, Y, Y, N, Y] },
+  'GET /api/orchestration/status': { cells: [N, Y, Y, Y, Y, Y, N, Y] },
+  'GET /api/orchestration/batches': { cells: [N, Y, Y, Y, Y, Y, N, Y] },
+  'GET /api/orchestration/metrics': { cells: [N, Y, Y, Y, Y, Y, N, Y] },
+  // The bell: signed-in people only, never tokens.
+  'GET /api/notifications': { cells: [N, Y, Y, Y, Y, N, N, N] },
+  'POST /api/notifications/read': { cells: [N, Y, Y, Y, Y, N, N, N], body: {} },
   // These end the caller's session: run with throw-away sessions, last (logout-all ends every session of the user).
   'POST /api/auth/logout': { cells: [N, Y, Y, Y, Y, N, N, N], freshSession: true },
   'POST /api/auth/logout-all': { cells: [N, Y, Y, Y, Y, N, N, N], freshSession: true },
@@ -170,12 +259,15 @@ describe('security: function-level authorization (BFLA)', () => {
     for (const [key, row] of Object.entries(expectations)) {
       it(key, async () => {
         const [method, template] = key.split(' ') as [string, string];
-        const path = row.path ?? template;
         const failures: string[] = [];
         for (const [i, name] of callerNames.entries()) {
           const expected = row.cells[i] as Cell;
+          const prepared = (await row.prepare?.(fx, name)) ?? {};
+          const path = prepared.path ?? row.path ?? template;
+          const body = 'body' in prepared ? prepared.body : row.body;
+          const before = await Promise.all((prepared.watch ?? []).map((id) => taskOf(fx.a, id)));
           const caller = await callerFor(name, row.freshSession === true);
-          const res = await caller.request(method, path, row.body);
+          const res = await caller.request(method, path, body);
           const status = res.status;
           let text = '(stream)';
           if ((res.headers.get('content-type') ?? '').includes('text/event-stream')) await res.body?.cancel();
@@ -183,8 +275,25 @@ describe('security: function-level authorization (BFLA)', () => {
           if (expected === N) {
             const want = name === 'anonymous' ? 401 : 403;
             if (status !== want) failures.push(`${name}: expected ${want}, got ${status} ${text.slice(0, 200)}`);
+          } else if (expected === H) {
+            if (status !== 404) failures.push(`${name}: expected 404 (refused as not found), got ${status} ${text.slice(0, 200)}`);
           } else if (status === 401 || status === 403 || status >= 500) {
             failures.push(`${name}: expected to be allowed, got ${status} ${text.slice(0, 200)}`);
+          } else if (row.ok !== undefined && status !== row.ok) {
+            failures.push(`${name}: expected ${row.ok} (the prepared request is valid), got ${status} ${text.slice(0, 200)}`);
+          }
+          const after = await Promise.all((prepared.watch ?? []).map((id) => taskOf(fx.a, id)));
+          for (const [j, was] of before.entries()) {
+            const now = after[j];
+            const changed = now?.status !== was.status || now?.version !== was.version;
+            if (expected !== Y && changed) failures.push(`${name}: refused, yet task ${was.id} went ${was.status} v${was.version} -> ${now?.status} v${now?.version}`);
+            if (expected === Y && !changed) failures.push(`${name}: allowed, yet task ${was.id} stayed ${was.status} v${was.version}`);
+          }
+          if (prepared.createsTitle) {
+            const q = encodeURIComponent(prepared.createsTitle);
+            const found = await expectOk<{ total: number }>(fx.a.people.owner.client.request('GET', `/api/orchestration/tasks?q=${q}`));
+            const want = expected === Y ? 1 : 0;
+            if (found.total !== want) failures.push(`${name}: expected ${want} task(s) titled "${prepared.createsTitle}", found ${found.total}`);
           }
         }
         expect(failures).toEqual([]);

@@ -1,6 +1,7 @@
 import { Outlet } from '@tanstack/react-router';
 import { Menu, X } from 'lucide-react';
 import { type ReactNode, useState } from 'react';
+import { NotificationBell } from '../../features/notifications/notification-bell.tsx';
 import { useT } from '../../i18n/index.ts';
 import { Button } from '../ui/button.tsx';
 import { Sidebar } from './sidebar.tsx';
@@ -32,6 +33,9 @@ export function AppShell({ children }: { children?: ReactNode }) {
             {menuOpen ? <X /> : <Menu />}
           </Button>
           <span className="font-semibold">{t('app.name')}</span>
+          <div className="ml-auto">
+            <NotificationBell testId="notification-bell-mobile" />
+          </div>
         </div>
         <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 outline-none md:px-10">
           {children ?? <Outlet />}

@@ -64,11 +64,9 @@ export function DashboardPage() {
         <>
           <Pipeline pipeline={data.pipeline} />
           <Performance metrics={data} />
-          <div className="grid gap-6 xl:grid-cols-5">
-            <DailySummary className="xl:col-span-3" />
-            <AgentTable agents={data.agents} className="xl:col-span-2" />
-          </div>
+          <DailySummary />
           <Trend />
+          <AgentTable agents={data.agents} />
         </>
       )}
     </div>
@@ -105,10 +103,10 @@ function EmptyDashboard() {
 function Pipeline({ pipeline }: { pipeline: Metrics['pipeline'] }) {
   const t = useT();
   const steps = [
-    { key: 'awaitingApproval', label: t('tasks.status.awaiting_approval'), value: pipeline.awaitingApproval, tone: 'text-warning', to: '/tasks' as const },
-    { key: 'approved', label: t('tasks.status.approved'), value: pipeline.approved, tone: 'text-info', to: '/tasks/all' as const },
-    { key: 'inProgress', label: t('tasks.status.in_progress'), value: pipeline.inProgress, tone: 'text-info', to: '/tasks/all' as const },
-    { key: 'completed', label: t('tasks.status.completed'), value: pipeline.completed, tone: 'text-success', to: '/tasks/all' as const },
+    { key: 'awaitingApproval', label: t('dashboard.pipeline.awaiting'), value: pipeline.awaitingApproval, tone: 'text-warning', to: '/tasks' as const },
+    { key: 'approved', label: t('dashboard.pipeline.approved'), value: pipeline.approved, tone: 'text-info', to: '/tasks/all' as const },
+    { key: 'inProgress', label: t('dashboard.pipeline.inProgress'), value: pipeline.inProgress, tone: 'text-info', to: '/tasks/all' as const },
+    { key: 'completed', label: t('dashboard.pipeline.completed'), value: pipeline.completed, tone: 'text-success', to: '/tasks/all' as const },
   ];
   return (
     <Card data-testid="pipeline">
@@ -221,9 +219,9 @@ function DailySummary({ className }: { className?: string }) {
               <TableRow>
                 <TableHead>{t('tasks.field.marketplace')}</TableHead>
                 <TableHead className="text-right">{t('dashboard.daily.createdToday')}</TableHead>
-                <TableHead className="text-right">{t('tasks.status.pending')}</TableHead>
+                <TableHead className="text-right">{t('dashboard.daily.pending')}</TableHead>
                 <TableHead className="text-right">{t('dashboard.daily.awaiting')}</TableHead>
-                <TableHead className="text-right">{t('tasks.status.in_progress')}</TableHead>
+                <TableHead className="text-right">{t('dashboard.pipeline.inProgress')}</TableHead>
                 <TableHead className="text-right">{t('dashboard.daily.completedToday')}</TableHead>
               </TableRow>
             </TableHeader>
@@ -262,8 +260,8 @@ function AgentTable({ agents, className }: { agents: Metrics['agents']; classNam
               <TableRow>
                 <TableHead>{t('dashboard.agents.agent')}</TableHead>
                 <TableHead className="text-right">{t('dashboard.agents.generated')}</TableHead>
-                <TableHead className="text-right">{t('tasks.status.approved')}</TableHead>
-                <TableHead className="text-right">{t('tasks.status.rejected')}</TableHead>
+                <TableHead className="text-right">{t('dashboard.trend.approved')}</TableHead>
+                <TableHead className="text-right">{t('dashboard.trend.rejected')}</TableHead>
                 <TableHead className="text-right">{t('dashboard.agents.rate')}</TableHead>
               </TableRow>
             </TableHeader>

@@ -66,7 +66,13 @@ export default function TrendChart({ days }: { days: TrendDay[] }) {
             }}
             labelStyle={{ color: 'var(--color-muted-foreground)', marginBottom: 4 }}
           />
-          <Legend formatter={(value: string) => labels[value as keyof typeof labels] ?? value} iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12 }} />
+          <Legend
+            itemSorter={null}
+            formatter={(value: string) => labels[value as keyof typeof labels] ?? value}
+            iconType="circle"
+            iconSize={8}
+            wrapperStyle={{ fontSize: 12 }}
+          />
           {series.map(({ key, color }) => (
             <Area key={key} type="monotone" dataKey={key} stroke={color} strokeWidth={2} fill={`url(#trend-${key})`} dot={false} isAnimationActive={false} />
           ))}

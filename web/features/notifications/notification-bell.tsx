@@ -16,7 +16,7 @@ import {
 } from './notifications-api.ts';
 
 /** The bell: unread count, the latest notifications, mark read; a batch awaiting approval opens the approval queue. */
-export function NotificationBell({ onNavigate }: { onNavigate?: () => void }) {
+export function NotificationBell({ onNavigate, testId = 'notification-bell' }: { onNavigate?: () => void; testId?: string }) {
   const t = useT();
   const { locale } = useLocale();
   const navigate = useNavigate();
@@ -46,7 +46,7 @@ export function NotificationBell({ onNavigate }: { onNavigate?: () => void }) {
           className="relative size-8 text-muted-foreground"
           aria-label={unread > 0 ? t('notifications.labelUnread', { count: unread }) : t('notifications.label')}
           title={t('notifications.label')}
-          data-testid="notification-bell"
+          data-testid={testId}
           data-unread={unread}
         >
           <Bell />

@@ -1,0 +1,525 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon, { type Options, type Result } from 'autocannon';
+import pg from 'pg';
+import { openDatabase } from '../src/db/client.ts';
+import { createLogger } from '../src/lib/logger.ts';
+import { ensureWebBuild } from '../src/main/web-build.ts';
+import { makeTempDir, repoRoot, type ServerProcess, spawnServer } from './lib/server.ts';
+import { percentile, ratio, round } from './lib/stats.ts';
+import type { Benchmark } from './lib/types.ts';
+
+/**
+ * (d) Task orchestration: (a) POST /api/orchestration/tasks by 50 concurrent agent clients against
+ * (b) the same row shape INSERTed straight into marketplace_tasks by 50 concurrent connections, and
+ * (c) list and stats reads over a table seeded with 1,000,000 tasks (100,000 on PGlite).
+ * On PostgreSQL when BENCH_DATABASE_URL is set (a throwaway database), on embedded PGlite otherwise.
+ */
+
+const CONNECTIONS = 50;
+const WARMUP_SECONDS = 2;
+const SECONDS = Number(process.env.BENCH_TASKS_SECONDS ?? process.env.BENCH_HTTP_SECONDS ?? 10);
+const SEED_POSTGRES = Number(process.env.BENCH_TASKS_SEED ?? 1_000_000);
+const SEED_PGLITE = Number(process.env.BENCH_TASKS_SEED_PGLITE ?? 100_000);
+/** Sequential requests per read endpoint, each endpoint capped at READ_BUDGET_MS of wall time. */
+const READS = Number(process.env.BENCH_TASKS_READS ?? 300);
+const READ_WARMUP = 5;
+const READ_BUDGET_MS = 12_000;
+/** Nexo's own pool size (NEXO_DB_POOL_SIZE); unset = Nexo's default (10). */
+const NEXO_POOL_SIZE = process.env.BENCH_TASKS_NEXO_POOL_SIZE;
+const GOALS = { ratio: 0.7, readP95Ms: 50 };
+
+const log = createLogger({ level: 'warn', pretty: false });
+const marketplaces = ['amazon', 'shopee', 'mercadolivre', 'shein', 'tiktokshop', 'kaway'] as const;
+const categories = ['optimization', 'best-practice', 'scaling', 'analysis'] as const;
+const priorities = ['high', 'medium', 'low'] as const;
+const ownerEmail = 'bench-owner@nexo.local';
+const ownerPassword = randomBytes(18).toString('base64url');
+/** One MARKETPLACE_<AGENT>_TOKEN per marketplace (seed 001 env tokens, bound to the default org). */
+const agentTokens = Object.fromEntries(marketplaces.map((m) => [m, `bench-${m}-${randomBytes(16).toString('hex')}`])) as Record<
+  (typeof marketplaces)[number],
+  string
+>;
+
+/** A direct connection to the benchmark database (the server is stopped while it is open on PGlite). */
+interface Direct {
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  close(): Promise<void>;
+}
+
+interface Target {
+  kind: 'postgres' | 'pglite';
+  label: string;
+  seedRows: number;
+  serverEnv: Record<string, string>;
+  openDirect(): Promise<Direct>;
+  cleanup(): Promise<void>;
+}
+
+/** A throwaway `nexo_bench_<random>` database on the BENCH_DATABASE_URL server, dropped in cleanup(). */
+async function postgresTarget(adminUrl: string, dataDir: string): Promise<Target> {
+  const name = `nexo_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const version = String((await admin.query('show server_version')).rows[0]?.server_version ?? '?').split(' ')[0];
+  await admin.query(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    kind: 'postgres',
+    label: `PostgreSQL ${version} (${url.host}, database ${name})`,
+    seedRows: SEED_POSTGRES,
+    serverEnv: { DATABASE_URL: url.toString(), NEXO_DATA_DIR: dataDir },
+    async openDirect() {
+      const pool = new pg.Pool({ connectionString: url.toString(), max: CONNECTIONS });
+      return { query: async (text, params) => (await pool.query(text, params)).rows, close: () => pool.end() };
+    },
+    async cleanup() {
+      await admin.query(`drop database if exists ${name} with (force)`).catch((error) => log.warn({ err: error }, `could not drop ${name}`));
+      await admin.end();
+    },
+  };
+}
+
+/** Nexo's embedded PGlite in a temp data dir; opened in this process only while the server is stopped. */
+function pgliteTarget(dataDir: string): Target {
+  return {
+    kind: 'pglite',
+    label: 'PGlite (embedded)',
+    seedRows: SEED_PGLITE,
+    serverEnv: { NEXO_DATA_DIR: dataDir },
+    async openDirect() {
+      const database = await openDatabase({ dataDir: join(dataDir, 'data'), log });
+      return { query: (text, params) => database.execute(text, params), close: () => database.close() };
+    },
+    async cleanup() {},
+  };
+}
+
+const secretKey = randomBytes(32).toString('hex');
+
+function startServer(target: Target, cwd: string): Promise<ServerProcess> {
+  return spawnServer({
+    args: [join(repoRoot, 'bin', 'nexo.js'), 'serve'],
+    cwd,
+    readyPath: '/readyz',
+    timeoutMs: 180_000,
+    env: {
+      ...target.serverEnv,
+      NEXO_SECRET_KEY: secretKey,
+      NEXO_SHUTDOWN_GRACE_SECONDS: '5',
+      LOG_LEVEL: 'warn',
+      NEXO_OWNER_EMAIL: ownerEmail,
+      NEXO_OWNER_PASSWORD: ownerPassword,
+      // The default (600 per minute per token or session) would answer 429 to a load test.
+      NEXO_RATE_LIMIT_PER_MINUTE: '1000000',
+      ...(NEXO_POOL_SIZE ? { NEXO_DB_POOL_SIZE: NEXO_POOL_SIZE } : {}),
+      ...Object.fromEntries(marketplaces.map((m) => [`MARKETPLACE_${m.toUpperCase()}_TOKEN`, agentTokens[m]])),
+    },
+  });
+}
+
+/** VmRSS and VmHWM (peak) of a process, MiB. */
+function memoryMiB(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { rss: round(kib('VmRSS') / 1024), peak: round(kib('VmHWM') / 1024) };
+}
+
+/** Signs the owner in; the session cookie header for reads (GETs need no CSRF token). */
+async function ownerCookie(baseUrl: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: ownerEmail, password: ownerPassword }),
+  });
+  if (res.status !== 200) throw new Error(`owner sign-in answered ${res.status}: ${await res.text()}`);
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// (a) task creation over HTTP
+
+/** The task body of the n-th create (the title is unique per run and request). */
+function taskInput(runId: string, n: number) {
+  const marketplace = marketplaces[n % marketplaces.length] as (typeof marketplaces)[number];
+  return {
+    marketplace,
+    title: `bench ${runId} task ${n}: refresh listing photos`,
+    description: 'Created by the tasks benchmark: refresh the main image and the first three gallery images of the listing.',
+    category: categories[n % categories.length] as string,
+    priority: priorities[n % priorities.length] as string,
+    estimatedHours: 1 + (n % 8),
+    createdBy: `marketplace-${marketplace}`,
+  };
+}
+
+interface CreateFigures {
+  tasksPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  created: number;
+  errors: number;
+  non2xx: number;
+  rssMiBAfter: number;
+}
+
+interface AutocannonRequest {
+  method: string;
+  path: string;
+  setupRequest: (request: { headers?: Record<string, string>; body?: string }) => {
+    headers: Record<string, string>;
+    body: string;
+    method: string;
+    path: string;
+  };
+}
+
+async function httpCreates(server: ServerProcess, runId: string): Promise<CreateFigures> {
+  let next = 0;
+  const request: AutocannonRequest = {
+    method: 'POST',
+    path: '/api/orchestration/tasks',
+    setupRequest: () => {
+      const input = taskInput(runId, next++);
+      return {
+        method: 'POST',
+        path: '/api/orchestration/tasks',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${agentTokens[input.marketplace]}` },
+        body: JSON.stringify(input),
+      };
+    },
+  };
+  const options = (duration: number): Options & { requests: AutocannonRequest[] } => ({
+    url: server.url,
+    connections: CONNECTIONS,
+    duration,
+    requests: [request],
+  });
+  await autocannon(options(WARMUP_SECONDS));
+  const r: Result = await autocannon(options(SECONDS));
+  return {
+    tasksPerSec: round(r['2xx'] / r.duration, 0),
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    maxMs: r.latency.max,
+    created: r['2xx'],
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    rssMiBAfter: memoryMiB(server.child.pid as number).rss,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// (b) raw INSERT baseline
+
+interface RawFigures {
+  rowsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  inserted: number;
+  errors: number;
+}
+
+const RAW_INSERT = `insert into marketplace_tasks
+  (org_id, marketplace, created_by, title, description, category, priority, status, created_at, submitted_at, estimated_hours, tags, metadata, dedupe_key)
+  values ($1, $2, $3, $4, $5, $6, $7, 'pending', now(), null, $8, $9, $10, $11)`;
+
+/** CONNECTIONS workers, each inserting one row per statement (autocommit) until the deadline. */
+async function rawInserts(direct: Direct, orgId: string, runId: string, seconds: number): Promise<RawFigures> {
+  let next = 0;
+  let errors = 0;
+  let firstError: unknown;
+  const latencies: number[] = [];
+  const deadline = performance.now() + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      const input = taskInput(runId, next++);
+      // Same work as Nexo's createTask: the dedupe key is a sha256 computed in JS.
+      const dedupeKey = createHash('sha256').update(`${input.marketplace}|${input.createdBy}|${input.title.toLowerCase()}`).digest('hex');
+      const params = [
+        orgId,
+        input.marketplace,
+        input.createdBy,
+        input.title,
+        input.description,
+        input.category,
+        input.priority,
+        input.estimatedHours,
+        [],
+        {},
+        dedupeKey,
+      ];
+      const t0 = performance.now();
+      try {
+        await direct.query(RAW_INSERT, params);
+        latencies.push(performance.now() - t0);
+      } catch (error) {
+        errors++;
+        firstError ??= error;
+      }
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  if (errors > 0) log.warn({ err: firstError }, `${errors} raw inserts failed`);
+  return {
+    rowsPerSec: round(latencies.length / elapsedSeconds, 0),
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
+    maxMs: round(Math.max(...latencies)),
+    inserted: latencies.length,
+    errors,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// (c) seed, then reads
+
+const seedTitles = [
+  'refresh listing photos',
+  'fix shipping template',
+  'match competitor price',
+  'keyword research for title',
+  'rewrite bullet points',
+  'raise ads budget',
+  'answer customer reviews',
+  'restock alert',
+  'update returns policy',
+  'create bundle offer',
+];
+
+/**
+ * One INSERT … SELECT generate_series: marketplaces, categories and priorities in rotation, status
+ * 55% completed, 10% rejected, 12% pending, 10% awaiting approval, 5% approved, 8% in progress,
+ * created_at uniform over the last 60 days, the lifecycle timestamps consistent with the status.
+ */
+const SEED_SQL = `
+insert into marketplace_tasks
+  (org_id, marketplace, created_by, title, description, category, priority, status, created_at, submitted_at, approved_at, started_at,
+   completed_at, estimated_hours, actual_hours, tags, metadata, rejection_reason, dedupe_key)
+select $1::uuid, s.mp, 'marketplace-' || s.mp,
+  'Seeded task ' || s.g || ': ' || ($3::text[])[1 + s.g % array_length($3::text[], 1)],
+  'Seeded by the tasks benchmark for ' || s.mp || ' (row ' || s.g || ').',
+  s.category, s.priority, s.status, s.created_at,
+  case when s.status <> 'pending' then least(now(), s.created_at + interval '10 minutes') end,
+  case when s.status in ('approved', 'in_progress', 'completed', 'rejected') then least(now(), s.created_at + interval '2 hours') end,
+  case when s.status in ('in_progress', 'completed') then least(now(), s.created_at + interval '3 hours') end,
+  case when s.status = 'completed' then least(now(), s.created_at + interval '3 hours' + s.est * interval '1 hour') end,
+  s.est,
+  case when s.status = 'completed' then s.est * (0.6 + (s.g % 9) * 0.1) end,
+  array[s.mp, s.category],
+  '{}'::jsonb,
+  case when s.status = 'rejected' then 'not worth it' end,
+  md5(s.g::text)
+from (
+  select x.g,
+    (array['amazon', 'shopee', 'mercadolivre', 'shein', 'tiktokshop', 'kaway'])[1 + x.g % 6] as mp,
+    (array['optimization', 'best-practice', 'scaling', 'analysis'])[1 + (x.g / 6) % 4] as category,
+    (array['high', 'medium', 'low'])[1 + (x.g / 24) % 3] as priority,
+    case when x.u < 0.55 then 'completed' when x.u < 0.65 then 'rejected' when x.u < 0.77 then 'pending'
+         when x.u < 0.87 then 'awaiting_approval' when x.u < 0.92 then 'approved' else 'in_progress' end as status,
+    now() - x.v * interval '60 days' as created_at,
+    1 + x.g % 16 as est
+  from (select g, random() as u, random() as v from generate_series(1, $2::int) as g) as x
+) as s`;
+
+interface SeedFigures {
+  rows: number;
+  seedSeconds: number;
+  analyzeSeconds: number;
+  tableRows: number;
+}
+
+async function seed(direct: Direct, orgId: string, rows: number): Promise<SeedFigures> {
+  const t0 = performance.now();
+  await direct.query(SEED_SQL, [orgId, rows, seedTitles]);
+  const t1 = performance.now();
+  await direct.query('analyze marketplace_tasks');
+  const t2 = performance.now();
+  const [count] = await direct.query<{ n: string }>('select count(*) as n from marketplace_tasks');
+  return { rows, seedSeconds: round((t1 - t0) / 1000), analyzeSeconds: round((t2 - t1) / 1000), tableRows: Number(count?.n ?? 0) };
+}
+
+interface ReadFigures {
+  path: string;
+  n: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  failed: number;
+  /** `total` (lists) or the number of marketplaces in the stats, from the first answer. */
+  matched: number | string;
+}
+
+/** Up to READS sequential GETs (after READ_WARMUP unmeasured ones), within READ_BUDGET_MS. */
+async function timeReads(baseUrl: string, cookie: string, path: string): Promise<ReadFigures> {
+  const get = async () => {
+    const res = await fetch(baseUrl + path, { headers: { cookie } });
+    const body = await res.text();
+    return { status: res.status, body };
+  };
+  const first = await get();
+  if (first.status !== 200) throw new Error(`GET ${path} answered ${first.status}: ${first.body.slice(0, 300)}`);
+  const parsed = JSON.parse(first.body) as { total?: number; stats?: unknown[] };
+  for (let i = 1; i < READ_WARMUP; i++) await get();
+  const latencies: number[] = [];
+  let failed = 0;
+  const deadline = performance.now() + READ_BUDGET_MS;
+  while (latencies.length < READS && performance.now() < deadline) {
+    const t0 = performance.now();
+    const { status } = await get();
+    latencies.push(performance.now() - t0);
+    if (status !== 200) failed++;
+  }
+  return {
+    path,
+    n: latencies.length,
+    p50Ms: round(percentile(latencies, 50)),
+    p95Ms: round(percentile(latencies, 95)),
+    p99Ms: round(percentile(latencies, 99)),
+    maxMs: round(Math.max(...latencies)),
+    failed,
+    matched: parsed.total ?? (parsed.stats ? `${parsed.stats.length} marketplaces` : '?'),
+  };
+}
+
+/** The read mix: filtered, newest, priority-sorted, text search, a cursor page, and today's stats. */
+async function readPaths(baseUrl: string, cookie: string): Promise<Array<[string, string]>> {
+  const list = '/api/orchestration/tasks';
+  const firstPage = await fetch(`${baseUrl}${list}?status=completed&limit=50`, { headers: { cookie } });
+  const { nextCursor } = (await firstPage.json()) as { nextCursor: string | null };
+  if (!nextCursor) throw new Error('no nextCursor on the first page of completed tasks');
+  return [
+    ['filter: awaiting_approval + amazon', `${list}?status=awaiting_approval&marketplace=amazon&limit=50`],
+    ['newest, no filter', `${list}?limit=50`],
+    ['sort=priority, status=pending', `${list}?sort=priority&status=pending&limit=50`],
+    ['search q=shipping', `${list}?q=shipping&limit=50`],
+    ['cursor page 2, status=completed', `${list}?status=completed&limit=50&cursor=${encodeURIComponent(nextCursor)}`],
+    ['stats (today)', '/api/orchestration/stats'],
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export const benchmark: Benchmark = {
+  name: 'tasks',
+  description: `task orchestration on ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL (BENCH_DATABASE_URL)' : 'embedded PGlite'}: POST /api/orchestration/tasks by ${CONNECTIONS} agent connections vs raw INSERTs by ${CONNECTIONS} connections (${WARMUP_SECONDS} s warm-up, ${SECONDS} s each), then list/stats reads over ${process.env.BENCH_DATABASE_URL ? SEED_POSTGRES : SEED_PGLITE} seeded tasks`,
+  async run() {
+    const tmp = makeTempDir('tasks');
+    const dataDir = join(tmp, 'data');
+    const adminUrl = process.env.BENCH_DATABASE_URL;
+    const target = adminUrl ? await postgresTarget(adminUrl, dataDir) : pgliteTarget(dataDir);
+    const runId = randomBytes(3).toString('hex');
+    try {
+      await ensureWebBuild(log); // so that no start below rebuilds the dashboard
+
+      // (a) creates over HTTP
+      let server = await startServer(target, tmp);
+      let create: CreateFigures;
+      try {
+        create = await httpCreates(server, `${runId}-http`);
+      } finally {
+        await server.stop();
+      }
+
+      // (b) raw inserts and (c) the seed, with the server stopped (PGlite has one owner at a time).
+      const direct = await target.openDirect();
+      let raw: RawFigures;
+      let seeded: SeedFigures;
+      let createdInDb: number;
+      try {
+        const [org] = await direct.query<{ id: string }>('select id from orgs where deleted_at is null order by created_at limit 1');
+        if (!org) throw new Error('no org after the first start');
+        const [counted] = await direct.query<{ n: string }>('select count(*) as n from marketplace_tasks where title like $1', [`bench ${runId}-http %`]);
+        createdInDb = Number(counted?.n ?? 0);
+        await rawInserts(direct, org.id, `${runId}-rawwarm`, WARMUP_SECONDS);
+        raw = await rawInserts(direct, org.id, `${runId}-raw`, SECONDS);
+        seeded = await seed(direct, org.id, target.seedRows);
+      } finally {
+        await direct.close();
+      }
+
+      // (c) reads, on a fresh start over the seeded table
+      server = await startServer(target, tmp);
+      const reads: ReadFigures[] = [];
+      const labels: string[] = [];
+      let memory: { rss: number; peak: number };
+      try {
+        const cookie = await ownerCookie(server.url);
+        for (const [label, path] of await readPaths(server.url, cookie)) {
+          labels.push(label);
+          reads.push(await timeReads(server.url, cookie, path));
+        }
+        memory = memoryMiB(server.child.pid as number);
+      } finally {
+        await server.stop();
+      }
+
+      const createRatio = ratio(create.tasksPerSec, raw.rowsPerSec);
+      const readsOver = reads.filter((r) => r.p95Ms >= GOALS.readP95Ms).map((r, i) => `${labels[reads.indexOf(r)] ?? i} (p95 ${r.p95Ms} ms)`);
+      const onPostgres = target.kind === 'postgres';
+      const verdict = (met: boolean) => (onPostgres ? (met ? 'met' : 'NOT met') : `${met ? 'met' : 'not met'} (goal is for PostgreSQL)`);
+      const failedCreates = create.errors + create.non2xx;
+      return {
+        tables: [
+          {
+            title: `Task creation, ${CONNECTIONS} concurrent clients, ${SECONDS} s (${target.label})`,
+            columns: ['path', 'rows/s', 'p50 ms', 'p99 ms', 'max ms', 'rows', 'errors+non2xx'],
+            rows: [
+              ['POST /api/orchestration/tasks (6 agent tokens)', create.tasksPerSec, create.p50Ms, create.p99Ms, create.maxMs, create.created, failedCreates],
+              [
+                `raw INSERT, ${target.kind === 'postgres' ? `pg pool max ${CONNECTIONS}` : `in-process PGlite, ${CONNECTIONS} callers`}`,
+                raw.rowsPerSec,
+                raw.p50Ms,
+                raw.p99Ms,
+                raw.maxMs,
+                raw.inserted,
+                raw.errors,
+              ],
+              ['HTTP / raw', createRatio, ratio(create.p50Ms, raw.p50Ms), ratio(create.p99Ms, raw.p99Ms), '', '', ''],
+            ],
+          },
+          {
+            title: `Reads over ${seeded.tableRows} tasks (${seeded.rows} seeded in ${seeded.seedSeconds} s, ANALYZE ${seeded.analyzeSeconds} s), owner session, sequential`,
+            columns: ['request', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'failed', 'total matched'],
+            rows: reads.map((r, i) => [labels[i] ?? r.path, r.n, r.p50Ms, r.p95Ms, r.p99Ms, r.maxMs, r.failed, r.matched]),
+          },
+        ],
+        notes: [
+          `Database: ${target.label}${target.kind === 'pglite' ? ` (set BENCH_DATABASE_URL for PostgreSQL; PGlite seeds ${SEED_PGLITE} rows instead of ${SEED_POSTGRES})` : ''}; Nexo pool size ${NEXO_POOL_SIZE ?? '10 (default)'}.`,
+          `Creates: ${create.tasksPerSec} tasks/s over HTTP vs ${raw.rowsPerSec} raw rows/s = ${createRatio} (goal >= ${GOALS.ratio}: ${verdict(createRatio >= GOALS.ratio)}). ${createdInDb} bench tasks found in the table after the HTTP run (incl. warm-up).`,
+          `Reads: goal p95 < ${GOALS.readP95Ms} ms per request: ${verdict(readsOver.length === 0)}${readsOver.length > 0 ? `; over: ${readsOver.join(', ')}` : ''}.`,
+          `Server RSS: ${create.rssMiBAfter} MiB after the create load; ${memory.rss} MiB after the reads (peak ${memory.peak} MiB).`,
+          ...(failedCreates > 0 ? [`WARNING: ${failedCreates} failed or non-2xx creates.`] : []),
+        ],
+        data: {
+          database: target.kind,
+          databaseLabel: target.label,
+          connections: CONNECTIONS,
+          warmupSeconds: WARMUP_SECONDS,
+          seconds: SECONDS,
+          nexoPoolSize: NEXO_POOL_SIZE ? Number(NEXO_POOL_SIZE) : 10,
+          create: { ...create, tasksInTable: createdInDb },
+          raw,
+          ratio: createRatio,
+          seed: seeded,
+          reads: reads.map((r, i) => ({ label: labels[i], ...r })),
+          serverMemoryMiB: { afterCreates: create.rssMiBAfter, afterReads: memory.rss, peak: memory.peak },
+          goals: GOALS,
+        },
+      };
+    } finally {
+      await target.cleanup();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  },
+};
