@@ -50,7 +50,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       const topLevel = error.validation.map((v) => v.instancePath.split('/').filter(Boolean));
       const missing = topLevel.filter((path) => path.length === 1 && body !== null && body[path[0] as string] === undefined).map((path) => path[0] as string);
       if ((error.validationContext ?? 'body') === 'body' && missing.length > 0 && missing.length === issues.length) {
-        return sendError(request, reply, 400, 'VALIDATION', `Missing required fields: ${missing.join(', ')}`, { issues, missing });
+        // A schema's own wording wins ("taskIds array is required"); zod's generic one becomes the seed's list.
+        const custom = error.validation.map((v) => v.message ?? '').filter((m) => !/^Invalid /.test(m));
+        const message = custom.length === issues.length ? custom.join('; ') : `Missing required fields: ${missing.join(', ')}`;
+        return sendError(request, reply, 400, 'VALIDATION', message, { issues, missing });
       }
       const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
       return sendError(request, reply, 400, 'VALIDATION', `Invalid request: ${summary}`, { issues });

@@ -161,6 +161,9 @@ export const auditLog = pgTable(
     requestId: text('request_id'),
     ip: inet('ip'),
   },
-  (t) => [index('audit_log_org_at_idx').on(t.orgId, t.at.desc(), t.id.desc()),
-    index('audit_log_org_seq_idx').on(t.orgId, t.seq.desc()), index('audit_log_org_resource_idx').on(t.orgId, t.resourceType, t.resourceId)],
+  (t) => [
+    index('audit_log_org_at_idx').on(t.orgId, t.at.desc(), t.id.desc()),
+    index('audit_log_org_seq_idx').on(t.orgId, t.seq.desc()),
+    index('audit_log_org_resource_idx').on(t.orgId, t.resourceType, t.resourceId),
+  ],
 );

@@ -3,16 +3,31 @@
  * org A's objects, whatever route they try. Table-driven from the live /openapi.json so that new
  * routes join automatically: every path parameter needs a provider of an org-A value below.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSse } from '../../helpers/sse-client.ts';
-import { callersOf, expectOk, fillPath, liveOperations, type OpenApiOperation, opKey, read, type SecurityFixture, startSecurityFixture } from './fixture.ts';
+import {
+  bearer,
+  callersOf,
+  expectOk,
+  fillPath,
+  liveOperations,
+  type OpenApiOperation,
+  opKey,
+  read,
+  type SecurityFixture,
+  startSecurityFixture,
+  type TaskView,
+  taskBody,
+  taskOf,
+} from './fixture.ts';
 
 /** Path parameter name -> an org-A value to attack with. A new parameter without a provider fails the suite. */
 const orgAValueFor: Record<string, (fx: SecurityFixture) => string> = {
   userId: (fx) => fx.a.people.viewer.userId,
   invitationId: (fx) => fx.a.pendingInvitation.id,
   tokenId: (fx) => fx.a.agent.id,
+  id: (fx) => fx.a.tasks.pending.id,
 };
 
 /** Routes whose path parameter is itself the secret (possession is the authorization): exempt, with the reason. */
@@ -42,7 +57,15 @@ describe('security: cross-org isolation (BOLA)', () => {
       owner.request('GET', '/api/tokens'),
     );
     const org = await expectOk(owner.request('GET', '/api/org'));
-    return { members, tokens: tokens.tokens.map((t) => ({ id: t.id, revokedAt: t.revokedAt, name: t.name, scopes: t.scopes })), org };
+    const tasks = await expectOk<{ tasks: TaskView[] }>(owner.request('GET', '/api/orchestration/tasks?limit=100'));
+    const audit = await expectOk<{ entries: Array<{ id: string }> }>(owner.request('GET', '/api/audit?resourceType=task&limit=200'));
+    return {
+      members,
+      tokens: tokens.tokens.map((t) => ({ id: t.id, revokedAt: t.revokedAt, name: t.name, scopes: t.scopes })),
+      org,
+      tasks: tasks.tasks,
+      taskAudit: audit.entries.map((e) => e.id),
+    };
   };
 
   beforeAll(async () => {
@@ -51,6 +74,7 @@ describe('security: cross-org isolation (BOLA)', () => {
     const a = fx.a;
     secretsOfA = [
       a.id,
+      ...Object.values(a.tasks).flatMap((t) => [t.id, t.title]),
       ...Object.values(a.people).flatMap((p) => [p.userId, p.email]),
       a.pendingInvitation.id,
       a.pendingInvitation.email,
@@ -135,6 +159,144 @@ describe('security: cross-org isolation (BOLA)', () => {
     // Control: org A's own audit log does mention its viewer (so the filter above is not vacuous).
     const own = await expectOk<{ entries: unknown[] }>(fx.a.people.owner.client.request('GET', `/api/audit?resourceId=${fx.a.people.viewer.userId}`));
     expect(own.entries.length).toBeGreaterThan(0);
+  });
+
+  /**
+   * The task workflow routes take task ids in the body. Each is tried by every caller of B with A's ids
+   * (one per state the route leaves from, so a missing org check would succeed) and, for comparison,
+   * with an id that exists nowhere: the two answers must be the same (after swapping the id), so B can
+   * neither act on A's tasks nor learn that they exist.
+   */
+  it("no caller of org B acts on org A's tasks by ids in a body: same answer as for a missing id, A's tasks unchanged", async () => {
+    const a = fx.a.tasks;
+    const aIds = Object.values(a).map((t) => t.id);
+    const ghosts = aIds.map(() => randomUUID());
+    const ghost = ghosts[0] as string;
+    const bOperator = fx.b.people.operator.userId;
+    const aOperator = fx.a.people.operator.userId;
+    // [path, body with A's ids, the same body with ids that exist nowhere]
+    const single = (path: string, body: (id: string) => Record<string, unknown>, id: string): [string, unknown, unknown] => [path, body(id), body(ghost)];
+    const attacks: Array<[string, unknown, unknown]> = [
+      single('/api/orchestration/tasks/submit', (id) => ({ taskIds: [id] }), a.pending.id),
+      single('/api/orchestration/tasks/approve', (id) => ({ taskIds: [id], approved: true }), a.awaiting_approval.id),
+      single('/api/orchestration/tasks/approve', (id) => ({ taskIds: [id], approved: false, reason: 'cross-org reject' }), a.awaiting_approval.id),
+      single('/api/orchestration/tasks/assign', (id) => ({ taskId: id, assignedTo: bOperator }), a.approved.id),
+      single('/api/orchestration/tasks/assign', (id) => ({ taskId: id, assignedTo: aOperator }), a.approved.id),
+      single('/api/orchestration/tasks/complete', (id) => ({ taskId: id, actualHours: 1 }), a.in_progress.id),
+      single('/api/orchestration/tasks/return', (id) => ({ taskId: id, reason: 'cross-org return' }), a.in_progress.id),
+      // Every A task in one batch, whatever its state.
+      ['/api/orchestration/tasks/submit', { taskIds: aIds }, { taskIds: ghosts }],
+      ['/api/orchestration/tasks/approve', { taskIds: aIds, approved: true }, { taskIds: ghosts, approved: true }],
+    ];
+    const before = await snapshotOfA();
+    const attackers = callersOf(fx.url, fx.b, 'B');
+    const failures: string[] = [];
+    let attempts = 0;
+    const normalize = (text: string) => [...aIds, ...ghosts].reduce((t, id) => t.replaceAll(id, '<id>'), text).replace(/"requestId":"[^"]*"/g, '');
+    for (const [path, attackBody, controlBody] of attacks) {
+      for (const caller of attackers) {
+        attempts++;
+        const attack = await read(await caller.request('PATCH', path, attackBody));
+        const control = await read(await caller.request('PATCH', path, controlBody));
+        const label = `${caller.name} PATCH ${path} ${JSON.stringify(attackBody)}`;
+        if (attack.status >= 200 && attack.status < 300) failures.push(`${label}: ${attack.status} ${attack.text}`);
+        // A's ids may only come back as the caller sent them; nothing else of A.
+        const leaked = secretsOfA.filter((s) => !aIds.includes(s) && attack.text.includes(s));
+        if (leaked.length > 0) failures.push(`${label}: answer names ${leaked.join(', ')}`);
+        if (attack.status !== control.status || normalize(attack.text) !== normalize(control.text))
+          failures.push(`${label}: A's ids answer differently from missing ids: ${attack.status} ${attack.text.slice(0, 300)} vs ${control.status} ${control.text.slice(0, 300)}`);
+        if (caller.name === 'B owner' && ![404, 409].includes(attack.status)) failures.push(`${label}: B owner expected 404/409 (not found), got ${attack.status}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(attempts).toBeGreaterThanOrEqual(7 * attackers.length);
+    const after = await snapshotOfA();
+    expect(after).toEqual(before);
+    for (const t of Object.values(a)) expect(await taskOf(fx.a, t.id), t.status).toMatchObject({ status: t.status, version: t.version });
+  });
+
+  it("org B's task views (list, detail, batches, stats, trend, status, metrics) show nothing of org A's tasks", async () => {
+    // A gets a task on a marketplace and by an agent that B never uses, so any leak into aggregates shows.
+    const master = await expectOk<{ secret: string }>(
+      fx.a.people.owner.client.request('POST', '/api/tokens', { kind: 'agent', name: 'A master', agentId: 'marketplace-master' }),
+      201,
+    );
+    const kaway = await expectOk<{ task: TaskView }>(
+      bearer(fx.url, 'A master', master.secret).request('POST', '/api/orchestration/tasks', taskBody({ marketplace: 'kaway', createdBy: 'marketplace-master', submit: true })),
+      201,
+    );
+    const aMetrics = await expectOk<{ agents: Array<{ agentId: string }> }>(fx.a.people.owner.client.request('GET', '/api/orchestration/metrics'));
+    expect(aMetrics.agents.map((x) => x.agentId), 'control: A sees its master agent').toContain('marketplace-master');
+    const aBatches = await expectOk<{ grouped: Record<string, unknown> }>(fx.a.people.owner.client.request('GET', '/api/orchestration/batches'));
+    expect(Object.keys(aBatches.grouped), 'control: A has kaway tasks awaiting').toContain('kaway');
+
+    const bOwn = await expectOk<{ tasks: TaskView[] }>(fx.b.people.owner.client.request('GET', '/api/orchestration/tasks?limit=100'));
+    const bIds = new Set(bOwn.tasks.map((t) => t.id));
+    expect(bIds.size).toBeGreaterThanOrEqual(4);
+    const aIds = [...Object.values(fx.a.tasks).map((t) => t.id), kaway.task.id];
+    const byStatus = (status: string) => bOwn.tasks.filter((t) => t.status === status).length;
+    const failures: string[] = [];
+    for (const caller of callersOf(fx.url, fx.b, 'B')) {
+      const get = async <T>(path: string) => {
+        const r = await read(await caller.request('GET', path));
+        const leaked = [...secretsOfA, kaway.task.id, kaway.task.title].filter((s) => r.text.includes(s));
+        if (leaked.length > 0) failures.push(`${caller.name} GET ${path}: names ${leaked.join(', ')}`);
+        return r.status === 200 ? (r.body as T) : null;
+      };
+      const list = await get<{ tasks: TaskView[]; total: number }>('/api/orchestration/tasks?limit=100');
+      if (list) {
+        const foreign = list.tasks.filter((t) => !bIds.has(t.id));
+        if (foreign.length > 0) failures.push(`${caller.name}: list has tasks that are not B's: ${foreign.map((t) => t.id).join(', ')}`);
+        if (list.total > bIds.size) failures.push(`${caller.name}: list total ${list.total} > B's ${bIds.size}`);
+      }
+      for (const id of aIds) {
+        const r = await read(await caller.request('GET', `/api/orchestration/tasks/${id}`));
+        if (r.status === 200) failures.push(`${caller.name} GET A's task ${id}: 200`);
+      }
+      for (const filter of ['?marketplace=kaway', '?createdBy=marketplace-master', `?q=${encodeURIComponent(kaway.task.title)}`]) {
+        const r = await get<{ total: number }>(`/api/orchestration/tasks${filter}`);
+        if (r && r.total !== 0) failures.push(`${caller.name} GET /api/orchestration/tasks${filter}: total ${r.total}`);
+      }
+      const batches = await get<{ tasks: TaskView[]; grouped: Record<string, unknown> }>('/api/orchestration/batches?limit=500');
+      if (batches && (batches.tasks.some((t) => !bIds.has(t.id)) || 'kaway' in batches.grouped)) failures.push(`${caller.name}: batches show tasks that are not B's`);
+      const stats = await get<{ stats: Array<{ marketplace: string; createdToday: number }> }>('/api/orchestration/stats');
+      const status = await get<{ stats: Array<{ marketplace: string }> }>('/api/orchestration/status');
+      for (const [name, s] of [
+        ['stats', stats],
+        ['status', status],
+      ] as const) {
+        if (s && s.stats.some((x) => x.marketplace !== 'amazon')) failures.push(`${caller.name} ${name}: marketplaces ${s.stats.map((x) => x.marketplace).join(', ')}`);
+      }
+      const metrics = await get<{ pipeline: Record<string, number>; agents: Array<{ agentId: string; generated: number }> }>('/api/orchestration/metrics');
+      if (metrics) {
+        const want = {
+          pending: byStatus('pending'),
+          awaitingApproval: byStatus('awaiting_approval'),
+          approved: byStatus('approved'),
+          inProgress: byStatus('in_progress'),
+          completed: byStatus('completed'),
+          rejected: byStatus('rejected'),
+        };
+        if (JSON.stringify(metrics.pipeline) !== JSON.stringify(want)) failures.push(`${caller.name} metrics pipeline ${JSON.stringify(metrics.pipeline)} is not B's ${JSON.stringify(want)}`);
+        if (metrics.agents.some((x) => x.agentId !== 'marketplace-amazon' || x.generated !== bIds.size))
+          failures.push(`${caller.name} metrics agents ${JSON.stringify(metrics.agents)}`);
+      }
+      const trend = await get<{ days: Array<{ created: number }> }>('/api/orchestration/stats/trend?days=30');
+      if (trend) {
+        const created = trend.days.reduce((n, d) => n + d.created, 0);
+        if (created !== bIds.size) failures.push(`${caller.name} trend counts ${created} created, B has ${bIds.size}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it("org B's agent token sees only B's tasks (never A's) in the list", async () => {
+    const list = await expectOk<{ tasks: TaskView[] }>(bearer(fx.url, 'B agent', fx.b.agent.secret).request('GET', '/api/orchestration/tasks?limit=100'));
+    expect(list.tasks.length).toBeGreaterThanOrEqual(4);
+    expect(list.tasks.every((t) => t.createdBy === 'marketplace-amazon')).toBe(true);
+    const aIds = new Set(Object.values(fx.a.tasks).map((t) => t.id));
+    expect(list.tasks.filter((t) => aIds.has(t.id))).toEqual([]);
+    expect(new Set(list.tasks.map((t) => t.id))).toEqual(new Set(Object.values(fx.b.tasks).map((t) => t.id)));
   });
 
   it("switching to org A's id is refused for org B's people (404) and their session stays in B", async () => {

@@ -9,15 +9,19 @@ import { signIn } from '../../helpers/api-client.ts';
 import { openSse } from '../../helpers/sse-client.ts';
 import {
   anonymous,
+  bearer,
   type Caller,
   expectOk,
   liveOperations,
   type OpenApiOperation,
   opKey,
+  prepareTask,
   read,
   type SecurityFixture,
   sessionCaller,
   startSecurityFixture,
+  type TaskView,
+  taskBody,
 } from './fixture.ts';
 
 const injected: Record<string, unknown> = {
@@ -28,6 +32,13 @@ const injected: Record<string, unknown> = {
   createdAt: '2000-01-01T00:00:00.000Z',
   userId: '00000000-0000-7000-8000-000000000002',
   id: '00000000-0000-7000-8000-000000000003',
+  version: 99,
+  createdBy: 'marketplace-master',
+  assignedTo: '00000000-0000-7000-8000-000000000004',
+  completedBy: '00000000-0000-7000-8000-000000000005',
+  approvedAt: '2000-01-01T00:00:00.000Z',
+  completedAt: '2000-01-01T00:00:00.000Z',
+  dedupeKey: 'forged',
 };
 
 const eventMarker = `mass-${randomBytes(6).toString('hex')}`;
@@ -40,6 +51,9 @@ interface Case {
 }
 
 const owner = (fx: SecurityFixture) => sessionCaller('A owner', fx.a.people.owner.client);
+/** Fresh tasks of A (made in beforeAll), one per route, in the state the route leaves from. */
+const tasks = {} as Record<'submit' | 'approve' | 'assign' | 'complete' | 'return', TaskView>;
+const createTitle = `Mass assignment probe ${randomBytes(4).toString('hex')}`;
 const cases: Record<string, Case> = {
   'POST /api/auth/login': { caller: (fx) => anonymous(fx.url), base: (fx) => ({ email: fx.a.people.viewer.email, password: fx.a.people.viewer.password }) },
   'POST /api/auth/switch-org': { caller: owner, base: (fx) => ({ orgId: fx.a.id }) },
@@ -59,6 +73,16 @@ const cases: Record<string, Case> = {
   'PATCH /api/members/{userId}': { caller: owner, path: (fx) => `/api/members/${fx.a.people.viewer.userId}`, base: () => ({ role: 'operator' }) },
   'POST /api/tokens': { caller: owner, base: () => ({ kind: 'integration', name: 'mass assigned', scopes: [] }) },
   'POST /api/events/test': { caller: owner, base: () => ({ message: eventMarker }) },
+  'POST /api/orchestration/tasks': { caller: (fx) => bearer(fx.url, 'A agent', fx.a.agent.secret), base: () => taskBody({ title: createTitle }) },
+  'PATCH /api/orchestration/tasks/submit': { caller: (fx) => bearer(fx.url, 'A agent', fx.a.agent.secret), base: () => ({ taskIds: [tasks.submit.id] }) },
+  'PATCH /api/orchestration/tasks/approve': { caller: owner, base: () => ({ taskIds: [tasks.approve.id], approved: true }) },
+  'PATCH /api/orchestration/tasks/assign': { caller: owner, base: (fx) => ({ taskId: tasks.assign.id, assignedTo: fx.a.people.operator.userId }) },
+  'PATCH /api/orchestration/tasks/complete': {
+    caller: (fx) => sessionCaller('A operator', fx.a.people.operator.client),
+    base: () => ({ taskId: tasks.complete.id, actualHours: 3, notes: 'done' }),
+  },
+  'PATCH /api/orchestration/tasks/return': { caller: owner, base: () => ({ taskId: tasks.return.id, reason: 'back to the backlog' }) },
+  'POST /api/notifications/read': { caller: owner, base: () => ({ all: true }) },
 };
 
 describe('security: mass assignment', () => {
@@ -67,23 +91,35 @@ describe('security: mass assignment', () => {
 
   const snapshot = async () => {
     const c = fx.a.people.owner.client;
-    const [members, tokens, org, audit] = await Promise.all([
+    const [members, tokens, org, audit, taskList, notifications] = await Promise.all([
       expectOk(c.request('GET', '/api/members')),
       expectOk<{ tokens: Array<{ id: string; name: string; revokedAt: string | null; scopes: string[] }> }>(c.request('GET', '/api/tokens')),
       expectOk(c.request('GET', '/api/org')),
       expectOk<{ entries: Array<{ id: string }> }>(c.request('GET', '/api/audit?limit=200')),
+      expectOk<{ tasks: unknown[] }>(c.request('GET', '/api/orchestration/tasks?limit=100')),
+      expectOk(c.request('GET', '/api/notifications')),
     ]);
     return {
       members,
       tokens: tokens.tokens.map(({ id, name, revokedAt, scopes }) => ({ id, name, revokedAt, scopes })),
       org,
       audit: audit.entries.map((e) => e.id),
+      tasks: taskList.tasks,
+      notifications,
     };
   };
 
   beforeAll(async () => {
     fx = await startSecurityFixture();
     bodyRoutes = (await liveOperations(fx.url)).filter((op) => op.hasBody);
+    const [submit, approve, assign, complete, ret] = await Promise.all([
+      prepareTask(fx.url, fx.a, 'pending'),
+      prepareTask(fx.url, fx.a, 'awaiting_approval'),
+      prepareTask(fx.url, fx.a, 'approved'),
+      prepareTask(fx.url, fx.a, 'in_progress'),
+      prepareTask(fx.url, fx.a, 'in_progress'),
+    ]);
+    Object.assign(tasks, { submit, approve, assign, complete, return: ret });
   });
   afterAll(async () => {
     await fx?.destroy();
@@ -139,13 +175,39 @@ describe('security: mass assignment', () => {
   });
 
   it('control: the base bodies themselves are accepted (so the 400s are about the injected fields)', async () => {
-    const accepted = ['PATCH /api/members/{userId}', 'POST /api/tokens', 'POST /api/members/invitations', 'PATCH /api/org', 'POST /api/auth/switch-org'];
+    const accepted = [
+      'PATCH /api/members/{userId}',
+      'POST /api/tokens',
+      'POST /api/members/invitations',
+      'PATCH /api/org',
+      'POST /api/auth/switch-org',
+      'POST /api/orchestration/tasks',
+      'PATCH /api/orchestration/tasks/submit',
+      'PATCH /api/orchestration/tasks/approve',
+      'PATCH /api/orchestration/tasks/assign',
+      'PATCH /api/orchestration/tasks/complete',
+      'PATCH /api/orchestration/tasks/return',
+      'POST /api/notifications/read',
+    ];
     for (const key of accepted) {
       const op = bodyRoutes.find((o) => opKey(o) === key) as OpenApiOperation;
       const c = cases[key] as Case;
       const r = await read(await c.caller(fx).request(op.method, c.path?.(fx) ?? op.path, c.base(fx)));
       expect(r.status, `${key}: ${r.text}`).toBeLessThan(300);
     }
+    // The task bodies did what they say, with the server's values, not anything injected.
+    const c = fx.a.people.owner.client;
+    const view = async (id: string) => (await expectOk<{ task: TaskView & Record<string, unknown> }>(c.request('GET', `/api/orchestration/tasks/${id}`))).task;
+    expect(await view(tasks.submit.id)).toMatchObject({ status: 'awaiting_approval', version: tasks.submit.version + 1 });
+    expect(await view(tasks.approve.id)).toMatchObject({ status: 'approved', approvedBy: fx.a.people.owner.userId });
+    expect(await view(tasks.assign.id)).toMatchObject({ status: 'in_progress', assignedTo: fx.a.people.operator.userId });
+    expect(await view(tasks.complete.id)).toMatchObject({ status: 'completed', completedBy: fx.a.people.operator.userId });
+    expect(await view(tasks.return.id)).toMatchObject({ status: 'pending' });
+    const created = await expectOk<{ tasks: Array<Record<string, unknown>> }>(c.request('GET', `/api/orchestration/tasks?q=${encodeURIComponent(createTitle)}`));
+    expect(created.tasks).toHaveLength(1);
+    expect(created.tasks[0]).toMatchObject({ status: 'pending', createdBy: 'marketplace-amazon', version: 1 });
+    expect(Date.parse(created.tasks[0]?.createdAt as string)).toBeGreaterThan(Date.parse('2020-01-01'));
+    expect((await expectOk<{ unread: number }>(c.request('GET', '/api/notifications'))).unread).toBe(0);
   });
 
   it('nested objects are strict too: unknown keys inside org settings are refused', async () => {
