@@ -132,6 +132,7 @@ describe('security: mass assignment', () => {
 
   it('each injected field is refused by name with 400 VALIDATION, and nothing changes', async () => {
     const before = await snapshot();
+    expect((before.notifications as { unread: number }).unread, 'the owner has unread notifications to protect').toBeGreaterThan(0);
     const sse = await openSse(`${fx.url}/api/events`, { cookie: fx.a.people.owner.client.cookie });
     const failures: string[] = [];
     let probes = 0;
