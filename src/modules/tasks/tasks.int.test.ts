@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ctxFor, seedOrg } from '../../../test/helpers/ctx.ts';
+import { seedOrg } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
 import type { Ctx } from '../../db/context.ts';
 import { listAudit, updateOrg } from '../tenancy/index.ts';

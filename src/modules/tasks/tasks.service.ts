@@ -201,7 +201,7 @@ export async function batchTasksForApproval(ctx: Ctx, limit: number) {
     .limit(limit);
   const tasks = rows.map(toTask);
   const grouped: Record<string, MarketplaceTask[]> = {};
-  for (const task of tasks) (grouped[task.marketplace] ??= []).push(task);
+  for (const task of tasks) grouped[task.marketplace] = [...(grouped[task.marketplace] ?? []), task];
   const [total] = await ctx.db
     .select({ n: count() })
     .from(marketplaceTasks)
