@@ -38,7 +38,7 @@ export const eventsRoutes =
             const now = new Date();
             if (session) return (await resolveSession(deps.database.db, deps.auth, session.token, now))?.orgId === ctx.orgId;
             const token = bearer ? await authenticateToken(deps.database.db, bearer, deps.envTokens, now) : null;
-            return token?.permissions.includes('events.read');
+            return token?.permissions.includes('events.read') === true;
           },
         };
         reply.hijack();
