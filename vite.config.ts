@@ -23,10 +23,14 @@ export default defineConfig({
     reportCompressedSize: true,
     rolldownOptions: {
       output: {
-        // Long-lived vendor chunks cache across releases; zod stays in the lazily loaded system page.
+        // Long-lived vendor chunks cache across releases; the charts library loads only with the dashboard chart.
         advancedChunks: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+            {
+              name: 'charts',
+              test: /node_modules[\\/](recharts|d3-[^\\/]+|victory-vendor|decimal\.js-light|internmap|es-toolkit|eventemitter3|immer|reselect|redux|@reduxjs|react-redux|use-sync-external-store)[\\/]/,
+            },
             { name: 'vendor', test: /node_modules[\\/](?!zod[\\/])/ },
           ],
         },

@@ -270,5 +270,11 @@ describe.skipIf(skipBrowserTests)('tasks: approval queue, assignment, my work, d
     expect(await page.getByTestId('pipeline').textContent()).toContain('Fluxo de aprovação');
     expect(await page.getByTestId('daily-summary').textContent()).toContain('Resumo do dia');
     await dashboard.screenshot(page, 'dashboard-pt-dark.png');
+
+    await page.getByTestId('pipeline-awaitingApproval').click();
+    await page.getByTestId('queue-groups').waitFor();
+    expect(await page.getByTestId('tasks-nav-approval').textContent()).toContain('Fila de aprovação');
+    await page.getByTestId('group-select').first().check();
+    await dashboard.screenshot(page, 'approval-queue-pt-dark.png');
   });
 });

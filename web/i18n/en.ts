@@ -125,7 +125,7 @@ export const en = {
   'tasks.field.timeline': 'Timeline',
   'tasks.field.rejectionReason': 'Rejected because',
   'tasks.field.notes': 'Completion notes',
-  'tasks.filter.search': 'Search titles, descriptions and tags',
+  'tasks.filter.search': 'Search titles, descriptions, tags…',
   'tasks.filter.allMarketplaces': 'All marketplaces',
   'tasks.filter.allPriorities': 'All priorities',
   'tasks.filter.allCategories': 'All categories',

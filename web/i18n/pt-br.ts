@@ -127,7 +127,7 @@ export const ptBR = {
   'tasks.field.timeline': 'Histórico',
   'tasks.field.rejectionReason': 'Rejeitada porque',
   'tasks.field.notes': 'Notas de conclusão',
-  'tasks.filter.search': 'Buscar em títulos, descrições e etiquetas',
+  'tasks.filter.search': 'Buscar tarefas e etiquetas…',
   'tasks.filter.allMarketplaces': 'Todos os marketplaces',
   'tasks.filter.allPriorities': 'Todas as prioridades',
   'tasks.filter.allCategories': 'Todas as categorias',

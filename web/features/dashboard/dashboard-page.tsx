@@ -79,10 +79,10 @@ function EmptyDashboard() {
   return (
     <Card data-testid="dashboard-empty" className="bg-gradient-to-br from-card to-muted/40">
       <CardHeader>
-        <div className="mb-2 flex size-10 items-center justify-center rounded-lg border bg-muted">
+        <div className="col-span-2 mb-2 flex size-10 items-center justify-center rounded-lg border bg-muted">
           <Inbox className="size-5 text-muted-foreground" aria-hidden="true" />
         </div>
-        <CardTitle className="text-lg">{t('dashboard.empty.title')}</CardTitle>
+        <CardTitle className="col-span-2 text-lg">{t('dashboard.empty.title')}</CardTitle>
       </CardHeader>
       <CardContent className="space-y-4">
         <p className="max-w-3xl text-muted-foreground leading-relaxed">{t('dashboard.empty.body')}</p>

@@ -241,7 +241,7 @@ export function ApprovalQueuePage() {
           />
         </div>
         <Select
-          className="w-44"
+          className="w-56"
           aria-label={t('tasks.field.marketplace')}
           value={filters.marketplace}
           onChange={(event) => setFilters((current) => ({ ...current, marketplace: event.target.value }))}
@@ -255,7 +255,7 @@ export function ApprovalQueuePage() {
           ))}
         </Select>
         <Select
-          className="w-40"
+          className="w-52"
           aria-label={t('tasks.field.priority')}
           value={filters.priority}
           onChange={(event) => setFilters((current) => ({ ...current, priority: event.target.value }))}
@@ -269,7 +269,7 @@ export function ApprovalQueuePage() {
           ))}
         </Select>
         <Select
-          className="w-44"
+          className="w-52"
           aria-label={t('tasks.field.category')}
           value={filters.category}
           onChange={(event) => setFilters((current) => ({ ...current, category: event.target.value }))}
