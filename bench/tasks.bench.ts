@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon, { type Options, type Result } from 'autocannon';
@@ -25,8 +25,8 @@ const SEED_PGLITE = Number(process.env.BENCH_TASKS_SEED_PGLITE ?? 100_000);
 /** Sequential requests per read endpoint, each endpoint capped at READ_BUDGET_MS of wall time. */
 const READS = Number(process.env.BENCH_TASKS_READS ?? 300);
 const READ_WARMUP = 5;
-const READ_BUDGET_MS = 12_000;
-/** Nexo's own pool size (NEXO_DB_POOL_SIZE); unset = Nexo's default (10). */
+const READ_BUDGET_MS = 10_000;
+/** Nexo's own pool size (NEXO_DB_POOL_SIZE); unset = Nexo's default (10). BENCH_TASKS_SERVER_NODE_OPTIONS: NODE_OPTIONS for the server. */
 const NEXO_POOL_SIZE = process.env.BENCH_TASKS_NEXO_POOL_SIZE;
 const GOALS = { ratio: 0.7, readP95Ms: 50 };
 
@@ -45,6 +45,8 @@ const agentTokens = Object.fromEntries(marketplaces.map((m) => [m, `bench-${m}-$
 /** A direct connection to the benchmark database (the server is stopped while it is open on PGlite). */
 interface Direct {
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /** The statements in one transaction on one connection. */
+  transaction(statements: Array<[string, unknown[]]>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -73,7 +75,23 @@ async function postgresTarget(adminUrl: string, dataDir: string): Promise<Target
     serverEnv: { DATABASE_URL: url.toString(), NEXO_DATA_DIR: dataDir },
     async openDirect() {
       const pool = new pg.Pool({ connectionString: url.toString(), max: CONNECTIONS });
-      return { query: async (text, params) => (await pool.query(text, params)).rows, close: () => pool.end() };
+      return {
+        query: async (text, params) => (await pool.query(text, params)).rows,
+        async transaction(statements) {
+          const client = await pool.connect();
+          try {
+            await client.query('begin');
+            for (const [text, params] of statements) await client.query(text, params);
+            await client.query('commit');
+          } catch (error) {
+            await client.query('rollback').catch(() => undefined);
+            throw error;
+          } finally {
+            client.release();
+          }
+        },
+        close: () => pool.end(),
+      };
     },
     async cleanup() {
       await admin.query(`drop database if exists ${name} with (force)`).catch((error) => log.warn({ err: error }, `could not drop ${name}`));
@@ -91,7 +109,16 @@ function pgliteTarget(dataDir: string): Target {
     serverEnv: { NEXO_DATA_DIR: dataDir },
     async openDirect() {
       const database = await openDatabase({ dataDir: join(dataDir, 'data'), log });
-      return { query: (text, params) => database.execute(text, params), close: () => database.close() };
+      const pglite = database.pglite as NonNullable<typeof database.pglite>;
+      return {
+        query: (text, params) => database.execute(text, params),
+        async transaction(statements) {
+          await pglite.transaction(async (tx) => {
+            for (const [text, params] of statements) await tx.query(text, params);
+          });
+        },
+        close: () => database.close(),
+      };
     },
     async cleanup() {},
   };
@@ -115,6 +142,8 @@ function startServer(target: Target, cwd: string): Promise<ServerProcess> {
       // The default (600 per minute per token or session) would answer 429 to a load test.
       NEXO_RATE_LIMIT_PER_MINUTE: '1000000',
       ...(NEXO_POOL_SIZE ? { NEXO_DB_POOL_SIZE: NEXO_POOL_SIZE } : {}),
+      // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where the server's time goes.
+      ...(process.env.BENCH_TASKS_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_TASKS_SERVER_NODE_OPTIONS } : {}),
       ...Object.fromEntries(marketplaces.map((m) => [`MARKETPLACE_${m.toUpperCase()}_TOKEN`, agentTokens[m]])),
     },
   });
@@ -125,6 +154,12 @@ function memoryMiB(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
   return { rss: round(kib('VmRSS') / 1024), peak: round(kib('VmHWM') / 1024) };
+}
+
+/** CPU seconds (user + system) a process has used so far (clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Signs the owner in; the session cookie header for reads (GETs need no CSRF token). */
@@ -167,6 +202,9 @@ interface CreateFigures {
   errors: number;
   non2xx: number;
   rssMiBAfter: number;
+  /** Cores the server process kept busy during the measured run, and its CPU time per created task. */
+  serverCores: number;
+  serverCpuMsPerTask: number;
 }
 
 interface AutocannonRequest {
@@ -202,8 +240,13 @@ async function httpCreates(server: ServerProcess, runId: string): Promise<Create
     requests: [request],
   });
   await autocannon(options(WARMUP_SECONDS));
+  const pid = server.child.pid as number;
+  const cpu0 = cpuSeconds(pid);
   const r: Result = await autocannon(options(SECONDS));
+  const cpu = cpuSeconds(pid) - cpu0;
   return {
+    serverCores: round(cpu / r.duration, 2),
+    serverCpuMsPerTask: round((cpu * 1000) / Math.max(1, r['2xx']), 2),
     tasksPerSec: round(r['2xx'] / r.duration, 0),
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
@@ -227,12 +270,24 @@ interface RawFigures {
   errors: number;
 }
 
-const RAW_INSERT = `insert into marketplace_tasks
-  (org_id, marketplace, created_by, title, description, category, priority, status, created_at, submitted_at, estimated_hours, tags, metadata, dedupe_key)
-  values ($1, $2, $3, $4, $5, $6, $7, 'pending', now(), null, $8, $9, $10, $11)`;
+const TASK_COLUMNS =
+  'org_id, marketplace, created_by, title, description, category, priority, status, created_at, submitted_at, estimated_hours, tags, metadata, dedupe_key';
+const RAW_INSERT = `insert into marketplace_tasks (${TASK_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, 'pending', now(), null, $8, $9, $10, $11)`;
+/** What createTask runs in its transaction (besides BEGIN/COMMIT), as plain SQL. */
+const TX_TASK = `${RAW_INSERT} on conflict do nothing returning *`;
+const TX_AUDIT = `insert into audit_log (id, org_id, at, actor_type, actor_id, actor_label, action, resource_type, resource_id, changes, request_id, ip)
+  values ($1, $2, now(), 'token', $3, $4, 'task.created', 'task', $5, $6, $7, '127.0.0.1')`;
+const TX_EVENT = `insert into events (org_id, type, payload) values ($1, 'task.created', $2) returning *`;
+const TX_NOTIFY = `select pg_notify('nexo_bench', $1)`;
 
-/** CONNECTIONS workers, each inserting one row per statement (autocommit) until the deadline. */
-async function rawInserts(direct: Direct, orgId: string, runId: string, seconds: number): Promise<RawFigures> {
+type RawMode = 'insert' | 'transaction';
+
+/**
+ * CONNECTIONS workers until the deadline, each either inserting one row per statement (autocommit),
+ * or running createTask's transaction in plain SQL: BEGIN, the task, its audit entry, its event,
+ * pg_notify, COMMIT.
+ */
+async function rawInserts(direct: Direct, orgId: string, runId: string, seconds: number, mode: RawMode): Promise<RawFigures> {
   let next = 0;
   let errors = 0;
   let firstError: unknown;
@@ -258,7 +313,18 @@ async function rawInserts(direct: Direct, orgId: string, runId: string, seconds:
       ];
       const t0 = performance.now();
       try {
-        await direct.query(RAW_INSERT, params);
+        if (mode === 'insert') await direct.query(RAW_INSERT, params);
+        else {
+          const taskId = randomUUID();
+          const changes = { after: { title: input.title, marketplace: input.marketplace, status: 'pending' } };
+          const payload = { taskIds: [taskId], status: 'pending', marketplace: input.marketplace };
+          await direct.transaction([
+            [TX_TASK, params],
+            [TX_AUDIT, [randomUUID(), orgId, `env:${input.createdBy}`, input.createdBy, taskId, changes, randomUUID()]],
+            [TX_EVENT, [orgId, payload]],
+            [TX_NOTIFY, [JSON.stringify({ type: 'task.created', orgId, payload })]],
+          ]);
+        }
         latencies.push(performance.now() - t0);
       } catch (error) {
         errors++;
@@ -269,7 +335,7 @@ async function rawInserts(direct: Direct, orgId: string, runId: string, seconds:
   const started = performance.now();
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));
   const elapsedSeconds = (performance.now() - started) / 1000;
-  if (errors > 0) log.warn({ err: firstError }, `${errors} raw inserts failed`);
+  if (errors > 0) log.warn({ err: firstError }, `${errors} raw ${mode}s failed`);
   return {
     rowsPerSec: round(latencies.length / elapsedSeconds, 0),
     p50Ms: round(percentile(latencies, 50)),
@@ -299,7 +365,8 @@ const seedTitles = [
 /**
  * One INSERT … SELECT generate_series: marketplaces, categories and priorities in rotation, status
  * 55% completed, 10% rejected, 12% pending, 10% awaiting approval, 5% approved, 8% in progress,
- * created_at uniform over the last 60 days, the lifecycle timestamps consistent with the status.
+ * created_at spread evenly over the last 60 days in insertion order (as in a table that grew over
+ * time, so a day's rows sit together on disk), the lifecycle timestamps consistent with the status.
  */
 const SEED_SQL = `
 insert into marketplace_tasks
@@ -326,7 +393,7 @@ from (
     (array['high', 'medium', 'low'])[1 + (x.g / 24) % 3] as priority,
     case when x.u < 0.55 then 'completed' when x.u < 0.65 then 'rejected' when x.u < 0.77 then 'pending'
          when x.u < 0.87 then 'awaiting_approval' when x.u < 0.92 then 'approved' else 'in_progress' end as status,
-    now() - x.v * interval '60 days' as created_at,
+    now() - interval '60 days' * (1 - x.g::float8 / $2::int) - x.v * interval '10 minutes' as created_at,
     1 + x.g % 16 as est
   from (select g, random() as u, random() as v from generate_series(1, $2::int) as g) as x
 ) as s`;
@@ -334,18 +401,34 @@ from (
 interface SeedFigures {
   rows: number;
   seedSeconds: number;
-  analyzeSeconds: number;
+  indexSeconds: number;
+  vacuumAnalyzeSeconds: number;
   tableRows: number;
 }
 
+/**
+ * A bulk load: the secondary indexes of marketplace_tasks are dropped, the rows inserted, and the
+ * indexes re-created from their own definitions (pg_indexes), so the schema ends up exactly as
+ * migrated. Then VACUUM ANALYZE: fresh statistics and the visibility map autovacuum would have
+ * set on a table that grew over 60 days.
+ */
 async function seed(direct: Direct, orgId: string, rows: number): Promise<SeedFigures> {
+  const indexes = await direct.query<{ name: string; definition: string }>(
+    `select indexname as name, indexdef as definition from pg_indexes
+     where schemaname = current_schema() and tablename = 'marketplace_tasks' and indexname <> 'marketplace_tasks_pkey'`,
+  );
   const t0 = performance.now();
+  for (const index of indexes) await direct.query(`drop index "${index.name}"`);
   await direct.query(SEED_SQL, [orgId, rows, seedTitles]);
   const t1 = performance.now();
-  await direct.query('analyze marketplace_tasks');
+  await direct.query(`set maintenance_work_mem = '256MB'`);
+  for (const index of indexes) await direct.query(index.definition);
   const t2 = performance.now();
+  await direct.query('vacuum analyze marketplace_tasks');
+  const t3 = performance.now();
   const [count] = await direct.query<{ n: string }>('select count(*) as n from marketplace_tasks');
-  return { rows, seedSeconds: round((t1 - t0) / 1000), analyzeSeconds: round((t2 - t1) / 1000), tableRows: Number(count?.n ?? 0) };
+  const seconds = (a: number, b: number) => round((b - a) / 1000);
+  return { rows, seedSeconds: seconds(t0, t1), indexSeconds: seconds(t1, t2), vacuumAnalyzeSeconds: seconds(t2, t3), tableRows: Number(count?.n ?? 0) };
 }
 
 interface ReadFigures {
@@ -434,6 +517,7 @@ export const benchmark: Benchmark = {
       // (b) raw inserts and (c) the seed, with the server stopped (PGlite has one owner at a time).
       const direct = await target.openDirect();
       let raw: RawFigures;
+      let rawTx: RawFigures;
       let seeded: SeedFigures;
       let createdInDb: number;
       try {
@@ -441,8 +525,9 @@ export const benchmark: Benchmark = {
         if (!org) throw new Error('no org after the first start');
         const [counted] = await direct.query<{ n: string }>('select count(*) as n from marketplace_tasks where title like $1', [`bench ${runId}-http %`]);
         createdInDb = Number(counted?.n ?? 0);
-        await rawInserts(direct, org.id, `${runId}-rawwarm`, WARMUP_SECONDS);
-        raw = await rawInserts(direct, org.id, `${runId}-raw`, SECONDS);
+        await rawInserts(direct, org.id, `${runId}-rawwarm`, WARMUP_SECONDS, 'insert');
+        raw = await rawInserts(direct, org.id, `${runId}-raw`, SECONDS, 'insert');
+        rawTx = await rawInserts(direct, org.id, `${runId}-rawtx`, SECONDS, 'transaction');
         seeded = await seed(direct, org.id, target.seedRows);
       } finally {
         await direct.close();
@@ -465,6 +550,8 @@ export const benchmark: Benchmark = {
       }
 
       const createRatio = ratio(create.tasksPerSec, raw.rowsPerSec);
+      const via = target.kind === 'postgres' ? `pg pool max ${CONNECTIONS}` : `in-process PGlite, ${CONNECTIONS} callers`;
+      const rawRow = (label: string, f: RawFigures) => [label, f.rowsPerSec, f.p50Ms, f.p99Ms, f.maxMs, f.inserted, f.errors];
       const readsOver = reads.filter((r) => r.p95Ms >= GOALS.readP95Ms).map((r, i) => `${labels[reads.indexOf(r)] ?? i} (p95 ${r.p95Ms} ms)`);
       const onPostgres = target.kind === 'postgres';
       const verdict = (met: boolean) => (onPostgres ? (met ? 'met' : 'NOT met') : `${met ? 'met' : 'not met'} (goal is for PostgreSQL)`);
@@ -475,29 +562,33 @@ export const benchmark: Benchmark = {
             title: `Task creation, ${CONNECTIONS} concurrent clients, ${SECONDS} s (${target.label})`,
             columns: ['path', 'rows/s', 'p50 ms', 'p99 ms', 'max ms', 'rows', 'errors+non2xx'],
             rows: [
-              ['POST /api/orchestration/tasks (6 agent tokens)', create.tasksPerSec, create.p50Ms, create.p99Ms, create.maxMs, create.created, failedCreates],
               [
-                `raw INSERT, ${target.kind === 'postgres' ? `pg pool max ${CONNECTIONS}` : `in-process PGlite, ${CONNECTIONS} callers`}`,
-                raw.rowsPerSec,
-                raw.p50Ms,
-                raw.p99Ms,
-                raw.maxMs,
-                raw.inserted,
-                raw.errors,
+                '(a) POST /api/orchestration/tasks, 6 agent tokens',
+                create.tasksPerSec,
+                create.p50Ms,
+                create.p99Ms,
+                create.maxMs,
+                create.created,
+                failedCreates,
               ],
-              ['HTTP / raw', createRatio, ratio(create.p50Ms, raw.p50Ms), ratio(create.p99Ms, raw.p99Ms), '', '', ''],
+              rawRow(`(b) raw INSERT, ${via}`, raw),
+              rawRow(`(b') createTask's transaction as raw SQL, ${via}`, rawTx),
+              ['(a) / (b)', createRatio, ratio(create.p50Ms, raw.p50Ms), ratio(create.p99Ms, raw.p99Ms), '', '', ''],
+              ["(a) / (b')", ratio(create.tasksPerSec, rawTx.rowsPerSec), ratio(create.p50Ms, rawTx.p50Ms), ratio(create.p99Ms, rawTx.p99Ms), '', '', ''],
             ],
           },
           {
-            title: `Reads over ${seeded.tableRows} tasks (${seeded.rows} seeded in ${seeded.seedSeconds} s, ANALYZE ${seeded.analyzeSeconds} s), owner session, sequential`,
+            title: `Reads over ${seeded.tableRows} tasks (${seeded.rows} seeded: insert ${seeded.seedSeconds} s, indexes ${seeded.indexSeconds} s, VACUUM ANALYZE ${seeded.vacuumAnalyzeSeconds} s), owner session, sequential`,
             columns: ['request', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'failed', 'total matched'],
             rows: reads.map((r, i) => [labels[i] ?? r.path, r.n, r.p50Ms, r.p95Ms, r.p99Ms, r.maxMs, r.failed, r.matched]),
           },
         ],
         notes: [
-          `Database: ${target.label}${target.kind === 'pglite' ? ` (set BENCH_DATABASE_URL for PostgreSQL; PGlite seeds ${SEED_PGLITE} rows instead of ${SEED_POSTGRES})` : ''}; Nexo pool size ${NEXO_POOL_SIZE ?? '10 (default)'}.`,
+          `Database: ${target.label}${target.kind === 'pglite' ? ` (set BENCH_DATABASE_URL for PostgreSQL; PGlite seeds ${SEED_PGLITE} rows instead of ${SEED_POSTGRES})` : ''}; ${target.kind === 'postgres' ? `Nexo pool size ${NEXO_POOL_SIZE ?? '10 (default)'}` : 'one embedded connection'}.`,
           `Creates: ${create.tasksPerSec} tasks/s over HTTP vs ${raw.rowsPerSec} raw rows/s = ${createRatio} (goal >= ${GOALS.ratio}: ${verdict(createRatio >= GOALS.ratio)}). ${createdInDb} bench tasks found in the table after the HTTP run (incl. warm-up).`,
+          `The same transaction as createTask in raw SQL (task + audit + event + pg_notify): ${rawTx.rowsPerSec}/s; HTTP reaches ${ratio(create.tasksPerSec, rawTx.rowsPerSec)} of it.`,
           `Reads: goal p95 < ${GOALS.readP95Ms} ms per request: ${verdict(readsOver.length === 0)}${readsOver.length > 0 ? `; over: ${readsOver.join(', ')}` : ''}.`,
+          `Server CPU during the creates: ${create.serverCores} cores busy, ${create.serverCpuMsPerTask} ms CPU per created task.`,
           `Server RSS: ${create.rssMiBAfter} MiB after the create load; ${memory.rss} MiB after the reads (peak ${memory.peak} MiB).`,
           ...(failedCreates > 0 ? [`WARNING: ${failedCreates} failed or non-2xx creates.`] : []),
         ],
@@ -510,7 +601,9 @@ export const benchmark: Benchmark = {
           nexoPoolSize: NEXO_POOL_SIZE ? Number(NEXO_POOL_SIZE) : 10,
           create: { ...create, tasksInTable: createdInDb },
           raw,
+          rawTransaction: rawTx,
           ratio: createRatio,
+          ratioToTransaction: ratio(create.tasksPerSec, rawTx.rowsPerSec),
           seed: seeded,
           reads: reads.map((r, i) => ({ label: labels[i], ...r })),
           serverMemoryMiB: { afterCreates: create.rssMiBAfter, afterReads: memory.rss, peak: memory.peak },

@@ -261,6 +261,10 @@ export const tasksRoutes =
         },
       },
       async (request) => {
+        // Agent tokens get figures of their own tasks only: never from (or into) the org-wide cache.
+        if (request.ctx.actor.type === 'token' && request.ctx.actor.kind === 'agent') {
+          return { timestamp: new Date().toISOString(), agents: [...agentIds], stats: (await dailyStats(request.ctx)).stats };
+        }
         const cached = statusCache.get(request.ctx.orgId);
         if (cached && Date.now() - cached.at < STATUS_TTL_MS) return cached.value;
         const { stats } = await dailyStats(request.ctx);
@@ -294,6 +298,6 @@ export const tasksRoutes =
           response: { 200: taskMetricsResponseSchema, ...errors },
         },
       },
-      async (request) => taskMetrics(request.ctx.db, request.ctx.orgId),
+      async (request) => taskMetrics(request.ctx.db, request.ctx.orgId, request.ctx),
     );
   };

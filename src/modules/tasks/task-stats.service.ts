@@ -1,10 +1,14 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { DailyStats } from '../../contracts/tasks.ts';
 import { type DbOrTx, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../db/context.ts';
 import { orgSettings } from '../tenancy/index.ts';
 
 const n = (v: unknown) => Number(v ?? 0);
+
+/** Agent tokens see only figures of their own tasks; everyone else the whole org. */
+const ownOnly = (ctx: Pick<Ctx, 'actor'>, column = sql.raw('t.created_by')): SQL =>
+  ctx.actor.type === 'token' && ctx.actor.kind === 'agent' && ctx.actor.agentId ? sql` and ${column} = ${ctx.actor.agentId}` : sql``;
 const maybe = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 100) / 100);
 
 /** Today's date (YYYY-MM-DD) in a time zone. */
@@ -39,7 +43,7 @@ export async function dailyStats(ctx: Ctx, date?: string): Promise<{ date: strin
       count(*) filter (where t.approved_at >= w.s and t.approved_at < w.e and t.status <> 'rejected') as decided_approved,
       count(*) filter (where t.approved_at >= w.s and t.approved_at < w.e) as decided
     from marketplace_tasks t, w
-    where t.org_id = ${ctx.orgId}
+    where t.org_id = ${ctx.orgId}${ownOnly(ctx)}
       and ((t.created_at >= w.s and t.created_at < w.e) or (t.completed_at >= w.s and t.completed_at < w.e) or (t.approved_at >= w.s and t.approved_at < w.e))
     group by t.marketplace
     order by t.marketplace`,
@@ -72,10 +76,10 @@ export async function statsTrend(ctx: Ctx, days: number) {
     ctx.db,
     sql`
     select d::date as day,
-      (select count(*) from marketplace_tasks t where t.org_id = ${ctx.orgId} and t.created_at >= ${from} and ${local('t.created_at')} = d::date) as created,
-      (select count(*) from marketplace_tasks t where t.org_id = ${ctx.orgId} and t.approved_at >= ${from} and t.status <> 'rejected' and ${local('t.approved_at')} = d::date) as approved,
-      (select count(*) from marketplace_tasks t where t.org_id = ${ctx.orgId} and t.approved_at >= ${from} and t.status = 'rejected' and ${local('t.approved_at')} = d::date) as rejected,
-      (select count(*) from marketplace_tasks t where t.org_id = ${ctx.orgId} and t.completed_at >= ${from} and ${local('t.completed_at')} = d::date) as completed
+      (select count(*) from marketplace_tasks t where t.org_id = ${ctx.orgId}${ownOnly(ctx)} and t.created_at >= ${from} and ${local('t.created_at')} = d::date) as created,
+      (select count(*) from marketplace_tasks t where t.org_id = ${ctx.orgId}${ownOnly(ctx)} and t.approved_at >= ${from} and t.status <> 'rejected' and ${local('t.approved_at')} = d::date) as approved,
+      (select count(*) from marketplace_tasks t where t.org_id = ${ctx.orgId}${ownOnly(ctx)} and t.approved_at >= ${from} and t.status = 'rejected' and ${local('t.approved_at')} = d::date) as rejected,
+      (select count(*) from marketplace_tasks t where t.org_id = ${ctx.orgId}${ownOnly(ctx)} and t.completed_at >= ${from} and ${local('t.completed_at')} = d::date) as completed
     from generate_series(${today}::date - ${days - 1}::int, ${today}::date, interval '1 day') as d
     order by d`,
   );
@@ -92,7 +96,8 @@ export async function statsTrend(ctx: Ctx, days: number) {
 }
 
 /** Pipeline and performance figures for the org (all time), and per-agent generation and approval. */
-export async function taskMetrics(db: DbOrTx, orgId: string) {
+export async function taskMetrics(db: DbOrTx, orgId: string, viewer?: Pick<Ctx, 'actor'>) {
+  const own = viewer ? ownOnly(viewer, sql.raw('created_by')) : sql``;
   const [totals] = await selectRows(
     db,
     sql`
@@ -108,7 +113,7 @@ export async function taskMetrics(db: DbOrTx, orgId: string) {
       avg(extract(epoch from (approved_at - submitted_at)) / 3600) filter (where approved_at is not null and submitted_at is not null) as approval_hours,
       avg(extract(epoch from (completed_at - started_at)) / 3600) filter (where completed_at is not null) as execution_hours,
       avg(100 * least(estimated_hours, actual_hours) / greatest(estimated_hours, actual_hours)) filter (where completed_at is not null) as accuracy
-    from marketplace_tasks where org_id = ${orgId}`,
+    from marketplace_tasks where org_id = ${orgId}${own}`,
   );
   const agents = await selectRows(
     db,
@@ -117,7 +122,7 @@ export async function taskMetrics(db: DbOrTx, orgId: string) {
       count(*) as generated,
       count(*) filter (where approved_at is not null and status <> 'rejected') as approved,
       count(*) filter (where status = 'rejected') as rejected
-    from marketplace_tasks where org_id = ${orgId} and created_by like 'marketplace-%'
+    from marketplace_tasks where org_id = ${orgId}${own} and created_by like 'marketplace-%'
     group by created_by order by created_by`,
   );
   const t = totals ?? {};

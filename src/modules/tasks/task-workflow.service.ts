@@ -5,10 +5,11 @@ import { actorUserId, type Ctx } from '../../db/context.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { publishEvent } from '../../events/event-bus.ts';
 import { AppError, conflict, notFound, validation } from '../../lib/errors.ts';
-import { orgSettings, recordAudit, roleIn } from '../tenancy/index.ts';
+import { orgSettings, recordAudit, roleIn, tokenCreator } from '../tenancy/index.ts';
 import { type TaskRow, timeAccuracy, toTask } from './task-mapping.ts';
 import { notifyApprovers } from './task-notifications.ts';
 import { type TaskAction, taskTransitions } from './task-transitions.ts';
+import { visibility } from './tasks.service.ts';
 import { marketplaceTasks } from './tasks.tables.ts';
 
 type TaskUpdate = Partial<typeof marketplaceTasks.$inferInsert>;
@@ -19,13 +20,21 @@ const inOrg = (ctx: Ctx) => eq(marketplaceTasks.orgId, ctx.orgId);
  * All-or-nothing transition of several tasks: rows are locked, every id must exist in the org and be
  * in a status the action leaves from, otherwise nothing changes and the 409 lists each offender.
  */
-async function transitionMany(tx: DbOrTx, ctx: Ctx, ids: string[], action: TaskAction, set: TaskUpdate, check?: (row: TaskRow) => void): Promise<TaskRow[]> {
+async function transitionMany(
+  tx: DbOrTx,
+  ctx: Ctx,
+  ids: string[],
+  action: TaskAction,
+  set: TaskUpdate,
+  check?: (row: TaskRow) => void | Promise<void>,
+): Promise<TaskRow[]> {
   const unique = [...new Set(ids)];
   const { from, to } = taskTransitions[action];
+  // Rows the caller may not see (another agent's tasks) count as not found: no status leaks.
   const rows = await tx
     .select()
     .from(marketplaceTasks)
-    .where(and(inOrg(ctx), inArray(marketplaceTasks.id, unique)))
+    .where(and(inOrg(ctx), inArray(marketplaceTasks.id, unique), visibility(ctx)))
     .for('update');
   const found = new Map(rows.map((r) => [r.id, r]));
   const conflicts = unique.flatMap((id) => {
@@ -33,13 +42,16 @@ async function transitionMany(tx: DbOrTx, ctx: Ctx, ids: string[], action: TaskA
     if (!row) return [{ taskId: id, status: 'not_found' }];
     return (from as readonly string[]).includes(row.status) ? [] : [{ taskId: id, status: row.status }];
   });
+  if (conflicts.length > 0 && conflicts.every((c) => c.status === 'not_found')) {
+    throw notFound(conflicts.length === 1 ? 'Task' : 'Tasks', { missing: conflicts.map((c) => c.taskId) });
+  }
   if (conflicts.length > 0) {
     throw conflict(`${conflicts.length} of ${unique.length} task(s) cannot be ${to.replace('_', ' ')} from their current status; nothing was changed`, {
       expectedStatus: from,
       conflicts,
     });
   }
-  for (const row of rows) check?.(row);
+  for (const row of rows) await check?.(row);
   const updated = await tx
     .update(marketplaceTasks)
     .set({ ...set, status: to, version: sql`${marketplaceTasks.version} + 1` })
@@ -83,15 +95,16 @@ async function record(tx: DbOrTx, ctx: Ctx, rows: TaskRow[], action: string, bef
   await publishEvent(tx, ctx.orgId, 'task.updated', { taskIds: rows.map((r) => r.id), status: rows[0]?.status ?? null, action });
 }
 
-const ownsAll = (ctx: Ctx, rows: TaskRow[]) =>
-  ctx.actor.type === 'token' && ctx.actor.kind === 'agent' ? rows.every((r) => r.createdBy === (ctx.actor as { agentId: string | null }).agentId) : false;
+/** The person behind a task's creator: themselves, or whoever issued the integration token that created it. */
+async function requesterOf(db: DbOrTx, createdBy: string): Promise<string | null> {
+  return createdBy.startsWith('token:') ? tokenCreator(db, createdBy.slice('token:'.length)) : createdBy;
+}
 
 /** pending -> awaiting_approval: the creating agent (its own tasks) or an approver. */
 export async function submitTasks(ctx: Ctx, ids: string[]): Promise<MarketplaceTask[]> {
   return withTransaction(ctx.db, async (tx) => {
-    const rows = await transitionMany(tx, ctx, ids, 'submit', { submittedAt: ctx.now }, (row) => {
-      if (!ctx.permissions.has('tasks.approve') && !ownsAll(ctx, [row])) throw notFound('Task');
-    });
+    if (!ctx.permissions.has('tasks.approve') && !(ctx.actor.type === 'token' && ctx.actor.kind === 'agent')) throw notFound('Task');
+    const rows = await transitionMany(tx, ctx, ids, 'submit', { submittedAt: ctx.now });
     await record(
       tx,
       ctx,
@@ -120,8 +133,8 @@ export async function approveTasks(ctx: Ctx, input: { taskIds: string[]; approve
       input.taskIds,
       action,
       { approvedAt: ctx.now, approvedBy: approver, rejectionReason: input.approved ? null : (reason ?? null) },
-      (row) => {
-        if (row.createdBy !== approver) return;
+      async (row) => {
+        if ((await requesterOf(tx, row.createdBy)) !== approver) return;
         if (!settings.allowSelfApproval) throw new AppError('FORBIDDEN', 'You cannot approve or reject a task you requested yourself', { taskId: row.id });
         selfApproved = true;
       },

@@ -20,7 +20,7 @@ type ListQuery = z.output<typeof listTasksQuerySchema>;
 export const dedupeKeyFor = (input: { marketplace: string; createdBy: string; title: string }) =>
   sha256Hex(`${input.marketplace}|${input.createdBy}|${input.title.trim().toLowerCase().replace(/\s+/g, ' ')}`);
 
-/** Who the task is recorded as created by, and whether the caller may create it at all. */
+/** Who the task is recorded as created by: always the caller itself, never someone it names. */
 function resolveCreator(ctx: Ctx, input: CreateInput): string {
   const actor = ctx.actor;
   if (actor.type === 'token' && actor.kind === 'agent' && actor.agentId) {
@@ -30,12 +30,16 @@ function resolveCreator(ctx: Ctx, input: CreateInput): string {
     return actor.agentId;
   }
   if ((agentIds as readonly string[]).includes(input.createdBy)) throw new AppError('FORBIDDEN', 'Only that agent’s own token may create tasks as an agent');
-  const userId = actorUserId(actor);
-  if (actor.type === 'user') {
-    if (input.createdBy !== userId && input.createdBy.toLowerCase() !== actor.label.toLowerCase()) {
-      throw new AppError('FORBIDDEN', 'createdBy must be you (your user id or e-mail)');
-    }
-    return userId as string;
+  if (actor.type === 'user' || (actor.type === 'token' && actor.userId)) {
+    const userId = actorUserId(actor) as string;
+    const matches = input.createdBy === userId || (actor.type === 'user' && input.createdBy.toLowerCase() === actor.label.toLowerCase());
+    if (!matches) throw new AppError('FORBIDDEN', 'createdBy must be you (your user id)');
+    return userId;
+  }
+  if (actor.type === 'token') {
+    const self = `token:${actor.tokenId}`;
+    if (input.createdBy !== self && input.createdBy !== actor.tokenId) throw new AppError('FORBIDDEN', `createdBy must be this token (${self})`);
+    return self;
   }
   return input.createdBy;
 }
@@ -101,7 +105,7 @@ export async function getTaskRow(db: DbOrTx, orgId: string, id: string): Promise
 }
 
 /** An agent token sees only its own tasks (DESIGN.md roles table). */
-const visibility = (ctx: Ctx): SQL | undefined =>
+export const visibility = (ctx: Ctx): SQL | undefined =>
   ctx.actor.type === 'token' && ctx.actor.kind === 'agent' && ctx.actor.agentId ? eq(marketplaceTasks.createdBy, ctx.actor.agentId) : undefined;
 
 export async function getTask(ctx: Ctx, id: string) {
@@ -193,18 +197,11 @@ export async function listTasks(ctx: Ctx, query: ListQuery) {
 
 /** For the approval queue: awaiting tasks, oldest first, grouped by marketplace (seed 000 batchTasksForApproval). */
 export async function batchTasksForApproval(ctx: Ctx, limit: number) {
-  const rows = await ctx.db
-    .select()
-    .from(marketplaceTasks)
-    .where(and(eq(marketplaceTasks.orgId, ctx.orgId), eq(marketplaceTasks.status, 'awaiting_approval')))
-    .orderBy(asc(marketplaceTasks.submittedAt), asc(marketplaceTasks.id))
-    .limit(limit);
+  const awaiting = and(eq(marketplaceTasks.orgId, ctx.orgId), eq(marketplaceTasks.status, 'awaiting_approval'), visibility(ctx));
+  const rows = await ctx.db.select().from(marketplaceTasks).where(awaiting).orderBy(asc(marketplaceTasks.submittedAt), asc(marketplaceTasks.id)).limit(limit);
   const tasks = rows.map(toTask);
   const grouped: Record<string, MarketplaceTask[]> = {};
   for (const task of tasks) grouped[task.marketplace] = [...(grouped[task.marketplace] ?? []), task];
-  const [total] = await ctx.db
-    .select({ n: count() })
-    .from(marketplaceTasks)
-    .where(and(eq(marketplaceTasks.orgId, ctx.orgId), eq(marketplaceTasks.status, 'awaiting_approval')));
+  const [total] = await ctx.db.select({ n: count() }).from(marketplaceTasks).where(awaiting);
   return { tasks, grouped, total: total?.n ?? 0, readyForApproval: tasks.length > 0 };
 }

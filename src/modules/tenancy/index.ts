@@ -27,6 +27,7 @@ export {
   listTokens,
   prepareEnvAgentTokens,
   revokeToken,
+  tokenCreator,
 } from './tokens.service.ts';
 export { disableTwoFactor, enableTwoFactor, regenerateRecoveryCodes, startTwoFactorSetup } from './two-factor.service.ts';
 export {

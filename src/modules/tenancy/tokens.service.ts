@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { agentTokenPermissions } from '../../contracts/agent-permissions.ts';
 import { type ApiToken, type createTokenRequestSchema, tokenKindCodes } from '../../contracts/identity.ts';
 import { type Permission, permissionsOfRole, type Role, tokenGrantableScopes } from '../../contracts/permissions.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db, DbOrTx } from '../../db/client.ts';
 import { type Actor, actorUserId, type Ctx } from '../../db/context.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { notifyRevocation } from '../../events/revocations.ts';
@@ -216,4 +216,10 @@ export async function revokeToken(ctx: Ctx, id: string): Promise<ApiToken> {
 export async function findTokenOrg(db: Db, id: string): Promise<string | null> {
   const [row] = await db.select({ orgId: apiTokens.orgId }).from(apiTokens).where(eq(apiTokens.id, id));
   return row?.orgId ?? null;
+}
+
+/** Who issued a token (for segregation of duties on what the token requested). */
+export async function tokenCreator(db: DbOrTx, id: string): Promise<string | null> {
+  const [row] = await db.select({ createdBy: apiTokens.createdBy, userId: apiTokens.userId }).from(apiTokens).where(eq(apiTokens.id, id));
+  return row?.userId ?? row?.createdBy ?? null;
 }

@@ -204,8 +204,11 @@ describe('security: cross-org isolation (BOLA)', () => {
         const leaked = secretsOfA.filter((s) => !aIds.includes(s) && attack.text.includes(s));
         if (leaked.length > 0) failures.push(`${label}: answer names ${leaked.join(', ')}`);
         if (attack.status !== control.status || normalize(attack.text) !== normalize(control.text))
-          failures.push(`${label}: A's ids answer differently from missing ids: ${attack.status} ${attack.text.slice(0, 300)} vs ${control.status} ${control.text.slice(0, 300)}`);
-        if (caller.name === 'B owner' && ![404, 409].includes(attack.status)) failures.push(`${label}: B owner expected 404/409 (not found), got ${attack.status}`);
+          failures.push(
+            `${label}: A's ids answer differently from missing ids: ${attack.status} ${attack.text.slice(0, 300)} vs ${control.status} ${control.text.slice(0, 300)}`,
+          );
+        if (caller.name === 'B owner' && ![404, 409].includes(attack.status))
+          failures.push(`${label}: B owner expected 404/409 (not found), got ${attack.status}`);
       }
     }
     expect(failures).toEqual([]);
@@ -222,11 +225,18 @@ describe('security: cross-org isolation (BOLA)', () => {
       201,
     );
     const kaway = await expectOk<{ task: TaskView }>(
-      bearer(fx.url, 'A master', master.secret).request('POST', '/api/orchestration/tasks', taskBody({ marketplace: 'kaway', createdBy: 'marketplace-master', submit: true })),
+      bearer(fx.url, 'A master', master.secret).request(
+        'POST',
+        '/api/orchestration/tasks',
+        taskBody({ marketplace: 'kaway', createdBy: 'marketplace-master', submit: true }),
+      ),
       201,
     );
     const aMetrics = await expectOk<{ agents: Array<{ agentId: string }> }>(fx.a.people.owner.client.request('GET', '/api/orchestration/metrics'));
-    expect(aMetrics.agents.map((x) => x.agentId), 'control: A sees its master agent').toContain('marketplace-master');
+    expect(
+      aMetrics.agents.map((x) => x.agentId),
+      'control: A sees its master agent',
+    ).toContain('marketplace-master');
     const aBatches = await expectOk<{ grouped: Record<string, unknown> }>(fx.a.people.owner.client.request('GET', '/api/orchestration/batches'));
     expect(Object.keys(aBatches.grouped), 'control: A has kaway tasks awaiting').toContain('kaway');
 
@@ -258,14 +268,16 @@ describe('security: cross-org isolation (BOLA)', () => {
         if (r && r.total !== 0) failures.push(`${caller.name} GET /api/orchestration/tasks${filter}: total ${r.total}`);
       }
       const batches = await get<{ tasks: TaskView[]; grouped: Record<string, unknown> }>('/api/orchestration/batches?limit=500');
-      if (batches && (batches.tasks.some((t) => !bIds.has(t.id)) || 'kaway' in batches.grouped)) failures.push(`${caller.name}: batches show tasks that are not B's`);
+      if (batches && (batches.tasks.some((t) => !bIds.has(t.id)) || 'kaway' in batches.grouped))
+        failures.push(`${caller.name}: batches show tasks that are not B's`);
       const stats = await get<{ stats: Array<{ marketplace: string; createdToday: number }> }>('/api/orchestration/stats');
       const status = await get<{ stats: Array<{ marketplace: string }> }>('/api/orchestration/status');
       for (const [name, s] of [
         ['stats', stats],
         ['status', status],
       ] as const) {
-        if (s && s.stats.some((x) => x.marketplace !== 'amazon')) failures.push(`${caller.name} ${name}: marketplaces ${s.stats.map((x) => x.marketplace).join(', ')}`);
+        if (s?.stats.some((x) => x.marketplace !== 'amazon'))
+          failures.push(`${caller.name} ${name}: marketplaces ${s.stats.map((x) => x.marketplace).join(', ')}`);
       }
       const metrics = await get<{ pipeline: Record<string, number>; agents: Array<{ agentId: string; generated: number }> }>('/api/orchestration/metrics');
       if (metrics) {
@@ -277,7 +289,8 @@ describe('security: cross-org isolation (BOLA)', () => {
           completed: byStatus('completed'),
           rejected: byStatus('rejected'),
         };
-        if (JSON.stringify(metrics.pipeline) !== JSON.stringify(want)) failures.push(`${caller.name} metrics pipeline ${JSON.stringify(metrics.pipeline)} is not B's ${JSON.stringify(want)}`);
+        if (JSON.stringify(metrics.pipeline) !== JSON.stringify(want))
+          failures.push(`${caller.name} metrics pipeline ${JSON.stringify(metrics.pipeline)} is not B's ${JSON.stringify(want)}`);
         if (metrics.agents.some((x) => x.agentId !== 'marketplace-amazon' || x.generated !== bIds.size))
           failures.push(`${caller.name} metrics agents ${JSON.stringify(metrics.agents)}`);
       }

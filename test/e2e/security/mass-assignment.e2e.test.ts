@@ -204,7 +204,9 @@ describe('security: mass assignment', () => {
     expect(await view(tasks.assign.id)).toMatchObject({ status: 'in_progress', assignedTo: fx.a.people.operator.userId });
     expect(await view(tasks.complete.id)).toMatchObject({ status: 'completed', completedBy: fx.a.people.operator.userId });
     expect(await view(tasks.return.id)).toMatchObject({ status: 'pending' });
-    const created = await expectOk<{ tasks: Array<Record<string, unknown>> }>(c.request('GET', `/api/orchestration/tasks?q=${encodeURIComponent(createTitle)}`));
+    const created = await expectOk<{ tasks: Array<Record<string, unknown>> }>(
+      c.request('GET', `/api/orchestration/tasks?q=${encodeURIComponent(createTitle)}`),
+    );
     expect(created.tasks).toHaveLength(1);
     expect(created.tasks[0]).toMatchObject({ status: 'pending', createdBy: 'marketplace-amazon', version: 1 });
     expect(Date.parse(created.tasks[0]?.createdAt as string)).toBeGreaterThan(Date.parse('2020-01-01'));

@@ -73,8 +73,7 @@ const creatorFor = (fx: SecurityFixture, caller: CallerName): string =>
 
 /** A fresh task of A's amazon agent in `state`, and a body that names it. */
 const withTask =
-  (state: Parameters<typeof prepareTask>[2], body: (taskId: string, fx: SecurityFixture) => Record<string, unknown>) =>
-  async (fx: SecurityFixture) => {
+  (state: Parameters<typeof prepareTask>[2], body: (taskId: string, fx: SecurityFixture) => Record<string, unknown>) => async (fx: SecurityFixture) => {
     const task = await prepareTask(fx.url, fx.a, state);
     return { body: body(task.id, fx), watch: [task.id] };
   };
@@ -286,7 +285,8 @@ describe('security: function-level authorization (BFLA)', () => {
           for (const [j, was] of before.entries()) {
             const now = after[j];
             const changed = now?.status !== was.status || now?.version !== was.version;
-            if (expected !== Y && changed) failures.push(`${name}: refused, yet task ${was.id} went ${was.status} v${was.version} -> ${now?.status} v${now?.version}`);
+            if (expected !== Y && changed)
+              failures.push(`${name}: refused, yet task ${was.id} went ${was.status} v${was.version} -> ${now?.status} v${now?.version}`);
             if (expected === Y && !changed) failures.push(`${name}: allowed, yet task ${was.id} stayed ${was.status} v${was.version}`);
           }
           if (prepared.createsTitle) {

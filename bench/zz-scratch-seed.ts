@@ -1,0 +1,14 @@
+import pg from 'pg';
+import { readFileSync } from 'node:fs';
+const src = readFileSync('/work/main/bench/tasks.bench.ts', 'utf8');
+const SEED_SQL = /const SEED_SQL = `([\s\S]*?)`;/.exec(src)?.[1] ?? '';
+const titles = JSON.parse('[' + (/const seedTitles = \[([\s\S]*?)\];/.exec(src)?.[1] ?? '').replaceAll("'", '"').replace(/,\s*$/, '') + ']');
+const c = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/nexo_bench_scratch' });
+await c.connect();
+const defs = (await c.query(`select indexname, indexdef from pg_indexes where tablename = 'marketplace_tasks' and indexname <> 'marketplace_tasks_pkey'`)).rows;
+for (const d of defs) await c.query(`drop index ${d.indexname}`);
+await c.query(SEED_SQL, ['0190f1c2-0000-7000-8000-000000000001', 1000000, titles]);
+await c.query(`set maintenance_work_mem = '256MB'`);
+for (const d of defs) await c.query(d.indexdef);
+await c.query('vacuum analyze marketplace_tasks');
+await c.end();
