@@ -20,6 +20,13 @@ export function constantTimeEqual(a: string | Buffer, b: string | Buffer): boole
   return timingSafeEqual(hmacSha256(compareKey, a), hmacSha256(compareKey, b));
 }
 
+/** Two hex SHA-256 digests (fixed length, so no length leak): a plain timing-safe compare, no HMAC. */
+export function digestsEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === 32 && y.length === 32 && timingSafeEqual(x, y);
+}
+
 const SEALED_VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;

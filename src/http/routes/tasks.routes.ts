@@ -63,8 +63,12 @@ export const tasksRoutes =
     const { metrics } = deps;
     // getStatus() is cached per org for at most 5 minutes and dropped on any task write (in any process).
     const statusCache = new Map<string, { at: number; value: z.infer<typeof statusResponseSchema> }>();
+    // Daily stats are cached the same way (per org and date), so dashboards polling them cost one query per write.
+    const statsCache = new Map<string, { at: number; value: Awaited<ReturnType<typeof dailyStats>> }>();
     const unsubscribe = deps.bus.subscribeAll((event) => {
-      if (event.orgId && event.type.startsWith('task.')) statusCache.delete(event.orgId);
+      if (!event.orgId || !event.type.startsWith('task.')) return;
+      statusCache.delete(event.orgId);
+      for (const key of statsCache.keys()) if (key.startsWith(`${event.orgId}|`)) statsCache.delete(key);
     });
     app.addHook('onClose', async () => unsubscribe());
 
@@ -233,7 +237,17 @@ export const tasksRoutes =
           response: { 200: statsResponseSchema, ...errors },
         },
       },
-      async (request) => dailyStats(request.ctx, request.query.date),
+      async (request) => {
+        const ctx = request.ctx;
+        if (ctx.actor.type === 'token' && ctx.actor.kind === 'agent') return dailyStats(ctx, request.query.date);
+        const key = `${ctx.orgId}|${request.query.date ?? 'today'}`;
+        const cached = statsCache.get(key);
+        if (cached && Date.now() - cached.at < STATUS_TTL_MS) return cached.value;
+        const value = await dailyStats(ctx, request.query.date);
+        if (statsCache.size > 5000) statsCache.clear();
+        statsCache.set(key, { at: Date.now(), value });
+        return value;
+      },
     );
 
     app.get(

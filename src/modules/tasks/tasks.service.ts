@@ -117,7 +117,11 @@ export async function getTask(ctx: Ctx, id: string) {
   return { task: toTask(row), history };
 }
 
-const priorityRank = sql<number>`case ${marketplaceTasks.priority} when 'high' then 0 when 'medium' then 1 else 2 end`;
+const priorityRank = marketplaceTasks.priorityRank;
+/** Matches the (… DESC NULLS LAST) indexes, so newest-first pages are index scans. */
+const newestFirst = [sql`${marketplaceTasks.createdAt} desc nulls last`, sql`${marketplaceTasks.id} desc nulls last`];
+/** `total` is exact up to this many; beyond it counting would cost more than the page itself. */
+export const TOTAL_CAP = 10_000;
 
 interface Cursor {
   k: string | number;
@@ -178,12 +182,14 @@ export async function listTasks(ctx: Ctx, query: ListQuery) {
     .orderBy(...order)
     .limit(query.limit + 1)
     .offset(query.cursor ? 0 : query.offset);
-  const [totalRow] = await ctx.db.select({ n: count() }).from(marketplaceTasks).where(filtered);
+  const [totalRow] = await ctx.db
+    .select({ n: count() })
+    .from(ctx.db.select({ one: sql`1` }).from(marketplaceTasks).where(filtered).limit(TOTAL_CAP).as('capped'));
   const pageRows = rows.slice(0, query.limit);
   const last = pageRows.at(-1);
   const nextCursor =
     rows.length > query.limit && last
-      ? encodeCursor({ k: query.sort === 'priority' ? last.rank : 0, c: last.task.createdAt.toISOString(), id: last.task.id })
+      ? encodeCursor({ k: query.sort === 'priority' ? (last.rank ?? 2) : 0, c: last.task.createdAt.toISOString(), id: last.task.id })
       : null;
   return {
     tasks: pageRows.map((r) => toTask(r.task)),
@@ -191,6 +197,7 @@ export async function listTasks(ctx: Ctx, query: ListQuery) {
     offset: query.cursor ? 0 : query.offset,
     limit: query.limit,
     total: totalRow?.n ?? 0,
+    totalCapped: (totalRow?.n ?? 0) >= TOTAL_CAP,
     nextCursor,
   };
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, numeric, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { timestamptz } from '../../db/columns.ts';
 
 /** Seed 001's marketplace_tasks (every column, check and index) plus org scoping, version and dedupe. */
@@ -30,6 +30,8 @@ export const marketplaceTasks = pgTable(
     rejectionReason: text('rejection_reason'),
     completionNotes: text('completion_notes'),
     createdAtIndex: timestamp('created_at_index', { withTimezone: true, mode: 'date' }).generatedAlwaysAs(sql`created_at`),
+    /** 0 high, 1 medium, 2 low: sortable by an index (GET /tasks?sort=priority). */
+    priorityRank: smallint('priority_rank').generatedAlwaysAs(sql`case priority when 'high' then 0 when 'medium' then 1 else 2 end`),
     version: integer('version').notNull().default(1),
     /** Same key = same task: unique among an org's open tasks, so an agent cannot flood duplicates. */
     dedupeKey: text('dedupe_key').notNull(),
@@ -52,6 +54,9 @@ export const marketplaceTasks = pgTable(
     index('marketplace_tasks_org_status_idx').on(t.orgId, t.status, t.createdAt.desc()),
     index('marketplace_tasks_org_completed_idx').on(t.orgId, t.completedAt),
     index('marketplace_tasks_org_approved_idx').on(t.orgId, t.approvedAt),
+    index('marketplace_tasks_org_priority_idx').on(t.orgId, t.priorityRank, t.createdAt, t.id),
+    index('marketplace_tasks_org_status_created_idx').on(t.orgId, t.status, t.createdAt.desc(), t.id.desc()),
+    index('marketplace_tasks_org_status_priority_idx').on(t.orgId, t.status, t.priorityRank, t.createdAt, t.id),
     uniqueIndex('marketplace_tasks_open_dedupe_idx').on(t.orgId, t.dedupeKey).where(sql`${t.status} not in ('completed', 'rejected')`),
   ],
 );

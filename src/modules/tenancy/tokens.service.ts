@@ -7,7 +7,7 @@ import type { Db, DbOrTx } from '../../db/client.ts';
 import { type Actor, actorUserId, type Ctx } from '../../db/context.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { notifyRevocation } from '../../events/revocations.ts';
-import { constantTimeEqual, randomToken, sha256Hex } from '../../lib/crypto.ts';
+import { digestsEqual, randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { AppError, conflict, notFound, validation } from '../../lib/errors.ts';
 import { recordAudit } from './audit.service.ts';
 import { findOrgBySlug, oldestOrg, roleIn } from './orgs.service.ts';
@@ -86,7 +86,7 @@ export async function authenticateToken(db: Db, raw: string, envTokens: EnvAgent
   if (!match) {
     const hash = sha256Hex(raw);
     let found: EnvAgentToken | null = null;
-    for (const t of envTokens) if (constantTimeEqual(t.hash, hash)) found = t;
+    for (const t of envTokens) if (digestsEqual(t.hash, hash)) found = t;
     if (!found) return null;
     const [org] = await db
       .select({ id: orgs.id })
@@ -114,7 +114,7 @@ export async function authenticateToken(db: Db, raw: string, envTokens: EnvAgent
     .innerJoin(orgs, eq(orgs.id, apiTokens.orgId))
     .where(eq(apiTokens.id, id as string));
   const presented = sha256Hex(secret as string);
-  if (!row || !constantTimeEqual(row.token.secretHash, presented)) return null;
+  if (!row || !digestsEqual(row.token.secretHash, presented)) return null;
   const token = row.token;
   if (kindByCode[code as string] !== token.kind || token.revokedAt || row.orgDeletedAt || (token.expiresAt && token.expiresAt <= now)) return null;
   const role = token.userId ? await roleIn(db, token.orgId, token.userId) : null;

@@ -1,0 +1,4 @@
+ALTER TABLE "marketplace_tasks" ADD COLUMN "priority_rank" smallint GENERATED ALWAYS AS (case priority when 'high' then 0 when 'medium' then 1 else 2 end) STORED;--> statement-breakpoint
+CREATE INDEX "marketplace_tasks_org_priority_idx" ON "marketplace_tasks" USING btree ("org_id","priority_rank","created_at","id");--> statement-breakpoint
+CREATE INDEX "marketplace_tasks_org_status_created_idx" ON "marketplace_tasks" USING btree ("org_id","status","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "marketplace_tasks_org_status_priority_idx" ON "marketplace_tasks" USING btree ("org_id","status","priority_rank","created_at","id");
