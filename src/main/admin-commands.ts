@@ -1,13 +1,11 @@
 import { agentIds } from '../contracts/agents.ts';
 import { tokenKinds } from '../contracts/identity.ts';
 import { permissions, type Role, roles } from '../contracts/permissions.ts';
-import { type Database, openDatabase } from '../db/client.ts';
+import type { Database } from '../db/client.ts';
 import { type Ctx, systemActor } from '../db/context.ts';
-import { acquireDataDirLock } from '../db/data-dir-lock.ts';
-import { migrateDatabase } from '../db/migrate.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { randomToken } from '../lib/crypto.ts';
-import { AppError, isAppError } from '../lib/errors.ts';
+import { AppError } from '../lib/errors.ts';
 import {
   addMembership,
   createOrg,
@@ -18,34 +16,8 @@ import {
   findUserByEmail,
   revokeToken,
 } from '../modules/tenancy/index.ts';
-import { exitOnStartFailure, loadConfigOrExit, loggerFor } from './process.ts';
-
-/** Opens the database for a one-shot admin command (refused while a server holds an embedded data dir). */
-async function withDatabase<T>(work: (database: Database, log: ReturnType<typeof loggerFor>) => Promise<T>): Promise<T> {
-  const config = loadConfigOrExit();
-  const log = loggerFor({ ...config, log: { ...config.log, level: config.log.level === 'info' ? 'warn' : config.log.level } });
-  try {
-    const lock = config.mode === 'embedded' ? acquireDataDirLock(config.dataDir) : undefined;
-    const database = await openDatabase({
-      ...(config.db.url ? { url: config.db.url } : { dataDir: config.db.dataDir }),
-      connectTimeoutMs: config.db.connectTimeoutMs,
-      log,
-    });
-    try {
-      await migrateDatabase(database);
-      return await work(database, log);
-    } finally {
-      await database.close();
-      lock?.release();
-    }
-  } catch (error) {
-    if (isAppError(error)) {
-      process.stderr.write(`nexo: ${error.message}\n`);
-      process.exit(error.code === 'VALIDATION' ? 2 : 1);
-    }
-    return exitOnStartFailure(error, log);
-  }
-}
+import type { loggerFor } from './process.ts';
+import { withDatabase } from './with-database.ts';
 
 function usageError(message: string): never {
   process.stderr.write(`nexo: ${message}\n`);
