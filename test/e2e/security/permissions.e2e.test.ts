@@ -63,13 +63,15 @@ interface Row {
   ok?: number;
 }
 
-/** A person's e-mail as `createdBy`, an agent's id, or anything for an integration token. */
+/** `createdBy` names the caller itself: a person's e-mail, an agent's id, an integration token's `token:<id>`. */
 const creatorFor = (fx: SecurityFixture, caller: CallerName): string =>
   caller === 'agent token'
     ? 'marketplace-amazon'
     : caller === 'viewer' || caller === 'operator' || caller === 'admin' || caller === 'owner'
       ? fx.a.people[caller].email
-      : 'integration bot';
+      : caller === 'integration token (all grantable scopes)'
+        ? `token:${fx.a.integration.id}`
+        : `token:${fx.a.integrationNoScopes.id}`;
 
 /** A fresh task of A's amazon agent in `state`, and a body that names it. */
 const withTask =
