@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, ilike, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, ilike, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { agentIds } from '../../contracts/agents.ts';
 import type { createTaskRequestSchema, listTasksQuerySchema, MarketplaceTask } from '../../contracts/tasks.ts';
@@ -171,10 +171,7 @@ export async function listTasks(ctx: Ctx, query: ListQuery) {
         : sql`(${marketplaceTasks.createdAt}, ${marketplaceTasks.id}) < (${c.c}::timestamptz, ${c.id}::uuid)`;
     page.push(after);
   }
-  const order =
-    query.sort === 'priority'
-      ? [asc(priorityRank), asc(marketplaceTasks.createdAt), asc(marketplaceTasks.id)]
-      : [desc(marketplaceTasks.createdAt), desc(marketplaceTasks.id)];
+  const order = query.sort === 'priority' ? [asc(priorityRank), asc(marketplaceTasks.createdAt), asc(marketplaceTasks.id)] : newestFirst;
   const rows = await ctx.db
     .select({ task: marketplaceTasks, rank: priorityRank })
     .from(marketplaceTasks)
