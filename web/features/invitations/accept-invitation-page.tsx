@@ -11,6 +11,7 @@ import { Field } from '../../components/ui/label.tsx';
 import { formatDate, useLocale, useT } from '../../i18n/index.ts';
 import { MIN_PASSWORD_LENGTH } from '../auth/auth-api.ts';
 import { AuthLayout } from '../auth/auth-layout.tsx';
+import { NewPasswordFields } from '../auth/new-password-fields.tsx';
 import { useSessionActions } from '../auth/use-session-actions.ts';
 import { acceptInvitation, invitationQuery } from './invitations-api.ts';
 
@@ -122,29 +123,14 @@ export function AcceptInvitationPage() {
                 onChange={(event) => setName(event.target.value)}
               />
             </Field>
-            <Field label={t('password.new')} htmlFor="invite-password" hint={t('password.hint', { min: MIN_PASSWORD_LENGTH })}>
-              <Input
-                id="invite-password"
-                data-testid="invite-password"
-                type="password"
-                autoComplete="new-password"
-                required
-                minLength={MIN_PASSWORD_LENGTH}
-                value={password}
-                onChange={(event) => setPassword(event.target.value)}
-              />
-            </Field>
-            <Field label={t('password.confirm')} htmlFor="invite-confirm">
-              <Input
-                id="invite-confirm"
-                data-testid="invite-confirm"
-                type="password"
-                autoComplete="new-password"
-                required
-                value={confirm}
-                onChange={(event) => setConfirm(event.target.value)}
-              />
-            </Field>
+            <NewPasswordFields
+              newId="invite-password"
+              confirmId="invite-confirm"
+              password={password}
+              confirm={confirm}
+              onPassword={setPassword}
+              onConfirm={setConfirm}
+            />
           </>
         )}
         {(problem || mutation.isError) && <FormError {...(problem ? { message: problem } : { error: mutation.error })} />}

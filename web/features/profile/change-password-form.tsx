@@ -7,6 +7,7 @@ import { Input } from '../../components/ui/input.tsx';
 import { Field } from '../../components/ui/label.tsx';
 import { useT } from '../../i18n/index.ts';
 import { changePassword, MIN_PASSWORD_LENGTH } from '../auth/auth-api.ts';
+import { NewPasswordFields } from '../auth/new-password-fields.tsx';
 
 /** Current password, a new one (twice). On success the session's `me` is refreshed (clears `mustChangePassword`). */
 export function ChangePasswordForm({ onChanged, submitLabel }: { onChanged?: () => void; submitLabel?: string }) {
@@ -53,29 +54,7 @@ export function ChangePasswordForm({ onChanged, submitLabel }: { onChanged?: () 
           onChange={(event) => setCurrent(event.target.value)}
         />
       </Field>
-      <Field label={t('password.new')} htmlFor="password-new" hint={t('password.hint', { min: MIN_PASSWORD_LENGTH })}>
-        <Input
-          id="password-new"
-          data-testid="password-new"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={MIN_PASSWORD_LENGTH}
-          value={next}
-          onChange={(event) => setNext(event.target.value)}
-        />
-      </Field>
-      <Field label={t('password.confirm')} htmlFor="password-confirm">
-        <Input
-          id="password-confirm"
-          data-testid="password-confirm"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={confirm}
-          onChange={(event) => setConfirm(event.target.value)}
-        />
-      </Field>
+      <NewPasswordFields newId="password-new" confirmId="password-confirm" password={next} confirm={confirm} onPassword={setNext} onConfirm={setConfirm} />
       {(problem || mutation.isError) && <FormError {...(problem ? { message: problem } : { error: mutation.error })} />}
       {done && (
         <p role="status" className="text-sm text-success" data-testid="password-changed">
