@@ -28,6 +28,8 @@ const READ_WARMUP = 5;
 const READ_BUDGET_MS = 10_000;
 /** Nexo's own pool size (NEXO_DB_POOL_SIZE); unset = Nexo's default (10). BENCH_TASKS_SERVER_NODE_OPTIONS: NODE_OPTIONS for the server. */
 const NEXO_POOL_SIZE = process.env.BENCH_TASKS_NEXO_POOL_SIZE;
+/** (b) and (b') go through a pool the size of Nexo's ("the same pool"); BENCH_TASKS_RAW_POOL_SIZE overrides it. */
+const RAW_POOL_SIZE = Number(process.env.BENCH_TASKS_RAW_POOL_SIZE ?? NEXO_POOL_SIZE ?? 10);
 const GOALS = { ratio: 0.7, readP95Ms: 50 };
 
 const log = createLogger({ level: 'warn', pretty: false });
@@ -74,7 +76,7 @@ async function postgresTarget(adminUrl: string, dataDir: string): Promise<Target
     seedRows: SEED_POSTGRES,
     serverEnv: { DATABASE_URL: url.toString(), NEXO_DATA_DIR: dataDir },
     async openDirect() {
-      const pool = new pg.Pool({ connectionString: url.toString(), max: CONNECTIONS });
+      const pool = new pg.Pool({ connectionString: url.toString(), max: RAW_POOL_SIZE });
       return {
         query: async (text, params) => (await pool.query(text, params)).rows,
         async transaction(statements) {
@@ -550,7 +552,7 @@ export const benchmark: Benchmark = {
       }
 
       const createRatio = ratio(create.tasksPerSec, raw.rowsPerSec);
-      const via = target.kind === 'postgres' ? `pg pool max ${CONNECTIONS}` : `in-process PGlite, ${CONNECTIONS} callers`;
+      const via = target.kind === 'postgres' ? `pg pool max ${RAW_POOL_SIZE}` : `in-process PGlite, ${CONNECTIONS} callers`;
       const rawRow = (label: string, f: RawFigures) => [label, f.rowsPerSec, f.p50Ms, f.p99Ms, f.maxMs, f.inserted, f.errors];
       const readsOver = reads.flatMap((r, i) => (r.p95Ms >= GOALS.readP95Ms ? [`${labels[i] ?? r.path} (p95 ${r.p95Ms} ms)`] : []));
       const onPostgres = target.kind === 'postgres';

@@ -38,15 +38,29 @@ const inScope = (scope: EventScope, orgId: string | null) => orgId === scope.org
 
 const scopeWhere = (scope: EventScope): SQL | undefined => (scope.orgId === null ? isNull(events.orgId) : eq(events.orgId, scope.orgId));
 
+const notifyEnvelope = (message: EventMessage) => {
+  const inline = JSON.stringify(message);
+  return Buffer.byteLength(inline) <= MAX_INLINE_NOTIFY_BYTES ? inline : JSON.stringify({ id: message.id, orgId: message.orgId });
+};
+
 /** Stores an event and NOTIFYs every process; pass a transaction to publish only if it commits. */
 export async function publishEvent(db: DbOrTx, orgId: string | null, type: string, payload: Record<string, unknown>): Promise<EventMessage> {
-  const [row] = await db.insert(events).values({ orgId, type, payload }).returning();
-  if (!row) throw new Error('event insert returned no row');
-  const message = toMessage(row);
-  const inline = JSON.stringify(message);
-  const envelope = Buffer.byteLength(inline) <= MAX_INLINE_NOTIFY_BYTES ? inline : JSON.stringify({ id: message.id, orgId });
-  await db.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${envelope})`);
+  const [message] = await publishEvents(db, [{ orgId, type, payload }]);
+  if (!message) throw new Error('event insert returned no row');
   return message;
+}
+
+/** publishEvent for many events: one INSERT and one NOTIFY statement, whatever the count. */
+export async function publishEvents(db: DbOrTx, list: { orgId: string | null; type: string; payload: Record<string, unknown> }[]): Promise<EventMessage[]> {
+  if (list.length === 0) return [];
+  const rows = await db.insert(events).values(list).returning();
+  const messages = rows.sort((a, b) => (a.id < b.id ? -1 : 1)).map(toMessage);
+  if (messages.length === 1) await db.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${notifyEnvelope(messages[0] as EventMessage)})`);
+  else
+    await db.execute(
+      sql`select pg_notify(${EVENTS_CHANNEL}, e) from json_array_elements_text(${JSON.stringify(messages.map(notifyEnvelope))}::json) with ordinality as t(e, n) order by n`,
+    );
+  return messages;
 }
 
 /**

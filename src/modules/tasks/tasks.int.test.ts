@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrg } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
+import { listTasksQuerySchema } from '../../contracts/tasks.ts';
 import type { Ctx } from '../../db/context.ts';
 import { listAudit, updateOrg } from '../tenancy/index.ts';
 import {
@@ -55,6 +56,35 @@ describe('tasks', () => {
     amazon = agentCtx(owner, 'marketplace-amazon');
   });
   afterAll(async () => t.close());
+
+  it('creates concurrent tasks in shared transactions, each caller with its own outcome', async () => {
+    const titles = Array.from({ length: 40 }, (_, i) => `Concurrent batch task ${i} ${++seq}`);
+    const duplicate = titles[3] as string;
+    const results = await Promise.allSettled([
+      ...titles.map((title, i) => createTask(amazon, draft({ title, submit: i % 2 === 0 }))),
+      createTask(amazon, draft({ title: duplicate.toUpperCase() })),
+    ]);
+    const created = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<{ id: string; title: string }>).value);
+    const failed = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
+    expect(created).toHaveLength(40);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.reason).toMatchObject({ code: 'CONFLICT', details: { existingTaskId: expect.any(String) } });
+    expect(new Set(created.map((task) => task.id)).size).toBe(40);
+    for (const task of created) {
+      const audit = await listAudit(owner, { resourceType: 'task', resourceId: task.id, limit: 5 });
+      expect(audit.entries.map((e) => e.action)).toEqual(['task.created']);
+    }
+    const listed = await listTasks(owner, listTasksQuerySchema.parse({ q: 'Concurrent batch task', limit: 100 }));
+    expect(listed.total).toBe(40);
+  });
+
+  it('a create that fails inside a shared transaction fails alone', async () => {
+    const bad = { ...draft(), estimatedHours: -1 };
+    // More creates than transactions in flight, so the bad one shares a transaction with good ones.
+    const inputs = Array.from({ length: 12 }, (_, i) => (i === 8 ? bad : draft()));
+    const results = await Promise.allSettled(inputs.map((input) => createTask(amazon, input as never)));
+    expect(results.map((r) => r.status)).toEqual(inputs.map((input) => (input === bad ? 'rejected' : 'fulfilled')));
+  });
 
   it('runs the whole lifecycle with every timestamp and actor recorded', async () => {
     const created = await createTask(amazon, draft());

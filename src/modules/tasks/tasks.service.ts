@@ -4,13 +4,12 @@ import { agentIds } from '../../contracts/agents.ts';
 import type { createTaskRequestSchema, listTasksQuerySchema, MarketplaceTask } from '../../contracts/tasks.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { actorUserId, type Ctx } from '../../db/context.ts';
-import { withTransaction } from '../../db/transaction.ts';
-import { publishEvent } from '../../events/event-bus.ts';
 import { sha256Hex } from '../../lib/crypto.ts';
-import { AppError, conflict, notFound, validation } from '../../lib/errors.ts';
-import { listAudit, recordAudit } from '../tenancy/index.ts';
+import { AppError, notFound, validation } from '../../lib/errors.ts';
+import { uuidv7 } from '../../lib/ids.ts';
+import { listAudit } from '../tenancy/index.ts';
+import { insertTask } from './task-create-batch.ts';
 import { agentMarketplace, type TaskRow, toTask } from './task-mapping.ts';
-import { notifyApprovers } from './task-notifications.ts';
 import { marketplaceTasks } from './tasks.tables.ts';
 
 type CreateInput = z.output<typeof createTaskRequestSchema>;
@@ -48,49 +47,22 @@ export async function createTask(ctx: Ctx, input: CreateInput): Promise<Marketpl
   const createdBy = resolveCreator(ctx, input);
   const submit = input.submit === true;
   const dedupeKey = dedupeKeyFor({ ...input, createdBy });
-  const row = await withTransaction(ctx.db, async (tx) => {
-    const [created] = await tx
-      .insert(marketplaceTasks)
-      .values({
-        orgId: ctx.orgId,
-        marketplace: input.marketplace,
-        createdBy,
-        title: input.title,
-        description: input.description,
-        category: input.category,
-        priority: input.priority,
-        status: submit ? 'awaiting_approval' : 'pending',
-        createdAt: ctx.now,
-        submittedAt: submit ? ctx.now : null,
-        estimatedHours: input.estimatedHours,
-        tags: input.tags ?? [],
-        metadata: input.metadata ?? {},
-        dedupeKey,
-      })
-      .onConflictDoNothing()
-      .returning();
-    if (!created) {
-      const [existing] = await tx
-        .select({ id: marketplaceTasks.id, status: marketplaceTasks.status })
-        .from(marketplaceTasks)
-        .where(
-          and(
-            eq(marketplaceTasks.orgId, ctx.orgId),
-            eq(marketplaceTasks.dedupeKey, dedupeKey),
-            sql`${marketplaceTasks.status} not in ('completed', 'rejected')`,
-          ),
-        );
-      throw conflict('An open task with the same marketplace, creator and title already exists', { existingTaskId: existing?.id, status: existing?.status });
-    }
-    await recordAudit(tx, ctx, {
-      action: 'task.created',
-      resourceType: 'task',
-      resourceId: created.id,
-      after: { title: created.title, marketplace: created.marketplace, status: created.status },
-    });
-    await publishEvent(tx, ctx.orgId, 'task.created', { taskIds: [created.id], status: created.status, marketplace: created.marketplace });
-    if (submit) await notifyApprovers(tx, ctx, [created]);
-    return created;
+  const row = await insertTask(ctx, {
+    id: uuidv7(ctx.now.getTime()),
+    orgId: ctx.orgId,
+    marketplace: input.marketplace,
+    createdBy,
+    title: input.title,
+    description: input.description,
+    category: input.category,
+    priority: input.priority,
+    status: submit ? 'awaiting_approval' : 'pending',
+    createdAt: ctx.now,
+    submittedAt: submit ? ctx.now : null,
+    estimatedHours: input.estimatedHours,
+    tags: input.tags ?? [],
+    metadata: input.metadata ?? {},
+    dedupeKey,
   });
   return toTask(row);
 }
@@ -122,6 +94,8 @@ const priorityRank = marketplaceTasks.priorityRank;
 const newestFirst = [sql`${marketplaceTasks.createdAt} desc nulls last`, sql`${marketplaceTasks.id} desc nulls last`];
 /** `total` is exact up to this many; beyond it counting would cost more than the page itself. */
 export const TOTAL_CAP = 10_000;
+/** With a text search (`q`) every counted match costs a substring test, so the count stops sooner. */
+export const SEARCH_TOTAL_CAP = 1_000;
 
 interface Cursor {
   k: string | number;
@@ -162,6 +136,7 @@ export async function listTasks(ctx: Ctx, query: ListQuery) {
   if (query.createdTo) where.push(lte(marketplaceTasks.createdAt, new Date(query.createdTo)));
 
   const filtered = and(...where);
+  const totalCap = query.q ? SEARCH_TOTAL_CAP : TOTAL_CAP;
   const page: SQL[] = [];
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
@@ -181,7 +156,7 @@ export async function listTasks(ctx: Ctx, query: ListQuery) {
     .offset(query.cursor ? 0 : query.offset);
   const [totalRow] = await ctx.db
     .select({ n: count() })
-    .from(ctx.db.select({ one: sql`1` }).from(marketplaceTasks).where(filtered).limit(TOTAL_CAP).as('capped'));
+    .from(ctx.db.select({ one: sql`1` }).from(marketplaceTasks).where(filtered).limit(totalCap).as('capped'));
   const pageRows = rows.slice(0, query.limit);
   const last = pageRows.at(-1);
   const nextCursor =
@@ -194,7 +169,7 @@ export async function listTasks(ctx: Ctx, query: ListQuery) {
     offset: query.cursor ? 0 : query.offset,
     limit: query.limit,
     total: totalRow?.n ?? 0,
-    totalCapped: (totalRow?.n ?? 0) >= TOTAL_CAP,
+    totalCapped: (totalRow?.n ?? 0) >= totalCap,
     nextCursor,
   };
 }

@@ -48,22 +48,30 @@ export interface AuditScope {
   now: Date;
 }
 
+const auditRow = (scope: AuditScope, input: AuditInput) => ({
+  id: uuidv7(scope.now.getTime()),
+  orgId: scope.orgId,
+  at: scope.now,
+  actorType: scope.actor.type,
+  actorId: actorId(scope.actor),
+  actorLabel: scope.actor.label,
+  action: input.action,
+  resourceType: input.resourceType,
+  resourceId: input.resourceId ?? null,
+  changes: auditChanges(input.before, input.after),
+  requestId: scope.requestId,
+  ip: scope.ip,
+});
+
 /** Appends one entry; call it with the transaction of the change it records. */
 export async function recordAudit(db: DbOrTx, scope: AuditScope, input: AuditInput): Promise<void> {
-  await db.insert(auditLog).values({
-    id: uuidv7(scope.now.getTime()),
-    orgId: scope.orgId,
-    at: scope.now,
-    actorType: scope.actor.type,
-    actorId: actorId(scope.actor),
-    actorLabel: scope.actor.label,
-    action: input.action,
-    resourceType: input.resourceType,
-    resourceId: input.resourceId ?? null,
-    changes: auditChanges(input.before, input.after),
-    requestId: scope.requestId,
-    ip: scope.ip,
-  });
+  await db.insert(auditLog).values(auditRow(scope, input));
+}
+
+/** Appends many entries (each with its own actor) in one statement, in the order given. */
+export async function recordAuditMany(db: DbOrTx, entries: { scope: AuditScope; input: AuditInput }[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.insert(auditLog).values(entries.map((e) => auditRow(e.scope, e.input)));
 }
 
 const toEntry = (row: typeof auditLog.$inferSelect): AuditEntry => ({

@@ -78,6 +78,27 @@ export async function prepareEnvAgentTokens(
 }
 
 /**
+ * Environment agent tokens (a fixed set, used for high-rate task creation) check that their org still
+ * exists at most once a second per process: an org deletion reaches them within a second.
+ */
+const envOrgCheckedUntil = new Map<string, number>();
+const ENV_ORG_CHECK_MS = 1000;
+
+async function envTokenOrgActive(db: Db, orgId: string, now: Date): Promise<boolean> {
+  if ((envOrgCheckedUntil.get(orgId) ?? 0) > now.getTime()) return true;
+  const [org] = await db
+    .select({ id: orgs.id })
+    .from(orgs)
+    .where(and(eq(orgs.id, orgId), isNull(orgs.deletedAt)));
+  if (!org) {
+    envOrgCheckedUntil.delete(orgId);
+    return false;
+  }
+  envOrgCheckedUntil.set(orgId, now.getTime() + ENV_ORG_CHECK_MS);
+  return true;
+}
+
+/**
  * Resolves a bearer token to its org and permissions, or null. Database tokens are looked up by id and
  * their secret hash compared in constant time; environment tokens are compared against every entry.
  */
@@ -88,11 +109,7 @@ export async function authenticateToken(db: Db, raw: string, envTokens: EnvAgent
     let found: EnvAgentToken | null = null;
     for (const t of envTokens) if (digestsEqual(t.hash, hash)) found = t;
     if (!found) return null;
-    const [org] = await db
-      .select({ id: orgs.id })
-      .from(orgs)
-      .where(and(eq(orgs.id, found.orgId), isNull(orgs.deletedAt)));
-    if (!org) return null;
+    if (!(await envTokenOrgActive(db, found.orgId, now))) return null;
     return {
       orgId: found.orgId,
       actor: {

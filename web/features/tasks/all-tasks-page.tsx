@@ -68,7 +68,8 @@ export function AllTasksPage() {
   const filters = useMemo(() => toFilters(form, q), [form, q]);
   const query = useInfiniteQuery(tasksQuery(filters));
   const tasks = query.data?.pages.flatMap((page) => page.tasks) ?? [];
-  const total = query.data?.pages[0]?.total;
+  const firstPage = query.data?.pages[0];
+  const total = firstPage ? `${firstPage.total}${firstPage.totalCapped ? '+' : ''}` : undefined;
   const filtered = JSON.stringify({ ...form, sort: 'created' }) !== JSON.stringify(emptyForm);
   const set = <K extends keyof FilterForm>(key: K, value: FilterForm[K]) => setForm((current) => ({ ...current, [key]: value }));
   const toggleStatus = (status: TaskStatusValue) =>

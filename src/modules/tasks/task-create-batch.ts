@@ -1,0 +1,153 @@
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/client.ts';
+import type { Ctx } from '../../db/context.ts';
+import { withTransaction } from '../../db/transaction.ts';
+import { publishEvents } from '../../events/event-bus.ts';
+import { conflict } from '../../lib/errors.ts';
+import { recordAuditMany } from '../tenancy/index.ts';
+import type { TaskRow } from './task-mapping.ts';
+import { notifyApprovers } from './task-notifications.ts';
+import { marketplaceTasks } from './tasks.tables.ts';
+
+export type NewTaskRow = typeof marketplaceTasks.$inferInsert & { id: string; dedupeKey: string; orgId: string };
+
+interface PendingCreate {
+  ctx: Ctx;
+  values: NewTaskRow;
+  resolve: (row: TaskRow) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Batcher {
+  pending: PendingCreate[];
+  inFlight: number;
+}
+
+/** Rows per transaction, and transactions in flight per process (the rest of the pool stays free for reads). */
+const MAX_BATCH = 200;
+const MAX_IN_FLIGHT = 2;
+
+const batchers = new WeakMap<Db, Batcher>();
+
+/**
+ * Group commit for task creation: concurrent creates share one transaction (one multi-row INSERT
+ * each for tasks, audit entries and events, and one NOTIFY statement) instead of paying a commit
+ * and six round trips each. At low load every create still gets its own transaction at once; under
+ * load, creates that arrive while transactions are in flight wait for the next one. Each caller gets
+ * its own outcome: a duplicate is a 409 for that caller only, and if a batch fails as a whole its
+ * creates are retried one by one so one bad row cannot fail the others.
+ */
+export function insertTask(ctx: Ctx, values: NewTaskRow): Promise<TaskRow> {
+  let batcher = batchers.get(ctx.db);
+  if (!batcher) {
+    batcher = { pending: [], inFlight: 0 };
+    batchers.set(ctx.db, batcher);
+  }
+  const target = batcher;
+  return new Promise<TaskRow>((resolve, reject) => {
+    target.pending.push({ ctx, values, resolve, reject });
+    pump(ctx.db, target);
+  });
+}
+
+function pump(db: Db, batcher: Batcher): void {
+  while (batcher.inFlight < MAX_IN_FLIGHT && batcher.pending.length > 0) {
+    const batch = batcher.pending.splice(0, MAX_BATCH);
+    batcher.inFlight++;
+    void flush(db, batch).finally(() => {
+      batcher.inFlight--;
+      pump(db, batcher);
+    });
+  }
+}
+
+async function flush(db: Db, batch: PendingCreate[]): Promise<void> {
+  let outcomes: (TaskRow | Error)[];
+  try {
+    outcomes = await withTransaction(db, (tx) => createMany(tx, batch));
+  } catch (error) {
+    if (batch.length === 1) {
+      batch[0]?.reject(error);
+      return;
+    }
+    await Promise.all(batch.map((item) => flush(db, [item])));
+    return;
+  }
+  outcomes.forEach((outcome, i) => {
+    const item = batch[i] as PendingCreate;
+    if (outcome instanceof Error) item.reject(outcome);
+    else item.resolve(outcome);
+  });
+}
+
+async function createMany(tx: DbOrTx, batch: PendingCreate[]): Promise<(TaskRow | Error)[]> {
+  const inserted = await tx
+    .insert(marketplaceTasks)
+    .values(batch.map((item) => item.values))
+    .onConflictDoNothing()
+    .returning();
+  const byId = new Map(inserted.map((row) => [row.id, row]));
+  const created = batch.filter((item) => byId.has(item.values.id));
+  const duplicates = batch.filter((item) => !byId.has(item.values.id));
+
+  const existing = new Map<string, { id: string; status: string }>();
+  if (duplicates.length > 0) {
+    const rows = await tx
+      .select({ id: marketplaceTasks.id, status: marketplaceTasks.status, orgId: marketplaceTasks.orgId, dedupeKey: marketplaceTasks.dedupeKey })
+      .from(marketplaceTasks)
+      .where(
+        and(
+          or(...duplicates.map((d) => and(eq(marketplaceTasks.orgId, d.values.orgId), eq(marketplaceTasks.dedupeKey, d.values.dedupeKey)))),
+          sql`${marketplaceTasks.status} not in ('completed', 'rejected')`,
+          inArray(marketplaceTasks.orgId, [...new Set(duplicates.map((d) => d.values.orgId))]),
+        ),
+      );
+    for (const row of rows) existing.set(`${row.orgId}|${row.dedupeKey}`, row);
+  }
+
+  await recordAuditMany(
+    tx,
+    created.map(({ ctx, values }) => {
+      const row = byId.get(values.id) as TaskRow;
+      return {
+        scope: ctx,
+        input: {
+          action: 'task.created',
+          resourceType: 'task',
+          resourceId: row.id,
+          after: { title: row.title, marketplace: row.marketplace, status: row.status },
+        },
+      };
+    }),
+  );
+
+  const groups = new Map<string, { orgId: string; status: string; marketplace: string; taskIds: string[] }>();
+  for (const { values } of created) {
+    const row = byId.get(values.id) as TaskRow;
+    const key = `${row.orgId}|${row.status}|${row.marketplace}`;
+    const group = groups.get(key) ?? { orgId: row.orgId, status: row.status, marketplace: row.marketplace, taskIds: [] };
+    group.taskIds.push(row.id);
+    groups.set(key, group);
+  }
+  await publishEvents(
+    tx,
+    [...groups.values()].map((g) => ({ orgId: g.orgId, type: 'task.created', payload: { taskIds: g.taskIds, status: g.status, marketplace: g.marketplace } })),
+  );
+
+  const submittedByOrg = new Map<string, { ctx: Ctx; rows: TaskRow[] }>();
+  for (const { ctx, values } of created) {
+    const row = byId.get(values.id) as TaskRow;
+    if (row.status !== 'awaiting_approval') continue;
+    const entry = submittedByOrg.get(row.orgId) ?? { ctx, rows: [] };
+    entry.rows.push(row);
+    submittedByOrg.set(row.orgId, entry);
+  }
+  for (const { ctx, rows } of submittedByOrg.values()) await notifyApprovers(tx, ctx, rows);
+
+  return batch.map((item) => {
+    const row = byId.get(item.values.id);
+    if (row) return row;
+    const found = existing.get(`${item.values.orgId}|${item.values.dedupeKey}`);
+    return conflict('An open task with the same marketplace, creator and title already exists', { existingTaskId: found?.id, status: found?.status });
+  });
+}
