@@ -105,19 +105,29 @@ async function createMany(tx: DbOrTx, batch: PendingCreate[]): Promise<(TaskRow 
     for (const row of rows) existing.set(`${row.orgId}|${row.dedupeKey}`, row);
   }
 
+  // `submit: true` records the same two steps as a create followed by a submit.
   await recordAuditMany(
     tx,
-    created.map(({ ctx, values }) => {
+    created.flatMap(({ ctx, values }) => {
       const row = byId.get(values.id) as TaskRow;
-      return {
+      const submitted = row.status === 'awaiting_approval';
+      const createdEntry = {
         scope: ctx,
         input: {
           action: 'task.created',
           resourceType: 'task',
           resourceId: row.id,
-          after: { title: row.title, marketplace: row.marketplace, status: row.status },
+          after: { title: row.title, marketplace: row.marketplace, status: submitted ? 'pending' : row.status },
         },
       };
+      if (!submitted) return [createdEntry];
+      return [
+        createdEntry,
+        {
+          scope: ctx,
+          input: { action: 'task.submitted', resourceType: 'task', resourceId: row.id, before: { status: 'pending' }, after: { status: row.status } },
+        },
+      ];
     }),
   );
 

@@ -5,7 +5,7 @@ import { actorUserId, type Ctx } from '../../db/context.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { publishEvent } from '../../events/event-bus.ts';
 import { AppError, conflict, notFound, validation } from '../../lib/errors.ts';
-import { orgSettings, recordAudit, roleIn, tokenCreator } from '../tenancy/index.ts';
+import { orgSettings, recordAuditMany, roleIn, tokenCreator } from '../tenancy/index.ts';
 import { type TaskRow, timeAccuracy, toTask } from './task-mapping.ts';
 import { notifyApprovers } from './task-notifications.ts';
 import { type TaskAction, taskTransitions } from './task-transitions.ts';
@@ -83,15 +83,13 @@ async function transitionOne(tx: DbOrTx, ctx: Ctx, id: string, action: TaskActio
 }
 
 async function record(tx: DbOrTx, ctx: Ctx, rows: TaskRow[], action: string, before: TaskStatus[], extra: Record<string, unknown> = {}) {
-  for (const [i, row] of rows.entries()) {
-    await recordAudit(tx, ctx, {
-      action,
-      resourceType: 'task',
-      resourceId: row.id,
-      before: { status: before[i] ?? null },
-      after: { status: row.status, ...extra },
-    });
-  }
+  await recordAuditMany(
+    tx,
+    rows.map((row, i) => ({
+      scope: ctx,
+      input: { action, resourceType: 'task', resourceId: row.id, before: { status: before[i] ?? null }, after: { status: row.status, ...extra } },
+    })),
+  );
   await publishEvent(tx, ctx.orgId, 'task.updated', { taskIds: rows.map((r) => r.id), status: rows[0]?.status ?? null, action });
 }
 
