@@ -26,6 +26,7 @@ export interface JobPolicy {
   /**
    * Deduplication: a job whose key is already queued (not yet started) is not enqueued again
    * (enqueue answers CONFLICT). Derived from the payload; an explicit `singletonKey` at enqueue wins.
+   * Declaring it gives the type pg-boss's `short` queue policy (set when the queue is created).
    */
   singletonKey?: (payload: never) => string;
   /**

@@ -141,8 +141,9 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
           deadLetter: deadLetterName(def.name),
           notify: true,
         };
+        // A type with a singleton key gets pg-boss's `short` policy: one queued job per key (a standard queue would not deduplicate).
         if (await boss.getQueue(def.name)) await boss.updateQueue(def.name, queueOptions);
-        else await boss.createQueue(def.name, queueOptions);
+        else await boss.createQueue(def.name, { ...queueOptions, ...(policy.singletonKey ? { policy: 'short' as const } : {}) });
       }
       started = true;
     },
