@@ -89,6 +89,12 @@ export const jobCatalog = {
     z.strictObject({}),
     { retryLimit: 3, expireInSeconds: 300, concurrency: 1, scope: 'org' },
   ),
+  'jobs.probe': defineJob(
+    'jobs.probe',
+    'Does nothing (or fails its first N attempts): checks that workers run and rehearses retry and replay (POST /api/jobs/probe).',
+    z.strictObject({ failAttempts: z.number().int().min(0).max(10), sleepMs: z.number().int().min(0).max(10_000) }),
+    { retryLimit: 0, expireInSeconds: 60, concurrency: 2, scope: 'org' },
+  ),
 } satisfies Record<string, JobDefinition>;
 
 /** A job type an org runs on a cron schedule (in the org's time zone); each org may change or disable it. */

@@ -63,7 +63,15 @@ export const listDeadJobsQuerySchema = listJobsQuerySchema.omit({ status: true }
 
 export const jobDetailResponseSchema = z.object({ job: jobRunSchema, logs: z.array(jobLogSchema) });
 export const jobResponseSchema = z.object({ job: jobRunSchema });
-export const jobIdParamsSchema = z.object({ id: runId });
+export const jobIdParamsSchema = z.object({ jobId: runId });
+
+/** POST /api/jobs/probe: a harmless org job to check that workers run (and to rehearse retry/replay). */
+export const probeJobRequestSchema = z.strictObject({
+  failAttempts: z.number().int().min(0).max(10).default(0).describe('The first N attempts fail (attempts count across replays)'),
+  sleepMs: z.number().int().min(0).max(10_000).default(0),
+  startAfterSeconds: z.number().int().min(0).max(86_400).default(0).describe('Delay the start (a queued run can be cancelled meanwhile)'),
+});
+export const probeJobResponseSchema = z.object({ job: jobRunSchema });
 
 /** POST /api/jobs/dead/replay: the selected ids, or every dead run of one type. */
 export const replayDeadRequestSchema = z

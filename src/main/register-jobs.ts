@@ -6,6 +6,7 @@ import { AppError } from '../lib/errors.ts';
 import { authPruneJob } from '../jobs/auth-prune.job.ts';
 import { eventsPruneJob } from '../jobs/events-prune.job.ts';
 import { jobsDailySummaryJob } from '../jobs/jobs-daily-summary.job.ts';
+import { jobsProbeJob } from '../jobs/jobs-probe.job.ts';
 import { jobsPruneJob } from '../jobs/jobs-prune.job.ts';
 import { schedulesSyncJob } from '../jobs/schedules-sync.job.ts';
 import type { SchedulerPort } from '../modules/operations/index.ts';
@@ -32,6 +33,7 @@ export async function registerJobs({ config, queue, bus, database }: JobDeps): P
   await queue.work('jobs.prune', jobsPruneJob(database.db, config.queue.runRetentionDays));
   await queue.work('schedules.sync', schedulesSyncJob(database.db, schedulerOf(queue)));
   await queue.work('jobs.daily-summary', jobsDailySummaryJob(database.db));
+  await queue.work('jobs.probe', jobsProbeJob());
 }
 
 /** Recurring system jobs (idempotent: re-registering keeps one schedule per name), then every org's schedules. */

@@ -289,6 +289,10 @@ export const en = {
   'permission.tasks.approve': 'Approve or reject tasks',
   'permission.tasks.assign': 'Assign approved tasks',
   'permission.tasks.complete': 'Complete or return tasks',
+  'permission.jobs.read': 'See background jobs, their logs and schedules',
+  'permission.jobs.manage': 'Retry, cancel and replay jobs',
+  'permission.schedules.read': 'See the organization’s schedules',
+  'permission.schedules.manage': 'Change the organization’s schedules',
 
   'login.title': 'Sign in to Nexo',
   'login.description': 'Use the e-mail and password of your Nexo account.',

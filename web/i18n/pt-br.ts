@@ -291,6 +291,10 @@ export const ptBR = {
   'permission.tasks.approve': 'Aprovar ou rejeitar tarefas',
   'permission.tasks.assign': 'Atribuir tarefas aprovadas',
   'permission.tasks.complete': 'Concluir ou devolver tarefas',
+  'permission.jobs.read': 'Ver tarefas em segundo plano, seus logs e agendamentos',
+  'permission.jobs.manage': 'Repetir, cancelar e reprocessar tarefas em segundo plano',
+  'permission.schedules.read': 'Ver os agendamentos da organização',
+  'permission.schedules.manage': 'Alterar os agendamentos da organização',
 
   'login.title': 'Entrar no Nexo',
   'login.description': 'Use o e-mail e a senha da sua conta do Nexo.',

@@ -234,7 +234,7 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
     expect(page1.nextCursor).not.toBeNull();
     const page2 = await listJobRuns(ctx(), { limit: 2, cursor: page1.nextCursor as string });
     expect(page2.jobs.map((j) => j.id)).not.toContain(page1.jobs[0]?.id);
-    expect(page1.jobs[1]?.createdAt >= (page2.jobs[0]?.createdAt ?? '')).toBe(true);
+    expect((page1.jobs[1]?.createdAt ?? '') >= (page2.jobs[0]?.createdAt ?? '')).toBe(true);
     await expect(listJobRuns(ctx(), { limit: 2, cursor: 'garbage' })).rejects.toMatchObject({ code: 'VALIDATION' });
     const completed = await listJobRuns(ctx(), { limit: 100, status: ['completed'], type: ['ops.ok'] });
     expect(completed.jobs.every((j) => j.status === 'completed' && j.type === 'ops.ok')).toBe(true);
