@@ -71,12 +71,17 @@ export const jobCatalog = {
     concurrency: 1,
     scope: 'system',
   }),
-  'jobs.prune': defineJob('jobs.prune', 'Deletes completed and cancelled job runs (and their logs) older than NEXO_JOB_RUNS_RETENTION_DAYS.', z.strictObject({}), {
-    retryLimit: 2,
-    expireInSeconds: 300,
-    concurrency: 1,
-    scope: 'system',
-  }),
+  'jobs.prune': defineJob(
+    'jobs.prune',
+    'Deletes completed and cancelled job runs (and their logs) older than NEXO_JOB_RUNS_RETENTION_DAYS.',
+    z.strictObject({}),
+    {
+      retryLimit: 2,
+      expireInSeconds: 300,
+      concurrency: 1,
+      scope: 'system',
+    },
+  ),
   'schedules.sync': defineJob(
     'schedules.sync',
     "Registers every org's schedules with the job engine (new orgs, changed time zones); also runs at start.",

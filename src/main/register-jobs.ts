@@ -2,13 +2,13 @@ import type { Config } from '../config.ts';
 import { type jobCatalog, systemSchedules } from '../contracts/jobs.ts';
 import type { Database } from '../db/client.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import { AppError } from '../lib/errors.ts';
 import { authPruneJob } from '../jobs/auth-prune.job.ts';
 import { eventsPruneJob } from '../jobs/events-prune.job.ts';
 import { jobsDailySummaryJob } from '../jobs/jobs-daily-summary.job.ts';
 import { jobsProbeJob } from '../jobs/jobs-probe.job.ts';
 import { jobsPruneJob } from '../jobs/jobs-prune.job.ts';
 import { schedulesSyncJob } from '../jobs/schedules-sync.job.ts';
+import { AppError } from '../lib/errors.ts';
 import type { SchedulerPort } from '../modules/operations/index.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 

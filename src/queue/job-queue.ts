@@ -92,7 +92,11 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
   /** Sends one pg-boss job carrying `envelope`, in `tx`; returns the pg-boss id (null: singleton already queued). */
   const sendEnvelope = async (tx: DbOrTx, name: string, envelope: JobEnvelope, send: SendOptions) => boss.send(name, envelope, { ...send, db: bossDb(tx) });
 
-  const sendOptionsFor = (def: JobDefinition, payload: unknown, opts: { startAfter?: Date | number; singletonKey?: string; priority?: number; storeId?: string | null }) => {
+  const sendOptionsFor = (
+    def: JobDefinition,
+    payload: unknown,
+    opts: { startAfter?: Date | number; singletonKey?: string; priority?: number; storeId?: string | null },
+  ) => {
     const send: SendOptions = {};
     if (opts.startAfter !== undefined) send.startAfter = opts.startAfter instanceof Date ? opts.startAfter : new Date(opts.startAfter);
     const singletonKey = opts.singletonKey ?? def.policy.singletonKey?.(payload as never);
@@ -167,14 +171,16 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
      * Sends a new pg-boss job for an existing run (retry by hand, dead-letter replay): same run id,
      * org, store and payload; a fresh retry budget; attempts keep counting from where they were.
      */
-    async resend(tx: DbOrTx, run: { runId: string; name: string; orgId: string | null; storeId: string | null; attempts: number; payload: unknown }): Promise<string> {
+    async resend(
+      tx: DbOrTx,
+      run: { runId: string; name: string; orgId: string | null; storeId: string | null; attempts: number; payload: unknown },
+    ): Promise<string> {
       const def = definition(run.name);
       const envelope = toEnvelope(run.payload, { runId: run.runId, orgId: run.orgId, storeId: run.storeId, attemptOffset: run.attempts });
       const id = await sendEnvelope(tx, run.name, envelope, sendOptionsFor(def, run.payload, { storeId: run.storeId }));
       if (!id) throw new AppError('CONFLICT', `A "${run.name}" job with the same key is already queued`);
       return id;
     },
-
 
     async work<N extends keyof C & string>(name: N, handler: JobHandler<z.output<C[N]['schema']>>): Promise<void> {
       const def = definition(name);
@@ -186,7 +192,9 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
         includeMetadata: true as const,
         ...(def.policy.storeConcurrency ? { groupConcurrency: def.policy.storeConcurrency } : {}),
       };
-      const id = await boss.work<object>(name, workOptions, async ([job]) => (job ? runOne(def, handler as JobHandler<unknown>, job as JobWithMetadata<object>) : undefined));
+      const id = await boss.work<object>(name, workOptions, async ([job]) =>
+        job ? runOne(def, handler as JobHandler<unknown>, job as JobWithMetadata<object>) : undefined,
+      );
       workerIds.push(id);
     },
 
@@ -271,12 +279,26 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
     const parsed = def.schema.safeParse(envelope.payload);
     if (!parsed.success) {
       // Retrying cannot fix a payload that no longer matches its schema: the run fails for good.
-      await observer?.onFailed(run, { error: `invalid payload: ${parsed.error.message}`.slice(0, 4000), willRetry: false, dead: false, durationMs: elapsedMs() });
+      await observer?.onFailed(run, {
+        error: `invalid payload: ${parsed.error.message}`.slice(0, 4000),
+        willRetry: false,
+        dead: false,
+        durationMs: elapsedMs(),
+      });
       metrics?.jobsProcessed.inc({ name, outcome: 'failed' });
       return { invalidPayload: true };
     }
     try {
-      const result = await handler(parsed.data, { id: run.runId, name, attempt, orgId: run.orgId, storeId: run.storeId, signal: job.signal, logger: jobLog, log: record });
+      const result = await handler(parsed.data, {
+        id: run.runId,
+        name,
+        attempt,
+        orgId: run.orgId,
+        storeId: run.storeId,
+        signal: job.signal,
+        logger: jobLog,
+        log: record,
+      });
       const durationMs = elapsedMs();
       await observer?.onCompleted(run, { result, durationMs });
       metrics?.jobsProcessed.inc({ name, outcome: 'completed' });

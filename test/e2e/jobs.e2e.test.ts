@@ -41,11 +41,7 @@ describe('jobs API', () => {
     expect(job).toMatchObject({ type: 'jobs.probe', status: 'queued', attempts: 0, maxAttempts: 1 });
     const dead = await waitFor(job.id, 'dead');
     expect(dead.job).toMatchObject({ attempts: 1, lastError: 'probe told to fail attempt 1 of the first 1' });
-    expect(dead.logs.map((l) => l.message)).toEqual([
-      'attempt 1 started',
-      'probe started',
-      'retries exhausted: moved to the dead-letter queue',
-    ]);
+    expect(dead.logs.map((l) => l.message)).toEqual(['attempt 1 started', 'probe started', 'retries exhausted: moved to the dead-letter queue']);
     const frames = await sse.waitFor((f) => f.some((x) => x.event === 'job.updated' && x.data?.includes('"dead"')));
     const statuses = frames.filter((x) => x.event === 'job.updated' && x.data?.includes(job.id)).map((x) => JSON.parse(x.data ?? '{}').payload.status);
     expect(statuses).toEqual(['queued', 'running', 'dead']);
@@ -105,7 +101,9 @@ describe('jobs API', () => {
     expect(page2.jobs.map((j) => j.id)).not.toEqual(expect.arrayContaining(page1.jobs.map((j) => j.id)));
     const completed = await json<{ jobs: JobRun[] }>(await owner.request('GET', '/api/jobs?status=completed,dead&type=jobs.probe'));
     expect(completed.jobs.every((j) => ['completed', 'dead'].includes(j.status))).toBe(true);
-    const later = await json<{ jobs: JobRun[] }>(await owner.request('GET', `/api/jobs?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`));
+    const later = await json<{ jobs: JobRun[] }>(
+      await owner.request('GET', `/api/jobs?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`),
+    );
     expect(later.jobs).toEqual([]);
     for (const bad of ['/api/jobs?status=exploded', '/api/jobs?cursor=nonsense', '/api/jobs?limit=1000', '/api/jobs/not-a-uuid', '/api/jobs?storeId=x']) {
       const body = await json<{ code: string }>(await owner.request('GET', bad), 400);
@@ -116,7 +114,9 @@ describe('jobs API', () => {
   });
 
   it('stats per type: throughput, failure rate, depth', async () => {
-    const stats = await json<{ windowHours: number; types: Array<Record<string, number | string | null>> }>(await owner.request('GET', '/api/jobs/stats?windowHours=1'));
+    const stats = await json<{ windowHours: number; types: Array<Record<string, number | string | null>> }>(
+      await owner.request('GET', '/api/jobs/stats?windowHours=1'),
+    );
     const p = stats.types.find((t) => t.type === 'jobs.probe');
     expect(stats.windowHours).toBe(1);
     expect(p).toMatchObject({ dead: 0, depth: 0 });

@@ -107,7 +107,11 @@ export const jobsRoutes =
       },
       async (request, reply) => {
         const { failAttempts, sleepMs, startAfterSeconds } = request.body;
-        const id = await queue.enqueue('jobs.probe', { failAttempts, sleepMs }, { orgId: request.ctx.orgId, startAfter: Date.now() + startAfterSeconds * 1000 });
+        const id = await queue.enqueue(
+          'jobs.probe',
+          { failAttempts, sleepMs },
+          { orgId: request.ctx.orgId, startAfter: Date.now() + startAfterSeconds * 1000 },
+        );
         const { job } = await getJobRun(request.ctx, id);
         return reply.status(202).send({ job });
       },

@@ -16,7 +16,11 @@ const catalog = {
   'ops.ok': defineJob('ops.ok', 'completes', z.strictObject({ n: z.number() }), { retryLimit: 0 }),
   'ops.flaky': defineJob('ops.flaky', 'fails once', z.strictObject({ key: z.string() }), { retryLimit: 2, retryDelaySeconds: 1, retryBackoff: false }),
   'ops.doomed': defineJob('ops.doomed', 'always fails', z.strictObject({ key: z.string() }), { retryLimit: 1, retryDelaySeconds: 1, retryBackoff: false }),
-  'ops.postponed': defineJob('ops.postponed', 'postpones first', z.strictObject({ key: z.string() }), { retryLimit: 1, retryDelaySeconds: 1, retryBackoff: false }),
+  'ops.postponed': defineJob('ops.postponed', 'postpones first', z.strictObject({ key: z.string() }), {
+    retryLimit: 1,
+    retryDelaySeconds: 1,
+    retryBackoff: false,
+  }),
   'ops.store': defineJob('ops.store', 'per-store, one at a time', z.strictObject({ ms: z.number() }), { retryLimit: 0, concurrency: 4, storeConcurrency: 1 }),
   'ops.single': defineJob('ops.single', 'deduplicated', z.strictObject({ key: z.string() }), { retryLimit: 0, singletonKey: (p: { key: string }) => p.key }),
 };
@@ -52,7 +56,14 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
     t = await createTestDatabase();
     orgId = (await seedOrg(t.database)).org.id;
     otherOrgId = (await seedOrg(t.database)).org.id;
-    queue = createJobQueue({ database: t.database, catalog, log: silentLog, metrics: createMetrics(), observer: createJobRunsObserver(t.database), pollingSeconds: 0.5 });
+    queue = createJobQueue({
+      database: t.database,
+      catalog,
+      log: silentLog,
+      metrics: createMetrics(),
+      observer: createJobRunsObserver(t.database),
+      pollingSeconds: 0.5,
+    });
     await queue.start();
     await queue.work('ops.ok', async ({ n }, job) => {
       await job.log('info', 'doubling', { n });
@@ -136,7 +147,9 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
     const id = await queue.enqueue('ops.doomed', { key: 'd2' }, { orgId });
     await waitStatus(id, 'dead');
     doomed.delete('d2');
-    await expect(replayDeadRuns(ctx(), queue, { ids: [id, (await listJobRuns(ctx(), { limit: 1, type: ['ops.ok'] })).jobs[0]?.id as string] })).rejects.toMatchObject({
+    await expect(
+      replayDeadRuns(ctx(), queue, { ids: [id, (await listJobRuns(ctx(), { limit: 1, type: ['ops.ok'] })).jobs[0]?.id as string] }),
+    ).rejects.toMatchObject({
       code: 'CONFLICT',
       details: { conflicts: [expect.objectContaining({ status: 'completed' })] },
     });
@@ -147,7 +160,10 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
     const { job, logs } = await getJobRun(ctx(), id);
     expect(job).toMatchObject({ status: 'completed', attempts: 3, result: { recovered: true } });
     expect(logs.some((l) => l.message.startsWith('replayed by'))).toBe(true);
-    await expect(replayDeadRuns(ctx(), queue, { ids: [id] })).rejects.toMatchObject({ code: 'CONFLICT', details: { conflicts: [{ id, status: 'completed' }] } });
+    await expect(replayDeadRuns(ctx(), queue, { ids: [id] })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { conflicts: [{ id, status: 'completed' }] },
+    });
     const audit = await t.database.execute<{ action: string }>("select action from audit_log where resource_id = $1 and action like 'job.%'", [id]);
     expect(audit.map((a) => a.action)).toContain('job.replay');
   });

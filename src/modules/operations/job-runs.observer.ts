@@ -26,7 +26,14 @@ export function createJobRunsObserver(database: Database): JobObserver {
   const writeLog = (tx: DbOrTx, run: Pick<RunRef, 'runId' | 'orgId' | 'attempt'>, level: string, message: string, metadata?: Record<string, unknown>) =>
     tx.insert(jobLogs).values({ runId: run.runId, orgId: run.orgId, at: new Date(), level, message, metadata: metadata ?? null, attempt: run.attempt });
 
-  const finish = async (run: RunRef, status: string, patch: Partial<typeof jobRuns.$inferInsert>, level: string, message: string, metadata?: Record<string, unknown>) => {
+  const finish = async (
+    run: RunRef,
+    status: string,
+    patch: Partial<typeof jobRuns.$inferInsert>,
+    level: string,
+    message: string,
+    metadata?: Record<string, unknown>,
+  ) => {
     await db.transaction(async (tx) => {
       const updated = await tx
         .update(jobRuns)
@@ -41,19 +48,22 @@ export function createJobRunsObserver(database: Database): JobObserver {
 
   return {
     async onEnqueued(tx, run) {
-      await tx.insert(jobRuns).values({
-        id: run.runId,
-        orgId: run.orgId,
-        storeId: run.storeId,
-        type: run.name,
-        status: 'queued',
-        maxAttempts: run.maxAttempts,
-        priority: run.priority,
-        createdAt: new Date(),
-        scheduledAt: run.scheduledAt,
-        bossJobId: run.bossJobId,
-        payload: run.payload ?? {},
-      }).onConflictDoNothing();
+      await tx
+        .insert(jobRuns)
+        .values({
+          id: run.runId,
+          orgId: run.orgId,
+          storeId: run.storeId,
+          type: run.name,
+          status: 'queued',
+          maxAttempts: run.maxAttempts,
+          priority: run.priority,
+          createdAt: new Date(),
+          scheduledAt: run.scheduledAt,
+          bossJobId: run.bossJobId,
+          payload: run.payload ?? {},
+        })
+        .onConflictDoNothing();
       await announce(tx, run.orgId, run.runId, run.name, 'queued');
     },
 
@@ -61,7 +71,14 @@ export function createJobRunsObserver(database: Database): JobObserver {
       return db.transaction(async (tx) => {
         const updated = await tx
           .update(jobRuns)
-          .set({ status: 'running', attempts: run.attempt, startedAt: new Date(), finishedAt: null, postponedReason: null, version: sql`${jobRuns.version} + 1` })
+          .set({
+            status: 'running',
+            attempts: run.attempt,
+            startedAt: new Date(),
+            finishedAt: null,
+            postponedReason: null,
+            version: sql`${jobRuns.version} + 1`,
+          })
           .where(and(eq(jobRuns.id, run.runId), eq(jobRuns.bossJobId, run.bossJobId), inArray(jobRuns.status, ['queued', 'retrying', 'running'])))
           .returning({ id: jobRuns.id });
         if (updated.length === 0) return false;
@@ -77,7 +94,11 @@ export function createJobRunsObserver(database: Database): JobObserver {
 
     async onFailed(run, { error, willRetry, dead, durationMs }) {
       const status = willRetry ? 'retrying' : dead ? 'dead' : 'failed';
-      const message = willRetry ? `attempt ${run.attempt} failed; retrying with backoff` : dead ? 'retries exhausted: moved to the dead-letter queue' : 'failed for good';
+      const message = willRetry
+        ? `attempt ${run.attempt} failed; retrying with backoff`
+        : dead
+          ? 'retries exhausted: moved to the dead-letter queue'
+          : 'failed for good';
       await finish(run, status, { durationMs, lastError: error, ...(willRetry ? { finishedAt: null } : {}) }, 'error', message, { error });
     },
 

@@ -12,10 +12,7 @@ type RunRow = typeof jobRuns.$inferSelect;
 
 /** What the service needs from the job engine (main/ passes the queue). */
 export interface JobEnginePort {
-  resend(
-    tx: DbOrTx,
-    run: { runId: string; name: string; orgId: string | null; storeId: string | null; attempts: number; payload: unknown },
-  ): Promise<string>;
+  resend(tx: DbOrTx, run: { runId: string; name: string; orgId: string | null; storeId: string | null; attempts: number; payload: unknown }): Promise<string>;
   cancel(name: string, bossJobId: string, db?: DbOrTx): Promise<void>;
 }
 
@@ -106,14 +103,23 @@ const notAllowed = (action: keyof typeof jobRunActions, run: RunRow) =>
 
 /** Sends the run again (same id, fresh retry budget, attempts keep counting); status back to queued. */
 async function requeue(tx: DbOrTx, ctx: Ctx, engine: JobEnginePort, run: RunRow, action: 'retry' | 'replay') {
-  const bossJobId = await engine.resend(tx, { runId: run.id, name: run.type, orgId: run.orgId, storeId: run.storeId, attempts: run.attempts, payload: run.payload });
+  const bossJobId = await engine.resend(tx, {
+    runId: run.id,
+    name: run.type,
+    orgId: run.orgId,
+    storeId: run.storeId,
+    attempts: run.attempts,
+    payload: run.payload,
+  });
   const [updated] = await tx
     .update(jobRuns)
     .set({ status: 'queued', bossJobId, scheduledAt: ctx.now, finishedAt: null, postponedReason: null, version: sql`${jobRuns.version} + 1` })
     .where(and(eq(jobRuns.id, run.id), eq(jobRuns.version, run.version)))
     .returning();
   if (!updated) throw conflict('The job changed meanwhile; reload and try again', { status: run.status });
-  await tx.insert(jobLogs).values({ runId: run.id, orgId: run.orgId, at: ctx.now, level: 'info', message: `${action === 'retry' ? 'retried' : 'replayed'} by ${ctx.actor.label}` });
+  await tx
+    .insert(jobLogs)
+    .values({ runId: run.id, orgId: run.orgId, at: ctx.now, level: 'info', message: `${action === 'retry' ? 'retried' : 'replayed'} by ${ctx.actor.label}` });
   await recordAudit(tx, ctx, {
     action: `job.${action}`,
     resourceType: 'job',
@@ -145,7 +151,13 @@ export async function cancelJobRun(ctx: Ctx, engine: JobEnginePort, id: string):
     if (!updated) throw conflict('The job changed meanwhile; reload and try again', { status: run.status });
     await engine.cancel(run.type, run.bossJobId, tx);
     await tx.insert(jobLogs).values({ runId: run.id, orgId: run.orgId, at: ctx.now, level: 'warn', message: `cancelled by ${ctx.actor.label}` });
-    await recordAudit(tx, ctx, { action: 'job.cancel', resourceType: 'job', resourceId: run.id, before: { status: run.status }, after: { status: 'cancelled', type: run.type } });
+    await recordAudit(tx, ctx, {
+      action: 'job.cancel',
+      resourceType: 'job',
+      resourceId: run.id,
+      before: { status: run.status },
+      after: { status: 'cancelled', type: run.type },
+    });
     await publishEvent(tx, ctx.orgId, 'job.updated', { id: run.id, type: run.type, status: 'cancelled' });
     return toJobRun(updated);
   });
@@ -182,7 +194,9 @@ export async function jobStats(ctx: Ctx, windowHours: number) {
       dead: sql<number>`count(*) filter (where ${jobRuns.status} = 'dead')::int`,
       completed: sql<number>`count(*) filter (where ${jobRuns.status} = 'completed' and ${jobRuns.finishedAt} >= ${since})::int`,
       failed: sql<number>`count(*) filter (where ${jobRuns.status} in ('dead', 'failed') and ${jobRuns.finishedAt} >= ${since})::int`,
-      avgDurationMs: sql<number | null>`avg(${jobRuns.durationMs}) filter (where ${jobRuns.status} = 'completed' and ${jobRuns.finishedAt} >= ${since})::float8`,
+      avgDurationMs: sql<
+        number | null
+      >`avg(${jobRuns.durationMs}) filter (where ${jobRuns.status} = 'completed' and ${jobRuns.finishedAt} >= ${since})::float8`,
       oldest: sql<Date | null>`min(${jobRuns.scheduledAt}) filter (where ${jobRuns.status} in ('queued', 'retrying') and ${jobRuns.scheduledAt} <= ${ctx.now})`,
     })
     .from(jobRuns)
@@ -250,4 +264,3 @@ export async function runsSummary(db: Db, orgId: string, from: Date, to: Date) {
     .where(and(eq(jobRuns.orgId, orgId), gte(jobRuns.finishedAt, from), lt(jobRuns.finishedAt, to)))
     .groupBy(jobRuns.type);
 }
-

@@ -45,7 +45,16 @@ const view = (scheduler: SchedulerPort, name: string, row: Row | undefined, time
       nextRuns = [];
     }
   }
-  return { name, description: def.description, cron, defaultCron: def.defaultCron, enabled, timeZone, nextRuns, updatedAt: row?.updatedAt.toISOString() ?? null };
+  return {
+    name,
+    description: def.description,
+    cron,
+    defaultCron: def.defaultCron,
+    enabled,
+    timeZone,
+    nextRuns,
+    updatedAt: row?.updatedAt.toISOString() ?? null,
+  };
 };
 
 export async function listSchedules(ctx: Ctx, scheduler: SchedulerPort) {
