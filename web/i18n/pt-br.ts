@@ -287,7 +287,7 @@ export const ptBR = {
   'jobs.status.retrying': 'Tentando de novo',
   'jobs.status.dead': 'Morto',
   'jobs.status.cancelled': 'Cancelado',
-  'jobs.field.status': 'Status',
+  'jobs.field.status': 'Situação',
   'jobs.field.type': 'Tipo',
   'jobs.field.store': 'Loja',
   'jobs.field.attempts': 'Tentativas',
