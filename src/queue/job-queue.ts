@@ -174,12 +174,12 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
     async resend(
       tx: DbOrTx,
       run: { runId: string; name: string; orgId: string | null; storeId: string | null; attempts: number; payload: unknown },
-    ): Promise<string> {
+    ): Promise<{ bossJobId: string; maxAttempts: number }> {
       const def = definition(run.name);
       const envelope = toEnvelope(run.payload, { runId: run.runId, orgId: run.orgId, storeId: run.storeId, attemptOffset: run.attempts });
       const id = await sendEnvelope(tx, run.name, envelope, sendOptionsFor(def, run.payload, { storeId: run.storeId }));
       if (!id) throw new AppError('CONFLICT', `A "${run.name}" job with the same key is already queued`);
-      return id;
+      return { bossJobId: id, maxAttempts: run.attempts + def.policy.retryLimit + 1 };
     },
 
     async work<N extends keyof C & string>(name: N, handler: JobHandler<z.output<C[N]['schema']>>): Promise<void> {

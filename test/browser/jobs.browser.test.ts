@@ -64,7 +64,7 @@ describe.skipIf(skipBrowserTests)('jobs page: live runs, log timeline, dead lett
     await page.getByTestId('jobs-tab-all').click();
     const row = page.locator(`[data-testid=job-row][data-job-id="${dead.id}"]`);
     await row.locator('[data-testid=job-status][data-status=completed]').waitFor();
-    expect(await row.textContent()).toContain('2/1');
+    expect(await row.textContent()).toContain('2/2');
     await row.locator('button').first().click();
     await expect
       .poll(() => page.getByTestId('job-drawer').getByTestId('job-log').allTextContents())

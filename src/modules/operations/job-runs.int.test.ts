@@ -139,7 +139,7 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
     });
     doomed.delete('d1');
     await waitStatus(id, 'completed');
-    expect((await getJobRun(ctx(), id)).job.attempts).toBe(3);
+    expect((await getJobRun(ctx(), id)).job).toMatchObject({ attempts: 3, maxAttempts: 4 });
   });
 
   it('replay of dead runs by type: attempts keep counting, 409 for a run that is not dead', async () => {

@@ -12,7 +12,10 @@ type RunRow = typeof jobRuns.$inferSelect;
 
 /** What the service needs from the job engine (main/ passes the queue). */
 export interface JobEnginePort {
-  resend(tx: DbOrTx, run: { runId: string; name: string; orgId: string | null; storeId: string | null; attempts: number; payload: unknown }): Promise<string>;
+  resend(
+    tx: DbOrTx,
+    run: { runId: string; name: string; orgId: string | null; storeId: string | null; attempts: number; payload: unknown },
+  ): Promise<{ bossJobId: string; maxAttempts: number }>;
   cancel(name: string, bossJobId: string, db?: DbOrTx): Promise<void>;
 }
 
@@ -103,7 +106,7 @@ const notAllowed = (action: keyof typeof jobRunActions, run: RunRow) =>
 
 /** Sends the run again (same id, fresh retry budget, attempts keep counting); status back to queued. */
 async function requeue(tx: DbOrTx, ctx: Ctx, engine: JobEnginePort, run: RunRow, action: 'retry' | 'replay') {
-  const bossJobId = await engine.resend(tx, {
+  const { bossJobId, maxAttempts } = await engine.resend(tx, {
     runId: run.id,
     name: run.type,
     orgId: run.orgId,
@@ -113,7 +116,7 @@ async function requeue(tx: DbOrTx, ctx: Ctx, engine: JobEnginePort, run: RunRow,
   });
   const [updated] = await tx
     .update(jobRuns)
-    .set({ status: 'queued', bossJobId, scheduledAt: ctx.now, finishedAt: null, postponedReason: null, version: sql`${jobRuns.version} + 1` })
+    .set({ status: 'queued', bossJobId, maxAttempts, scheduledAt: ctx.now, finishedAt: null, postponedReason: null, version: sql`${jobRuns.version} + 1` })
     .where(and(eq(jobRuns.id, run.id), eq(jobRuns.version, run.version)))
     .returning();
   if (!updated) throw conflict('The job changed meanwhile; reload and try again', { status: run.status });
