@@ -82,6 +82,12 @@ export const jobCatalog = {
       scope: 'system',
     },
   ),
+  'jobs.reconcile': defineJob(
+    'jobs.reconcile',
+    'Brings job runs whose worker died mid-attempt (lease expired in the job engine) up to date: retrying, dead or cancelled.',
+    z.strictObject({}),
+    { retryLimit: 1, expireInSeconds: 120, concurrency: 1, scope: 'system', singletonKey: () => 'jobs.reconcile' },
+  ),
   'schedules.sync': defineJob(
     'schedules.sync',
     "Registers every org's schedules with the job engine (new orgs, changed time zones); also runs at start.",
@@ -129,6 +135,7 @@ export const systemSchedules: Array<{ name: JobName; cron: string }> = [
   { name: 'auth.prune', cron: '23 * * * *' },
   { name: 'jobs.prune', cron: '41 3 * * *' },
   { name: 'schedules.sync', cron: '*/10 * * * *' },
+  { name: 'jobs.reconcile', cron: '* * * * *' },
 ];
 
 export type JobCatalog = Record<string, JobDefinition>;

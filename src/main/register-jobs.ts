@@ -7,6 +7,7 @@ import { eventsPruneJob } from '../jobs/events-prune.job.ts';
 import { jobsDailySummaryJob } from '../jobs/jobs-daily-summary.job.ts';
 import { jobsProbeJob } from '../jobs/jobs-probe.job.ts';
 import { jobsPruneJob } from '../jobs/jobs-prune.job.ts';
+import { jobsReconcileJob } from '../jobs/jobs-reconcile.job.ts';
 import { schedulesSyncJob } from '../jobs/schedules-sync.job.ts';
 import { AppError } from '../lib/errors.ts';
 import type { SchedulerPort } from '../modules/operations/index.ts';
@@ -34,6 +35,7 @@ export async function registerJobs({ config, queue, bus, database }: JobDeps): P
   await queue.work('schedules.sync', schedulesSyncJob(database.db, schedulerOf(queue)));
   await queue.work('jobs.daily-summary', jobsDailySummaryJob(database.db));
   await queue.work('jobs.probe', jobsProbeJob());
+  await queue.work('jobs.reconcile', jobsReconcileJob(database.db, queue));
 }
 
 /** Recurring system jobs (idempotent: re-registering keeps one schedule per name), then every org's schedules. */

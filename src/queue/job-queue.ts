@@ -227,6 +227,16 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
       await boss.retry(name, id);
     },
 
+    /** pg-boss states of these jobs (absent: deleted); lets run records catch up with what the engine did alone (expired leases). */
+    async jobStates(ids: string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await database.execute<{ id: string; state: string }>(
+        'select id::text as id, state::text as state from pgboss.job where id = any($1::uuid[])',
+        [ids],
+      );
+      return new Map(rows.map((r) => [r.id, r.state]));
+    },
+
     async getJob(name: string, id: string) {
       const [job] = await boss.findJobs(name, { id });
       return job ?? null;

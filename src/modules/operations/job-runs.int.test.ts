@@ -10,7 +10,18 @@ import { PostponeJob } from '../../lib/job-control.ts';
 import { createMetrics } from '../../lib/metrics.ts';
 import { sleep } from '../../lib/sleep.ts';
 import { createJobQueue, type JobQueue } from '../../queue/job-queue.ts';
-import { cancelJobRun, createJobRunsObserver, getJobRun, jobStats, listJobRuns, pruneJobRuns, queueDepthByType, replayDeadRuns, retryJobRun } from './index.ts';
+import {
+  cancelJobRun,
+  createJobRunsObserver,
+  getJobRun,
+  jobStats,
+  listJobRuns,
+  pruneJobRuns,
+  queueDepthByType,
+  reconcileRuns,
+  replayDeadRuns,
+  retryJobRun,
+} from './index.ts';
 
 const catalog = {
   'ops.ok': defineJob('ops.ok', 'completes', z.strictObject({ n: z.number() }), { retryLimit: 0 }),
@@ -244,6 +255,27 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
     expect((await listJobRuns(ctx(), { limit: 10, storeId: storeA })).jobs).toHaveLength(3);
   });
 
+  it('reconciles a run whose worker died mid-attempt (its lease expired in pg-boss, no hook ran)', async () => {
+    const id = await queue.enqueue('ops.flaky', { key: 'lease-1' }, { orgId, startAfter: Date.now() + 3600_000 });
+    const later = new Date(Date.now() + 120_000);
+    // What a SIGKILLed worker leaves behind: the run says running, pg-boss expired the last attempt into failed.
+    await t.database.execute("update job_runs set status = 'running', attempts = 1, started_at = now() where id = $1", [id]);
+    await t.database.execute("update pgboss.job set state = 'failed' where id = $1", [id]);
+    expect(await reconcileRuns(t.database.db, queue, new Date(Date.now() - 60_000))).toBe(0);
+    expect(await reconcileRuns(t.database.db, queue, later)).toBe(1);
+    const { job, logs } = await getJobRun(ctx(), id);
+    expect(job).toMatchObject({ status: 'dead', lastError: 'lease expired: the worker stopped during the attempt' });
+    expect(logs.at(-1)?.message).toContain('lease expired');
+    expect(await reconcileRuns(t.database.db, queue, later)).toBe(0);
+    // A run whose job is waiting for its retry becomes retrying.
+    const id2 = await queue.enqueue('ops.flaky', { key: 'lease-2' }, { orgId, startAfter: Date.now() + 3600_000 });
+    await t.database.execute("update job_runs set status = 'running', attempts = 1, started_at = now() where id = $1", [id2]);
+    await t.database.execute("update pgboss.job set state = 'retry' where id = $1", [id2]);
+    expect(await reconcileRuns(t.database.db, queue, later)).toBe(1);
+    expect((await getJobRun(ctx(), id2)).job.status).toBe('retrying');
+    await cancelJobRun(ctx(), queue, id2);
+  });
+
   it('lists with filters and cursor paging; stats per type; queue depth; prune keeps recent runs', async () => {
     const page1 = await listJobRuns(ctx(), { limit: 2 });
     expect(page1.jobs).toHaveLength(2);
@@ -271,7 +303,7 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
     const depth = await queueDepthByType(t.database.db);
     expect(depth.find((d) => d.type === 'ops.ok')?.depth).toBeGreaterThanOrEqual(1);
 
-    const total = async () => (await t.database.execute<{ n: number }>("select count(*)::int as n from job_runs where status = 'completed'"))[0]?.n ?? 0;
+    const total = async () => (await t.database.execute<{ n: number }>("select count(*)::int as n from job_runs where status in ('completed', 'cancelled')"))[0]?.n ?? 0;
     const before = await total();
     expect(await pruneJobRuns(t.database.db, 1)).toBe(0);
     expect(await total()).toBe(before);

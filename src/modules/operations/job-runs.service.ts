@@ -19,6 +19,11 @@ export interface JobEnginePort {
   cancel(name: string, bossJobId: string, db?: DbOrTx): Promise<void>;
 }
 
+/** pg-boss's view of jobs, for reconciliation. */
+export interface JobStatesPort {
+  jobStates(ids: string[]): Promise<Map<string, string>>;
+}
+
 /** Which statuses allow which action (the 409 carries the current status). */
 export const jobRunActions = {
   retry: ['failed', 'dead', 'cancelled'],
@@ -266,4 +271,48 @@ export async function runsSummary(db: Db, orgId: string, from: Date, to: Date) {
     .from(jobRuns)
     .where(and(eq(jobRuns.orgId, orgId), gte(jobRuns.finishedAt, from), lt(jobRuns.finishedAt, to)))
     .groupBy(jobRuns.type);
+}
+
+/**
+ * Runs marked `running` whose pg-boss job is no longer active: the worker died mid-attempt (SIGKILL,
+ * crash) and pg-boss expired its lease by itself, so no hook ran. Brings the record up to date: the
+ * job waits for a retry (`retrying`), went to the dead letters (`dead`), or finished. Returns how many changed.
+ */
+export async function reconcileRuns(db: Db, engine: JobStatesPort, now = new Date(), graceSeconds = 30): Promise<number> {
+  const stale = await db
+    .select({ id: jobRuns.id, orgId: jobRuns.orgId, type: jobRuns.type, bossJobId: jobRuns.bossJobId, attempts: jobRuns.attempts })
+    .from(jobRuns)
+    .where(and(eq(jobRuns.status, 'running'), lt(jobRuns.startedAt, new Date(now.getTime() - graceSeconds * 1000))))
+    .limit(500);
+  if (stale.length === 0) return 0;
+  const states = await engine.jobStates(stale.map((r) => r.bossJobId));
+  const next: Record<string, { status: string; message: string }> = {
+    created: { status: 'retrying', message: 'the worker stopped during this attempt (lease expired); it will be retried' },
+    retry: { status: 'retrying', message: 'the worker stopped during this attempt (lease expired); it will be retried' },
+    failed: { status: 'dead', message: 'the worker stopped during the last attempt (lease expired): moved to the dead-letter queue' },
+    cancelled: { status: 'cancelled', message: 'cancelled in the job engine' },
+  };
+  let changed = 0;
+  for (const run of stale) {
+    const state = states.get(run.bossJobId);
+    const target = state ? next[state] : undefined;
+    if (!target) continue;
+    await withTransaction(db, async (tx) => {
+      const updated = await tx
+        .update(jobRuns)
+        .set({
+          status: target.status,
+          ...(target.status === 'retrying' ? {} : { finishedAt: now }),
+          lastError: target.status === 'cancelled' ? null : 'lease expired: the worker stopped during the attempt',
+          version: sql`${jobRuns.version} + 1`,
+        })
+        .where(and(eq(jobRuns.id, run.id), eq(jobRuns.bossJobId, run.bossJobId), eq(jobRuns.status, 'running')))
+        .returning({ id: jobRuns.id });
+      if (updated.length === 0) return;
+      changed++;
+      await tx.insert(jobLogs).values({ runId: run.id, orgId: run.orgId, at: now, level: 'warn', message: target.message, attempt: run.attempts });
+      if (run.orgId) await publishEvent(tx, run.orgId, 'job.updated', { id: run.id, type: run.type, status: target.status });
+    });
+  }
+  return changed;
 }
