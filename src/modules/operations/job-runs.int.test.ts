@@ -303,7 +303,8 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
     const depth = await queueDepthByType(t.database.db);
     expect(depth.find((d) => d.type === 'ops.ok')?.depth).toBeGreaterThanOrEqual(1);
 
-    const total = async () => (await t.database.execute<{ n: number }>("select count(*)::int as n from job_runs where status in ('completed', 'cancelled')"))[0]?.n ?? 0;
+    const total = async () =>
+      (await t.database.execute<{ n: number }>("select count(*)::int as n from job_runs where status in ('completed', 'cancelled')"))[0]?.n ?? 0;
     const before = await total();
     expect(await pruneJobRuns(t.database.db, 1)).toBe(0);
     expect(await total()).toBe(before);
