@@ -66,6 +66,7 @@ const envSchema = z.object({
   ENABLE_QUEUE_PROCESSING: bool(true),
   NEXO_QUEUE_POLL_SECONDS: num(0.5, 0.5, 60),
   NEXO_SHUTDOWN_GRACE_SECONDS: int(25, 0, 600),
+  NEXO_JOB_RUNS_RETENTION_DAYS: int(14, 1, 3650),
   NEXO_SSE_HEARTBEAT_SECONDS: int(15, 1, 300),
   NEXO_EVENTS_RETENTION_HOURS: int(72, 1, 24 * 90),
   NEXO_SECRET_KEY: secretKey,
@@ -102,7 +103,7 @@ export interface Config {
   mode: 'embedded' | 'server';
   http: { host: string; port: number; publicUrl?: string; bodyLimit: number; corsOrigins: string[]; trustProxy: boolean; sseHeartbeatMs: number };
   db: { url?: string; dataDir: string; poolSize: number; connectTimeoutMs: number };
-  queue: { workers: boolean; pollingSeconds: number; shutdownGraceMs: number };
+  queue: { workers: boolean; pollingSeconds: number; shutdownGraceMs: number; runRetentionDays: number };
   events: { retentionHours: number };
   security: { secretKey?: Buffer };
   log: { level: string; pretty: boolean };
@@ -192,6 +193,7 @@ export function loadConfig(env: Env = readEnv()): Config {
       workers: e.ENABLE_QUEUE_PROCESSING,
       pollingSeconds: e.NEXO_QUEUE_POLL_SECONDS,
       shutdownGraceMs: e.NEXO_SHUTDOWN_GRACE_SECONDS * 1000,
+      runRetentionDays: e.NEXO_JOB_RUNS_RETENTION_DAYS,
     },
     events: { retentionHours: e.NEXO_EVENTS_RETENTION_HOURS },
     security: e.NEXO_SECRET_KEY ? { secretKey: decodeKey(e.NEXO_SECRET_KEY) as Buffer } : {},

@@ -4,7 +4,11 @@ import { z } from 'zod';
 export interface JobPolicy {
   /** Retries after the first attempt before the job goes to its dead-letter queue. */
   retryLimit: number;
-  /** First retry delay; doubled each attempt with jitter when `retryBackoff`, capped by `retryDelayMaxSeconds`. */
+  /**
+   * First retry delay. With `retryBackoff` pg-boss doubles it each attempt with jitter (a random
+   * 50-100 % of `delay * 2^n`, so retries of many jobs that failed together spread out) and caps it at
+   * `retryDelayMaxSeconds`: the jitter is pg-boss's own, Nexo adds none.
+   */
   retryDelaySeconds: number;
   retryBackoff: boolean;
   retryDelayMaxSeconds: number;
@@ -14,6 +18,22 @@ export interface JobPolicy {
   priority?: number;
   /** Parallel handlers of this type per worker process. */
   concurrency: number;
+  /**
+   * At most this many jobs of this type run at once per store, across every worker process (pg-boss
+   * group concurrency, the group being the store id given at enqueue). Unset: no per-store limit.
+   */
+  storeConcurrency?: number;
+  /**
+   * Deduplication: a job whose key is already queued (not yet started) is not enqueued again
+   * (enqueue answers CONFLICT). Derived from the payload; an explicit `singletonKey` at enqueue wins.
+   * Declaring it gives the type pg-boss's `short` queue policy (set when the queue is created).
+   */
+  singletonKey?: (payload: never) => string;
+  /**
+   * `org`: every job belongs to an org (enqueue must pass `orgId`, optionally `storeId`); its run is
+   * visible on that org's Jobs page. `system`: maintenance across orgs (no org; visible to no org).
+   */
+  scope: 'org' | 'system';
 }
 
 export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
@@ -30,6 +50,7 @@ export const defaultJobPolicy: JobPolicy = {
   retryDelayMaxSeconds: 300,
   expireInSeconds: 15 * 60,
   concurrency: 2,
+  scope: 'org',
 };
 
 export function defineJob<Schema extends z.ZodType>(name: string, description: string, schema: Schema, policy: Partial<JobPolicy> = {}): JobDefinition<Schema> {
@@ -42,13 +63,80 @@ export const jobCatalog = {
     retryLimit: 2,
     expireInSeconds: 300,
     concurrency: 1,
+    scope: 'system',
   }),
   'auth.prune': defineJob('auth.prune', 'Deletes expired and long-revoked sessions and stale sign-in throttling counters.', z.strictObject({}), {
     retryLimit: 2,
     expireInSeconds: 300,
     concurrency: 1,
+    scope: 'system',
   }),
+  'jobs.prune': defineJob(
+    'jobs.prune',
+    'Deletes completed and cancelled job runs (and their logs) older than NEXO_JOB_RUNS_RETENTION_DAYS.',
+    z.strictObject({}),
+    {
+      retryLimit: 2,
+      expireInSeconds: 300,
+      concurrency: 1,
+      scope: 'system',
+    },
+  ),
+  'jobs.reconcile': defineJob(
+    'jobs.reconcile',
+    'Brings job runs whose worker died mid-attempt (lease expired in the job engine) up to date: retrying, dead or cancelled.',
+    z.strictObject({}),
+    { retryLimit: 1, expireInSeconds: 120, concurrency: 1, scope: 'system', singletonKey: () => 'jobs.reconcile' },
+  ),
+  'schedules.sync': defineJob(
+    'schedules.sync',
+    "Registers every org's schedules with the job engine (new orgs, changed time zones); also runs at start.",
+    z.strictObject({}),
+    { retryLimit: 2, expireInSeconds: 300, concurrency: 1, scope: 'system', singletonKey: () => 'schedules.sync' },
+  ),
+  'jobs.daily-summary': defineJob(
+    'jobs.daily-summary',
+    "Writes yesterday's job figures (per type: completed, failed, dead) into the run's log, in the org's time zone.",
+    z.strictObject({}),
+    { retryLimit: 3, expireInSeconds: 300, concurrency: 1, scope: 'org' },
+  ),
+  'jobs.probe': defineJob(
+    'jobs.probe',
+    'Does nothing (or fails its first N attempts): checks that workers run and rehearses retry and replay (POST /api/jobs/probe).',
+    z.strictObject({ failAttempts: z.number().int().min(0).max(10), sleepMs: z.number().int().min(0).max(10_000) }),
+    { retryLimit: 0, expireInSeconds: 60, concurrency: 2, scope: 'org' },
+  ),
 } satisfies Record<string, JobDefinition>;
+
+/** A job type an org runs on a cron schedule (in the org's time zone); each org may change or disable it. */
+export interface OrgScheduleDefinition {
+  name: JobName;
+  description: string;
+  defaultCron: string;
+  enabledByDefault: boolean;
+}
+
+/**
+ * Per-org schedules. Later issues add theirs here (daily agent runs, sync intervals, approval
+ * expiry): an org-scoped job type in `jobCatalog` with an empty payload, and an entry below.
+ */
+export const orgScheduleCatalog: Record<string, OrgScheduleDefinition> = {
+  'jobs.daily-summary': {
+    name: 'jobs.daily-summary',
+    description: "Yesterday's job figures per type, on the Jobs page",
+    defaultCron: '0 7 * * *',
+    enabledByDefault: true,
+  },
+};
+
+/** System schedules (UTC): registered at every start; maintenance across orgs, so not shown on any org's schedules. */
+export const systemSchedules: Array<{ name: JobName; cron: string }> = [
+  { name: 'events.prune', cron: '17 * * * *' },
+  { name: 'auth.prune', cron: '23 * * * *' },
+  { name: 'jobs.prune', cron: '41 3 * * *' },
+  { name: 'schedules.sync', cron: '*/10 * * * *' },
+  { name: 'jobs.reconcile', cron: '* * * * *' },
+];
 
 export type JobCatalog = Record<string, JobDefinition>;
 export type JobName = keyof typeof jobCatalog;

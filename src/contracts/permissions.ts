@@ -23,6 +23,13 @@ export const permissionRoles = {
   'tasks.assign': ['owner', 'admin'],
   /** Complete or return to the backlog: operators only their own assigned tasks (checked by the service). */
   'tasks.complete': ['owner', 'admin', 'operator'],
+  /** The Jobs page: runs, logs, stats, dead letters. */
+  'jobs.read': ['owner', 'admin', 'operator', 'viewer'],
+  /** Retry, cancel and replay job runs (audited). */
+  'jobs.manage': ['owner', 'admin'],
+  'schedules.read': ['owner', 'admin', 'operator', 'viewer'],
+  /** Change cron expressions, enable or disable the org's schedules (audited). */
+  'schedules.manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionRoles;

@@ -14,6 +14,7 @@ import { createSseHub } from './plugins/sse.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { eventsRoutes } from './routes/events.routes.ts';
 import { identityAdminRoutes } from './routes/identity-admin.routes.ts';
+import { jobsRoutes } from './routes/jobs.routes.ts';
 import { notificationsRoutes } from './routes/notifications.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
 import { tasksRoutes } from './routes/tasks.routes.ts';
@@ -71,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'audit', description: 'The append-only audit log' },
         { name: 'tasks', description: 'Task orchestration (seed 000): agents propose, people approve, assign and complete' },
         { name: 'notifications', description: 'In-app notifications' },
+        { name: 'jobs', description: 'Background jobs: runs with their logs, retries, dead letters, stats and schedules' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -96,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes(deps));
   await app.register(identityAdminRoutes(deps));
   await app.register(tasksRoutes(deps));
+  await app.register(jobsRoutes(deps));
   await app.register(notificationsRoutes());
   app.setNotFoundHandler((request, reply) => {
     const isApi = /^\/(api|metrics|healthz|readyz|openapi\.json|docs)(\/|$|\?)/.test(request.url);

@@ -6,6 +6,6 @@ export const authPruneJob =
   (db: Db): JobHandler<Record<string, never>> =>
   async (_payload, job) => {
     const sessions = await pruneExpiredSessions(db, new Date());
-    job.log.info({ sessions }, 'pruned expired sessions and sign-in counters');
+    await job.log('info', 'pruned expired sessions and sign-in counters', { sessions });
     return { sessions };
   };

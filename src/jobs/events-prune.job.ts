@@ -5,6 +5,6 @@ export const eventsPruneJob =
   (bus: EventBus, retentionHours: number): JobHandler<Record<string, never>> =>
   async (_payload, job) => {
     const deleted = await bus.prune(retentionHours);
-    job.log.info({ deleted, retentionHours }, 'pruned old events');
+    await job.log('info', 'pruned old events', { deleted, retentionHours });
     return { deleted };
   };

@@ -13,6 +13,8 @@ export interface Metrics {
   taskApprovalSeconds: Histogram<'marketplace'>;
   taskExecutionSeconds: Histogram<'marketplace'>;
   taskTimeAccuracy: Histogram<'marketplace'>;
+  /** Set by main/: reads waiting runs per job type (depth, oldest due age) at scrape time. */
+  jobQueue: { read?: () => Promise<Array<{ type: string; depth: number; oldestAgeSeconds: number }>> };
   /** Set by main/: reads task counts by status and marketplace at scrape time. */
   taskCounts: { read?: () => Promise<Array<{ status: string; marketplace: string; count: number }>> };
 }
@@ -31,10 +33,38 @@ export function createMetrics(): Metrics {
       for (const row of (await taskCounts.read?.()) ?? []) this.set({ status: row.status, marketplace: row.marketplace }, row.count);
     },
   });
+  const jobQueue: Metrics['jobQueue'] = {};
+  let jobQueueRows: Promise<Array<{ type: string; depth: number; oldestAgeSeconds: number }>> | undefined;
+  // Both gauges read one query per scrape.
+  const readJobQueue = () => {
+    jobQueueRows ??= (jobQueue.read?.() ?? Promise.resolve([])).finally(() => setTimeout(() => (jobQueueRows = undefined), 100));
+    return jobQueueRows;
+  };
+  new Gauge({
+    name: 'nexo_job_queue_depth',
+    help: 'Job runs waiting (queued or retrying), by job type (all orgs)',
+    labelNames: ['name'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of await readJobQueue()) this.set({ name: row.type }, row.depth);
+    },
+  });
+  new Gauge({
+    name: 'nexo_job_queue_oldest_age_seconds',
+    help: 'Age of the oldest due job run still waiting, by job type (0 when none)',
+    labelNames: ['name'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of await readJobQueue()) this.set({ name: row.type }, row.oldestAgeSeconds);
+    },
+  });
   const hours = [0.25, 0.5, 1, 2, 4, 8, 24, 72, 168, 720].map((h) => h * 3600);
   return {
     registry,
     taskCounts,
+    jobQueue,
     tasksCreated: new Counter({
       name: 'nexo_tasks_created_total',
       help: 'Tasks created, by marketplace and creating agent',
@@ -83,7 +113,7 @@ export function createMetrics(): Metrics {
     }),
     jobsProcessed: new Counter({
       name: 'nexo_jobs_processed_total',
-      help: 'Job attempts finished, by job type and outcome (completed | failed)',
+      help: 'Job attempts finished, by job type and outcome: completed | retried (failed, will retry) | dead (retries exhausted) | failed (for good, no retry) | postponed',
       labelNames: ['name', 'outcome'],
       registers: [registry],
     }),

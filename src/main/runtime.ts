@@ -9,6 +9,7 @@ import { buildApp } from '../http/app.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createMailer } from '../lib/mailer.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
+import { createJobRunsObserver, queueDepthByType } from '../modules/operations/index.ts';
 import { taskCountsByStatus } from '../modules/tasks/index.ts';
 import { type BootstrapResult, ensureBootstrap, prepareEnvAgentTokens } from '../modules/tenancy/index.ts';
 import { createJobQueue, type JobQueue } from '../queue/job-queue.ts';
@@ -65,11 +66,13 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
 
     const metrics = createMetrics();
     metrics.taskCounts.read = () => taskCountsByStatus(database.db);
+    metrics.jobQueue.read = () => queueDepthByType(database.db);
     const queue = createJobQueue({
       database,
       catalog: jobCatalog,
       log: log.child({ component: 'queue' }),
       metrics,
+      observer: createJobRunsObserver(database),
       pollingSeconds: config.queue.pollingSeconds,
     });
     await queue.start();

@@ -11,14 +11,15 @@ import { sleep } from '../lib/sleep.ts';
 import { createJobQueue, type JobQueue } from './job-queue.ts';
 
 const testCatalog = {
-  'test.echo': defineJob('test.echo', 'records its payload', z.strictObject({ value: z.number().int() }), { retryLimit: 0 }),
+  'test.echo': defineJob('test.echo', 'records its payload', z.strictObject({ value: z.number().int() }), { retryLimit: 0, scope: 'system' }),
   'test.flaky': defineJob('test.flaky', 'fails twice then succeeds', z.strictObject({ key: z.string() }), {
     retryLimit: 3,
     retryDelaySeconds: 1,
     retryBackoff: false,
+    scope: 'system',
   }),
-  'test.doomed': defineJob('test.doomed', 'always fails', z.strictObject({}), { retryLimit: 1, retryDelaySeconds: 1, retryBackoff: false }),
-  'test.slow': defineJob('test.slow', 'takes a while', z.strictObject({ ms: z.number() }), { retryLimit: 0 }),
+  'test.doomed': defineJob('test.doomed', 'always fails', z.strictObject({}), { retryLimit: 1, retryDelaySeconds: 1, retryBackoff: false, scope: 'system' }),
+  'test.slow': defineJob('test.slow', 'takes a while', z.strictObject({ ms: z.number() }), { retryLimit: 0, scope: 'system' }),
 };
 
 async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
@@ -137,7 +138,7 @@ describe('job queue', () => {
 
   it('counts job outcomes in Prometheus metrics', async () => {
     const text = await metrics.registry.metrics();
-    expect(text).toMatch(/nexo_jobs_processed_total\{name="test.flaky",outcome="failed"\} 2/);
+    expect(text).toMatch(/nexo_jobs_processed_total\{name="test.flaky",outcome="retried"\} 2/);
     expect(text).toMatch(/nexo_jobs_processed_total\{name="test.flaky",outcome="completed"\} 1/);
   });
 

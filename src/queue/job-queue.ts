@@ -1,28 +1,45 @@
 import { sql } from 'drizzle-orm';
-import { fromDrizzle, fromPglite, PgBoss, type SendOptions } from 'pg-boss';
+import { fromDrizzle, fromPglite, type JobWithMetadata, PgBoss, type SendOptions } from 'pg-boss';
 import type { z } from 'zod';
 import type { JobCatalog, JobDefinition } from '../contracts/jobs.ts';
-import type { Database, Tx } from '../db/client.ts';
+import type { Database, DbOrTx, Tx } from '../db/client.ts';
 import { AppError } from '../lib/errors.ts';
+import { uuidv7 } from '../lib/ids.ts';
+import { isPostponeJob } from '../lib/job-control.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
+import { type JobEnvelope, toEnvelope, unwrapEnvelope } from './job-envelope.ts';
+import type { JobLogLevel, JobObserver, RunRef } from './job-observer.ts';
+
+export type { JobEnvelope } from './job-envelope.ts';
+export type { JobLogLevel, JobObserver, RunRef } from './job-observer.ts';
 
 /** What a handler gets besides its payload. */
 export interface JobContext {
+  /** The run id (job_runs.id): stable across retries, postponements and replays. */
   id: string;
   name: string;
-  /** 1 for the first attempt. */
+  /** 1 for the first attempt; postponements do not count. */
   attempt: number;
+  orgId: string | null;
+  storeId: string | null;
   /** Aborted when the lease expires or the process shuts down past its grace period. */
   signal: AbortSignal;
-  log: Logger;
+  /** A line in the run's job_logs timeline (the Jobs page shows it); also written to the process log. */
+  log(level: JobLogLevel, message: string, metadata?: Record<string, unknown>): Promise<void>;
+  /** The process logger only (pino, bound to the run), for chatter that does not belong on the timeline. */
+  logger: Logger;
 }
 
 export type JobHandler<Payload> = (payload: Payload, job: JobContext) => Promise<unknown>;
 
 export interface EnqueueOptions {
-  /** Enqueue inside the caller's transaction: the job exists if and only if the transaction commits. */
+  /** Enqueue inside the caller's transaction: the job (and its job_runs row) exists if and only if the transaction commits. */
   tx?: Tx;
+  /** Required for `scope: 'org'` job types: whose Jobs page shows it. */
+  orgId?: string;
+  /** The store the job works for: its per-store concurrency group and the Jobs page's store filter. */
+  storeId?: string;
   startAfter?: Date | number;
   singletonKey?: string;
   priority?: number;
@@ -33,6 +50,8 @@ export interface JobQueueOptions<C extends JobCatalog> {
   catalog: C;
   log: Logger;
   metrics?: Metrics;
+  /** Records runs (job_runs/job_logs): wired by main/ to the operations module. */
+  observer?: JobObserver;
   /** Idle poll interval; LISTEN/NOTIFY wakes workers sooner when a job is sent. */
   pollingSeconds?: number;
   poolSize?: number;
@@ -40,14 +59,17 @@ export interface JobQueueOptions<C extends JobCatalog> {
 
 export type JobQueue<C extends JobCatalog> = ReturnType<typeof createJobQueue<C>>;
 
-const deadLetterName = (name: string) => `${name}.dead`;
+export const deadLetterName = (name: string) => `${name}.dead`;
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 4000);
 
 /**
  * Nexo's job engine: a small, typed interface over pg-boss. Payloads are validated against the
- * catalog at enqueue; handlers get a parsed payload and a context. The queue never imports a module.
+ * catalog at enqueue and travel in an envelope with the run id, org and store; handlers get a
+ * parsed payload and a context. The queue never imports a module: run records are written by an
+ * observer main/ passes in.
  */
 export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>) {
-  const { database, catalog, log, metrics } = options;
+  const { database, catalog, log, metrics, observer } = options;
   const pollingIntervalSeconds = options.pollingSeconds ?? 0.5;
   const boss =
     database.kind === 'pglite' && database.pglite
@@ -64,6 +86,46 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
 
   let started = false;
   const workerIds: string[] = [];
+
+  const bossDb = (tx: DbOrTx) => fromDrizzle(tx as unknown as Parameters<typeof fromDrizzle>[0], sql);
+
+  /** Sends one pg-boss job carrying `envelope`, in `tx`; returns the pg-boss id (null: singleton already queued). */
+  const sendEnvelope = async (tx: DbOrTx, name: string, envelope: JobEnvelope, send: SendOptions) => boss.send(name, envelope, { ...send, db: bossDb(tx) });
+
+  const sendOptionsFor = (
+    def: JobDefinition,
+    payload: unknown,
+    opts: { startAfter?: Date | number; singletonKey?: string; priority?: number; storeId?: string | null },
+  ) => {
+    const send: SendOptions = {};
+    if (opts.startAfter !== undefined) send.startAfter = opts.startAfter instanceof Date ? opts.startAfter : new Date(opts.startAfter);
+    const singletonKey = opts.singletonKey ?? def.policy.singletonKey?.(payload as never);
+    if (singletonKey) send.singletonKey = singletonKey;
+    const priority = opts.priority ?? def.policy.priority;
+    if (priority !== undefined) send.priority = priority;
+    if (opts.storeId && def.policy.storeConcurrency) send.group = { id: opts.storeId };
+    return send;
+  };
+
+  const enqueueIn = async (tx: DbOrTx, name: string, def: JobDefinition, payload: unknown, opts: EnqueueOptions): Promise<string> => {
+    const runId = uuidv7();
+    const envelope = toEnvelope(payload, { runId, orgId: opts.orgId ?? null, storeId: opts.storeId ?? null, attemptOffset: 0 });
+    const send = sendOptionsFor(def, payload, opts);
+    const id = await sendEnvelope(tx, name, envelope, { ...send, id: runId });
+    if (!id) throw new AppError('CONFLICT', `A "${name}" job with key "${send.singletonKey}" is already queued`, { singletonKey: send.singletonKey });
+    await observer?.onEnqueued(tx, {
+      runId,
+      bossJobId: id,
+      name,
+      orgId: opts.orgId ?? null,
+      storeId: opts.storeId ?? null,
+      scheduledAt: send.startAfter instanceof Date ? send.startAfter : new Date(),
+      priority: send.priority ?? 0,
+      maxAttempts: def.policy.retryLimit + 1,
+      payload,
+    });
+    return runId;
+  };
 
   return {
     boss,
@@ -83,53 +145,55 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
           deadLetter: deadLetterName(def.name),
           notify: true,
         };
+        // A type with a singleton key gets pg-boss's `short` policy: one queued job per key (a standard queue would not deduplicate).
         if (await boss.getQueue(def.name)) await boss.updateQueue(def.name, queueOptions);
-        else await boss.createQueue(def.name, queueOptions);
+        else await boss.createQueue(def.name, { ...queueOptions, ...(policy.singletonKey ? { policy: 'short' as const } : {}) });
       }
       started = true;
     },
 
+    /** Returns the run id (also the first pg-boss job id). Without `tx` the job and its run row are written in one transaction of their own. */
     async enqueue<N extends keyof C & string>(name: N, payload: z.input<C[N]['schema']>, opts: EnqueueOptions = {}): Promise<string> {
       const def = definition(name);
       const parsed = def.schema.safeParse(payload);
       if (!parsed.success) {
         throw new AppError('VALIDATION', `Invalid payload for job "${name}"`, { issues: parsed.error.issues });
       }
-      const send: SendOptions = {};
-      if (opts.tx) send.db = fromDrizzle(opts.tx as unknown as Parameters<typeof fromDrizzle>[0], sql);
-      if (opts.startAfter !== undefined) send.startAfter = opts.startAfter instanceof Date ? opts.startAfter : new Date(opts.startAfter);
-      if (opts.singletonKey) send.singletonKey = opts.singletonKey;
-      const priority = opts.priority ?? def.policy.priority;
-      if (priority !== undefined) send.priority = priority;
-      const id = await boss.send(name, parsed.data as object, send);
-      if (!id) throw new AppError('CONFLICT', `A "${name}" job with key "${opts.singletonKey}" is already queued`);
+      if (def.policy.scope === 'org' && !opts.orgId) throw new AppError('VALIDATION', `Job "${name}" is org-scoped: enqueue it with an orgId`);
+      const id = opts.tx
+        ? await enqueueIn(opts.tx, name, def, parsed.data, opts)
+        : await database.db.transaction((tx) => enqueueIn(tx, name, def, parsed.data, opts));
       metrics?.jobsEnqueued.inc({ name });
       return id;
     },
 
+    /**
+     * Sends a new pg-boss job for an existing run (retry by hand, dead-letter replay): same run id,
+     * org, store and payload; a fresh retry budget; attempts keep counting from where they were.
+     */
+    async resend(
+      tx: DbOrTx,
+      run: { runId: string; name: string; orgId: string | null; storeId: string | null; attempts: number; payload: unknown },
+    ): Promise<{ bossJobId: string; maxAttempts: number }> {
+      const def = definition(run.name);
+      const envelope = toEnvelope(run.payload, { runId: run.runId, orgId: run.orgId, storeId: run.storeId, attemptOffset: run.attempts });
+      const id = await sendEnvelope(tx, run.name, envelope, sendOptionsFor(def, run.payload, { storeId: run.storeId }));
+      if (!id) throw new AppError('CONFLICT', `A "${run.name}" job with the same key is already queued`);
+      return { bossJobId: id, maxAttempts: run.attempts + def.policy.retryLimit + 1 };
+    },
+
     async work<N extends keyof C & string>(name: N, handler: JobHandler<z.output<C[N]['schema']>>): Promise<void> {
       const def = definition(name);
-      const id = await boss.work<object>(
-        name,
-        { localConcurrency: def.policy.concurrency, pollingIntervalSeconds, notifyPollingIntervalSeconds: pollingIntervalSeconds, batchSize: 1 },
-        async ([job]) => {
-          if (!job) return undefined;
-          const attempt = job.retryCount + 1;
-          const jobLog = log.child({ job: { id: job.id, name, attempt } });
-          const started = performance.now();
-          let outcome = 'completed';
-          try {
-            const payload = def.schema.parse(job.data) as z.output<C[N]['schema']>;
-            return await handler(payload, { id: job.id, name, attempt, signal: job.signal, log: jobLog });
-          } catch (error) {
-            outcome = 'failed';
-            jobLog.warn({ err: error }, 'job attempt failed; it is retried per its policy');
-            throw error;
-          } finally {
-            metrics?.jobsProcessed.inc({ name, outcome });
-            metrics?.jobDuration.observe({ name, outcome }, (performance.now() - started) / 1000);
-          }
-        },
+      const workOptions = {
+        localConcurrency: def.policy.concurrency,
+        pollingIntervalSeconds,
+        notifyPollingIntervalSeconds: pollingIntervalSeconds,
+        batchSize: 1,
+        includeMetadata: true as const,
+        ...(def.policy.storeConcurrency ? { groupConcurrency: def.policy.storeConcurrency } : {}),
+      };
+      const id = await boss.work<object>(name, workOptions, async ([job]) =>
+        job ? runOne(def, handler as JobHandler<unknown>, job as JobWithMetadata<object>) : undefined,
       );
       workerIds.push(id);
     },
@@ -139,18 +203,38 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
       name: N,
       cron: string,
       payload: z.input<C[N]['schema']>,
-      opts: { tz?: string; key?: string } = {},
+      opts: { tz?: string; key?: string; orgId?: string } = {},
     ): Promise<void> {
       const parsed = definition(name).schema.parse(payload);
-      await boss.schedule(name, cron, parsed as object, { tz: opts.tz ?? 'UTC', missed: 'once', ...(opts.key ? { key: opts.key } : {}) });
+      const envelope = toEnvelope(parsed, { runId: null, orgId: opts.orgId ?? null, storeId: null, attemptOffset: 0 });
+      await boss.schedule(name, cron, envelope, { tz: opts.tz ?? 'UTC', missed: 'once', ...(opts.key ? { key: opts.key } : {}) });
     },
 
-    async cancel(name: string, id: string): Promise<void> {
-      await boss.cancel(name, id);
+    async unschedule(name: string, key?: string): Promise<void> {
+      await boss.unschedule(name, key);
+    },
+
+    /** Throws on an invalid cron expression (pg-boss's own parser: what it accepts is what runs). */
+    validateCron(cron: string, tz = 'UTC'): Date[] {
+      return boss.previewSchedule(cron, { tz, count: 3 });
+    },
+
+    async cancel(name: string, id: string, db?: DbOrTx): Promise<void> {
+      await boss.cancel(name, id, db ? { db: bossDb(db) } : {});
     },
 
     async retry(name: string, id: string): Promise<void> {
       await boss.retry(name, id);
+    },
+
+    /** pg-boss states of these jobs (absent: deleted); lets run records catch up with what the engine did alone (expired leases). */
+    async jobStates(ids: string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await database.execute<{ id: string; state: string }>(
+        'select id::text as id, state::text as state from pgboss.job where id = any($1::uuid[])',
+        [ids],
+      );
+      return new Map(rows.map((r) => [r.id, r.state]));
     },
 
     async getJob(name: string, id: string) {
@@ -171,4 +255,89 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
       await boss.stop({ graceful: true, timeout: Math.max(graceMs, 1), close: true });
     },
   };
+
+  async function runOne(def: JobDefinition, handler: JobHandler<unknown>, job: JobWithMetadata<object>): Promise<unknown> {
+    const name = def.name;
+    const envelope = unwrapEnvelope(job.data);
+    const attempt = envelope.attemptOffset + job.retryCount + 1;
+    // A job pg-boss sent by itself (a cron schedule) has no run yet: its pg-boss id becomes the run id.
+    const run: RunRef = { runId: envelope.runId ?? job.id, bossJobId: job.id, name, orgId: envelope.orgId, storeId: envelope.storeId, attempt };
+    const jobLog = log.child({ job: { id: run.runId, name, attempt, orgId: run.orgId } });
+    const startedAt = performance.now();
+    const elapsedMs = () => Math.round(performance.now() - startedAt);
+    if (!envelope.runId && observer) {
+      await observer.onEnqueued(database.db, {
+        runId: run.runId,
+        bossJobId: job.id,
+        name,
+        orgId: run.orgId,
+        storeId: run.storeId,
+        scheduledAt: new Date(),
+        priority: job.priority ?? 0,
+        maxAttempts: job.retryLimit + 1,
+        payload: envelope.payload,
+      });
+    }
+    if (observer && !(await observer.onStarted(run))) {
+      jobLog.info('run was cancelled before it started; skipping');
+      return { skipped: 'cancelled' };
+    }
+    const record = async (level: JobLogLevel, message: string, metadata?: Record<string, unknown>) => {
+      jobLog[level]({ ...metadata }, message);
+      await observer?.log(run, level, message, metadata);
+    };
+    const parsed = def.schema.safeParse(envelope.payload);
+    if (!parsed.success) {
+      // Retrying cannot fix a payload that no longer matches its schema: the run fails for good.
+      await observer?.onFailed(run, {
+        error: `invalid payload: ${parsed.error.message}`.slice(0, 4000),
+        willRetry: false,
+        dead: false,
+        durationMs: elapsedMs(),
+      });
+      metrics?.jobsProcessed.inc({ name, outcome: 'failed' });
+      return { invalidPayload: true };
+    }
+    try {
+      const result = await handler(parsed.data, {
+        id: run.runId,
+        name,
+        attempt,
+        orgId: run.orgId,
+        storeId: run.storeId,
+        signal: job.signal,
+        logger: jobLog,
+        log: record,
+      });
+      const durationMs = elapsedMs();
+      await observer?.onCompleted(run, { result, durationMs });
+      metrics?.jobsProcessed.inc({ name, outcome: 'completed' });
+      metrics?.jobDuration.observe({ name, outcome: 'completed' }, durationMs / 1000);
+      return result;
+    } catch (error) {
+      const durationMs = elapsedMs();
+      if (isPostponeJob(error)) {
+        // Same run, new pg-boss job at `until`: this attempt is not counted and the retry budget left is carried over.
+        const next = toEnvelope(envelope.payload, { runId: run.runId, orgId: run.orgId, storeId: run.storeId, attemptOffset: attempt - 1 });
+        await database.db.transaction(async (tx) => {
+          const bossJobId = await sendEnvelope(tx, name, next, {
+            ...sendOptionsFor(def, envelope.payload, { storeId: run.storeId, priority: job.priority }),
+            startAfter: error.until,
+            retryLimit: Math.max(0, job.retryLimit - job.retryCount),
+          });
+          if (!bossJobId) throw new Error('postponed job could not be re-sent');
+          await observer?.onPostponed(tx, run, { until: error.until, reason: error.reason, bossJobId });
+        });
+        metrics?.jobsProcessed.inc({ name, outcome: 'postponed' });
+        jobLog.info({ until: error.until, reason: error.reason }, 'job postponed');
+        return { postponed: error.until.toISOString(), reason: error.reason };
+      }
+      const willRetry = job.retryCount < job.retryLimit;
+      jobLog.warn({ err: error, willRetry }, willRetry ? 'job attempt failed; it will be retried' : 'job failed for good; moved to the dead-letter queue');
+      await observer?.onFailed(run, { error: errorText(error), willRetry, dead: !willRetry, durationMs });
+      metrics?.jobsProcessed.inc({ name, outcome: willRetry ? 'retried' : 'dead' });
+      metrics?.jobDuration.observe({ name, outcome: 'failed' }, durationMs / 1000);
+      throw error;
+    }
+  }
 }

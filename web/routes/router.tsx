@@ -73,6 +73,12 @@ const tasksMineRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/tasks/my-work-page.tsx'), 'MyWorkPage'),
 });
 
+const jobsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/jobs',
+  component: lazyRouteComponent(() => import('../features/jobs/jobs-page.tsx'), 'JobsPage'),
+});
+
 const systemRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/system',
@@ -121,6 +127,7 @@ const routeTree = rootRoute.addChildren([
   appRoute.addChildren([
     dashboardRoute,
     tasksRoute.addChildren([tasksApprovalRoute, tasksApprovalAliasRoute, tasksAllRoute, tasksMineRoute]),
+    jobsRoute,
     ...comingSoonAreaIds.map(comingSoonRoute),
     systemRoute,
     profileRoute,

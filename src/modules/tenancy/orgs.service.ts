@@ -62,6 +62,12 @@ export async function findOrgBySlug(db: DbOrTx, slug: string): Promise<OrgRow | 
   return row ?? null;
 }
 
+/** Every live org with its time zone (schedules are registered per org in its zone). */
+export async function listOrgTimeZones(db: DbOrTx): Promise<Array<{ orgId: string; timeZone: string }>> {
+  const rows = await db.select({ id: orgs.id, settings: orgs.settings }).from(orgs).where(isNull(orgs.deletedAt));
+  return rows.map((r) => ({ orgId: r.id, timeZone: r.settings?.timeZone ?? 'UTC' }));
+}
+
 export async function oldestOrg(db: DbOrTx): Promise<OrgRow | null> {
   const [row] = await db.select().from(orgs).where(isNull(orgs.deletedAt)).orderBy(asc(orgs.createdAt)).limit(1);
   return row ?? null;

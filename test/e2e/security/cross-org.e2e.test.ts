@@ -28,12 +28,15 @@ const orgAValueFor: Record<string, (fx: SecurityFixture) => string> = {
   invitationId: (fx) => fx.a.pendingInvitation.id,
   tokenId: (fx) => fx.a.agent.id,
   id: (fx) => fx.a.tasks.pending.id,
+  jobId: (fx) => fx.a.queuedJob.id,
 };
 
 /** Routes whose path parameter is itself the secret (possession is the authorization): exempt, with the reason. */
 const exempt: Record<string, string> = {
   'GET /api/invitations/{token}':
     'public: the invitation token is a 256-bit single-use secret; holding it is the authorization (its GET only previews the org name, e-mail and role)',
+  'PUT /api/schedules/{name}':
+    "not an object id: a schedule name is a job type of the catalog; every org has its own schedule of each name, chosen by the caller's credential",
 };
 
 /** A body for the write routes, chosen so that success would visibly change org A (and be caught). */
@@ -58,12 +61,14 @@ describe('security: cross-org isolation (BOLA)', () => {
     );
     const org = await expectOk(owner.request('GET', '/api/org'));
     const tasks = await expectOk<{ tasks: TaskView[] }>(owner.request('GET', '/api/orchestration/tasks?limit=100'));
+    const jobs = await expectOk<{ jobs: unknown[] }>(owner.request('GET', '/api/jobs?limit=100'));
     const audit = await expectOk<{ entries: Array<{ id: string }> }>(owner.request('GET', '/api/audit?resourceType=task&limit=200'));
     return {
       members,
       tokens: tokens.tokens.map((t) => ({ id: t.id, revokedAt: t.revokedAt, name: t.name, scopes: t.scopes })),
       org,
       tasks: tasks.tasks,
+      jobs: jobs.jobs,
       taskAudit: audit.entries.map((e) => e.id),
     };
   };
@@ -78,6 +83,7 @@ describe('security: cross-org isolation (BOLA)', () => {
       ...Object.values(a.people).flatMap((p) => [p.userId, p.email]),
       a.pendingInvitation.id,
       a.pendingInvitation.email,
+      a.queuedJob.id,
       a.agent.id,
       a.integration.id,
       a.integrationNoScopes.id,

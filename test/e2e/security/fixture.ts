@@ -72,6 +72,8 @@ export interface SecurityFixture {
   url: string;
   a: OrgFixture & {
     pendingInvitation: { id: string; token: string; email: string };
+    /** A probe job run of A, queued for an hour (so a wrongly allowed cancel or retry would change it). */
+    queuedJob: { id: string };
     revokedToken: IssuedToken;
     expiredToken: IssuedToken;
   };
@@ -226,7 +228,20 @@ async function issueToken(client: ApiClient, body: Record<string, unknown>): Pro
 }
 
 /** Every scope a token may carry (hand-written: tasks.approve, tasks.assign and tasks.complete are not among them). */
-const allScopes = ['system.read', 'events.read', 'events.test', 'org.read', 'members.read', 'audit.read', 'tasks.read', 'tasks.create'];
+const allScopes = [
+  'system.read',
+  'events.read',
+  'events.test',
+  'org.read',
+  'members.read',
+  'audit.read',
+  'tasks.read',
+  'tasks.create',
+  'jobs.read',
+  'jobs.manage',
+  'schedules.read',
+  'schedules.manage',
+];
 
 let taskSequence = 0;
 /** A title no other task has (open tasks are deduplicated by marketplace, creator and title). */
@@ -315,6 +330,7 @@ export async function startSecurityFixture(options: { env?: Record<string, strin
       owner.request('POST', '/api/members/invitations', { email: 'pending@a.test', role: 'operator' }),
       201,
     );
+    const queuedJob = await expectOk<{ job: { id: string } }>(owner.request('POST', '/api/jobs/probe', { startAfterSeconds: 3600 }), 202);
     const revokedToken = await issueToken(owner, { kind: 'integration', name: 'revoked', scopes: ['system.read'] });
     await expectOk(owner.request('DELETE', `/api/tokens/${revokedToken.id}`));
     const running = server;
@@ -324,6 +340,7 @@ export async function startSecurityFixture(options: { env?: Record<string, strin
       a: {
         ...a,
         pendingInvitation: { id: pending.invitation.id, token: pending.inviteUrl.split('/').pop() as string, email: 'pending@a.test' },
+        queuedJob: { id: queuedJob.job.id },
         revokedToken,
         expiredToken: seeded.expiredToken,
       },

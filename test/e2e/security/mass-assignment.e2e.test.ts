@@ -83,6 +83,9 @@ const cases: Record<string, Case> = {
   },
   'PATCH /api/orchestration/tasks/return': { caller: owner, base: () => ({ taskId: tasks.return.id, reason: 'back to the backlog' }) },
   'POST /api/notifications/read': { caller: owner, base: () => ({ all: true }) },
+  'POST /api/jobs/probe': { caller: owner, base: () => ({ startAfterSeconds: 3600 }) },
+  'POST /api/jobs/dead/replay': { caller: owner, base: () => ({ type: 'jobs.probe' }) },
+  'PUT /api/schedules/{name}': { caller: owner, path: () => '/api/schedules/jobs.daily-summary', base: () => ({ enabled: true }) },
 };
 
 describe('security: mass assignment', () => {

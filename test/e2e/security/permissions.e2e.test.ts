@@ -156,6 +156,17 @@ const expectations: Record<string, Row> = {
   'GET /api/orchestration/status': { cells: [N, Y, Y, Y, Y, Y, N, Y] },
   'GET /api/orchestration/batches': { cells: [N, Y, Y, Y, Y, Y, N, Y] },
   'GET /api/orchestration/metrics': { cells: [N, Y, Y, Y, Y, Y, N, Y] },
+  // Jobs and schedules: everyone in the org reads; admins and owners act. Agent tokens: neither.
+  'GET /api/jobs': { cells: [N, Y, Y, Y, Y, N, N, Y] },
+  'GET /api/jobs/dead': { cells: [N, Y, Y, Y, Y, N, N, Y] },
+  'GET /api/jobs/stats': { cells: [N, Y, Y, Y, Y, N, N, Y] },
+  'GET /api/jobs/{jobId}': { cells: [N, Y, Y, Y, Y, N, N, Y], path: `/api/jobs/${ghostUuid}` },
+  'POST /api/jobs/{jobId}/retry': { cells: [N, N, N, Y, Y, N, N, Y], path: `/api/jobs/${ghostUuid}/retry` },
+  'POST /api/jobs/{jobId}/cancel': { cells: [N, N, N, Y, Y, N, N, Y], path: `/api/jobs/${ghostUuid}/cancel` },
+  'POST /api/jobs/dead/replay': { cells: [N, N, N, Y, Y, N, N, Y], body: {} },
+  'POST /api/jobs/probe': { cells: [N, N, N, Y, Y, N, N, Y], body: { failAttempts: -1 } },
+  'GET /api/schedules': { cells: [N, Y, Y, Y, Y, N, N, Y] },
+  'PUT /api/schedules/{name}': { cells: [N, N, N, Y, Y, N, N, Y], path: '/api/schedules/jobs.daily-summary', body: {} },
   // The bell: signed-in people only, never tokens.
   'GET /api/notifications': { cells: [N, Y, Y, Y, Y, N, N, N] },
   'POST /api/notifications/read': { cells: [N, Y, Y, Y, Y, N, N, N], body: {} },

@@ -1,0 +1,314 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ctxFor, seedOrg } from '../../../test/helpers/ctx.ts';
+import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
+import { silentLog } from '../../../test/helpers/template.ts';
+import { defineJob } from '../../contracts/jobs.ts';
+import { withTransaction } from '../../db/transaction.ts';
+import { PostponeJob } from '../../lib/job-control.ts';
+import { createMetrics } from '../../lib/metrics.ts';
+import { sleep } from '../../lib/sleep.ts';
+import { createJobQueue, type JobQueue } from '../../queue/job-queue.ts';
+import {
+  cancelJobRun,
+  createJobRunsObserver,
+  getJobRun,
+  jobStats,
+  listJobRuns,
+  pruneJobRuns,
+  queueDepthByType,
+  reconcileRuns,
+  replayDeadRuns,
+  retryJobRun,
+} from './index.ts';
+
+const catalog = {
+  'ops.ok': defineJob('ops.ok', 'completes', z.strictObject({ n: z.number() }), { retryLimit: 0 }),
+  'ops.flaky': defineJob('ops.flaky', 'fails once', z.strictObject({ key: z.string() }), { retryLimit: 2, retryDelaySeconds: 1, retryBackoff: false }),
+  'ops.doomed': defineJob('ops.doomed', 'always fails', z.strictObject({ key: z.string() }), { retryLimit: 1, retryDelaySeconds: 1, retryBackoff: false }),
+  'ops.postponed': defineJob('ops.postponed', 'postpones first', z.strictObject({ key: z.string() }), {
+    retryLimit: 1,
+    retryDelaySeconds: 1,
+    retryBackoff: false,
+  }),
+  'ops.store': defineJob('ops.store', 'per-store, one at a time', z.strictObject({ ms: z.number() }), { retryLimit: 0, concurrency: 4, storeConcurrency: 1 }),
+  'ops.single': defineJob('ops.single', 'deduplicated', z.strictObject({ key: z.string() }), { retryLimit: 0, singletonKey: (p: { key: string }) => p.key }),
+};
+
+async function until<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(50);
+  }
+}
+
+describe('job runs (job_runs / job_logs through the queue observer)', () => {
+  let t: TestDatabase;
+  let queue: JobQueue<typeof catalog>;
+  let orgId: string;
+  let otherOrgId: string;
+  const attempts = new Map<string, number>();
+  const doomed = new Set<string>();
+  const storeRunning = new Map<string, number>();
+  let storeMaxParallel = 0;
+
+  const runStatus = async (id: string) => {
+    const rows = await t.database.execute<{ status: string }>('select status from job_runs where id = $1', [id]);
+    return rows[0]?.status;
+  };
+  const waitStatus = (id: string, status: string) => until(async () => ((await runStatus(id)) === status ? status : undefined));
+  const ctx = () => ctxFor(t.database, orgId);
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    orgId = (await seedOrg(t.database)).org.id;
+    otherOrgId = (await seedOrg(t.database)).org.id;
+    queue = createJobQueue({
+      database: t.database,
+      catalog,
+      log: silentLog,
+      metrics: createMetrics(),
+      observer: createJobRunsObserver(t.database),
+      pollingSeconds: 0.5,
+    });
+    await queue.start();
+    await queue.work('ops.ok', async ({ n }, job) => {
+      await job.log('info', 'doubling', { n });
+      return { doubled: n * 2 };
+    });
+    await queue.work('ops.flaky', async ({ key }, job) => {
+      attempts.set(key, job.attempt);
+      if (job.attempt === 1) throw new Error('transient');
+      return { ok: true };
+    });
+    await queue.work('ops.doomed', async ({ key }, job) => {
+      attempts.set(key, job.attempt);
+      if (doomed.has(key)) throw new Error('permanent failure');
+      return { recovered: true };
+    });
+    await queue.work('ops.postponed', async ({ key }, job) => {
+      const seen = (attempts.get(`p:${key}`) ?? 0) + 1;
+      attempts.set(`p:${key}`, seen);
+      attempts.set(key, job.attempt);
+      if (seen === 1) throw new PostponeJob(new Date(Date.now() + 1000), 'breaker open for store');
+      return { ran: true };
+    });
+    await queue.work('ops.store', async ({ ms }, job) => {
+      const store = job.storeId ?? 'none';
+      const now = (storeRunning.get(store) ?? 0) + 1;
+      storeRunning.set(store, now);
+      storeMaxParallel = Math.max(storeMaxParallel, now);
+      await sleep(ms);
+      storeRunning.set(store, (storeRunning.get(store) ?? 1) - 1);
+    });
+  });
+
+  afterAll(async () => {
+    await queue.stop(0).catch(() => undefined);
+    await t.close();
+  });
+
+  it('completed: queued -> running -> completed, with duration, result and the handler log lines', async () => {
+    const id = await queue.enqueue('ops.ok', { n: 21 }, { orgId });
+    expect(await runStatus(id)).toBe('queued');
+    await waitStatus(id, 'completed');
+    const { job, logs } = await getJobRun(ctx(), id);
+    expect(job).toMatchObject({ type: 'ops.ok', status: 'completed', attempts: 1, maxAttempts: 1, result: { doubled: 42 }, lastError: null });
+    expect(job.durationMs).toBeGreaterThanOrEqual(0);
+    expect(job.startedAt).not.toBeNull();
+    expect(job.finishedAt).not.toBeNull();
+    expect(logs.map((l) => l.message)).toEqual(['attempt 1 started', 'doubling', expect.stringMatching(/^completed in \d+ ms$/)]);
+    expect(logs[1]).toMatchObject({ level: 'info', metadata: { n: 21 }, attempt: 1 });
+  });
+
+  it('org-scoped job types need an org at enqueue', async () => {
+    await expect(queue.enqueue('ops.ok', { n: 1 })).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+
+  it('retried then completed: retrying after the failed attempt, completed on attempt 2', async () => {
+    const id = await queue.enqueue('ops.flaky', { key: 'f1' }, { orgId });
+    await waitStatus(id, 'completed');
+    const { job, logs } = await getJobRun(ctx(), id);
+    expect(job).toMatchObject({ status: 'completed', attempts: 2, lastError: null });
+    expect(logs.map((l) => l.message)).toContain('attempt 1 failed; retrying with backoff');
+    expect(logs.find((l) => l.level === 'error')?.metadata).toEqual({ error: 'transient' });
+  });
+
+  it('dead: retries exhausted; replay sends the same run again and it completes; replaying it again is a 409', async () => {
+    doomed.add('d1');
+    const id = await queue.enqueue('ops.doomed', { key: 'd1' }, { orgId });
+    await waitStatus(id, 'dead');
+    expect((await getJobRun(ctx(), id)).job).toMatchObject({ status: 'dead', attempts: 2, maxAttempts: 2, lastError: 'permanent failure' });
+    expect((await retryJobRun(ctx(), queue, id)).status).toBe('queued');
+    await expect(retryJobRun(ctx(), queue, id)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { status: expect.stringMatching(/^(queued|running|retrying)$/), allowed: ['failed', 'dead', 'cancelled'] },
+    });
+    doomed.delete('d1');
+    await waitStatus(id, 'completed');
+    expect((await getJobRun(ctx(), id)).job).toMatchObject({ attempts: 3, maxAttempts: 4 });
+  });
+
+  it('replay of dead runs by type: attempts keep counting, 409 for a run that is not dead', async () => {
+    doomed.add('d2');
+    const id = await queue.enqueue('ops.doomed', { key: 'd2' }, { orgId });
+    await waitStatus(id, 'dead');
+    doomed.delete('d2');
+    await expect(
+      replayDeadRuns(ctx(), queue, { ids: [id, (await listJobRuns(ctx(), { limit: 1, type: ['ops.ok'] })).jobs[0]?.id as string] }),
+    ).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { conflicts: [expect.objectContaining({ status: 'completed' })] },
+    });
+    const replayed = await replayDeadRuns(ctx(), queue, { type: 'ops.doomed' });
+    expect(replayed.map((r) => r.id)).toContain(id);
+    await waitStatus(id, 'completed');
+    expect(attempts.get('d2')).toBe(3);
+    const { job, logs } = await getJobRun(ctx(), id);
+    expect(job).toMatchObject({ status: 'completed', attempts: 3, result: { recovered: true } });
+    expect(logs.some((l) => l.message.startsWith('replayed by'))).toBe(true);
+    await expect(replayDeadRuns(ctx(), queue, { ids: [id] })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { conflicts: [{ id, status: 'completed' }] },
+    });
+    const audit = await t.database.execute<{ action: string }>("select action from audit_log where resource_id = $1 and action like 'job.%'", [id]);
+    expect(audit.map((a) => a.action)).toContain('job.replay');
+  });
+
+  it('postponed: back to queued with the reason, not counted as an attempt, then completes on attempt 1', async () => {
+    const id = await queue.enqueue('ops.postponed', { key: 'p1' }, { orgId });
+    await until(async () => {
+      const { logs } = await getJobRun(ctx(), id);
+      return logs.some((l) => l.message.startsWith('postponed until')) ? true : undefined;
+    });
+    await waitStatus(id, 'completed');
+    const { job, logs } = await getJobRun(ctx(), id);
+    expect(attempts.get('p:p1')).toBe(2);
+    expect(attempts.get('p1')).toBe(1);
+    expect(job).toMatchObject({ status: 'completed', attempts: 1, lastError: null });
+    const postponed = logs.find((l) => l.message.startsWith('postponed until'));
+    expect(postponed).toMatchObject({ level: 'warn', metadata: expect.objectContaining({ reason: 'breaker open for store' }) });
+    expect(logs.filter((l) => l.level === 'error')).toHaveLength(0);
+  });
+
+  it('cancelled: a queued run is cancelled, never runs, and cannot be cancelled twice (409 with the status)', async () => {
+    const id = await queue.enqueue('ops.ok', { n: 7 }, { orgId, startAfter: Date.now() + 60_000 });
+    const job = await cancelJobRun(ctx(), queue, id);
+    expect(job.status).toBe('cancelled');
+    expect((await t.database.execute<{ state: string }>('select state from pgboss.job where id = $1', [id]))[0]?.state).toBe('cancelled');
+    await expect(cancelJobRun(ctx(), queue, id)).rejects.toMatchObject({ code: 'CONFLICT', details: { status: 'cancelled' } });
+    const audit = await t.database.execute<{ action: string }>("select action from audit_log where resource_id = $1 and action = 'job.cancel'", [id]);
+    expect(audit).toHaveLength(1);
+    // Retry brings it back and it runs.
+    await retryJobRun(ctx(), queue, id);
+    await waitStatus(id, 'completed');
+  });
+
+  it('another org sees none of it: 404 on get, retry and cancel; empty list', async () => {
+    const id = await queue.enqueue('ops.ok', { n: 9 }, { orgId });
+    const other = ctxFor(t.database, otherOrgId);
+    await expect(getJobRun(other, id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(retryJobRun(other, queue, id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(cancelJobRun(other, queue, id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(replayDeadRuns(other, queue, { ids: [id] })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await listJobRuns(other, { limit: 50 })).jobs).toEqual([]);
+  });
+
+  it('enqueue in a transaction: a rolled-back transaction leaves no job and no job_runs row', async () => {
+    let rolledBack: string | undefined;
+    await expect(
+      withTransaction(t.database.db, async (tx) => {
+        rolledBack = await queue.enqueue('ops.ok', { n: 1002 }, { tx, orgId });
+        await tx.execute(sql`select 1`);
+        throw new Error('business change failed');
+      }),
+    ).rejects.toThrow('business change failed');
+    const committed = await withTransaction(t.database.db, (tx) => queue.enqueue('ops.ok', { n: 1001 }, { tx, orgId }));
+    expect(await runStatus(committed)).toBe('queued');
+    expect(rolledBack).toBeDefined();
+    expect(await runStatus(rolledBack as string)).toBeUndefined();
+    expect(await t.database.execute('select id from pgboss.job where id = $1', [rolledBack])).toEqual([]);
+    await waitStatus(committed, 'completed');
+  });
+
+  it('singleton key: a second job with the same key while one is queued is a conflict, with no run row', async () => {
+    const before = (await listJobRuns(ctx(), { limit: 100, type: ['ops.single'] })).jobs.length;
+    await queue.enqueue('ops.single', { key: 'k' }, { orgId });
+    await expect(queue.enqueue('ops.single', { key: 'k' }, { orgId })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await listJobRuns(ctx(), { limit: 100, type: ['ops.single'] })).jobs.length).toBe(before + 1);
+  });
+
+  it('per-store concurrency: at most one run per store at a time, stores in parallel', async () => {
+    const storeA = '0190a0a0-0000-7000-8000-00000000000a';
+    const storeB = '0190a0a0-0000-7000-8000-00000000000b';
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      ids.push(await queue.enqueue('ops.store', { ms: 300 }, { orgId, storeId: storeA }));
+      ids.push(await queue.enqueue('ops.store', { ms: 300 }, { orgId, storeId: storeB }));
+    }
+    for (const id of ids) await waitStatus(id, 'completed');
+    expect(storeMaxParallel).toBe(1);
+    expect((await listJobRuns(ctx(), { limit: 10, storeId: storeA })).jobs).toHaveLength(3);
+  });
+
+  it('reconciles a run whose worker died mid-attempt (its lease expired in pg-boss, no hook ran)', async () => {
+    const id = await queue.enqueue('ops.flaky', { key: 'lease-1' }, { orgId, startAfter: Date.now() + 3600_000 });
+    const later = new Date(Date.now() + 120_000);
+    // What a SIGKILLed worker leaves behind: the run says running, pg-boss expired the last attempt into failed.
+    await t.database.execute("update job_runs set status = 'running', attempts = 1, started_at = now() where id = $1", [id]);
+    await t.database.execute("update pgboss.job set state = 'failed' where id = $1", [id]);
+    expect(await reconcileRuns(t.database.db, queue, new Date(Date.now() - 60_000))).toBe(0);
+    expect(await reconcileRuns(t.database.db, queue, later)).toBe(1);
+    const { job, logs } = await getJobRun(ctx(), id);
+    expect(job).toMatchObject({ status: 'dead', lastError: 'lease expired: the worker stopped during the attempt' });
+    expect(logs.at(-1)?.message).toContain('lease expired');
+    expect(await reconcileRuns(t.database.db, queue, later)).toBe(0);
+    // A run whose job is waiting for its retry becomes retrying.
+    const id2 = await queue.enqueue('ops.flaky', { key: 'lease-2' }, { orgId, startAfter: Date.now() + 3600_000 });
+    await t.database.execute("update job_runs set status = 'running', attempts = 1, started_at = now() where id = $1", [id2]);
+    await t.database.execute("update pgboss.job set state = 'retry' where id = $1", [id2]);
+    expect(await reconcileRuns(t.database.db, queue, later)).toBe(1);
+    expect((await getJobRun(ctx(), id2)).job.status).toBe('retrying');
+    await cancelJobRun(ctx(), queue, id2);
+  });
+
+  it('lists with filters and cursor paging; stats per type; queue depth; prune keeps recent runs', async () => {
+    const page1 = await listJobRuns(ctx(), { limit: 2 });
+    expect(page1.jobs).toHaveLength(2);
+    expect(page1.nextCursor).not.toBeNull();
+    const page2 = await listJobRuns(ctx(), { limit: 2, cursor: page1.nextCursor as string });
+    expect(page2.jobs.map((j) => j.id)).not.toContain(page1.jobs[0]?.id);
+    expect((page1.jobs[1]?.createdAt ?? '') >= (page2.jobs[0]?.createdAt ?? '')).toBe(true);
+    await expect(listJobRuns(ctx(), { limit: 2, cursor: 'garbage' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    const completed = await listJobRuns(ctx(), { limit: 100, status: ['completed'], type: ['ops.ok'] });
+    expect(completed.jobs.every((j) => j.status === 'completed' && j.type === 'ops.ok')).toBe(true);
+    const future = await listJobRuns(ctx(), { limit: 100, from: new Date(Date.now() + 3600_000).toISOString() });
+    expect(future.jobs).toEqual([]);
+
+    doomed.add('d3');
+    await waitStatus(await queue.enqueue('ops.doomed', { key: 'd3' }, { orgId }), 'dead');
+    const stats = await jobStats({ ...ctx(), now: new Date() }, 24);
+    const ok = stats.types.find((s) => s.type === 'ops.ok');
+    expect(ok?.completed).toBeGreaterThanOrEqual(3);
+    expect(ok?.failureRate).toBe(0);
+    const doomedStats = stats.types.find((s) => s.type === 'ops.doomed');
+    expect(doomedStats?.failed).toBeGreaterThanOrEqual(1);
+    expect(doomedStats?.failureRate).toBeGreaterThan(0);
+
+    await queue.enqueue('ops.ok', { n: 5 }, { orgId, startAfter: Date.now() + 3600_000 });
+    const depth = await queueDepthByType(t.database.db);
+    expect(depth.find((d) => d.type === 'ops.ok')?.depth).toBeGreaterThanOrEqual(1);
+
+    const total = async () =>
+      (await t.database.execute<{ n: number }>("select count(*)::int as n from job_runs where status in ('completed', 'cancelled')"))[0]?.n ?? 0;
+    const before = await total();
+    expect(await pruneJobRuns(t.database.db, 1)).toBe(0);
+    expect(await total()).toBe(before);
+    expect(await pruneJobRuns(t.database.db, 1, new Date(Date.now() + 2 * 86_400_000))).toBe(before);
+    expect(await t.database.execute("select 1 from job_logs l join job_runs r on r.id = l.run_id where r.status = 'completed'")).toEqual([]);
+  });
+});

@@ -1,0 +1,120 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Database, DbOrTx } from '../../db/client.ts';
+import { publishEvent } from '../../events/event-bus.ts';
+import type { JobObserver, RunRef } from '../../queue/job-observer.ts';
+import { jobLogs, jobRuns } from './operations.tables.ts';
+
+const summary = (result: unknown): Record<string, unknown> | null => {
+  if (result === undefined || result === null) return null;
+  const value = typeof result === 'object' && !Array.isArray(result) ? (result as Record<string, unknown>) : { value: result };
+  const json = JSON.stringify(value);
+  return json.length <= 8192 ? value : { truncated: true, preview: json.slice(0, 2000) };
+};
+
+/** Org runs announce status changes on the org's event stream (the Jobs page listens). */
+async function announce(db: DbOrTx, orgId: string | null, runId: string, type: string, status: string) {
+  if (orgId) await publishEvent(db, orgId, 'job.updated', { id: runId, type, status });
+}
+
+/**
+ * The queue's observer: records every run and attempt in job_runs / job_logs. Transitions are
+ * guarded UPDATEs (WHERE status IN …) so a late hook never overwrites a cancel or a newer attempt.
+ */
+export function createJobRunsObserver(database: Database): JobObserver {
+  const { db } = database;
+
+  const writeLog = (tx: DbOrTx, run: Pick<RunRef, 'runId' | 'orgId' | 'attempt'>, level: string, message: string, metadata?: Record<string, unknown>) =>
+    tx.insert(jobLogs).values({ runId: run.runId, orgId: run.orgId, at: new Date(), level, message, metadata: metadata ?? null, attempt: run.attempt });
+
+  const finish = async (
+    run: RunRef,
+    status: string,
+    patch: Partial<typeof jobRuns.$inferInsert>,
+    level: string,
+    message: string,
+    metadata?: Record<string, unknown>,
+  ) => {
+    await db.transaction(async (tx) => {
+      const updated = await tx
+        .update(jobRuns)
+        .set({ status, finishedAt: new Date(), ...patch, version: sql`${jobRuns.version} + 1` })
+        .where(and(eq(jobRuns.id, run.runId), eq(jobRuns.bossJobId, run.bossJobId), eq(jobRuns.status, 'running')))
+        .returning({ id: jobRuns.id });
+      if (updated.length === 0) return;
+      await writeLog(tx, run, level, message, metadata);
+      await announce(tx, run.orgId, run.runId, run.name, status);
+    });
+  };
+
+  return {
+    async onEnqueued(tx, run) {
+      await tx
+        .insert(jobRuns)
+        .values({
+          id: run.runId,
+          orgId: run.orgId,
+          storeId: run.storeId,
+          type: run.name,
+          status: 'queued',
+          maxAttempts: run.maxAttempts,
+          priority: run.priority,
+          createdAt: new Date(),
+          scheduledAt: run.scheduledAt,
+          bossJobId: run.bossJobId,
+          payload: run.payload ?? {},
+        })
+        .onConflictDoNothing();
+      await announce(tx, run.orgId, run.runId, run.name, 'queued');
+    },
+
+    async onStarted(run) {
+      return db.transaction(async (tx) => {
+        const updated = await tx
+          .update(jobRuns)
+          .set({
+            status: 'running',
+            attempts: run.attempt,
+            startedAt: new Date(),
+            finishedAt: null,
+            postponedReason: null,
+            version: sql`${jobRuns.version} + 1`,
+          })
+          .where(and(eq(jobRuns.id, run.runId), eq(jobRuns.bossJobId, run.bossJobId), inArray(jobRuns.status, ['queued', 'retrying', 'running'])))
+          .returning({ id: jobRuns.id });
+        if (updated.length === 0) return false;
+        await writeLog(tx, run, 'info', `attempt ${run.attempt} started`);
+        await announce(tx, run.orgId, run.runId, run.name, 'running');
+        return true;
+      });
+    },
+
+    async onCompleted(run, { result, durationMs }) {
+      await finish(run, 'completed', { durationMs, result: summary(result), lastError: null }, 'info', `completed in ${durationMs} ms`);
+    },
+
+    async onFailed(run, { error, willRetry, dead, durationMs }) {
+      const status = willRetry ? 'retrying' : dead ? 'dead' : 'failed';
+      const message = willRetry
+        ? `attempt ${run.attempt} failed; retrying with backoff`
+        : dead
+          ? 'retries exhausted: moved to the dead-letter queue'
+          : 'failed for good';
+      await finish(run, status, { durationMs, lastError: error, ...(willRetry ? { finishedAt: null } : {}) }, 'error', message, { error });
+    },
+
+    async onPostponed(tx, run, { until, reason, bossJobId }) {
+      const updated = await tx
+        .update(jobRuns)
+        .set({ status: 'queued', attempts: run.attempt - 1, bossJobId, scheduledAt: until, postponedReason: reason, version: sql`${jobRuns.version} + 1` })
+        .where(and(eq(jobRuns.id, run.runId), eq(jobRuns.status, 'running')))
+        .returning({ id: jobRuns.id });
+      if (updated.length === 0) return;
+      await writeLog(tx, run, 'warn', `postponed until ${until.toISOString()} (not counted as an attempt): ${reason}`, { until: until.toISOString(), reason });
+      await announce(tx, run.orgId, run.runId, run.name, 'queued');
+    },
+
+    async log(run, level, message, metadata) {
+      await writeLog(db, run, level, message.slice(0, 4000), metadata);
+    },
+  };
+}
