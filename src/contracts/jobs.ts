@@ -48,6 +48,18 @@ export const jobCatalog = {
     expireInSeconds: 300,
     concurrency: 1,
   }),
+  'watchdog.run': defineJob(
+    'watchdog.run',
+    'The stuck-pattern watchdog: started every minute by cron, it ticks every NEXO_WATCHDOG_INTERVAL_SECONDS for about a minute (one writer at a time across processes).',
+    z.strictObject({ durationSeconds: z.number().int().min(0).max(300).default(55) }),
+    { retryLimit: 0, expireInSeconds: 120, concurrency: 2 },
+  ),
+  'metrics.snapshot': defineJob(
+    'metrics.snapshot',
+    "Writes each org's daily metric snapshots (marketplace_metrics) for today and yesterday in the org's time zone.",
+    z.strictObject({}),
+    { retryLimit: 3, expireInSeconds: 600, concurrency: 1 },
+  ),
 } satisfies Record<string, JobDefinition>;
 
 export type JobCatalog = Record<string, JobDefinition>;
