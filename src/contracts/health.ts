@@ -106,7 +106,7 @@ export type HealthReport = z.infer<typeof healthReportSchema>;
 
 export const healthResponseSchema = z.union([healthReportSchema, publicHealthSchema]);
 
-export const patternIdParamsSchema = z.strictObject({ id: z.uuid({ error: 'expected a pattern id (UUID)' }) });
+export const patternIdParamsSchema = z.strictObject({ patternId: z.uuid({ error: 'expected a pattern id (UUID)' }) });
 export const fixPatternResponseSchema = z.object({ pattern: stuckPatternSchema, recovery: recoverySchema });
 
 export const listPatternsQuerySchema = z.strictObject({

@@ -117,7 +117,9 @@ describe.runIf(serverUrl())('lease recovery end to end (PostgreSQL)', () => {
       const id = (await boss.send('e2e.orphan', { n: 1 })) as string;
       const [claimed] = await boss.fetch('e2e.orphan');
       expect(claimed?.id).toBe(id);
-      const leaseEnd = Date.parse(((await boss.findJobs('e2e.orphan', { id }))[0]?.startedOn as Date).toISOString()) + 1000;
+      const [started] = await boss.findJobs('e2e.orphan', { id });
+      if (!started?.startedOn) throw new Error('the claimed job has no start time');
+      const leaseEnd = new Date(started.startedOn).getTime() + 1000;
       // This "worker" now dies: it never completes the job.
       let state = 'active';
       while (state === 'active' && Date.now() < leaseEnd + RECOVERY_BOUND_MS + 5000) {

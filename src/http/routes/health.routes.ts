@@ -76,7 +76,7 @@ export const healthRoutes =
     );
 
     app.post(
-      '/api/health/patterns/:id/fix',
+      '/api/health/patterns/:patternId/fix',
       {
         config: { access: 'health.fix' },
         schema: {
@@ -89,7 +89,7 @@ export const healthRoutes =
           response: { 200: fixPatternResponseSchema, ...errors },
         },
       },
-      async (request) => fixStuckPattern(request.ctx, engine, request.params.id),
+      async (request) => fixStuckPattern(request.ctx, engine, request.params.patternId),
     );
 
     app.get(

@@ -66,8 +66,18 @@ describe('stuck-pattern watchdog', () => {
 
   it('finds tasks awaiting approval for more than 7 days, once per org, with a recommendation, and resolves when they are decided', async () => {
     const now = new Date();
-    const old = await insertTask(owner.orgId, { status: 'awaiting_approval', createdBy: 'marketplace-amazon', createdAt: new Date(now.getTime() - 9 * DAY), submittedAt: new Date(now.getTime() - 8 * DAY) });
-    await insertTask(owner.orgId, { status: 'awaiting_approval', createdBy: 'marketplace-amazon', createdAt: now, submittedAt: new Date(now.getTime() - 6 * DAY) });
+    const old = await insertTask(owner.orgId, {
+      status: 'awaiting_approval',
+      createdBy: 'marketplace-amazon',
+      createdAt: new Date(now.getTime() - 9 * DAY),
+      submittedAt: new Date(now.getTime() - 8 * DAY),
+    });
+    await insertTask(owner.orgId, {
+      status: 'awaiting_approval',
+      createdBy: 'marketplace-amazon',
+      createdAt: now,
+      submittedAt: new Date(now.getTime() - 6 * DAY),
+    });
 
     const first = await runWatchdogTick(t.database.db, options, now);
     expect(first.ran).toBe(true);
@@ -111,7 +121,9 @@ describe('stuck-pattern watchdog', () => {
     await new Promise((r) => setTimeout(r, 1300));
     const result = await runWatchdogTick(t.database.db, options);
     expect(result.recovered).toEqual([]);
-    const pattern = (await listStuckPatterns(owner, { status: 'open', limit: 50 })).find((p) => p.type === 'job_lease_expired' && p.subject === `test.lease:${id}`);
+    const pattern = (await listStuckPatterns(owner, { status: 'open', limit: 50 })).find(
+      (p) => p.type === 'job_lease_expired' && p.subject === `test.lease:${id}`,
+    );
     expect(pattern).toMatchObject({ scope: 'system', auto_fixable: true, details: { job_id: id, queue: 'test.lease', lease_seconds: 1, retries_left: 2 } });
     expect(await jobState(id)).toBe('active');
 

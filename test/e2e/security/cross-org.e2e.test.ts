@@ -28,6 +28,7 @@ const orgAValueFor: Record<string, (fx: SecurityFixture) => string> = {
   invitationId: (fx) => fx.a.pendingInvitation.id,
   tokenId: (fx) => fx.a.agent.id,
   id: (fx) => fx.a.tasks.pending.id,
+  patternId: (fx) => fx.a.stuckPatternId,
 };
 
 /** Routes whose path parameter is itself the secret (possession is the authorization): exempt, with the reason. */

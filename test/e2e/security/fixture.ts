@@ -74,6 +74,8 @@ export interface SecurityFixture {
     pendingInvitation: { id: string; token: string; email: string };
     revokedToken: IssuedToken;
     expiredToken: IssuedToken;
+    /** An open stuck pattern of org A (its task awaiting approval past the fixture's tiny threshold). */
+    stuckPatternId: string;
   };
   b: OrgFixture;
   /** A token of org C, which is soft-deleted (orgs.deleted_at set). */
@@ -226,7 +228,7 @@ async function issueToken(client: ApiClient, body: Record<string, unknown>): Pro
 }
 
 /** Every scope a token may carry (hand-written: tasks.approve, tasks.assign and tasks.complete are not among them). */
-const allScopes = ['system.read', 'events.read', 'events.test', 'org.read', 'members.read', 'audit.read', 'tasks.read', 'tasks.create'];
+const allScopes = ['system.read', 'events.read', 'events.test', 'org.read', 'members.read', 'audit.read', 'tasks.read', 'tasks.create', 'health.read'];
 
 let taskSequence = 0;
 /** A title no other task has (open tasks are deduplicated by marketplace, creator and title). */
@@ -298,7 +300,20 @@ const relaxedLimits = {
   NEXO_LOGIN_MAX_FAILURES: '100',
   NEXO_RATE_LIMIT_PER_MINUTE: '100000',
   NEXO_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
+  // 0.00001 days (< 1 s): each org's task awaiting approval soon becomes an org-scoped stuck pattern (an id to attack).
+  NEXO_STUCK_APPROVAL_DAYS: '0.00001',
 };
+
+/** The org-scoped stuck pattern the watchdog opens for an org's task awaiting approval (see relaxedLimits). */
+async function stuckPatternOf(owner: ApiClient): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const list = await expectOk<{ patterns: Array<{ id: string; scope: string }> }>(owner.request('GET', '/api/health/patterns'));
+    const found = list.patterns.find((p) => p.scope === 'org');
+    if (found) return found.id;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the watchdog opened no stuck pattern for the org');
+}
 
 export async function startSecurityFixture(options: { env?: Record<string, string> } = {}): Promise<SecurityFixture> {
   const dataDir = mkdtempSync(join(testTmpDir, 'security-'));
@@ -317,6 +332,7 @@ export async function startSecurityFixture(options: { env?: Record<string, strin
     );
     const revokedToken = await issueToken(owner, { kind: 'integration', name: 'revoked', scopes: ['system.read'] });
     await expectOk(owner.request('DELETE', `/api/tokens/${revokedToken.id}`));
+    const stuckPatternId = await stuckPatternOf(owner);
     const running = server;
     return {
       server: running,
@@ -326,6 +342,7 @@ export async function startSecurityFixture(options: { env?: Record<string, strin
         pendingInvitation: { id: pending.invitation.id, token: pending.inviteUrl.split('/').pop() as string, email: 'pending@a.test' },
         revokedToken,
         expiredToken: seeded.expiredToken,
+        stuckPatternId,
       },
       b,
       deletedOrgToken: seeded.deletedOrgToken,
