@@ -34,6 +34,7 @@ export const detectorSchema = z.object({
   type: z.enum(stuckPatternTypes),
   applicable: z.boolean(),
   threshold: z.string().describe('The threshold in words'),
+  threshold_seconds: z.number().nullable().describe('The threshold as a duration (null for the lease detector: each job type has its own)'),
   note: z.string().optional().describe('Why a detector does not apply yet'),
 });
 

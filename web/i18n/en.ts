@@ -360,6 +360,9 @@ export const en = {
   'health.detectors.watching': 'Watching',
   'health.detectors.notApplicable': 'Not applicable yet',
   'health.detectors.plansNote': 'Analysis plans do not exist in this version of Nexo; this detector starts watching when they do.',
+  'health.threshold.lease': 'When a running job passes the lease of its job type.',
+  'health.threshold.after': 'Threshold: {duration}.',
+  'health.queue.collecting': 'Collecting samples…',
 
   'login.title': 'Sign in to Nexo',
   'login.description': 'Use the e-mail and password of your Nexo account.',

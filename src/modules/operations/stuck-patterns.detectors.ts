@@ -28,6 +28,7 @@ export interface Detector {
   /** False while the feature the detector watches does not exist in this build. */
   applicable: boolean;
   threshold: (t: WatchdogThresholds) => string;
+  thresholdSeconds: (t: WatchdogThresholds) => number | null;
   note?: string;
   detect(db: DbOrTx, now: Date, t: WatchdogThresholds): Promise<Finding[]>;
 }
@@ -45,6 +46,7 @@ const leaseExpired: Detector = {
   type: 'job_lease_expired',
   applicable: true,
   threshold: () => 'a running job past its lease (expireInSeconds of its job type)',
+  thresholdSeconds: () => null,
   async detect(db, now) {
     const rows = await selectRows(
       db,
@@ -88,6 +90,7 @@ const queueBacklog: Detector = {
   type: 'queue_backlog',
   applicable: true,
   threshold: (t) => `the oldest due job of a queue waiting more than ${t.queueAgeSeconds} s`,
+  thresholdSeconds: (t) => t.queueAgeSeconds,
   async detect(db, now, t) {
     const limit = new Date(now.getTime() - t.queueAgeSeconds * 1000);
     const rows = await selectRows(
@@ -120,6 +123,7 @@ const planWithoutPhase1: Detector = {
   type: 'plan_without_phase1',
   applicable: false,
   threshold: () => 'an approved analysis plan without its Phase 1 tasks after 60 s',
+  thresholdSeconds: () => 60,
   note: 'Analysis plans do not exist in this version of Nexo; this detector starts watching when they do.',
   detect: async () => [],
 };
@@ -128,6 +132,7 @@ const approvalOverdue: Detector = {
   type: 'task_approval_overdue',
   applicable: true,
   threshold: (t) => `a task awaiting approval for more than ${t.approvalDays} days`,
+  thresholdSeconds: (t) => Math.round(t.approvalDays * 86_400),
   async detect(db, now, t) {
     const thresholdMs = t.approvalDays * 86_400_000;
     const groups = await overdueApprovalsByOrg(db, new Date(now.getTime() - thresholdMs));
@@ -151,6 +156,7 @@ const agentSilent: Detector = {
   type: 'agent_silent',
   applicable: true,
   threshold: (t) => `an agent with past tasks creating none for ${t.agentSilentHours} h`,
+  thresholdSeconds: (t) => Math.round(t.agentSilentHours * 3600),
   async detect(db, now, t) {
     const thresholdMs = t.agentSilentHours * 3_600_000;
     const agents = await silentAgents(db, new Date(now.getTime() - thresholdMs));

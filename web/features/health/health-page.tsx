@@ -115,9 +115,18 @@ function QueueCard({ report, samples }: { report: HealthReport; samples: DepthSa
           <Figure label={t('health.queue.oldest')} value={q.oldest_age_seconds === null ? '—' : formatDuration(q.oldest_age_seconds, t)} />
           <Figure label={t('health.queue.failureRate')} value={q.failure_rate === null ? '—' : `${(q.failure_rate * 100).toFixed(1)} %`} />
         </div>
-        <Suspense fallback={<div className="h-48" aria-busy="true" />}>
-          <QueueDepthChart samples={samples} />
-        </Suspense>
+        {samples.length < 2 ? (
+          <div
+            className="flex h-48 items-center justify-center rounded-lg border border-dashed text-muted-foreground text-sm"
+            data-testid="queue-depth-collecting"
+          >
+            {t('health.queue.collecting')}
+          </div>
+        ) : (
+          <Suspense fallback={<div className="h-48" aria-busy="true" />}>
+            <QueueDepthChart samples={samples} />
+          </Suspense>
+        )}
         <p className="text-muted-foreground text-xs">{t('health.queue.chartNote', { dead: q.dead })}</p>
       </CardContent>
     </Card>
@@ -343,7 +352,13 @@ function DetectorsCard({ report }: { report: HealthReport }) {
                   {t(d.applicable ? 'health.detectors.watching' : 'health.detectors.notApplicable')}
                 </Badge>
               </div>
-              <p className="mt-1 text-muted-foreground text-xs">{d.applicable ? d.threshold : t('health.detectors.plansNote')}</p>
+              <p className="mt-1 text-muted-foreground text-xs">
+                {!d.applicable
+                  ? t('health.detectors.plansNote')
+                  : d.threshold_seconds === null
+                    ? t('health.threshold.lease')
+                    : t('health.threshold.after', { duration: formatDuration(d.threshold_seconds, t) })}
+              </p>
             </li>
           ))}
         </ul>
