@@ -11,8 +11,16 @@ import type { JobHandler } from '../queue/job-queue.ts';
  * runner costs at most one minute of watching; overlapping runners are harmless (ticks take an advisory lock).
  */
 export const watchdogJob =
-  (db: Db, engine: WatchdogEngine, config: Config['watchdog'], metrics?: Metrics): JobHandler<{ durationSeconds: number }> =>
+  (
+    db: Db,
+    engine: WatchdogEngine,
+    config: Config['watchdog'],
+    opts: { metrics?: Metrics; shutdown?: AbortSignal } = {},
+  ): JobHandler<{ durationSeconds: number }> =>
   async ({ durationSeconds }, job) => {
+    const { metrics } = opts;
+    // Ends at once when the process shuts down (not after the grace period) or the job's lease is lost.
+    const stop = opts.shutdown ? AbortSignal.any([job.signal, opts.shutdown]) : job.signal;
     const until = Date.now() + durationSeconds * 1000;
     let ticks = 0;
     let opened = 0;
@@ -27,7 +35,7 @@ export const watchdogJob =
         job.log.warn({ err: error }, 'watchdog tick failed; the next tick tries again');
       }
       const wait = config.intervalMs - (Date.now() - started);
-      if (wait > 0 && Date.now() + wait < until) await sleep(wait);
-    } while (Date.now() < until && !job.signal.aborted);
+      if (wait > 0 && Date.now() + wait < until) await sleep(wait, stop);
+    } while (Date.now() < until && !stop.aborted);
     return { ticks, opened };
   };

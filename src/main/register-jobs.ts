@@ -16,13 +16,18 @@ export interface JobDeps {
   bus: EventBus;
   database: Database;
   metrics?: Metrics;
+  /** Aborted when the process starts shutting down. */
+  shutdown?: AbortSignal;
 }
 
 /** Every handler of the catalog, registered on this process's workers. */
-export async function registerJobs({ config, queue, bus, database, metrics }: JobDeps): Promise<void> {
+export async function registerJobs({ config, queue, bus, database, metrics, shutdown }: JobDeps): Promise<void> {
   await queue.work('events.prune', eventsPruneJob(bus, config.events.retentionHours));
   await queue.work('auth.prune', authPruneJob(database.db));
-  await queue.work('watchdog.run', watchdogJob(database.db, jobEngineFailOver(queue.boss), config.watchdog, metrics));
+  await queue.work(
+    'watchdog.run',
+    watchdogJob(database.db, jobEngineFailOver(queue.boss), config.watchdog, { ...(metrics ? { metrics } : {}), ...(shutdown ? { shutdown } : {}) }),
+  );
   await queue.work('metrics.snapshot', metricsSnapshotJob(database.db));
   // Cron starts the next watchdog run at the next minute; this one covers the time until then.
   await queue.enqueue('watchdog.run', { durationSeconds: 60 - new Date().getUTCSeconds() });

@@ -94,7 +94,10 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
       throttle: { maxFailures: config.auth.loginMaxFailures, lockMs: config.auth.loginLockMs },
     };
 
-    const jobDeps = { config, queue, bus, database, metrics };
+    // Aborted first on stop (cleanups run in reverse), so long-running system loops (the watchdog) end before the queue drains.
+    const shutdown = new AbortController();
+    cleanups.push(() => shutdown.abort());
+    const jobDeps = { config, queue, bus, database, metrics, shutdown: shutdown.signal };
     await registerSchedules(jobDeps);
     if (config.queue.workers || role === 'worker') await registerJobs(jobDeps);
 
