@@ -21,6 +21,7 @@ import {
 } from '../../modules/operations/index.ts';
 import type { AppDeps } from '../deps.ts';
 
+const PUBLIC_TTL_MS = 2000;
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
 
 /** Health and diagnostics (seed 002 part 2.3.5, seed 001's /api/health), stuck patterns and daily metric snapshots. */
@@ -28,6 +29,12 @@ export const healthRoutes =
   (deps: AppDeps, sources: HealthSources): FastifyPluginAsyncZod =>
   async (app) => {
     const engine = jobEngineFailOver(deps.queue.boss);
+    // Load balancers poll the anonymous answer: computed at most once per PUBLIC_TTL_MS per process.
+    let cachedPublic: { at: number; value: Promise<Awaited<ReturnType<typeof publicHealth>>> } | null = null;
+    const publicAnswer = () => {
+      if (!cachedPublic || Date.now() - cachedPublic.at > PUBLIC_TTL_MS) cachedPublic = { at: Date.now(), value: publicHealth(deps.database) };
+      return cachedPublic.value;
+    };
 
     app.get(
       '/api/health',
@@ -55,7 +62,7 @@ export const healthRoutes =
                 thresholds: deps.config.watchdog.thresholds,
                 autoRecovery: deps.config.watchdog.autoRecovery,
               })
-            : await publicHealth(deps.database);
+            : await publicAnswer();
         reply.header('Cache-Control', 'no-store');
         return reply.status(body.overall_status === 'unhealthy' ? 503 : 200).send(body);
       },
