@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { seedOrg } from '../../../test/helpers/ctx.ts';
@@ -184,5 +185,20 @@ describe('stuck-pattern watchdog', () => {
     expect(created.snapshots[0]).toMatchObject({ labels: { marketplace: 'amazon' }, day });
     expect(created.snapshots[0]?.metric_value).toBeGreaterThanOrEqual(1);
     expect((await listMetricSnapshots({ ...other, now }, { metric: 'tasks_created', from: day, to: day })).snapshots).toEqual([]);
+  });
+
+  it('lets one tick write at a time across processes (PostgreSQL: another connection holding the watchdog lock makes a tick skip)', async (context) => {
+    if (!t.url) return context.skip();
+    const other = new pg.Client({ connectionString: t.url });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query(`select pg_advisory_xact_lock(hashtext('nexo.watchdog'))`);
+      expect((await runWatchdogTick(t.database.db, options)).ran).toBe(false);
+      await other.query('commit');
+      expect((await runWatchdogTick(t.database.db, options)).ran).toBe(true);
+    } finally {
+      await other.end();
+    }
   });
 });
