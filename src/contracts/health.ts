@@ -141,3 +141,18 @@ export const snapshotMetricNames = [
   'jobs_completed',
   'stuck_patterns_open',
 ] as const;
+
+export const queueHistoryQuerySchema = z.strictObject({
+  hours: z.coerce.number().int().min(1).max(48).default(24).describe('How far back (samples are kept 48 h)'),
+});
+export const queueHistoryResponseSchema = z.object({
+  samples: z.array(
+    z.object({
+      at: z.string(),
+      depth: z.number().int().describe('Due jobs waiting, all queues except dead letters'),
+      active: z.number().int(),
+      dead: z.number().int(),
+      oldest_age_seconds: z.number().int().nullable(),
+    }),
+  ),
+});

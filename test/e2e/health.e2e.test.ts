@@ -75,6 +75,11 @@ describe('GET /api/health and the watchdog against a running server', () => {
     expect(report.overall_status).toBe('degraded');
     expect(report).toMatchObject({ breakers: [], rate_limiters: [], open_alerts: [], auto_recovery: true });
     expect(report.database.ok).toBe(true);
+    // The watchdog has sampled the queue depth at least once (the Health page chart).
+    const history = await owner.json<{ samples: Array<{ depth: number }> }>('GET', '/api/health/queue-history?hours=1');
+    expect(history.status).toBe(200);
+    expect(history.body.samples.length).toBeGreaterThanOrEqual(1);
+    expect((await owner.json('GET', '/api/health/queue-history?hours=999')).status).toBe(400);
 
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/nexo_stuck_patterns\{type="task_approval_overdue",severity="warning"\} 1/);

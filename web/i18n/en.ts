@@ -305,7 +305,7 @@ export const en = {
   'health.queue.active': 'Running',
   'health.queue.oldest': 'Oldest waiting',
   'health.queue.failureRate': 'Failures (1 h)',
-  'health.queue.chartNote': 'The chart covers the time this page has been open. Dead-letter jobs: {dead}.',
+  'health.queue.chartNote': 'The last 24 hours (sampled each minute) and live while this page is open. Dead-letter jobs: {dead}.',
   'health.database.title': 'Database',
   'health.database.description': 'Round trip and connections of this process’s database.',
   'health.database.latency': 'Latency',

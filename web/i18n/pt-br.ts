@@ -307,7 +307,7 @@ export const ptBR = {
   'health.queue.active': 'Em execução',
   'health.queue.oldest': 'Mais antigo aguardando',
   'health.queue.failureRate': 'Falhas (1 h)',
-  'health.queue.chartNote': 'O gráfico cobre o tempo em que esta página está aberta. Jobs na fila de mortos: {dead}.',
+  'health.queue.chartNote': 'As últimas 24 horas (amostra a cada minuto) e ao vivo enquanto esta página está aberta. Jobs na fila de mortos: {dead}.',
   'health.database.title': 'Banco de dados',
   'health.database.description': 'Tempo de resposta e conexões do banco deste processo.',
   'health.database.latency': 'Latência',

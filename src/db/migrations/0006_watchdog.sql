@@ -8,6 +8,14 @@ CREATE TABLE "marketplace_metrics" (
 	"labels" jsonb DEFAULT '{}'::jsonb NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "queue_depth_samples" (
+	"at" timestamp with time zone PRIMARY KEY NOT NULL,
+	"depth" integer NOT NULL,
+	"active" integer NOT NULL,
+	"dead" integer NOT NULL,
+	"oldest_age_seconds" integer
+);
+--> statement-breakpoint
 CREATE TABLE "recoveries" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"pattern_id" uuid NOT NULL,

@@ -7,6 +7,8 @@ import {
   metricSnapshotsQuerySchema,
   metricSnapshotsResponseSchema,
   patternIdParamsSchema,
+  queueHistoryQuerySchema,
+  queueHistoryResponseSchema,
 } from '../../contracts/health.ts';
 import { errorBodySchema } from '../../contracts/system.ts';
 import type { Ctx } from '../../db/context.ts';
@@ -18,6 +20,7 @@ import {
   listMetricSnapshots,
   listStuckPatterns,
   publicHealth,
+  queueDepthHistory,
 } from '../../modules/operations/index.ts';
 import type { AppDeps } from '../deps.ts';
 
@@ -80,6 +83,21 @@ export const healthRoutes =
         },
       },
       async (request) => ({ patterns: await listStuckPatterns(request.ctx, request.query) }),
+    );
+
+    app.get(
+      '/api/health/queue-history',
+      {
+        config: { access: 'health.read' },
+        schema: {
+          tags: ['health'],
+          summary: 'Job queue depth about once a minute over the last hours (the Health page chart)',
+          description: 'Sampled by the watchdog (kept 48 h). The job engine is shared, so every org sees the same figures (counts only).',
+          querystring: queueHistoryQuerySchema,
+          response: { 200: queueHistoryResponseSchema, ...errors },
+        },
+      },
+      async (request) => ({ samples: await queueDepthHistory(request.ctx.db, request.query.hours) }),
     );
 
     app.post(

@@ -7,6 +7,7 @@ export {
   jobEngineFailOver,
   listStuckPatterns,
   openPatternCounts,
+  queueDepthHistory,
   recentRecoveries,
   runWatchdogTick,
   type TickResult,

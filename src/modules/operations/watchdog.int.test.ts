@@ -16,6 +16,7 @@ import {
   listMetricSnapshots,
   listStuckPatterns,
   publicHealth,
+  queueDepthHistory,
   runWatchdogTick,
   snapshotOrgDay,
   type WatchdogOptions,
@@ -171,6 +172,16 @@ describe('stuck-pattern watchdog', () => {
     expect(health).toMatchObject({ breakers: [], rate_limiters: [], open_alerts: [] });
     // Without credentials: the system-wide picture only.
     expect(await publicHealth(t.database)).toMatchObject({ status: 'degraded', overall_status: 'degraded' });
+    // The watchdog samples the depth about once a minute (the Health page chart).
+    const samples = await queueDepthHistory(t.database.db, 1);
+    expect(samples.length).toBeGreaterThanOrEqual(1);
+    const before = samples.length;
+    await runWatchdogTick(t.database.db, options);
+    expect(await queueDepthHistory(t.database.db, 1)).toHaveLength(before);
+    await runWatchdogTick(t.database.db, options, new Date(Date.now() + 61_000));
+    const after = await queueDepthHistory(t.database.db, 1, new Date(Date.now() + 61_000));
+    expect(after).toHaveLength(before + 1);
+    expect(after.at(-1)?.depth).toBeGreaterThanOrEqual(1);
   });
 
   it('writes daily metric snapshots per marketplace, idempotently, readable by day range and only by the org', async () => {

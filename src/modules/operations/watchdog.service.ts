@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { StuckPatternView } from '../../contracts/health.ts';
 import type { JobCatalog } from '../../contracts/jobs.ts';
 import { type Db, type DbOrTx, selectRows } from '../../db/client.ts';
@@ -10,7 +10,7 @@ import type { Logger } from '../../lib/logger.ts';
 import type { JobQueue } from '../../queue/job-queue.ts';
 import { recordAudit } from '../tenancy/index.ts';
 import { detectors, type Finding, type WatchdogThresholds } from './stuck-patterns.detectors.ts';
-import { recoveries, stuckPatterns } from './watchdog.tables.ts';
+import { queueDepthSamples, recoveries, stuckPatterns } from './watchdog.tables.ts';
 
 /** What the watchdog needs from the job engine to fix a pattern (given by src/jobs or http, which own the queue). */
 export interface WatchdogEngine {
@@ -45,6 +45,8 @@ export interface TickResult {
 /** Any number of processes may tick; a transaction-scoped advisory lock lets one at a time write. */
 const WATCHDOG_LOCK = sql`pg_try_advisory_xact_lock(hashtext('nexo.watchdog'))`;
 const AUTO_RETRY_MS = 30_000;
+const SAMPLE_EVERY_MS = 60_000;
+const SAMPLE_RETENTION_MS = 48 * 3_600_000;
 
 const keyOf = (f: Pick<Finding, 'orgId' | 'type' | 'subject'>) => `${f.orgId ?? 'system'}|${f.type}|${f.subject}`;
 
@@ -143,6 +145,7 @@ export async function runWatchdogTick(db: Db, options: WatchdogOptions, now = ne
               ),
             )
             .returning({ id: stuckPatterns.id });
+    await sampleQueueDepth(tx, now);
     return { opened, resolved: cleared.length };
   });
   if (!result) return { ran: false, open: findings.length, opened: [], resolved: 0, recovered: [] };
@@ -162,6 +165,33 @@ export async function runWatchdogTick(db: Db, options: WatchdogOptions, now = ne
     }
   }
   return { ran: true, open: findings.length, opened: result.opened, resolved: result.resolved, recovered };
+}
+
+/** About once a minute (under the watchdog lock): the engine's depth, for the Health page's chart; older than 48 h is pruned. */
+async function sampleQueueDepth(tx: DbOrTx, now: Date): Promise<void> {
+  const [last] = await tx.select({ at: queueDepthSamples.at }).from(queueDepthSamples).orderBy(desc(queueDepthSamples.at)).limit(1);
+  if (last && now.getTime() - last.at.getTime() < SAMPLE_EVERY_MS) return;
+  const at = now.toISOString();
+  await tx.execute(sql`
+    insert into queue_depth_samples (at, depth, active, dead, oldest_age_seconds)
+    select ${at}::timestamptz,
+      count(*) filter (where state in ('created', 'retry') and start_after <= ${at}::timestamptz and name not like '%.dead'),
+      count(*) filter (where state = 'active'),
+      count(*) filter (where state in ('created', 'retry') and name like '%.dead'),
+      extract(epoch from ${at}::timestamptz - min(greatest(created_on, start_after)) filter (where state in ('created', 'retry') and start_after <= ${at}::timestamptz and name not like '%.dead'))::int
+    from pgboss.job where state in ('created', 'retry', 'active')
+    on conflict (at) do nothing`);
+  await tx.delete(queueDepthSamples).where(lt(queueDepthSamples.at, new Date(now.getTime() - SAMPLE_RETENTION_MS)));
+}
+
+/** The queue depth samples of the last `hours` hours, oldest first (system-wide: the shared job engine). */
+export async function queueDepthHistory(db: DbOrTx, hours: number, now = new Date()) {
+  const rows = await db
+    .select()
+    .from(queueDepthSamples)
+    .where(gte(queueDepthSamples.at, new Date(now.getTime() - hours * 3_600_000)))
+    .orderBy(asc(queueDepthSamples.at));
+  return rows.map((r) => ({ at: r.at.toISOString(), depth: r.depth, active: r.active, dead: r.dead, oldest_age_seconds: r.oldestAgeSeconds }));
 }
 
 async function tryLock(tx: DbOrTx): Promise<boolean> {

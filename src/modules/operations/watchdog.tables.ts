@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, doublePrecision, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { timestamptz } from '../../db/columns.ts';
 
 /**
@@ -69,3 +69,12 @@ export const marketplaceMetrics = pgTable(
     uniqueIndex('marketplace_metrics_day_idx').on(t.orgId, t.metricName, t.day, t.labels),
   ],
 );
+
+/** The job engine's depth about once a minute (written by the watchdog, kept 48 h): the Health page's queue chart. */
+export const queueDepthSamples = pgTable('queue_depth_samples', {
+  at: timestamptz('at').primaryKey(),
+  depth: integer('depth').notNull(),
+  active: integer('active').notNull(),
+  dead: integer('dead').notNull(),
+  oldestAgeSeconds: integer('oldest_age_seconds'),
+});

@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import { fixPatternResponseSchema, type HealthReport, healthResponseSchema } from '../../../src/contracts/health.ts';
+import { fixPatternResponseSchema, type HealthReport, healthResponseSchema, queueHistoryResponseSchema } from '../../../src/contracts/health.ts';
 import { noContent, request } from '../../api/index.ts';
 
 export const HEALTH_KEY = ['health'] as const;
@@ -16,6 +16,14 @@ export const healthQuery = queryOptions({
   queryKey: [...HEALTH_KEY, 'report'],
   queryFn: ({ signal }) => fetchHealth(signal),
   refetchInterval: HEALTH_POLL_MS,
+  retry: 1,
+});
+
+/** The watchdog's samples (about one a minute) of the last 24 h. */
+export const queueHistoryQuery = queryOptions({
+  queryKey: [...HEALTH_KEY, 'queue-history'],
+  queryFn: ({ signal }) => request('/api/health/queue-history?hours=24', { schema: queueHistoryResponseSchema, ...(signal ? { signal } : {}) }),
+  refetchInterval: 60_000,
   retry: 1,
 });
 

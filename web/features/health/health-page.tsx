@@ -9,7 +9,7 @@ import { Button } from '../../components/ui/button.tsx';
 import { Card, CardAction, CardContent, CardDescription, CardHeader, CardTitle } from '../../components/ui/card.tsx';
 import { formatDateTime, formatDuration, type PlainMessageKey, useLocale, useT } from '../../i18n/index.ts';
 import { useCan } from '../auth/session.tsx';
-import { acknowledgeAlert, fixPattern, HEALTH_KEY, healthQuery } from './health-api.ts';
+import { acknowledgeAlert, fixPattern, HEALTH_KEY, healthQuery, queueHistoryQuery } from './health-api.ts';
 import type { DepthSample } from './queue-depth-chart.tsx';
 import { PatternRecommendation, patternTitle } from './stuck-pattern-text.tsx';
 
@@ -54,14 +54,17 @@ function Empty({ children, testId }: { children: ReactNode; testId?: string }) {
   );
 }
 
-/** Keeps the last samples of total depth while the page is open (the report is polled every 5 s). */
+/** The watchdog's stored samples (24 h, one a minute), followed by the live ones of this page (the report is polled every 5 s). */
 function useDepthSamples(report: HealthReport | undefined, updatedAt: number): DepthSample[] {
-  const [samples, setSamples] = useState<DepthSample[]>([]);
+  const history = useQuery(queueHistoryQuery);
+  const [live, setLive] = useState<DepthSample[]>([]);
   useEffect(() => {
     if (!report || updatedAt === 0) return;
-    setSamples((previous) => [...previous, { at: updatedAt, depth: report.queue.depth, active: report.queue.active }].slice(-MAX_SAMPLES));
+    setLive((previous) => [...previous, { at: updatedAt, depth: report.queue.depth, active: report.queue.active }].slice(-MAX_SAMPLES));
   }, [report, updatedAt]);
-  return samples;
+  const stored = (history.data?.samples ?? []).map((s) => ({ at: Date.parse(s.at), depth: s.depth, active: s.active }));
+  const lastStored = stored.at(-1)?.at ?? 0;
+  return [...stored, ...live.filter((s) => s.at > lastStored)];
 }
 
 export function HealthPage() {
