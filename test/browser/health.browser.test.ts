@@ -41,7 +41,7 @@ describe.skipIf(skipBrowserTests)('health page', () => {
     expect(await pattern.getByTestId('pattern-fix').count()).toBe(0);
 
     expect(await page.getByTestId('health-queue-depth').textContent()).toMatch(/^\d+$/);
-    await page.getByTestId('queue-depth-chart').waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid=queue-depth-chart] .recharts-line').first().waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('health-database').textContent()).toContain('Healthy');
     expect(await page.getByTestId('health-breakers').textContent()).toContain('No circuit breakers to show.');
     expect(await page.getByTestId('health-alerts').textContent()).toContain('No open alerts.');
@@ -60,6 +60,7 @@ describe.skipIf(skipBrowserTests)('health page', () => {
     expect(await pattern.getByTestId('pattern-recommendation').textContent()).toMatch(/Recomendação: 1 tarefa\(s\) aguardam aprovação/);
     expect(await page.getByTestId('health-alerts').textContent()).toContain('Nenhum alerta aberto.');
     expect(await page.getByTestId('detector-queue_backlog').textContent()).toContain('Limite: 5 min');
+    await page.locator('[data-testid=queue-depth-chart] .recharts-line').first().waitFor({ timeout: 20_000 });
     await dashboard.screenshot(page, 'health-dark-pt-br.png');
   });
 });
