@@ -22,6 +22,18 @@ describe('loadConfig', () => {
     expect(config.demo).toBe(true);
   });
 
+  it('reads the watchdog settings: seed 002 defaults, ENABLE_AUTO_RECOVERY=false, bad thresholds refused', () => {
+    expect(loadConfig({}).watchdog).toEqual({
+      intervalMs: 2000,
+      autoRecovery: true,
+      thresholds: { queueAgeSeconds: 300, approvalDays: 7, agentSilentHours: 24 },
+    });
+    const off = loadConfig({ ENABLE_AUTO_RECOVERY: 'false', NEXO_WATCHDOG_INTERVAL_SECONDS: '1', NEXO_STUCK_APPROVAL_DAYS: '3' });
+    expect(off.watchdog).toMatchObject({ intervalMs: 1000, autoRecovery: false, thresholds: { approvalDays: 3 } });
+    expect(configError({ NEXO_WATCHDOG_INTERVAL_SECONDS: '0' }).problems[0]).toMatch(/^NEXO_WATCHDOG_INTERVAL_SECONDS: expected a number between 0.5 and 60/);
+    expect(configError({ ENABLE_AUTO_RECOVERY: 'maybe' }).problems[0]).toMatch(/^ENABLE_AUTO_RECOVERY:/);
+  });
+
   it('switches to server mode with DATABASE_URL and turns the demo off', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/nexo', NEXO_DB_POOL_SIZE: '25' });
     expect(config.mode).toBe('server');

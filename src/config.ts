@@ -67,6 +67,11 @@ const envSchema = z.object({
   NEXO_QUEUE_POLL_SECONDS: num(0.5, 0.5, 60),
   NEXO_SHUTDOWN_GRACE_SECONDS: int(25, 0, 600),
   NEXO_JOB_RUNS_RETENTION_DAYS: int(14, 1, 3650),
+  ENABLE_AUTO_RECOVERY: bool(true),
+  NEXO_WATCHDOG_INTERVAL_SECONDS: num(2, 0.5, 60),
+  NEXO_STUCK_QUEUE_AGE_SECONDS: int(300, 5, 7 * 86_400),
+  NEXO_STUCK_APPROVAL_DAYS: num(7, 0.00001, 365),
+  NEXO_STUCK_AGENT_SILENT_HOURS: num(24, 0.001, 24 * 365),
   NEXO_SSE_HEARTBEAT_SECONDS: int(15, 1, 300),
   NEXO_EVENTS_RETENTION_HOURS: int(72, 1, 24 * 90),
   NEXO_SECRET_KEY: secretKey,
@@ -105,6 +110,8 @@ export interface Config {
   db: { url?: string; dataDir: string; poolSize: number; connectTimeoutMs: number };
   queue: { workers: boolean; pollingSeconds: number; shutdownGraceMs: number; runRetentionDays: number };
   events: { retentionHours: number };
+  /** The stuck-pattern watchdog (seed 002 part 2.3.5). */
+  watchdog: { intervalMs: number; autoRecovery: boolean; thresholds: { queueAgeSeconds: number; approvalDays: number; agentSilentHours: number } };
   security: { secretKey?: Buffer };
   log: { level: string; pretty: boolean };
   demo: boolean;
@@ -196,6 +203,15 @@ export function loadConfig(env: Env = readEnv()): Config {
       runRetentionDays: e.NEXO_JOB_RUNS_RETENTION_DAYS,
     },
     events: { retentionHours: e.NEXO_EVENTS_RETENTION_HOURS },
+    watchdog: {
+      intervalMs: e.NEXO_WATCHDOG_INTERVAL_SECONDS * 1000,
+      autoRecovery: e.ENABLE_AUTO_RECOVERY,
+      thresholds: {
+        queueAgeSeconds: e.NEXO_STUCK_QUEUE_AGE_SECONDS,
+        approvalDays: e.NEXO_STUCK_APPROVAL_DAYS,
+        agentSilentHours: e.NEXO_STUCK_AGENT_SILENT_HOURS,
+      },
+    },
     security: e.NEXO_SECRET_KEY ? { secretKey: decodeKey(e.NEXO_SECRET_KEY) as Buffer } : {},
     log: { level: e.LOG_LEVEL, pretty: e.NEXO_LOG_PRETTY },
     demo: e.NEXO_DEMO && !e.DATABASE_URL,

@@ -106,6 +106,18 @@ export const jobCatalog = {
     z.strictObject({ failAttempts: z.number().int().min(0).max(10), sleepMs: z.number().int().min(0).max(10_000) }),
     { retryLimit: 0, expireInSeconds: 60, concurrency: 2, scope: 'org' },
   ),
+  'watchdog.run': defineJob(
+    'watchdog.run',
+    'The stuck-pattern watchdog: started every minute by cron, it ticks every NEXO_WATCHDOG_INTERVAL_SECONDS for about a minute (one writer at a time across processes).',
+    z.strictObject({ durationSeconds: z.number().int().min(0).max(300).default(55) }),
+    { retryLimit: 0, expireInSeconds: 120, concurrency: 2, scope: 'system' },
+  ),
+  'metrics.snapshot': defineJob(
+    'metrics.snapshot',
+    "Writes each org's daily metric snapshots (marketplace_metrics) for today and yesterday in the org's time zone.",
+    z.strictObject({}),
+    { retryLimit: 3, expireInSeconds: 600, concurrency: 1, scope: 'system' },
+  ),
 } satisfies Record<string, JobDefinition>;
 
 /** A job type an org runs on a cron schedule (in the org's time zone); each org may change or disable it. */
@@ -136,6 +148,9 @@ export const systemSchedules: Array<{ name: JobName; cron: string }> = [
   { name: 'jobs.prune', cron: '41 3 * * *' },
   { name: 'schedules.sync', cron: '*/10 * * * *' },
   { name: 'jobs.reconcile', cron: '* * * * *' },
+  { name: 'watchdog.run', cron: '* * * * *' },
+  // Hourly: today's figures stay current and yesterday's are final soon after each org's midnight.
+  { name: 'metrics.snapshot', cron: '7 * * * *' },
 ];
 
 export type JobCatalog = Record<string, JobDefinition>;

@@ -30,6 +30,10 @@ export const permissionRoles = {
   'schedules.read': ['owner', 'admin', 'operator', 'viewer'],
   /** Change cron expressions, enable or disable the org's schedules (audited). */
   'schedules.manage': ['owner', 'admin'],
+  /** The detailed health report, stuck patterns and daily metric snapshots. */
+  'health.read': ['owner', 'admin', 'operator', 'viewer'],
+  /** "Fix now" on an auto-fixable stuck pattern. */
+  'health.fix': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionRoles;
@@ -40,7 +44,7 @@ export type RouteAccess = Permission | 'public' | 'authenticated';
 
 /** Scopes a machine token may carry: never the ones that manage people or credentials. */
 export const tokenGrantableScopes = permissions.filter(
-  (p) => !['members.manage', 'tokens.manage', 'tokens.read', 'org.update', 'tasks.approve', 'tasks.assign', 'tasks.complete'].includes(p),
+  (p) => !['members.manage', 'tokens.manage', 'tokens.read', 'org.update', 'tasks.approve', 'tasks.assign', 'tasks.complete', 'health.fix'].includes(p),
 );
 
 export function roleCan(role: Role, permission: Permission): boolean {

@@ -59,7 +59,16 @@ describe('route access declarations', () => {
     await app.ready();
     const publicRoutes = (routeAccessOf.get(app) ?? []).filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
     expect(publicRoutes.sort()).toEqual(
-      ['GET /healthz', 'GET /readyz', 'GET /metrics', 'POST /api/auth/login', 'GET /api/invitations/:token', 'POST /api/invitations/accept'].sort(),
+      // GET /api/health: seed 001's load-balancer check (minimal body; the detailed report needs credentials with health.read).
+      [
+        'GET /healthz',
+        'GET /readyz',
+        'GET /metrics',
+        'GET /api/health',
+        'POST /api/auth/login',
+        'GET /api/invitations/:token',
+        'POST /api/invitations/accept',
+      ].sort(),
     );
     await app.close();
   });

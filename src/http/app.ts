@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { emptyHealthSources } from '../modules/operations/index.ts';
 import type { AppDeps } from './deps.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandling, sendError } from './plugins/errors.ts';
@@ -13,6 +14,7 @@ import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { createSseHub } from './plugins/sse.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { eventsRoutes } from './routes/events.routes.ts';
+import { healthRoutes } from './routes/health.routes.ts';
 import { identityAdminRoutes } from './routes/identity-admin.routes.ts';
 import { jobsRoutes } from './routes/jobs.routes.ts';
 import { notificationsRoutes } from './routes/notifications.routes.ts';
@@ -73,6 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'tasks', description: 'Task orchestration (seed 000): agents propose, people approve, assign and complete' },
         { name: 'notifications', description: 'In-app notifications' },
         { name: 'jobs', description: 'Background jobs: runs with their logs, retries, dead letters, stats and schedules' },
+        { name: 'health', description: 'System health, stuck patterns with recommendations and fixes, daily metric snapshots' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -100,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(tasksRoutes(deps));
   await app.register(jobsRoutes(deps));
   await app.register(notificationsRoutes());
+  await app.register(healthRoutes(deps, deps.healthSources ?? emptyHealthSources));
   app.setNotFoundHandler((request, reply) => {
     const isApi = /^\/(api|metrics|healthz|readyz|openapi\.json|docs)(\/|$|\?)/.test(request.url);
     if (serveWeb && request.method === 'GET' && !isApi && (request.headers.accept ?? '').includes('text/html')) {

@@ -5,6 +5,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Mailer } from '../lib/mailer.ts';
 import type { Metrics } from '../lib/metrics.ts';
+import type { HealthSources } from '../modules/operations/index.ts';
 import type { AuthDeps, EnvAgentToken } from '../modules/tenancy/index.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 
@@ -20,6 +21,8 @@ export interface AppDeps {
   auth: AuthDeps;
   envTokens: EnvAgentToken[];
   mailer: Mailer;
+  /** Breakers, rate limiters and open alerts for GET /api/health (wired by main/ when those features exist; empty otherwise). */
+  healthSources?: HealthSources;
   /** Where the built dashboard lives; absent in API-only setups. */
   webDir?: string;
 }

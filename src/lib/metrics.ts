@@ -17,6 +17,9 @@ export interface Metrics {
   jobQueue: { read?: () => Promise<Array<{ type: string; depth: number; oldestAgeSeconds: number }>> };
   /** Set by main/: reads task counts by status and marketplace at scrape time. */
   taskCounts: { read?: () => Promise<Array<{ status: string; marketplace: string; count: number }>> };
+  /** Set by main/: reads open stuck patterns by type and severity at scrape time. */
+  stuckPatterns: { read?: () => Promise<Array<{ type: string; severity: string; count: number }>> };
+  recoveries: Counter<'outcome'>;
 }
 
 export function createMetrics(): Metrics {
@@ -60,11 +63,29 @@ export function createMetrics(): Metrics {
       for (const row of await readJobQueue()) this.set({ name: row.type }, row.oldestAgeSeconds);
     },
   });
+  const stuckPatterns: Metrics['stuckPatterns'] = {};
+  new Gauge({
+    name: 'nexo_stuck_patterns',
+    help: 'Open stuck patterns found by the watchdog, by type and severity (all orgs)',
+    labelNames: ['type', 'severity'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of (await stuckPatterns.read?.()) ?? []) this.set({ type: row.type, severity: row.severity }, row.count);
+    },
+  });
   const hours = [0.25, 0.5, 1, 2, 4, 8, 24, 72, 168, 720].map((h) => h * 3600);
   return {
     registry,
     taskCounts,
     jobQueue,
+    stuckPatterns,
+    recoveries: new Counter({
+      name: 'nexo_recoveries_total',
+      help: 'Automatic recoveries applied by the watchdog in this process, by outcome (succeeded | failed)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     tasksCreated: new Counter({
       name: 'nexo_tasks_created_total',
       help: 'Tasks created, by marketplace and creating agent',

@@ -8,9 +8,12 @@ import { jobsDailySummaryJob } from '../jobs/jobs-daily-summary.job.ts';
 import { jobsProbeJob } from '../jobs/jobs-probe.job.ts';
 import { jobsPruneJob } from '../jobs/jobs-prune.job.ts';
 import { jobsReconcileJob } from '../jobs/jobs-reconcile.job.ts';
+import { metricsSnapshotJob } from '../jobs/metrics-snapshot.job.ts';
 import { schedulesSyncJob } from '../jobs/schedules-sync.job.ts';
+import { watchdogJob } from '../jobs/watchdog.job.ts';
 import { AppError } from '../lib/errors.ts';
-import type { SchedulerPort } from '../modules/operations/index.ts';
+import type { Metrics } from '../lib/metrics.ts';
+import { jobEngineFailOver, type SchedulerPort } from '../modules/operations/index.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 
 export interface JobDeps {
@@ -18,6 +21,9 @@ export interface JobDeps {
   queue: JobQueue<typeof jobCatalog>;
   bus: EventBus;
   database: Database;
+  metrics?: Metrics;
+  /** Aborted when the process starts shutting down. */
+  shutdown?: AbortSignal;
 }
 
 /** The queue seen by the operations module's schedules. */
@@ -28,7 +34,7 @@ export const schedulerOf = (queue: JobQueue<typeof jobCatalog>): SchedulerPort =
 });
 
 /** Every handler of the catalog, registered on this process's workers. */
-export async function registerJobs({ config, queue, bus, database }: JobDeps): Promise<void> {
+export async function registerJobs({ config, queue, bus, database, metrics, shutdown }: JobDeps): Promise<void> {
   await queue.work('events.prune', eventsPruneJob(bus, config.events.retentionHours));
   await queue.work('auth.prune', authPruneJob(database.db));
   await queue.work('jobs.prune', jobsPruneJob(database.db, config.queue.runRetentionDays));
@@ -36,6 +42,13 @@ export async function registerJobs({ config, queue, bus, database }: JobDeps): P
   await queue.work('jobs.daily-summary', jobsDailySummaryJob(database.db));
   await queue.work('jobs.probe', jobsProbeJob());
   await queue.work('jobs.reconcile', jobsReconcileJob(database.db, queue));
+  await queue.work(
+    'watchdog.run',
+    watchdogJob(database.db, jobEngineFailOver(queue.boss), config.watchdog, { ...(metrics ? { metrics } : {}), ...(shutdown ? { shutdown } : {}) }),
+  );
+  await queue.work('metrics.snapshot', metricsSnapshotJob(database.db));
+  // Cron starts the next watchdog run at the next minute; this one covers the time until then.
+  await queue.enqueue('watchdog.run', { durationSeconds: 60 - new Date().getUTCSeconds() });
 }
 
 /** Recurring system jobs (idempotent: re-registering keeps one schedule per name), then every org's schedules. */

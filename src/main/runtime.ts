@@ -9,7 +9,7 @@ import { buildApp } from '../http/app.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createMailer } from '../lib/mailer.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
-import { createJobRunsObserver, queueDepthByType } from '../modules/operations/index.ts';
+import { createJobRunsObserver, openPatternCounts, queueDepthByType } from '../modules/operations/index.ts';
 import { taskCountsByStatus } from '../modules/tasks/index.ts';
 import { type BootstrapResult, ensureBootstrap, prepareEnvAgentTokens } from '../modules/tenancy/index.ts';
 import { createJobQueue, type JobQueue } from '../queue/job-queue.ts';
@@ -67,6 +67,7 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
     const metrics = createMetrics();
     metrics.taskCounts.read = () => taskCountsByStatus(database.db);
     metrics.jobQueue.read = () => queueDepthByType(database.db);
+    metrics.stuckPatterns.read = () => openPatternCounts(database.db);
     const queue = createJobQueue({
       database,
       catalog: jobCatalog,
@@ -95,7 +96,10 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
       throttle: { maxFailures: config.auth.loginMaxFailures, lockMs: config.auth.loginLockMs },
     };
 
-    const jobDeps = { config, queue, bus, database };
+    // Aborted first on stop (cleanups run in reverse), so long-running system loops (the watchdog) end before the queue drains.
+    const shutdown = new AbortController();
+    cleanups.push(() => shutdown.abort());
+    const jobDeps = { config, queue, bus, database, metrics, shutdown: shutdown.signal };
     await registerSchedules(jobDeps);
     if (config.queue.workers || role === 'worker') await registerJobs(jobDeps);
 

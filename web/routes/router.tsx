@@ -85,6 +85,12 @@ const systemRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/system/system-page.tsx'), 'SystemPage'),
 });
 
+const healthRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/health',
+  component: lazyRouteComponent(() => import('../features/health/health-page.tsx'), 'HealthPage'),
+});
+
 const profileRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/profile',
@@ -129,6 +135,7 @@ const routeTree = rootRoute.addChildren([
     tasksRoute.addChildren([tasksApprovalRoute, tasksApprovalAliasRoute, tasksAllRoute, tasksMineRoute]),
     jobsRoute,
     ...comingSoonAreaIds.map(comingSoonRoute),
+    healthRoute,
     systemRoute,
     profileRoute,
     settingsRoute.addChildren([settingsGeneralRoute, settingsMembersRoute, settingsTokensRoute, settingsAuditRoute]),

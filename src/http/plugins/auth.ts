@@ -24,6 +24,11 @@ declare module 'fastify' {
     unauthorizedMessage?: string;
     /** The seed's wording for this route's 403 (e.g. "Only admins can approve tasks"). */
     forbiddenMessage?: string;
+    /**
+     * With `access: 'public'`: callers that present credentials are authenticated (bad ones get 401)
+     * and `request.ctx` is set, so the handler can answer them more; anonymous callers pass as public.
+     */
+    optionalAuth?: boolean;
   }
   interface FastifyRequest {
     /** The caller's context: org, actor, permissions. Set on every non-public route. */
@@ -91,7 +96,8 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps): void {
 
   async function authorize(request: FastifyRequest, reply: FastifyReply, access: RouteAccess): Promise<void> {
     const now = new Date();
-    if (access === 'public') {
+    const presented = request.headers.authorization !== undefined || readCookie(request, SESSION_COOKIE) !== undefined;
+    if (access === 'public' && !(request.routeOptions.config?.optionalAuth === true && presented)) {
       if (!unlimited.has(request.routeOptions.url ?? '')) limiter.hit(`ip:${request.ip}`, deps.config.auth.anonymousRateLimitPerMinute, reply);
       return;
     }
@@ -119,6 +125,7 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps): void {
       };
     }
 
+    if (access === 'public') return;
     if (access === 'authenticated') {
       if (!request.session) throw forbidden('This endpoint is for signed-in people, not API tokens');
       return;

@@ -1,4 +1,6 @@
-/** Operations: job runs and their logs (the Jobs page), schedules. Health, watchdog and alerts build on this. */
+/** Operations: job runs and their logs (the Jobs page), schedules, the stuck-pattern watchdog, recoveries, system health and daily metric snapshots. */
+
+export { emptyHealthSources, getSystemHealth, type HealthSources, overallStatus, publicHealth, queueHealth } from './health.service.ts';
 export { createJobRunsObserver } from './job-runs.observer.ts';
 export {
   cancelJobRun,
@@ -15,4 +17,18 @@ export {
   retryJobRun,
   runsSummary,
 } from './job-runs.service.ts';
+export { listMetricSnapshots, snapshotAllOrgs, snapshotOrgDay } from './metric-snapshots.service.ts';
 export { assertCron, listSchedules, type SchedulerPort, syncOrgSchedules, updateSchedule } from './schedules.service.ts';
+export { type Detector, detectors, type Finding, type WatchdogThresholds } from './stuck-patterns.detectors.ts';
+export {
+  fixStuckPattern,
+  jobEngineFailOver,
+  listStuckPatterns,
+  openPatternCounts,
+  queueDepthHistory,
+  recentRecoveries,
+  runWatchdogTick,
+  type TickResult,
+  type WatchdogEngine,
+  type WatchdogOptions,
+} from './watchdog.service.ts';

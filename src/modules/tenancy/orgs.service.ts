@@ -147,3 +147,9 @@ export async function orgSettings(db: DbOrTx, orgId: string): Promise<OrgSetting
   if (!row) throw notFound('Org');
   return { ...defaultOrgSettings(), ...row.settings };
 }
+
+/** Ids of every org not deleted (system jobs that run per org: daily metric snapshots). */
+export async function activeOrgIds(db: DbOrTx): Promise<string[]> {
+  const rows = await db.select({ id: orgs.id }).from(orgs).where(isNull(orgs.deletedAt));
+  return rows.map((r) => r.id);
+}

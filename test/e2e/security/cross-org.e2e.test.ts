@@ -29,6 +29,7 @@ const orgAValueFor: Record<string, (fx: SecurityFixture) => string> = {
   tokenId: (fx) => fx.a.agent.id,
   id: (fx) => fx.a.tasks.pending.id,
   jobId: (fx) => fx.a.queuedJob.id,
+  patternId: (fx) => fx.a.stuckPatternId,
 };
 
 /** Routes whose path parameter is itself the secret (possession is the authorization): exempt, with the reason. */

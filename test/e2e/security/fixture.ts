@@ -76,6 +76,8 @@ export interface SecurityFixture {
     queuedJob: { id: string };
     revokedToken: IssuedToken;
     expiredToken: IssuedToken;
+    /** An open stuck pattern of org A (its task awaiting approval past the fixture's tiny threshold). */
+    stuckPatternId: string;
   };
   b: OrgFixture;
   /** A token of org C, which is soft-deleted (orgs.deleted_at set). */
@@ -241,6 +243,7 @@ const allScopes = [
   'jobs.manage',
   'schedules.read',
   'schedules.manage',
+  'health.read',
 ];
 
 let taskSequence = 0;
@@ -313,7 +316,20 @@ const relaxedLimits = {
   NEXO_LOGIN_MAX_FAILURES: '100',
   NEXO_RATE_LIMIT_PER_MINUTE: '100000',
   NEXO_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
+  // 0.00001 days (< 1 s): each org's task awaiting approval soon becomes an org-scoped stuck pattern (an id to attack).
+  NEXO_STUCK_APPROVAL_DAYS: '0.00001',
 };
+
+/** The org-scoped stuck pattern the watchdog opens for an org's task awaiting approval (see relaxedLimits). */
+async function stuckPatternOf(owner: ApiClient): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const list = await expectOk<{ patterns: Array<{ id: string; scope: string }> }>(owner.request('GET', '/api/health/patterns'));
+    const found = list.patterns.find((p) => p.scope === 'org');
+    if (found) return found.id;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the watchdog opened no stuck pattern for the org');
+}
 
 export async function startSecurityFixture(options: { env?: Record<string, string> } = {}): Promise<SecurityFixture> {
   const dataDir = mkdtempSync(join(testTmpDir, 'security-'));
@@ -333,6 +349,7 @@ export async function startSecurityFixture(options: { env?: Record<string, strin
     const queuedJob = await expectOk<{ job: { id: string } }>(owner.request('POST', '/api/jobs/probe', { startAfterSeconds: 3600 }), 202);
     const revokedToken = await issueToken(owner, { kind: 'integration', name: 'revoked', scopes: ['system.read'] });
     await expectOk(owner.request('DELETE', `/api/tokens/${revokedToken.id}`));
+    const stuckPatternId = await stuckPatternOf(owner);
     const running = server;
     return {
       server: running,
@@ -343,6 +360,7 @@ export async function startSecurityFixture(options: { env?: Record<string, strin
         queuedJob: { id: queuedJob.job.id },
         revokedToken,
         expiredToken: seeded.expiredToken,
+        stuckPatternId,
       },
       b,
       deletedOrgToken: seeded.deletedOrgToken,

@@ -90,6 +90,12 @@ const expectations: Record<string, Row> = {
   'GET /readyz': { cells: [Y, Y, Y, Y, Y, Y, Y, Y] },
   'GET /metrics': { cells: [Y, Y, Y, Y, Y, Y, Y, Y] },
   'GET /api/system/info': { cells: [N, Y, Y, Y, Y, Y, N, Y] },
+  // Health: public for load balancers (credentials without health.read get the same minimal answer), details with health.read.
+  'GET /api/health': { cells: [Y, Y, Y, Y, Y, Y, Y, Y] },
+  'GET /api/health/patterns': { cells: [N, Y, Y, Y, Y, N, N, Y] },
+  'GET /api/health/queue-history': { cells: [N, Y, Y, Y, Y, N, N, Y] },
+  'POST /api/health/patterns/{patternId}/fix': { cells: [N, N, N, Y, Y, N, N, N], path: `/api/health/patterns/${ghostUuid}/fix` },
+  'GET /api/metrics/snapshots': { cells: [N, Y, Y, Y, Y, N, N, Y], path: '/api/metrics/snapshots?metric=tasks_created' },
   'GET /api/events': { cells: [N, Y, Y, Y, Y, N, N, Y] },
   'POST /api/events/test': { cells: [N, N, N, Y, Y, N, N, Y], body: { message: 'bfla probe' } },
   'POST /api/auth/login': { cells: [Y, Y, Y, Y, Y, Y, Y, Y], body: {} },
