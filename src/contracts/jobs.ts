@@ -48,6 +48,18 @@ export const jobCatalog = {
     expireInSeconds: 300,
     concurrency: 1,
   }),
+  'alerts.evaluate': defineJob(
+    'alerts.evaluate',
+    "Evaluates every org's alert rules: opens, refreshes and resolves alerts and enqueues their notifications.",
+    z.strictObject({}),
+    { retryLimit: 1, expireInSeconds: 120, concurrency: 1 },
+  ),
+  'notifications.deliver': defineJob(
+    'notifications.deliver',
+    'Delivers one notification (Slack, e-mail or signed webhook); retried with exponential backoff, each attempt in the delivery log.',
+    z.strictObject({ orgId: z.uuid(), deliveryId: z.uuid() }),
+    { retryLimit: 6, retryDelaySeconds: 1, retryBackoff: true, retryDelayMaxSeconds: 600, expireInSeconds: 120, concurrency: 4 },
+  ),
 } satisfies Record<string, JobDefinition>;
 
 export type JobCatalog = Record<string, JobDefinition>;

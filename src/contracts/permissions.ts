@@ -23,6 +23,13 @@ export const permissionRoles = {
   'tasks.assign': ['owner', 'admin'],
   /** Complete or return to the backlog: operators only their own assigned tasks (checked by the service). */
   'tasks.complete': ['owner', 'admin', 'operator'],
+  'alerts.read': ['owner', 'admin', 'operator', 'viewer'],
+  'alerts.acknowledge': ['owner', 'admin', 'operator'],
+  /** Edit alert rules (thresholds, enabled, channels). */
+  'alerts.manage': ['owner', 'admin'],
+  'channels.read': ['owner', 'admin'],
+  /** Notification channels carry credentials (Slack URLs, SMTP logins, signing secrets). */
+  'channels.manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionRoles;
@@ -33,7 +40,7 @@ export type RouteAccess = Permission | 'public' | 'authenticated';
 
 /** Scopes a machine token may carry: never the ones that manage people or credentials. */
 export const tokenGrantableScopes = permissions.filter(
-  (p) => !['members.manage', 'tokens.manage', 'tokens.read', 'org.update', 'tasks.approve', 'tasks.assign', 'tasks.complete'].includes(p),
+  (p) => !['members.manage', 'tokens.manage', 'tokens.read', 'org.update', 'tasks.approve', 'tasks.assign', 'tasks.complete', 'channels.manage'].includes(p),
 );
 
 export function roleCan(role: Role, permission: Permission): boolean {

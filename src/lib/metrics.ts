@@ -15,6 +15,8 @@ export interface Metrics {
   taskTimeAccuracy: Histogram<'marketplace'>;
   /** Set by main/: reads task counts by status and marketplace at scrape time. */
   taskCounts: { read?: () => Promise<Array<{ status: string; marketplace: string; count: number }>> };
+  /** Set by main/: reads active alerts by kind and status at scrape time. */
+  openAlerts: { read?: () => Promise<Array<{ kind: string; status: string; count: number }>> };
 }
 
 export function createMetrics(): Metrics {
@@ -31,10 +33,22 @@ export function createMetrics(): Metrics {
       for (const row of (await taskCounts.read?.()) ?? []) this.set({ status: row.status, marketplace: row.marketplace }, row.count);
     },
   });
+  const openAlerts: Metrics['openAlerts'] = {};
+  new Gauge({
+    name: 'nexo_alerts_open',
+    help: 'Active alerts (status open or acknowledged) by rule kind (all orgs)',
+    labelNames: ['kind', 'status'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of (await openAlerts.read?.()) ?? []) this.set({ kind: row.kind, status: row.status }, row.count);
+    },
+  });
   const hours = [0.25, 0.5, 1, 2, 4, 8, 24, 72, 168, 720].map((h) => h * 3600);
   return {
     registry,
     taskCounts,
+    openAlerts,
     tasksCreated: new Counter({
       name: 'nexo_tasks_created_total',
       help: 'Tasks created, by marketplace and creating agent',

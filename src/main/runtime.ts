@@ -9,6 +9,7 @@ import { buildApp } from '../http/app.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createMailer } from '../lib/mailer.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
+import { openAlertCounts } from '../modules/alerts/index.ts';
 import { taskCountsByStatus } from '../modules/tasks/index.ts';
 import { type BootstrapResult, ensureBootstrap, prepareEnvAgentTokens } from '../modules/tenancy/index.ts';
 import { createJobQueue, type JobQueue } from '../queue/job-queue.ts';
@@ -65,6 +66,7 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
 
     const metrics = createMetrics();
     metrics.taskCounts.read = () => taskCountsByStatus(database.db);
+    metrics.openAlerts.read = () => openAlertCounts(database.db);
     const queue = createJobQueue({
       database,
       catalog: jobCatalog,
@@ -92,7 +94,7 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
       throttle: { maxFailures: config.auth.loginMaxFailures, lockMs: config.auth.loginLockMs },
     };
 
-    const jobDeps = { config, queue, bus, database };
+    const jobDeps = { config, queue, bus, database, metrics, log };
     await registerSchedules(jobDeps);
     if (config.queue.workers || role === 'worker') await registerJobs(jobDeps);
 

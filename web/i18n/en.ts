@@ -289,6 +289,11 @@ export const en = {
   'permission.tasks.approve': 'Approve or reject tasks',
   'permission.tasks.assign': 'Assign approved tasks',
   'permission.tasks.complete': 'Complete or return tasks',
+  'permission.alerts.read': 'See alerts and alert rules',
+  'permission.alerts.acknowledge': 'Acknowledge alerts',
+  'permission.alerts.manage': 'Change alert rules (thresholds, channels)',
+  'permission.channels.read': 'See notification channels and their delivery logs',
+  'permission.channels.manage': 'Add, test and remove notification channels',
 
   'login.title': 'Sign in to Nexo',
   'login.description': 'Use the e-mail and password of your Nexo account.',

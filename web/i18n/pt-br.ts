@@ -291,6 +291,11 @@ export const ptBR = {
   'permission.tasks.approve': 'Aprovar ou rejeitar tarefas',
   'permission.tasks.assign': 'Atribuir tarefas aprovadas',
   'permission.tasks.complete': 'Concluir ou devolver tarefas',
+  'permission.alerts.read': 'Ver alertas e regras de alerta',
+  'permission.alerts.acknowledge': 'Reconhecer alertas',
+  'permission.alerts.manage': 'Alterar regras de alerta (limites, canais)',
+  'permission.channels.read': 'Ver canais de notificação e seus registros de entrega',
+  'permission.channels.manage': 'Adicionar, testar e remover canais de notificação',
 
   'login.title': 'Entrar no Nexo',
   'login.description': 'Use o e-mail e a senha da sua conta do Nexo.',

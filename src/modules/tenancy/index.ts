@@ -3,7 +3,7 @@ export { type AuditInput, type AuditScope, listAudit, recordAudit } from './audi
 export { type BootstrapResult, ensureBootstrap } from './bootstrap.service.ts';
 export { acceptInvitation, inviteMember, listPendingInvitations, previewInvitation, revokeInvitation } from './invitations.service.ts';
 export { changeMemberRole, listMembers, memberIdsWithRoles, removeMember } from './members.service.ts';
-export { createOrg, findOrgBySlug, getOrg, orgSettings, roleIn, updateOrg } from './orgs.service.ts';
+export { createOrg, findOrgBySlug, getOrg, listOrgIds, orgSettings, roleIn, updateOrg } from './orgs.service.ts';
 export {
   type AuthDeps,
   createSession,

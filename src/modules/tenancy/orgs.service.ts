@@ -67,6 +67,12 @@ export async function oldestOrg(db: DbOrTx): Promise<OrgRow | null> {
   return row ?? null;
 }
 
+/** Ids of every live org (system jobs that work org by org, e.g. alert evaluation). */
+export async function listOrgIds(db: DbOrTx): Promise<string[]> {
+  const rows = await db.select({ id: orgs.id }).from(orgs).where(isNull(orgs.deletedAt)).orderBy(asc(orgs.createdAt));
+  return rows.map((r) => r.id);
+}
+
 export async function getOrg(ctx: Ctx) {
   const [row] = await ctx.db
     .select()
