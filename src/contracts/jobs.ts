@@ -50,8 +50,8 @@ export const jobCatalog = {
   }),
   'alerts.evaluate': defineJob(
     'alerts.evaluate',
-    "Evaluates every org's alert rules: opens, refreshes and resolves alerts and enqueues their notifications.",
-    z.strictObject({}),
+    "Evaluates alert rules (every org, or one org's on demand): opens, refreshes and resolves alerts and enqueues their notifications.",
+    z.strictObject({ orgId: z.uuid().optional() }),
     { retryLimit: 1, expireInSeconds: 120, concurrency: 1 },
   ),
   'notifications.deliver': defineJob(

@@ -3,7 +3,7 @@ import { type DeliveryEnqueuer, evaluateAllOrgs, type SignalProviders } from '..
 import type { JobHandler } from '../queue/job-queue.ts';
 
 export const alertsEvaluateJob =
-  (db: Db, providers: SignalProviders, enqueue: DeliveryEnqueuer): JobHandler<Record<string, never>> =>
+  (db: Db, providers: SignalProviders, enqueue: DeliveryEnqueuer): JobHandler<{ orgId?: string | undefined }> =>
   async (_payload, job) => {
     const summary = await evaluateAllOrgs(db, new Date(), providers, enqueue, (orgId, error) =>
       job.log.error({ err: error, orgId }, 'alert evaluation failed for an org'),

@@ -16,6 +16,7 @@ import {
   updateChannelRequestSchema,
 } from '../../contracts/alerts.ts';
 import { errorBodySchema } from '../../contracts/system.ts';
+import { isAppError } from '../../lib/errors.ts';
 import {
   acknowledgeAlert,
   createChannel,
@@ -77,6 +78,30 @@ export const alertsRoutes =
         },
       },
       async (request) => acknowledgeAlert(request.ctx, request.params.alertId),
+    );
+
+    app.post(
+      '/api/alerts/evaluate',
+      {
+        config: { access: 'alerts.manage' },
+        schema: {
+          tags: ['alerts'],
+          summary: 'Evaluate this org\u2019s rules now instead of at the next minute (queued as an alerts.evaluate job)',
+          response: { 202: z.object({ queued: z.boolean() }), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const orgId = request.ctx.orgId;
+        const queued = await deps.queue
+          .enqueue('alerts.evaluate', { orgId }, { singletonKey: `alerts.evaluate:${orgId}` })
+          .then(() => true)
+          .catch((error: unknown) => {
+            // Already queued for this org: the queued run will do.
+            if (isAppError(error) && error.code === 'CONFLICT') return false;
+            throw error;
+          });
+        return reply.status(202).send({ queued });
+      },
     );
 
     app.get(

@@ -188,16 +188,18 @@ export async function openAlertCounts(db: DbOrTx): Promise<Array<{ kind: string;
   return rows.map((r) => ({ kind: r.kind, status: r.status, count: Number(r.n) }));
 }
 
-/** The alerts.evaluate job: every org, one after the other; one org's failure does not stop the others. */
+/** The alerts.evaluate job: every org (or just `onlyOrgId`), one after the other; one org's failure does not stop the others. */
 export async function evaluateAllOrgs(
   db: Db,
   now: Date,
   providers: SignalProviders,
   enqueue: DeliveryEnqueuer,
   onError: (orgId: string, error: unknown) => void,
+  onlyOrgId?: string,
 ): Promise<EvaluationSummary & { orgs: number; failed: number }> {
   const total = { rules: 0, opened: 0, resolved: 0, noData: 0, orgs: 0, failed: 0 };
-  for (const orgId of await listOrgIds(db)) {
+  const orgIds = await listOrgIds(db);
+  for (const orgId of onlyOrgId ? orgIds.filter((id) => id === onlyOrgId) : orgIds) {
     total.orgs++;
     try {
       const s = await evaluateOrgAlerts(db, orgId, now, providers, enqueue);
