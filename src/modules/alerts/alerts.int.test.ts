@@ -207,11 +207,17 @@ describe('alerts and notifications', () => {
     await evaluateOrgAlerts(t.database.db, owner.orgId, new Date(Date.now() + 600_000), taskSignalProviders, enqueue);
     const [job] = enqueued;
     receiver.failNext(503, 429);
-    expect(await attemptDelivery(t.database.db, deps(), { ...(job as { orgId: string; deliveryId: string }), attempt: 1, lastAttempt: false })).toMatchObject({ status: 'retrying' });
-    expect(await attemptDelivery(t.database.db, deps(), { ...(job as { orgId: string; deliveryId: string }), attempt: 2, lastAttempt: false })).toMatchObject({ status: 'retrying' });
+    expect(await attemptDelivery(t.database.db, deps(), { ...(job as { orgId: string; deliveryId: string }), attempt: 1, lastAttempt: false })).toMatchObject({
+      status: 'retrying',
+    });
+    expect(await attemptDelivery(t.database.db, deps(), { ...(job as { orgId: string; deliveryId: string }), attempt: 2, lastAttempt: false })).toMatchObject({
+      status: 'retrying',
+    });
     const log = await listDeliveries(owner, hook?.id as string);
     expect(log[0]).toMatchObject({ status: 'retrying', attempts: 2, responseCode: 429, error: 'The receiver answered HTTP 429' });
-    expect(await attemptDelivery(t.database.db, deps(), { ...(job as { orgId: string; deliveryId: string }), attempt: 3, lastAttempt: false })).toMatchObject({ status: 'delivered' });
+    expect(await attemptDelivery(t.database.db, deps(), { ...(job as { orgId: string; deliveryId: string }), attempt: 3, lastAttempt: false })).toMatchObject({
+      status: 'delivered',
+    });
     expect((await listDeliveries(owner, hook?.id as string))[0]).toMatchObject({ status: 'delivered', attempts: 3, responseCode: 200, error: null });
 
     // A 4xx (other than 408/429) is permanent: failed at once.
@@ -219,7 +225,9 @@ describe('alerts and notifications', () => {
     enqueued.length = 0;
     await evaluateOrgAlerts(t.database.db, owner.orgId, new Date(Date.now() + 700_000), taskSignalProviders, enqueue);
     receiver.failNext(404);
-    expect(await attemptDelivery(t.database.db, deps(), { ...(enqueued[0] as { orgId: string; deliveryId: string }), attempt: 1, lastAttempt: false })).toMatchObject({ status: 'failed' });
+    expect(
+      await attemptDelivery(t.database.db, deps(), { ...(enqueued[0] as { orgId: string; deliveryId: string }), attempt: 1, lastAttempt: false }),
+    ).toMatchObject({ status: 'failed' });
   });
 
   it('agent silence and stale undecided tasks come from the tasks data', async () => {
