@@ -226,7 +226,20 @@ async function issueToken(client: ApiClient, body: Record<string, unknown>): Pro
 }
 
 /** Every scope a token may carry (hand-written: tasks.approve, tasks.assign and tasks.complete are not among them). */
-const allScopes = ['system.read', 'events.read', 'events.test', 'org.read', 'members.read', 'audit.read', 'tasks.read', 'tasks.create'];
+const allScopes = [
+  'system.read',
+  'events.read',
+  'events.test',
+  'org.read',
+  'members.read',
+  'audit.read',
+  'tasks.read',
+  'tasks.create',
+  'alerts.read',
+  'alerts.acknowledge',
+  'alerts.manage',
+  'channels.read',
+];
 
 let taskSequence = 0;
 /** A title no other task has (open tasks are deduplicated by marketplace, creator and title). */
