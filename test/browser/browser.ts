@@ -57,14 +57,14 @@ interface Server {
  * For one describe block: starts the real Nexo server (serving the built dashboard) and Chromium,
  * fails any test whose page threw an uncaught error, and cleans everything up.
  */
-export function useDashboard(): Dashboard {
+export function useDashboard(options: { env?: Record<string, string> } = {}): Dashboard {
   let server: Server | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const ownerEnv = { NEXO_OWNER_EMAIL: owner.email, NEXO_OWNER_PASSWORD: owner.password };
+    const ownerEnv = { NEXO_OWNER_EMAIL: owner.email, NEXO_OWNER_PASSWORD: owner.password, ...options.env };
     const [started, launched] = await Promise.allSettled([startTestServer({ env: ownerEnv }), launchBrowser()]);
     if (started.status === 'fulfilled') server = started.value;
     if (launched.status === 'fulfilled') browser = launched.value;
