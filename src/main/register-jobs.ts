@@ -16,6 +16,7 @@ import {
   taskSignalProviders,
   unwiredSignalProviders,
 } from '../modules/alerts/index.ts';
+import { agentsLastTaskAt, countAwaitingApproval, staleUndecidedTasks } from '../modules/tasks/index.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 
 export interface JobDeps {
@@ -47,7 +48,7 @@ export const deliveryEnqueuer =
  */
 export const signalProvidersFor = (metrics: Metrics): SignalProviders => ({
   ...unwiredSignalProviders,
-  ...taskSignalProviders,
+  ...taskSignalProviders({ countAwaitingApproval, staleUndecidedTasks, agentsLastTaskAt }),
   ...httpSignalProviders(metrics),
 });
 

@@ -7,7 +7,7 @@ import { silentLog } from '../../../test/helpers/template.ts';
 import type { Tx } from '../../db/client.ts';
 import type { Ctx } from '../../db/context.ts';
 import { verifyWebhook } from '../../lib/standard-webhooks.ts';
-import { createTask } from '../tasks/index.ts';
+import { agentsLastTaskAt, countAwaitingApproval, createTask, staleUndecidedTasks } from '../tasks/index.ts';
 import { listAudit } from '../tenancy/index.ts';
 import {
   acknowledgeAlert,
@@ -21,13 +21,14 @@ import {
   listDeliveries,
   type NotifyDeps,
   openAlertCounts,
-  taskSignalProviders,
+  taskSignalProviders as taskProviders,
   testChannel,
   updateAlertRule,
   updateChannel,
 } from './index.ts';
 
 const key = Buffer.alloc(32, 3);
+const taskSignalProviders = taskProviders({ countAwaitingApproval, staleUndecidedTasks, agentsLastTaskAt });
 const deps = (over: Partial<NotifyDeps> = {}): NotifyDeps => ({
   secretKey: key,
   allowPrivateTargets: true,

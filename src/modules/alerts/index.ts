@@ -14,6 +14,7 @@ export {
   type SignalProviders,
   type SignalReading,
   type SignalResult,
+  type TaskSignalSource,
   taskSignalProviders,
   unwiredSignalProviders,
 } from './signals.ts';

@@ -1,6 +1,5 @@
 import type { AlertRuleKind } from '../../contracts/alerts.ts';
 import type { DbOrTx } from '../../db/client.ts';
-import { agentsLastTaskAt, countAwaitingApproval, staleUndecidedTasks } from '../tasks/index.ts';
 
 /** What a signal provider is asked: one org's current value for one rule. */
 export interface SignalInput {
@@ -42,8 +41,18 @@ export const orgReading = (value: number, threshold: number, details: Record<str
 
 const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
 
+/**
+ * Where task figures come from: the tasks module's functions, passed in by main/ (the tasks module already depends on
+ * this one for the in-app inbox, so alerts cannot import tasks back).
+ */
+export interface TaskSignalSource {
+  countAwaitingApproval(db: DbOrTx, orgId: string): Promise<number>;
+  staleUndecidedTasks(db: DbOrTx, orgId: string, now: Date, days: number): Promise<{ count: number; oldestDays: number | null }>;
+  agentsLastTaskAt(db: DbOrTx, orgId: string): Promise<Array<{ agent: string; lastAt: Date }>>;
+}
+
 /** Providers computed from the tasks module's data. */
-export const taskSignalProviders: SignalProviders = {
+export const taskSignalProviders = ({ countAwaitingApproval, staleUndecidedTasks, agentsLastTaskAt }: TaskSignalSource): SignalProviders => ({
   tasks_awaiting_approval: async ({ db, orgId, threshold }) => orgReading(await countAwaitingApproval(db, orgId), threshold),
   tasks_pending_stale: async ({ db, orgId, now, threshold }) => {
     const stale = await staleUndecidedTasks(db, orgId, now, threshold);
@@ -64,7 +73,7 @@ export const taskSignalProviders: SignalProviders = {
     });
     return { status: 'ok', value: Math.max(...readings.map((r) => r.value)), readings };
   },
-};
+});
 
 /**
  * Signals owned by other parts of issue 5 (job runs, breakers, dead letters): "no data" until main/ wires real
