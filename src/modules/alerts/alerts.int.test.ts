@@ -19,6 +19,7 @@ import {
   listAlertRules,
   listAlerts,
   listDeliveries,
+  listNotifications,
   type NotifyDeps,
   openAlertCounts,
   taskSignalProviders as taskProviders,
@@ -61,6 +62,7 @@ describe('alerts and notifications', () => {
   let t: TestDatabase;
   let owner: Ctx;
   let other: Ctx;
+  let ownerId: string;
   let receiver: HttpReceiver;
   let smtp: TestSmtpServer;
   /** Job ids "enqueued" in the evaluating transaction: the real queue is exercised in test/e2e/alerts.e2e.test.ts. */
@@ -75,6 +77,7 @@ describe('alerts and notifications', () => {
     const a = await seedOrg(t.database, ['owner', 'viewer']);
     const b = await seedOrg(t.database, ['owner']);
     owner = a.members.owner?.ctx as Ctx;
+    ownerId = a.members.owner?.id as string;
     other = b.members.owner?.ctx as Ctx;
     receiver = await startHttpReceiver();
     smtp = await startSmtpServer();
@@ -167,6 +170,8 @@ describe('alerts and notifications', () => {
     const [alert] = await listAlerts(owner, { status: 'open', limit: 50 });
     expect(alert).toMatchObject({ kind: 'tasks_awaiting_approval', subject: 'org', value: 2, threshold: 1, status: 'open' });
     expect(enqueued).toHaveLength(1);
+    const bell = await listNotifications(owner, ownerId);
+    expect(bell.notifications).toContainEqual(expect.objectContaining({ kind: 'alert.tasks_awaiting_approval', title: alert?.title, readAt: null }));
 
     await task(agent(owner));
     const second = await evaluateOrgAlerts(t.database.db, owner.orgId, new Date(now.getTime() + 60_000), taskSignalProviders, enqueue);

@@ -7,11 +7,12 @@ import { withTransaction } from '../../db/transaction.ts';
 import { publishEvent } from '../../events/event-bus.ts';
 import { conflict, notFound } from '../../lib/errors.ts';
 import { uuidv7 } from '../../lib/ids.ts';
-import { listOrgIds, recordAudit } from '../tenancy/index.ts';
+import { listOrgIds, memberIdsWithRoles, recordAudit } from '../tenancy/index.ts';
 import { alertTitle, messageFor, recommendations } from './alert-messages.ts';
 import { ensureDefaultRules, ruleRows } from './alert-rules.service.ts';
 import { alertRules, alerts } from './alerts.tables.ts';
 import { type DeliveryEnqueuer, enqueueDeliveries } from './deliveries.service.ts';
+import { notifyUsers } from './notifications.service.ts';
 import type { SignalProviders, SignalResult } from './signals.ts';
 
 type AlertRow = typeof alerts.$inferSelect;
@@ -171,8 +172,17 @@ export async function evaluateOrgAlerts(db: Db, orgId: string, now: Date, provid
             after: { kind: opened.kind, subject: opened.subject, value: opened.value, threshold: opened.threshold },
           },
         );
-        await enqueueDeliveries(tx, enqueue, orgId, rule.channels, messageFor('alert.opened', opened), now);
+        const message = messageFor('alert.opened', opened);
+        await enqueueDeliveries(tx, enqueue, orgId, rule.channels, message, now);
         await publishEvent(tx, orgId, 'alert.opened', { alertId: opened.id, kind: opened.kind });
+        // The bell of those who can act on it: one unread notification per rule kind (a newer alert of the kind replaces it).
+        const people = await memberIdsWithRoles(tx, orgId, ['owner', 'admin', 'operator']);
+        await notifyUsers(tx, orgId, people, now, () => ({
+          kind: `alert.${opened.kind}`,
+          title: message.title,
+          body: message.recommendation,
+          data: { alertId: opened.id, kind: opened.kind, subject: opened.subject },
+        }));
       }
     });
   }

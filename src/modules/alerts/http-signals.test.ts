@@ -15,9 +15,18 @@ describe('API signals from the prom-client histogram', () => {
     expect(quantileFromBuckets(new Map(), 0.95)).toBeNull();
   });
 
+  it('answers "no data" for a quiet window (fewer requests than the minimum)', async () => {
+    const metrics = createMetrics();
+    const providers = httpSignalProviders(metrics, 20);
+    for (let i = 0; i < 19; i++) metrics.httpDuration.observe({ method: 'GET', route: '/api/x', status: '500' }, 5);
+    const input = { db: null as never, orgId: 'o', now: new Date(), threshold: 2 };
+    expect(await providers.api_p95?.(input)).toMatchObject({ status: 'no_data' });
+    expect(await providers.api_error_rate?.(input)).toMatchObject({ status: 'no_data' });
+  });
+
   it('judges the window since the previous evaluation: p95 and error rate, ignoring the SSE stream', async () => {
     const metrics = createMetrics();
-    const providers = httpSignalProviders(metrics);
+    const providers = httpSignalProviders(metrics, 1);
     const at = (s: number) => new Date(1_700_000_000_000 + s * 1000);
     const observe = (status: number, seconds: number, route = '/api/x', n = 1) => {
       for (let i = 0; i < n; i++) metrics.httpDuration.observe({ method: 'GET', route, status: String(status) }, seconds);

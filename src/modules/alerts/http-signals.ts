@@ -50,9 +50,10 @@ export function quantileFromBuckets(buckets: Map<number, number>, q: number): nu
  * API p95 and error rate from this process's own prom-client histogram, over the window since the previous
  * evaluation (the first window starts at process start). Per process: with several `nexo serve` processes each
  * judges its own traffic (the PromQL rules in docs/operations.md judge the fleet). The same figure applies to every
- * org (requests are not labelled by org).
+ * org (requests are not labelled by org). Windows with fewer than `minRequests` requests answer "no data" (one slow
+ * request in a quiet minute is not an outage).
  */
-export function httpSignalProviders(metrics: Metrics, minRequests = 1): SignalProviders {
+export function httpSignalProviders(metrics: Metrics, minRequests = 20): SignalProviders {
   let previous: Totals = { buckets: new Map(), count: 0, errors: 0 };
   let window: { at: number; promise: Promise<Totals> } | undefined;
 
@@ -72,12 +73,12 @@ export function httpSignalProviders(metrics: Metrics, minRequests = 1): SignalPr
     api_p95: async ({ now, threshold }) => {
       const w = await windowAt(now);
       const p95 = w.count >= minRequests ? quantileFromBuckets(w.buckets, 0.95) : null;
-      if (p95 === null) return { status: 'no_data', reason: 'no API requests in this window' };
+      if (p95 === null) return { status: 'no_data', reason: `fewer than ${minRequests} API requests in this window` };
       return orgReading(Math.round(p95 * 1000) / 1000, threshold, { requests: w.count, scope: 'this process' });
     },
     api_error_rate: async ({ now, threshold }) => {
       const w = await windowAt(now);
-      if (w.count < minRequests) return { status: 'no_data', reason: 'no API requests in this window' };
+      if (w.count < minRequests) return { status: 'no_data', reason: `fewer than ${minRequests} API requests in this window` };
       const rate = Math.round((10_000 * w.errors) / w.count) / 100;
       return orgReading(rate, threshold, { requests: w.count, errors: w.errors, scope: 'this process' });
     },
