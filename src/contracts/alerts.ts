@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 /**
  * Alert rule kinds (seed 000 "Monitoring/alerts" plus issue 5). `unit` says what `threshold` measures; a rule is
- * breached when its current value exceeds the threshold (for `tasks_pending_stale` and `breaker_open` the threshold
- * is an age and the rule is breached by any task / breaker older than it).
+ * breached when its current value exceeds the threshold (for `tasks_pending_stale` the value is the oldest undecided
+ * task's age in days; for `breaker_open` each breaker's minutes open).
  */
 export const alertRuleKinds = {
   tasks_awaiting_approval: { threshold: 500, unit: 'tasks', severity: 'warning' },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/lib/standard-webhooks.ts';
 import { type HttpReceiver, startHttpReceiver } from '../helpers/http-receiver.ts';
-import { skipBrowserTests, useDashboard } from './browser.ts';
+import { api, owner, skipBrowserTests, useDashboard } from './browser.ts';
 
 describe.skipIf(skipBrowserTests)('Settings → Notifications and → Alerts', () => {
   const dashboard = useDashboard({ env: { NEXO_ALLOW_PRIVATE_WEBHOOKS: '1' } });
@@ -77,6 +77,37 @@ describe.skipIf(skipBrowserTests)('Settings → Notifications and → Alerts', (
     await reloaded.waitFor();
     expect(await reloaded.getByTestId('rule-threshold').inputValue()).toBe('250');
     expect(await reloaded.locator('[data-testid=rule-channel][data-channel="Ops receiver"]').isChecked()).toBe(true);
+  });
+
+  it('"Check now" opens an alert for a breached rule; acknowledging it keeps it listed as acknowledged', async () => {
+    const page = await dashboard.newPage();
+    await page.goto('/settings/alerts');
+    await api(page, 'POST', '/api/orchestration/tasks', {
+      marketplace: 'amazon',
+      title: 'Waiting for a decision',
+      description: 'Browser alert test',
+      category: 'optimization',
+      priority: 'high',
+      estimatedHours: 1,
+      createdBy: owner.email,
+      submit: true,
+    });
+    const rule = page.locator('[data-testid=alert-rule-row][data-kind=tasks_awaiting_approval]');
+    await rule.getByTestId('rule-threshold').fill('0');
+    await rule.getByTestId('rule-save').click();
+    await rule.getByTestId('rule-saved').waitFor();
+    await page.getByTestId('alerts-evaluate').click();
+    const alert = page.locator('[data-testid=alert-row][data-kind=tasks_awaiting_approval]');
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await alert.textContent()).toContain('Tasks awaiting approval: 1 (threshold 0)');
+    expect(await rule.getByTestId('rule-last-value').textContent()).toBe('1 tasks');
+    await dashboard.screenshot(page, 'alerts-open.png');
+    await alert.getByTestId('alert-acknowledge').click();
+    await alert.getByTestId('alert-acknowledged').waitFor();
+    expect(await alert.getAttribute('data-status')).toBe('acknowledged');
+    // The webhook channel chosen for the rule got the opening, signed.
+    const opened = await receiver.waitFor((r) => r.body.includes('"alert.opened"'), 15_000);
+    expect(JSON.parse(opened.body).data.kind).toBe('tasks_awaiting_approval');
   });
 
   it('shows the pages in Portuguese', async () => {

@@ -22,7 +22,7 @@ export function alertTitle(kind: AlertRuleKind, subject: string, value: number |
   const v = fmt(value);
   switch (kind) {
     case 'tasks_awaiting_approval':
-      return `${v} tasks awaiting approval (threshold ${threshold})`;
+      return `Tasks awaiting approval: ${v} (threshold ${threshold})`;
     case 'agent_silent':
       return `Agent ${subject} silent for ${v} h (threshold ${threshold} h)`;
     case 'api_p95':
@@ -30,13 +30,13 @@ export function alertTitle(kind: AlertRuleKind, subject: string, value: number |
     case 'api_error_rate':
       return `API error rate ${v}% (threshold ${threshold}%)`;
     case 'tasks_pending_stale':
-      return `${v} tasks undecided for more than ${threshold} days`;
+      return `Oldest undecided task waiting ${v} days (threshold ${threshold} days)`;
     case 'job_failure_rate':
       return `High job failure rate detected: ${v}% (threshold ${threshold}%)`;
     case 'breaker_open':
       return `Circuit breaker ${subject} open for ${v} min (threshold ${threshold} min)`;
     case 'dead_letters':
-      return `${v} jobs in the dead-letter queue`;
+      return `Jobs in the dead-letter queue: ${v}`;
   }
 }
 

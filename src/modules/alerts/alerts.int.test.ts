@@ -253,7 +253,10 @@ describe('alerts and notifications', () => {
     await task(agent(other, now));
     const later = await evaluateOrgAlerts(t.database.db, other.orgId, new Date(now.getTime() + 1000), taskSignalProviders, enqueue);
     expect(later.resolved).toBe(1);
-    expect((await listAlerts(other, { status: 'open', limit: 50 })).map((a) => a.kind)).toEqual(['tasks_pending_stale']);
+    const [stale] = await listAlerts(other, { status: 'open', limit: 50 });
+    expect(stale).toMatchObject({ kind: 'tasks_pending_stale', details: { staleTasks: 1 } });
+    expect(stale?.value).toBeCloseTo(9, 1);
+    expect(stale?.title).toMatch(/^Oldest undecided task waiting 9(\.\d+)? days \(threshold 7 days\)$/);
     expect(summary.noData).toBeGreaterThan(0);
   });
 

@@ -56,13 +56,8 @@ export const taskSignalProviders = ({ countAwaitingApproval, staleUndecidedTasks
   tasks_awaiting_approval: async ({ db, orgId, threshold }) => orgReading(await countAwaitingApproval(db, orgId), threshold),
   tasks_pending_stale: async ({ db, orgId, now, threshold }) => {
     const stale = await staleUndecidedTasks(db, orgId, now, threshold);
-    return {
-      status: 'ok',
-      value: stale.count,
-      readings: [
-        { subject: 'org', value: stale.count, breached: stale.count > 0, details: { oldestDays: stale.oldestDays === null ? null : round(stale.oldestDays) } },
-      ],
-    };
+    const age = stale.oldestDays === null ? 0 : round(stale.oldestDays);
+    return { status: 'ok', value: age, readings: [{ subject: 'org', value: age, breached: stale.count > 0, details: { staleTasks: stale.count } }] };
   },
   agent_silent: async ({ db, orgId, now, threshold }) => {
     const agents = await agentsLastTaskAt(db, orgId);

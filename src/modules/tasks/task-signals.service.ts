@@ -7,13 +7,13 @@ export async function countAwaitingApproval(db: DbOrTx, orgId: string): Promise<
   return Number(row?.n ?? 0);
 }
 
-/** Undecided tasks (pending or awaiting approval) waiting longer than `days` since submission (or creation), and the oldest age in days. */
+/** Undecided tasks (pending or awaiting approval): how many wait longer than `days` since submission (or creation), and the oldest one's age in days. */
 export async function staleUndecidedTasks(db: DbOrTx, orgId: string, now: Date, days: number): Promise<{ count: number; oldestDays: number | null }> {
   const cutoff = new Date(now.getTime() - days * 86_400_000);
   const [row] = await selectRows<{ n: string; oldest: Date | string | null }>(
     db,
-    sql`select count(*) as n, min(coalesce(submitted_at, created_at)) as oldest from marketplace_tasks
-        where org_id = ${orgId} and status in ('pending', 'awaiting_approval') and coalesce(submitted_at, created_at) < ${cutoff.toISOString()}`,
+    sql`select count(*) filter (where coalesce(submitted_at, created_at) < ${cutoff.toISOString()}) as n, min(coalesce(submitted_at, created_at)) as oldest
+        from marketplace_tasks where org_id = ${orgId} and status in ('pending', 'awaiting_approval')`,
   );
   const oldest = row?.oldest ? new Date(row.oldest) : null;
   return { count: Number(row?.n ?? 0), oldestDays: oldest ? (now.getTime() - oldest.getTime()) / 86_400_000 : null };

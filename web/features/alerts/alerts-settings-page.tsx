@@ -21,11 +21,14 @@ export function AlertsSettingsPage() {
   const queryClient = useQueryClient();
   const evaluate = useMutation({
     mutationFn: evaluateNow,
-    onSuccess: () =>
-      setTimeout(() => {
-        void queryClient.invalidateQueries({ queryKey: ['alerts'] });
-        void queryClient.invalidateQueries({ queryKey: alertRulesQuery.queryKey });
-      }, 1500),
+    // The evaluation is a queued job: look again a few times while it runs.
+    onSuccess: () => {
+      for (const ms of [1000, 3000, 6000])
+        setTimeout(() => {
+          void queryClient.invalidateQueries({ queryKey: ['alerts'] });
+          void queryClient.invalidateQueries({ queryKey: alertRulesQuery.queryKey });
+        }, ms);
+    },
   });
   return (
     <SettingsSection
