@@ -94,6 +94,7 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\//, { error: 'expected smtp://user:pass@host:port or smtps://…' })
     .optional(),
   NEXO_MAIL_FROM: z.string().min(3).default('Nexo <nexo@localhost>'),
+  NEXO_ALLOW_PRIVATE_WEBHOOKS: bool(false),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected fatal, error, warn, info, debug, trace or silent' })
     .default('info'),
@@ -129,6 +130,8 @@ export interface Config {
     agentEnvTokens: Array<{ variable: string; agentId: string; token: string }>;
   };
   mail: { smtpUrl?: string; from: string };
+  /** Outbound notifications (Slack, webhooks): may they reach loopback/private addresses? Off by default (SSRF). */
+  notifications: { allowPrivateTargets: boolean };
 }
 
 export class ConfigError extends Error {
@@ -232,6 +235,7 @@ export function loadConfig(env: Env = readEnv()): Config {
       agentEnvTokens,
     },
     mail: { ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}), from: e.NEXO_MAIL_FROM },
+    notifications: { allowPrivateTargets: e.NEXO_ALLOW_PRIVATE_WEBHOOKS },
   };
 }
 

@@ -118,6 +118,18 @@ export const jobCatalog = {
     z.strictObject({}),
     { retryLimit: 3, expireInSeconds: 600, concurrency: 1, scope: 'system' },
   ),
+  'alerts.evaluate': defineJob(
+    'alerts.evaluate',
+    "Evaluates alert rules (every org, or one org's on demand): opens, refreshes and resolves alerts and enqueues their notifications.",
+    z.strictObject({ orgId: z.uuid().optional() }),
+    { retryLimit: 1, expireInSeconds: 120, concurrency: 1, scope: 'system' },
+  ),
+  'notifications.deliver': defineJob(
+    'notifications.deliver',
+    'Delivers one notification (Slack, e-mail or signed webhook); retried with exponential backoff, each attempt in the delivery log.',
+    z.strictObject({ orgId: z.uuid(), deliveryId: z.uuid() }),
+    { retryLimit: 6, retryDelaySeconds: 1, retryBackoff: true, retryDelayMaxSeconds: 600, expireInSeconds: 120, concurrency: 4, scope: 'org' },
+  ),
 } satisfies Record<string, JobDefinition>;
 
 /** A job type an org runs on a cron schedule (in the org's time zone); each org may change or disable it. */
@@ -151,6 +163,7 @@ export const systemSchedules: Array<{ name: JobName; cron: string }> = [
   { name: 'watchdog.run', cron: '* * * * *' },
   // Hourly: today's figures stay current and yesterday's are final soon after each org's midnight.
   { name: 'metrics.snapshot', cron: '7 * * * *' },
+  { name: 'alerts.evaluate', cron: '* * * * *' },
 ];
 
 export type JobCatalog = Record<string, JobDefinition>;

@@ -34,6 +34,13 @@ export const permissionRoles = {
   'health.read': ['owner', 'admin', 'operator', 'viewer'],
   /** "Fix now" on an auto-fixable stuck pattern. */
   'health.fix': ['owner', 'admin'],
+  'alerts.read': ['owner', 'admin', 'operator', 'viewer'],
+  'alerts.acknowledge': ['owner', 'admin', 'operator'],
+  /** Edit alert rules (thresholds, enabled, channels). */
+  'alerts.manage': ['owner', 'admin'],
+  'channels.read': ['owner', 'admin'],
+  /** Notification channels carry credentials (Slack URLs, SMTP logins, signing secrets). */
+  'channels.manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionRoles;
@@ -44,7 +51,18 @@ export type RouteAccess = Permission | 'public' | 'authenticated';
 
 /** Scopes a machine token may carry: never the ones that manage people or credentials. */
 export const tokenGrantableScopes = permissions.filter(
-  (p) => !['members.manage', 'tokens.manage', 'tokens.read', 'org.update', 'tasks.approve', 'tasks.assign', 'tasks.complete', 'health.fix'].includes(p),
+  (p) =>
+    ![
+      'members.manage',
+      'tokens.manage',
+      'tokens.read',
+      'org.update',
+      'tasks.approve',
+      'tasks.assign',
+      'tasks.complete',
+      'health.fix',
+      'channels.manage',
+    ].includes(p),
 );
 
 export function roleCan(role: Role, permission: Permission): boolean {

@@ -12,6 +12,7 @@ import { registerErrorHandling, sendError } from './plugins/errors.ts';
 import { requestIdFor } from './plugins/request-id.ts';
 import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { createSseHub } from './plugins/sse.ts';
+import { alertsRoutes } from './routes/alerts.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { eventsRoutes } from './routes/events.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
@@ -73,9 +74,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'tokens', description: 'API tokens for agents, integrations and scripts' },
         { name: 'audit', description: 'The append-only audit log' },
         { name: 'tasks', description: 'Task orchestration (seed 000): agents propose, people approve, assign and complete' },
-        { name: 'notifications', description: 'In-app notifications' },
         { name: 'jobs', description: 'Background jobs: runs with their logs, retries, dead letters, stats and schedules' },
         { name: 'health', description: 'System health, stuck patterns with recommendations and fixes, daily metric snapshots' },
+        { name: 'notifications', description: 'In-app notifications, notification channels (Slack, e-mail, signed webhooks) and their delivery logs' },
+        { name: 'alerts', description: 'Alert rules with per-org thresholds, and the alerts they open and resolve' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -104,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(jobsRoutes(deps));
   await app.register(notificationsRoutes());
   await app.register(healthRoutes(deps, deps.healthSources ?? emptyHealthSources));
+  await app.register(alertsRoutes(deps));
   app.setNotFoundHandler((request, reply) => {
     const isApi = /^\/(api|metrics|healthz|readyz|openapi\.json|docs)(\/|$|\?)/.test(request.url);
     if (serveWeb && request.method === 'GET' && !isApi && (request.headers.accept ?? '').includes('text/html')) {

@@ -20,6 +20,8 @@ export interface Metrics {
   /** Set by main/: reads open stuck patterns by type and severity at scrape time. */
   stuckPatterns: { read?: () => Promise<Array<{ type: string; severity: string; count: number }>> };
   recoveries: Counter<'outcome'>;
+  /** Set by main/: reads active alerts by kind and status at scrape time. */
+  openAlerts: { read?: () => Promise<Array<{ kind: string; status: string; count: number }>> };
 }
 
 export function createMetrics(): Metrics {
@@ -74,6 +76,17 @@ export function createMetrics(): Metrics {
       for (const row of (await stuckPatterns.read?.()) ?? []) this.set({ type: row.type, severity: row.severity }, row.count);
     },
   });
+  const openAlerts: Metrics['openAlerts'] = {};
+  new Gauge({
+    name: 'nexo_alerts_open',
+    help: 'Active alerts (status open or acknowledged) by rule kind (all orgs)',
+    labelNames: ['kind', 'status'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of (await openAlerts.read?.()) ?? []) this.set({ kind: row.kind, status: row.status }, row.count);
+    },
+  });
   const hours = [0.25, 0.5, 1, 2, 4, 8, 24, 72, 168, 720].map((h) => h * 3600);
   return {
     registry,
@@ -86,6 +99,7 @@ export function createMetrics(): Metrics {
       labelNames: ['outcome'],
       registers: [registry],
     }),
+    openAlerts,
     tasksCreated: new Counter({
       name: 'nexo_tasks_created_total',
       help: 'Tasks created, by marketplace and creating agent',

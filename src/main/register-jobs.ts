@@ -1,7 +1,8 @@
-import type { Config } from '../config.ts';
-import { type jobCatalog, systemSchedules } from '../contracts/jobs.ts';
+import { type Config, resolveSecretKey } from '../config.ts';
+import { jobCatalog, systemSchedules } from '../contracts/jobs.ts';
 import type { Database } from '../db/client.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import { alertsEvaluateJob } from '../jobs/alerts-evaluate.job.ts';
 import { authPruneJob } from '../jobs/auth-prune.job.ts';
 import { eventsPruneJob } from '../jobs/events-prune.job.ts';
 import { jobsDailySummaryJob } from '../jobs/jobs-daily-summary.job.ts';
@@ -9,11 +10,23 @@ import { jobsProbeJob } from '../jobs/jobs-probe.job.ts';
 import { jobsPruneJob } from '../jobs/jobs-prune.job.ts';
 import { jobsReconcileJob } from '../jobs/jobs-reconcile.job.ts';
 import { metricsSnapshotJob } from '../jobs/metrics-snapshot.job.ts';
+import { notificationsDeliverJob } from '../jobs/notifications-deliver.job.ts';
 import { schedulesSyncJob } from '../jobs/schedules-sync.job.ts';
 import { watchdogJob } from '../jobs/watchdog.job.ts';
 import { AppError } from '../lib/errors.ts';
+import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
-import { jobEngineFailOver, type SchedulerPort } from '../modules/operations/index.ts';
+import {
+  type DeliveryEnqueuer,
+  httpSignalProviders,
+  type NotifyDeps,
+  orgReading,
+  type SignalProviders,
+  taskSignalProviders,
+  unwiredSignalProviders,
+} from '../modules/alerts/index.ts';
+import { jobEngineFailOver, jobSignalFigures, type SchedulerPort } from '../modules/operations/index.ts';
+import { agentsLastTaskAt, countAwaitingApproval, staleUndecidedTasks } from '../modules/tasks/index.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 
 export interface JobDeps {
@@ -21,7 +34,8 @@ export interface JobDeps {
   queue: JobQueue<typeof jobCatalog>;
   bus: EventBus;
   database: Database;
-  metrics?: Metrics;
+  metrics: Metrics;
+  log: Logger;
   /** Aborted when the process starts shutting down. */
   shutdown?: AbortSignal;
 }
@@ -33,8 +47,42 @@ export const schedulerOf = (queue: JobQueue<typeof jobCatalog>): SchedulerPort =
   validateCron: (cron, tz) => queue.validateCron(cron, tz),
 });
 
+/** What alert deliveries need: the secrets key, the SSRF switch and the mail settings. */
+export const notifyDepsFor = (config: Config, log: Logger): NotifyDeps => ({
+  secretKey: resolveSecretKey(config),
+  allowPrivateTargets: config.notifications.allowPrivateTargets,
+  mail: { from: config.mail.from, smtpUrl: config.mail.smtpUrl },
+  log: log.child({ component: 'notifications' }),
+});
+
+/** Delivery jobs join the transaction that opens or resolves the alert. */
+export const deliveryEnqueuer =
+  (queue: JobDeps['queue']): DeliveryEnqueuer =>
+  (tx, job) =>
+    queue.enqueue('notifications.deliver', job, { tx, orgId: job.orgId });
+
+/** Runs finished in the last hour; fewer than this many say nothing about a failure rate. */
+const MIN_FINISHED_RUNS = 10;
+
+/** Where each alert rule gets its value (breaker_open answers "no data" until breakers are wired in). */
+export const signalProvidersFor = (database: Database, metrics: Metrics): SignalProviders => ({
+  ...unwiredSignalProviders,
+  ...taskSignalProviders({ countAwaitingApproval, staleUndecidedTasks, agentsLastTaskAt }),
+  ...httpSignalProviders(metrics),
+  job_failure_rate: async ({ orgId, now, threshold }) => {
+    const f = await jobSignalFigures(database.db, orgId, new Date(now.getTime() - 3_600_000));
+    const finished = f.completed + f.failed;
+    if (finished < MIN_FINISHED_RUNS) return { status: 'no_data', reason: `fewer than ${MIN_FINISHED_RUNS} job runs finished in the last hour` };
+    return orgReading(Math.round((10_000 * f.failed) / finished) / 100, threshold, { finished, failed: f.failed, window: '1h' });
+  },
+  dead_letters: async ({ orgId, now, threshold }) => {
+    const f = await jobSignalFigures(database.db, orgId, now);
+    return orgReading(f.dead, threshold);
+  },
+});
+
 /** Every handler of the catalog, registered on this process's workers. */
-export async function registerJobs({ config, queue, bus, database, metrics, shutdown }: JobDeps): Promise<void> {
+export async function registerJobs({ config, queue, bus, database, metrics, log, shutdown }: JobDeps): Promise<void> {
   await queue.work('events.prune', eventsPruneJob(bus, config.events.retentionHours));
   await queue.work('auth.prune', authPruneJob(database.db));
   await queue.work('jobs.prune', jobsPruneJob(database.db, config.queue.runRetentionDays));
@@ -42,11 +90,13 @@ export async function registerJobs({ config, queue, bus, database, metrics, shut
   await queue.work('jobs.daily-summary', jobsDailySummaryJob(database.db));
   await queue.work('jobs.probe', jobsProbeJob());
   await queue.work('jobs.reconcile', jobsReconcileJob(database.db, queue));
-  await queue.work(
-    'watchdog.run',
-    watchdogJob(database.db, jobEngineFailOver(queue.boss), config.watchdog, { ...(metrics ? { metrics } : {}), ...(shutdown ? { shutdown } : {}) }),
-  );
+  await queue.work('watchdog.run', watchdogJob(database.db, jobEngineFailOver(queue.boss), config.watchdog, { metrics, ...(shutdown ? { shutdown } : {}) }));
   await queue.work('metrics.snapshot', metricsSnapshotJob(database.db));
+  await queue.work('alerts.evaluate', alertsEvaluateJob(database.db, signalProvidersFor(database, metrics), deliveryEnqueuer(queue)));
+  await queue.work(
+    'notifications.deliver',
+    notificationsDeliverJob(database.db, notifyDepsFor(config, log), jobCatalog['notifications.deliver'].policy.retryLimit),
+  );
   // Cron starts the next watchdog run at the next minute; this one covers the time until then.
   await queue.enqueue('watchdog.run', { durationSeconds: 60 - new Date().getUTCSeconds() });
 }

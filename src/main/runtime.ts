@@ -9,10 +9,12 @@ import { buildApp } from '../http/app.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createMailer } from '../lib/mailer.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
+import { openAlertCounts } from '../modules/alerts/index.ts';
 import { createJobRunsObserver, openPatternCounts, queueDepthByType } from '../modules/operations/index.ts';
 import { taskCountsByStatus } from '../modules/tasks/index.ts';
 import { type BootstrapResult, ensureBootstrap, prepareEnvAgentTokens } from '../modules/tenancy/index.ts';
 import { createJobQueue, type JobQueue } from '../queue/job-queue.ts';
+import { healthSourcesFor } from './health-sources.ts';
 import { registerJobs, registerSchedules } from './register-jobs.ts';
 import { version } from './version.ts';
 import { ensureWebBuild, webDistDir } from './web-build.ts';
@@ -68,6 +70,7 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
     metrics.taskCounts.read = () => taskCountsByStatus(database.db);
     metrics.jobQueue.read = () => queueDepthByType(database.db);
     metrics.stuckPatterns.read = () => openPatternCounts(database.db);
+    metrics.openAlerts.read = () => openAlertCounts(database.db);
     const queue = createJobQueue({
       database,
       catalog: jobCatalog,
@@ -99,7 +102,7 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
     // Aborted first on stop (cleanups run in reverse), so long-running system loops (the watchdog) end before the queue drains.
     const shutdown = new AbortController();
     cleanups.push(() => shutdown.abort());
-    const jobDeps = { config, queue, bus, database, metrics, shutdown: shutdown.signal };
+    const jobDeps = { config, queue, bus, database, metrics, log, shutdown: shutdown.signal };
     await registerSchedules(jobDeps);
     if (config.queue.workers || role === 'worker') await registerJobs(jobDeps);
 
@@ -119,7 +122,20 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
 
     if (role === 'serve') {
       if (!skipWebBuild) await ensureWebBuild(log);
-      const app = await buildApp({ config, database, queue, bus, metrics, log, version, auth, envTokens, mailer, webDir: webDistDir });
+      const app = await buildApp({
+        config,
+        database,
+        queue,
+        bus,
+        metrics,
+        log,
+        version,
+        auth,
+        envTokens,
+        mailer,
+        webDir: webDistDir,
+        healthSources: healthSourcesFor(database),
+      });
       // Runs first on stop: stop taking requests (in-flight ones finish) before the queue drains.
       cleanups.push(() => closeWithin(app, config.queue.shutdownGraceMs, log));
       const address = await app.listen({ host: config.http.host, port: config.http.port });

@@ -150,7 +150,7 @@ describe.skipIf(skipBrowserTests)('identity: login, tokens, members, audit, role
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('settings-general').waitFor();
     const tabs = await page.locator('[data-testid=settings-nav] a').allTextContents();
-    expect(tabs.map((tab) => tab.trim())).toEqual(['General', 'Members']);
+    expect(tabs.map((tab) => tab.trim())).toEqual(['General', 'Members', 'Alerts']);
     expect(await page.getByTestId('org-name').isDisabled()).toBe(true);
 
     await page.getByTestId('settings-nav-members').click();

@@ -113,6 +113,16 @@ const settingsTokensRoute = createRoute({
   path: '/tokens',
   component: lazyRouteComponent(() => import('../features/tokens/tokens-page.tsx'), 'TokensPage'),
 });
+const settingsAlertsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: '/alerts',
+  component: lazyRouteComponent(() => import('../features/alerts/alerts-settings-page.tsx'), 'AlertsSettingsPage'),
+});
+const settingsNotificationsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: '/notifications',
+  component: lazyRouteComponent(() => import('../features/alerts/notifications-settings-page.tsx'), 'NotificationsSettingsPage'),
+});
 const settingsAuditRoute = createRoute({
   getParentRoute: () => settingsRoute,
   path: '/audit',
@@ -138,7 +148,14 @@ const routeTree = rootRoute.addChildren([
     healthRoute,
     systemRoute,
     profileRoute,
-    settingsRoute.addChildren([settingsGeneralRoute, settingsMembersRoute, settingsTokensRoute, settingsAuditRoute]),
+    settingsRoute.addChildren([
+      settingsGeneralRoute,
+      settingsMembersRoute,
+      settingsTokensRoute,
+      settingsAlertsRoute,
+      settingsNotificationsRoute,
+      settingsAuditRoute,
+    ]),
   ]),
 ]);
 

@@ -8,6 +8,7 @@ export {
   type JobEnginePort,
   type JobStatesPort,
   jobRunActions,
+  jobSignalFigures,
   jobStats,
   listJobRuns,
   pruneJobRuns,

@@ -316,3 +316,16 @@ export async function reconcileRuns(db: Db, engine: JobStatesPort, now = new Dat
   }
   return changed;
 }
+
+/** For alert rules: the org's runs finished since `since` (completed vs failed or dead) and its dead runs now. */
+export async function jobSignalFigures(db: Db, orgId: string, since: Date) {
+  const [row] = await db
+    .select({
+      completed: sql<number>`count(*) filter (where ${jobRuns.status} = 'completed' and ${jobRuns.finishedAt} >= ${since})::int`,
+      failed: sql<number>`count(*) filter (where ${jobRuns.status} in ('failed', 'dead') and ${jobRuns.finishedAt} >= ${since})::int`,
+      dead: sql<number>`count(*) filter (where ${jobRuns.status} = 'dead')::int`,
+    })
+    .from(jobRuns)
+    .where(eq(jobRuns.orgId, orgId));
+  return { completed: row?.completed ?? 0, failed: row?.failed ?? 0, dead: row?.dead ?? 0 };
+}

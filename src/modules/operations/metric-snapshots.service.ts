@@ -4,7 +4,7 @@ import { type Ctx, systemActor } from '../../db/context.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { dailyStats, localDate } from '../tasks/index.ts';
-import { activeOrgIds, orgSettings } from '../tenancy/index.ts';
+import { listOrgIds, orgSettings } from '../tenancy/index.ts';
 import { marketplaceMetrics } from './watchdog.tables.ts';
 
 interface Sample {
@@ -55,7 +55,7 @@ export async function snapshotOrgDay(ctx: Ctx, day: string): Promise<number> {
 /** Every org: today and yesterday in the org's time zone. */
 export async function snapshotAllOrgs(db: Db, log: Logger, now = new Date()) {
   let rows = 0;
-  const orgIds = await activeOrgIds(db);
+  const orgIds = await listOrgIds(db);
   for (const orgId of orgIds) {
     const ctx: Ctx = { orgId, actor: systemActor('metrics.snapshot'), permissions: new Set(), db, log, now, requestId: null, ip: null };
     const { timeZone } = await orgSettings(db, orgId);

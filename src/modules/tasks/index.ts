@@ -1,6 +1,7 @@
 /** Task orchestration (seed 000): the task lifecycle, approvals, stats and metrics. */
 export { type IdempotentResult, withIdempotency } from './idempotency.service.ts';
 export { timeAccuracy } from './task-mapping.ts';
+export { agentsLastTaskAt, countAwaitingApproval, staleUndecidedTasks } from './task-signals.service.ts';
 export { dailyStats, localDate, statsTrend, taskCountsByStatus, taskMetrics } from './task-stats.service.ts';
 export { allowedEdges, canTransition, type TaskAction, taskTransitions } from './task-transitions.ts';
 export { overdueApprovalsByOrg, silentAgents } from './task-watch.service.ts';

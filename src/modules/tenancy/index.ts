@@ -3,7 +3,7 @@ export { type AuditInput, type AuditScope, listAudit, recordAudit, recordAuditMa
 export { type BootstrapResult, ensureBootstrap } from './bootstrap.service.ts';
 export { acceptInvitation, inviteMember, listPendingInvitations, previewInvitation, revokeInvitation } from './invitations.service.ts';
 export { changeMemberRole, listMembers, memberIdsWithRoles, removeMember } from './members.service.ts';
-export { activeOrgIds, createOrg, findOrgBySlug, getOrg, listOrgTimeZones, orgSettings, roleIn, updateOrg } from './orgs.service.ts';
+export { createOrg, findOrgBySlug, getOrg, listOrgIds, listOrgTimeZones, orgSettings, roleIn, updateOrg } from './orgs.service.ts';
 export {
   type AuthDeps,
   createSession,

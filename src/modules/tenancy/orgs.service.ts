@@ -73,6 +73,12 @@ export async function oldestOrg(db: DbOrTx): Promise<OrgRow | null> {
   return row ?? null;
 }
 
+/** Ids of every live org (system jobs that work org by org, e.g. alert evaluation). */
+export async function listOrgIds(db: DbOrTx): Promise<string[]> {
+  const rows = await db.select({ id: orgs.id }).from(orgs).where(isNull(orgs.deletedAt)).orderBy(asc(orgs.createdAt));
+  return rows.map((r) => r.id);
+}
+
 export async function getOrg(ctx: Ctx) {
   const [row] = await ctx.db
     .select()
@@ -146,10 +152,4 @@ export async function orgSettings(db: DbOrTx, orgId: string): Promise<OrgSetting
     .where(and(eq(orgs.id, orgId), isNull(orgs.deletedAt)));
   if (!row) throw notFound('Org');
   return { ...defaultOrgSettings(), ...row.settings };
-}
-
-/** Ids of every org not deleted (system jobs that run per org: daily metric snapshots). */
-export async function activeOrgIds(db: DbOrTx): Promise<string[]> {
-  const rows = await db.select({ id: orgs.id }).from(orgs).where(isNull(orgs.deletedAt));
-  return rows.map((r) => r.id);
 }

@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HttpReceiver, startHttpReceiver } from '../../helpers/http-receiver.ts';
 import { openSse } from '../../helpers/sse-client.ts';
 import {
   bearer,
@@ -30,7 +31,12 @@ const orgAValueFor: Record<string, (fx: SecurityFixture) => string> = {
   id: (fx) => fx.a.tasks.pending.id,
   jobId: (fx) => fx.a.queuedJob.id,
   patternId: (fx) => fx.a.stuckPatternId,
+  alertId: () => orgA.alertId,
+  ruleId: () => orgA.ruleId,
+  channelId: () => orgA.channelId,
 };
+/** Org A's alert, rule and notification channel (made in beforeAll: the channel through a loopback receiver). */
+const orgA = { alertId: '', ruleId: '', channelId: '' };
 
 /** Routes whose path parameter is itself the secret (possession is the authorization): exempt, with the reason. */
 const exempt: Record<string, string> = {
@@ -43,6 +49,8 @@ const exempt: Record<string, string> = {
 /** A body for the write routes, chosen so that success would visibly change org A (and be caught). */
 const attackBodies: Record<string, unknown> = {
   'PATCH /api/members/{userId}': { role: 'admin' },
+  'PUT /api/alert-rules/{ruleId}': { threshold: 99999, enabled: false },
+  'PATCH /api/notification-channels/{channelId}': { name: 'taken over', enabled: false },
 };
 
 /** Routes that stream (SSE): checked separately with a reader. */
@@ -64,7 +72,17 @@ describe('security: cross-org isolation (BOLA)', () => {
     const tasks = await expectOk<{ tasks: TaskView[] }>(owner.request('GET', '/api/orchestration/tasks?limit=100'));
     const jobs = await expectOk<{ jobs: unknown[] }>(owner.request('GET', '/api/jobs?limit=100'));
     const audit = await expectOk<{ entries: Array<{ id: string }> }>(owner.request('GET', '/api/audit?resourceType=task&limit=200'));
+    const rules = await expectOk<{ rules: Array<{ id: string; threshold: number; enabled: boolean; channels: string[] }> }>(
+      owner.request('GET', '/api/alert-rules'),
+    );
+    const alerts = await expectOk<{ alerts: Array<{ id: string; status: string }> }>(owner.request('GET', '/api/alerts'));
+    const channels = await expectOk(owner.request('GET', '/api/notification-channels'));
+    const deliveries = await expectOk<{ deliveries: Array<{ id: string }> }>(owner.request('GET', `/api/notification-channels/${orgA.channelId}/deliveries`));
     return {
+      rules: rules.rules.map(({ id, threshold, enabled, channels }) => ({ id, threshold, enabled, channels })),
+      alerts: alerts.alerts.map(({ id, status }) => ({ id, status })),
+      channels,
+      deliveries: deliveries.deliveries.map((d) => d.id),
       members,
       tokens: tokens.tokens.map((t) => ({ id: t.id, revokedAt: t.revokedAt, name: t.name, scopes: t.scopes })),
       org,
@@ -74,10 +92,30 @@ describe('security: cross-org isolation (BOLA)', () => {
     };
   };
 
+  let receiver: HttpReceiver;
+
   beforeAll(async () => {
-    fx = await startSecurityFixture();
+    receiver = await startHttpReceiver();
+    fx = await startSecurityFixture({ env: { NEXO_ALLOW_PRIVATE_WEBHOOKS: '1' } });
     operations = await liveOperations(fx.url);
     const a = fx.a;
+    const owner = a.people.owner.client;
+    const channel = await expectOk<{ id: string }>(
+      owner.request('POST', '/api/notification-channels', { type: 'webhook', name: 'A ops hook', config: { url: `${receiver.url}/a` } }),
+      201,
+    );
+    const rules = await expectOk<{ rules: Array<{ id: string; kind: string }> }>(owner.request('GET', '/api/alert-rules'));
+    const rule = rules.rules.find((r) => r.kind === 'tasks_awaiting_approval') as { id: string };
+    await expectOk(owner.request('PUT', `/api/alert-rules/${rule.id}`, { threshold: 0, channels: [channel.id] }));
+    await expectOk(owner.request('POST', '/api/alerts/evaluate'), 202);
+    const deadline = Date.now() + 30_000;
+    let alert: { id: string } | undefined;
+    while (!alert && Date.now() < deadline) {
+      alert = (await expectOk<{ alerts: Array<{ id: string }> }>(owner.request('GET', '/api/alerts'))).alerts[0];
+      if (!alert) await new Promise((r) => setTimeout(r, 250));
+    }
+    if (!alert) throw new Error('org A has no open alert to attack (alerts.evaluate did not run within 30 s)');
+    Object.assign(orgA, { alertId: alert.id, ruleId: rule.id, channelId: channel.id });
     secretsOfA = [
       a.id,
       ...Object.values(a.tasks).flatMap((t) => [t.id, t.title]),
@@ -90,10 +128,15 @@ describe('security: cross-org isolation (BOLA)', () => {
       a.integrationNoScopes.id,
       a.revokedToken.id,
       a.name,
+      orgA.alertId,
+      orgA.ruleId,
+      orgA.channelId,
+      receiver.url,
     ];
   });
   afterAll(async () => {
     await fx?.destroy();
+    await receiver?.close();
   });
 
   it('every path parameter of every live route has an org-A provider (or the route is an exempt secret-bearer)', () => {

@@ -244,6 +244,10 @@ const allScopes = [
   'schedules.read',
   'schedules.manage',
   'health.read',
+  'alerts.read',
+  'alerts.acknowledge',
+  'alerts.manage',
+  'channels.read',
 ];
 
 let taskSequence = 0;

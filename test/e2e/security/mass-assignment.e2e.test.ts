@@ -86,7 +86,17 @@ const cases: Record<string, Case> = {
   'POST /api/jobs/probe': { caller: owner, base: () => ({ startAfterSeconds: 3600 }) },
   'POST /api/jobs/dead/replay': { caller: owner, base: () => ({ type: 'jobs.probe' }) },
   'PUT /api/schedules/{name}': { caller: owner, path: () => '/api/schedules/jobs.daily-summary', base: () => ({ enabled: true }) },
+  'PUT /api/alert-rules/{ruleId}': { caller: owner, path: () => `/api/alert-rules/${alertRuleId}`, base: () => ({ threshold: 123 }) },
+  // A public-looking target: every probe is refused by validation before any test message would be sent.
+  'POST /api/notification-channels': { caller: owner, base: () => ({ type: 'webhook', name: 'Mass', config: { url: 'https://example.com/hook' } }) },
+  'PATCH /api/notification-channels/{channelId}': {
+    caller: owner,
+    path: () => '/api/notification-channels/00000000-0000-7000-8000-00000000000a',
+    base: () => ({ name: 'Renamed channel' }),
+  },
 };
+/** The first alert rule of A (read in beforeAll). */
+let alertRuleId = '';
 
 describe('security: mass assignment', () => {
   let fx: SecurityFixture;
@@ -102,6 +112,9 @@ describe('security: mass assignment', () => {
       expectOk<{ tasks: unknown[] }>(c.request('GET', '/api/orchestration/tasks?limit=100')),
       expectOk(c.request('GET', '/api/notifications')),
     ]);
+    const rules = await expectOk<{ rules: Array<{ id: string; threshold: number; enabled: boolean; channels: string[] }> }>(
+      c.request('GET', '/api/alert-rules'),
+    );
     return {
       members,
       tokens: tokens.tokens.map(({ id, name, revokedAt, scopes }) => ({ id, name, revokedAt, scopes })),
@@ -109,6 +122,7 @@ describe('security: mass assignment', () => {
       audit: audit.entries.map((e) => e.id),
       tasks: taskList.tasks,
       notifications,
+      rules: rules.rules.map(({ id, threshold, enabled, channels }) => ({ id, threshold, enabled, channels })),
     };
   };
 
@@ -123,6 +137,8 @@ describe('security: mass assignment', () => {
       prepareTask(fx.url, fx.a, 'in_progress'),
     ]);
     Object.assign(tasks, { submit, approve, assign, complete, return: ret });
+    const rules = await expectOk<{ rules: Array<{ id: string }> }>(fx.a.people.owner.client.request('GET', '/api/alert-rules'));
+    alertRuleId = rules.rules[0]?.id as string;
   });
   afterAll(async () => {
     await fx?.destroy();

@@ -176,6 +176,23 @@ const expectations: Record<string, Row> = {
   // The bell: signed-in people only, never tokens.
   'GET /api/notifications': { cells: [N, Y, Y, Y, Y, N, N, N] },
   'POST /api/notifications/read': { cells: [N, Y, Y, Y, Y, N, N, N], body: {} },
+  // Alerts: everyone in the org reads them; operators and up acknowledge; owners/admins edit rules. Integration tokens
+  // may carry alerts.* scopes (not channels.manage: channels hold credentials).
+  'GET /api/alerts': { cells: [N, Y, Y, Y, Y, N, N, Y] },
+  'POST /api/alerts/{alertId}/acknowledge': { cells: [N, N, H, H, H, N, N, H], path: `/api/alerts/${ghostUuid}/acknowledge` },
+  'POST /api/alerts/evaluate': { cells: [N, N, N, Y, Y, N, N, Y] },
+  'GET /api/alert-rules': { cells: [N, Y, Y, Y, Y, N, N, Y] },
+  'PUT /api/alert-rules/{ruleId}': { cells: [N, N, N, H, H, N, N, H], path: `/api/alert-rules/${ghostUuid}`, body: { threshold: 1 } },
+  'GET /api/notification-channels': { cells: [N, N, N, Y, Y, N, N, Y] },
+  'POST /api/notification-channels': { cells: [N, N, N, Y, Y, N, N, N], body: {} },
+  'GET /api/notification-channels/{channelId}': { cells: [N, N, N, H, H, N, N, H], path: `/api/notification-channels/${ghostUuid}` },
+  'PATCH /api/notification-channels/{channelId}': { cells: [N, N, N, H, H, N, N, N], path: `/api/notification-channels/${ghostUuid}`, body: { name: 'x' } },
+  'DELETE /api/notification-channels/{channelId}': { cells: [N, N, N, H, H, N, N, N], path: `/api/notification-channels/${ghostUuid}` },
+  'POST /api/notification-channels/{channelId}/test': { cells: [N, N, N, H, H, N, N, N], path: `/api/notification-channels/${ghostUuid}/test` },
+  'GET /api/notification-channels/{channelId}/deliveries': {
+    cells: [N, N, N, H, H, N, N, H],
+    path: `/api/notification-channels/${ghostUuid}/deliveries`,
+  },
   // These end the caller's session: run with throw-away sessions, last (logout-all ends every session of the user).
   'POST /api/auth/logout': { cells: [N, Y, Y, Y, Y, N, N, N], freshSession: true },
   'POST /api/auth/logout-all': { cells: [N, Y, Y, Y, Y, N, N, N], freshSession: true },

@@ -34,6 +34,9 @@ export function NotificationBell({ onNavigate, testId = 'notification-bell' }: {
     if (notification.kind === 'tasks.awaiting_approval') {
       onNavigate?.();
       void navigate({ to: '/tasks' });
+    } else if (notification.kind.startsWith('alert.')) {
+      onNavigate?.();
+      void navigate({ to: '/settings/alerts' });
     }
   };
 

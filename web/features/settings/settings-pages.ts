@@ -1,12 +1,12 @@
-import { KeyRound, type LucideIcon, ScrollText, SlidersHorizontal, Users } from 'lucide-react';
+import { BellRing, KeyRound, type LucideIcon, Megaphone, ScrollText, SlidersHorizontal, Users } from 'lucide-react';
 import type { Permission } from '../../../src/contracts/permissions.ts';
 import type { PlainMessageKey } from '../../i18n/index.ts';
 
-export type SettingsPageId = 'general' | 'members' | 'tokens' | 'audit';
+export type SettingsPageId = 'general' | 'members' | 'tokens' | 'alerts' | 'notifications' | 'audit';
 
 export interface SettingsPage {
   id: SettingsPageId;
-  path: '/settings' | '/settings/members' | '/settings/tokens' | '/settings/audit';
+  path: '/settings' | '/settings/members' | '/settings/tokens' | '/settings/alerts' | '/settings/notifications' | '/settings/audit';
   label: PlainMessageKey;
   description: PlainMessageKey;
   icon: LucideIcon;
@@ -26,6 +26,22 @@ export const settingsPages: readonly SettingsPage[] = [
   },
   { id: 'members', path: '/settings/members', label: 'members.title', description: 'members.description', icon: Users, permission: 'members.read' },
   { id: 'tokens', path: '/settings/tokens', label: 'tokens.title', description: 'tokens.description', icon: KeyRound, permission: 'tokens.read' },
+  {
+    id: 'alerts',
+    path: '/settings/alerts',
+    label: 'settings.alerts.title',
+    description: 'settings.alerts.description',
+    icon: BellRing,
+    permission: 'alerts.read',
+  },
+  {
+    id: 'notifications',
+    path: '/settings/notifications',
+    label: 'settings.notifications.title',
+    description: 'settings.notifications.description',
+    icon: Megaphone,
+    permission: 'channels.read',
+  },
   { id: 'audit', path: '/settings/audit', label: 'audit.title', description: 'audit.description', icon: ScrollText, permission: 'audit.read' },
 ];
 
