@@ -66,6 +66,13 @@ const envSchema = z.object({
   ENABLE_QUEUE_PROCESSING: bool(true),
   NEXO_QUEUE_POLL_SECONDS: num(0.5, 0.5, 60),
   NEXO_SHUTDOWN_GRACE_SECONDS: int(25, 0, 600),
+  ENABLE_CIRCUIT_BREAKER: bool(true),
+  NEXO_BREAKER_FAILURE_THRESHOLD: int(5, 1, 1000),
+  NEXO_BREAKER_RESET_SECONDS: num(60, 0.1, 86_400),
+  NEXO_BREAKER_HALF_OPEN_SUCCESSES: int(2, 1, 100),
+  NEXO_BREAKER_CALL_TIMEOUT_SECONDS: num(30, 0.1, 3600),
+  NEXO_STORE_RATE_MAX_WAIT_SECONDS: num(2, 0, 60),
+  NEXO_STORE_RATE_HEADROOM: num(0.08, 0, 0.5),
   NEXO_SSE_HEARTBEAT_SECONDS: int(15, 1, 300),
   NEXO_EVENTS_RETENTION_HOURS: int(72, 1, 24 * 90),
   NEXO_SECRET_KEY: secretKey,
@@ -103,6 +110,16 @@ export interface Config {
   http: { host: string; port: number; publicUrl?: string; bodyLimit: number; corsOrigins: string[]; trustProxy: boolean; sseHeartbeatMs: number };
   db: { url?: string; dataDir: string; poolSize: number; connectTimeoutMs: number };
   queue: { workers: boolean; pollingSeconds: number; shutdownGraceMs: number };
+  /** Circuit breakers and token buckets around channel calls (modules/stores). */
+  resilience: {
+    breakerEnabled: boolean;
+    failureThreshold: number;
+    resetTimeoutMs: number;
+    halfOpenSuccesses: number;
+    callTimeoutMs: number;
+    rateMaxWaitMs: number;
+    rateHeadroom: number;
+  };
   events: { retentionHours: number };
   security: { secretKey?: Buffer };
   log: { level: string; pretty: boolean };
@@ -192,6 +209,15 @@ export function loadConfig(env: Env = readEnv()): Config {
       workers: e.ENABLE_QUEUE_PROCESSING,
       pollingSeconds: e.NEXO_QUEUE_POLL_SECONDS,
       shutdownGraceMs: e.NEXO_SHUTDOWN_GRACE_SECONDS * 1000,
+    },
+    resilience: {
+      breakerEnabled: e.ENABLE_CIRCUIT_BREAKER,
+      failureThreshold: e.NEXO_BREAKER_FAILURE_THRESHOLD,
+      resetTimeoutMs: Math.round(e.NEXO_BREAKER_RESET_SECONDS * 1000),
+      halfOpenSuccesses: e.NEXO_BREAKER_HALF_OPEN_SUCCESSES,
+      callTimeoutMs: Math.round(e.NEXO_BREAKER_CALL_TIMEOUT_SECONDS * 1000),
+      rateMaxWaitMs: Math.round(e.NEXO_STORE_RATE_MAX_WAIT_SECONDS * 1000),
+      rateHeadroom: e.NEXO_STORE_RATE_HEADROOM,
     },
     events: { retentionHours: e.NEXO_EVENTS_RETENTION_HOURS },
     security: e.NEXO_SECRET_KEY ? { secretKey: decodeKey(e.NEXO_SECRET_KEY) as Buffer } : {},

@@ -9,6 +9,7 @@ import { buildApp } from '../http/app.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createMailer } from '../lib/mailer.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
+import { allBreakerStates, allBucketTokens, createStoreLimits, type StoreLimits } from '../modules/stores/index.ts';
 import { taskCountsByStatus } from '../modules/tasks/index.ts';
 import { type BootstrapResult, ensureBootstrap, prepareEnvAgentTokens } from '../modules/tenancy/index.ts';
 import { createJobQueue, type JobQueue } from '../queue/job-queue.ts';
@@ -33,6 +34,8 @@ export interface Runtime {
   queue: JobQueue<typeof jobCatalog>;
   bus: EventBus;
   metrics: Metrics;
+  /** Circuit breakers + token buckets for channel calls (handed to connectors through the SDK). */
+  storeLimits: StoreLimits;
   app?: FastifyInstance;
   url?: string;
   stop(reason?: string): Promise<void>;
@@ -65,6 +68,10 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
 
     const metrics = createMetrics();
     metrics.taskCounts.read = () => taskCountsByStatus(database.db);
+    metrics.breakerStates.read = () => allBreakerStates(database.db);
+    metrics.bucketTokens.read = () => allBucketTokens(database.db, config.resilience.rateHeadroom);
+    const storeLimits = createStoreLimits({ ...config.resilience, metrics });
+    cleanups.push(() => storeLimits.shutdown());
     const queue = createJobQueue({
       database,
       catalog: jobCatalog,
@@ -103,6 +110,7 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
       queue,
       bus,
       metrics,
+      storeLimits,
       async stop(reason = 'stop requested') {
         log.info({ reason, graceMs: config.queue.shutdownGraceMs }, 'shutting down: no new requests or jobs; finishing in-flight work');
         await cleanup();
