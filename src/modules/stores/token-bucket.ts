@@ -132,7 +132,12 @@ export function learn(bucket: Bucket, signal: ChannelSignal, now: number, headro
     const capacity = positive(signal.capacity) ?? b.capacity;
     const refillPerSecond = positive(signal.refillPerSecond) ?? b.refillPerSecond;
     let tokens = Math.min(b.tokens, capacity);
-    if (signal.available !== undefined && Number.isFinite(signal.available)) tokens = Math.min(tokens, Math.max(0, signal.available));
+    if (signal.available !== undefined && Number.isFinite(signal.available)) {
+      const available = Math.min(capacity, Math.max(0, signal.available));
+      // Same capacity: keep the lower count (our takes may not have reached the channel yet). Other capacity:
+      // our count was built on wrong limits, so the channel's count wins, minus what is booked.
+      tokens = capacity === b.capacity ? Math.min(tokens, available) : available - Math.max(0, -b.tokens);
+    }
     return { ...b, capacity, refillPerSecond, tokens, learned: { at: now, source: signal.source } };
   }
   if (signal.retryAfterMs !== undefined && signal.retryAfterMs >= 0) {
