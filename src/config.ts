@@ -73,6 +73,7 @@ const envSchema = z.object({
   NEXO_BREAKER_CALL_TIMEOUT_SECONDS: num(30, 0.1, 3600),
   NEXO_STORE_RATE_MAX_WAIT_SECONDS: num(2, 0, 60),
   NEXO_STORE_RATE_HEADROOM: num(0.08, 0, 0.5),
+  NEXO_STORE_RATE_LEAD_MS: int(100, 0, 5000),
   NEXO_SSE_HEARTBEAT_SECONDS: int(15, 1, 300),
   NEXO_EVENTS_RETENTION_HOURS: int(72, 1, 24 * 90),
   NEXO_SECRET_KEY: secretKey,
@@ -119,6 +120,7 @@ export interface Config {
     callTimeoutMs: number;
     rateMaxWaitMs: number;
     rateHeadroom: number;
+    rateLeadMs: number;
   };
   events: { retentionHours: number };
   security: { secretKey?: Buffer };
@@ -218,6 +220,7 @@ export function loadConfig(env: Env = readEnv()): Config {
       callTimeoutMs: Math.round(e.NEXO_BREAKER_CALL_TIMEOUT_SECONDS * 1000),
       rateMaxWaitMs: Math.round(e.NEXO_STORE_RATE_MAX_WAIT_SECONDS * 1000),
       rateHeadroom: e.NEXO_STORE_RATE_HEADROOM,
+      rateLeadMs: e.NEXO_STORE_RATE_LEAD_MS,
     },
     events: { retentionHours: e.NEXO_EVENTS_RETENTION_HOURS },
     security: e.NEXO_SECRET_KEY ? { secretKey: decodeKey(e.NEXO_SECRET_KEY) as Buffer } : {},

@@ -76,7 +76,7 @@ export function createMetrics(): Metrics {
     bucketTokens,
     rateLimiterWaits: new Counter({
       name: 'nexo_rate_limiter_waits_total',
-      help: 'Token requests by outcome: immediate | waited (in process) | postponed (job re-scheduled) | throttled (the channel answered 429)',
+      help: 'Token requests by outcome: immediate | waited (in process) | missed_slot (woke too late, queued again) | postponed (job re-scheduled) | throttled (the channel answered 429)',
       labelNames: ['platform', 'lane', 'outcome'],
       registers: [registry],
     }),

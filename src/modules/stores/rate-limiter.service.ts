@@ -51,14 +51,21 @@ export interface TakeOptions {
   cost: number;
   maxWaitMs: number;
   headroom: number;
+  /** Grants are for slots at least this far ahead (see takeToken). */
+  leadMs?: number;
 }
 
 /** One attempt to take `cost` tokens (see token-bucket.ts for the lane rules). */
 export async function takeToken(db: Db, key: BucketKey, options: TakeOptions) {
+  const lead = options.leadMs ?? 0;
   return withBucket(db, key, (bucket, now) => {
-    const outcome: TakeResult = take(bucket, { ...options, now });
+    // The bucket's timeline runs `lead` ahead: a grant is for a slot at least `lead` from now, so the time
+    // between granting and sending (commit, wake-up, a busy event loop) is absorbed by the sleep until the slot
+    // instead of bunching calls together at the channel.
+    const outcome: TakeResult = take(bucket, { ...options, now: now + lead });
     const { bucket: next, ...result } = outcome;
-    return { bucket: next, result: { ...result, capacity: next.capacity } };
+    const shifted = result.granted ? { ...result, waitMs: result.waitMs + lead } : result;
+    return { bucket: next, result: { ...shifted, capacity: next.capacity, dbNow: now } };
   });
 }
 

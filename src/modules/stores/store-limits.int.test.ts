@@ -79,7 +79,9 @@ describe('stores, circuit breakers and rate limits', () => {
         res.writeHead(404).end('not found');
       },
       '/graphql': (_req, res) => {
-        const extensions = { cost: { requestedQueryCost: 12, actualQueryCost: 10, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1500, restoreRate: 100 } } };
+        const extensions = {
+          cost: { requestedQueryCost: 12, actualQueryCost: 10, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1500, restoreRate: 100 } },
+        };
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: {}, extensions }));
       },
     });
@@ -172,15 +174,19 @@ describe('stores, circuit breakers and rate limits', () => {
     const store = await createStore(ctx, { platform: 'emulator', name: 'No breaker' });
     const limits = createStoreLimits({ ...base, breakerEnabled: false });
     failing = true;
-    for (let i = 0; i < 6; i++) await expect(limits.withStoreLimits(ctx, store.id, { operation: 'sync' }, (io) => callChannel(`${channel.url}/flaky`, io))).rejects.toMatchObject({ status: 502 });
+    for (let i = 0; i < 6; i++)
+      await expect(limits.withStoreLimits(ctx, store.id, { operation: 'sync' }, (io) => callChannel(`${channel.url}/flaky`, io))).rejects.toMatchObject({
+        status: 502,
+      });
     expect(await listBreakers(ctx, { storeId: store.id })).toEqual([]);
     limits.shutdown();
   });
 
   it('serves inventory before price before content, across two connections', async () => {
     const store = await createStore(ctx, { platform: 'emulator', name: 'Lanes', config: { rateLimits: { default: { capacity: 1, refillPerSecond: 10 } } } });
-    const a = createStoreLimits({ ...base, rateMaxWaitMs: 10_000 });
-    const b = createStoreLimits({ ...base, rateMaxWaitMs: 10_000 });
+    // No lead: the drained bucket must still be empty when the nine calls arrive.
+    const a = createStoreLimits({ ...base, rateMaxWaitMs: 10_000, rateLeadMs: 0 });
+    const b = createStoreLimits({ ...base, rateMaxWaitMs: 10_000, rateLeadMs: 0 });
     // Drain the one token so everybody has to queue.
     await a.withStoreLimits(ctx, store.id, { operation: 'x', lane: 'inventory' }, async () => null);
     const order: Lane[] = [];
@@ -205,7 +211,9 @@ describe('stores, circuit breakers and rate limits', () => {
     const store = await createStore(ctx, { platform: 'mercadolivre', name: 'Throttled' });
     const limits = createStoreLimits({ ...base, rateMaxWaitMs: 500 });
     const started = Date.now();
-    const p = await postponed(limits.withStoreLimits(ctx, store.id, { operation: 'items', lane: 'price' }, (io) => callChannel(`${channel.url}/throttled`, io)));
+    const p = await postponed(
+      limits.withStoreLimits(ctx, store.id, { operation: 'items', lane: 'price' }, (io) => callChannel(`${channel.url}/throttled`, io)),
+    );
     expect(p.until.getTime()).toBeGreaterThanOrEqual(started + 1900);
     expect(p.until.getTime()).toBeLessThan(Date.now() + 2100);
     const view = await storeLimits(ctx, store.id, 0);
@@ -214,7 +222,9 @@ describe('stores, circuit breakers and rate limits', () => {
     expect(view.buckets[0]?.pausedUntil).not.toBeNull();
     // While paused, the next call (any process) is postponed too, without reaching the channel.
     const before = channel.received.length;
-    const next = await postponed(limits.withStoreLimits(otherCtx, store.id, { operation: 'items', lane: 'inventory' }, (io) => callChannel(`${channel.url}/ok`, io)));
+    const next = await postponed(
+      limits.withStoreLimits(otherCtx, store.id, { operation: 'items', lane: 'inventory' }, (io) => callChannel(`${channel.url}/ok`, io)),
+    );
     expect(next.reason).toMatch(/paused/);
     expect(channel.received.length).toBe(before);
     expect(await listBreakers(ctx, { storeId: store.id })).toEqual([]);
@@ -227,11 +237,18 @@ describe('stores, circuit breakers and rate limits', () => {
     expect((await storeLimits(ctx, store.id, 0)).buckets.find((x) => x.bucket === 'graphql')).toBeUndefined();
     await limits.withStoreLimits(ctx, store.id, { operation: 'graphql', lane: 'inventory', cost: 12 }, async (io) => {
       const response = await fetch(`${channel.url}/graphql`, { method: 'POST', signal: io.signal });
-      const body = (await response.json()) as { extensions: { cost: { throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } } } };
+      const body = (await response.json()) as {
+        extensions: { cost: { throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } } };
+      };
       io.report({ status: response.status, headers: response.headers, shopifyThrottleStatus: body.extensions.cost.throttleStatus });
     });
     const graphql = (await storeLimits(ctx, store.id, 0)).buckets.find((x) => x.bucket === 'graphql');
-    expect(graphql).toMatchObject({ capacity: 2000, refillPerSecond: 100, published: { capacity: 1000, refillPerSecond: 50 }, learnedFrom: 'shopify throttleStatus' });
+    expect(graphql).toMatchObject({
+      capacity: 2000,
+      refillPerSecond: 100,
+      published: { capacity: 1000, refillPerSecond: 50 },
+      learnedFrom: 'shopify throttleStatus',
+    });
     expect(graphql?.tokens).toBeGreaterThanOrEqual(1500);
     expect(graphql?.tokens).toBeLessThan(1600);
     limits.shutdown();

@@ -23,6 +23,13 @@ export interface StoreLimitsOptions {
   rateMaxWaitMs: number;
   /** Fraction of each channel's rate kept unused. */
   rateHeadroom: number;
+  /** Calls are scheduled at least this far ahead, so grant-to-send delays do not bunch them (default 100 ms). */
+  rateLeadMs?: number;
+  /**
+   * A call that wakes up later than this after its slot queues again instead of going out (default 50 ms).
+   * Keep it below the jitter the headroom absorbs: 1000 × headroom / (1 − headroom) ms per second of calls.
+   */
+  rateLateToleranceMs?: number;
   metrics?: Metrics;
   /** Names this process in probe leases (default: a random id). */
   owner?: string;
@@ -90,6 +97,25 @@ function signalsFromError(error: unknown, now: number): ChannelSignal[] {
   return signals;
 }
 
+/**
+ * Maps database-clock times (token slots) to this process's clock. The offset is estimated as the largest
+ * `dbNow - localReceiveTime` seen recently: the reply always arrives after dbNow, so the estimate is never
+ * above the true offset, and a slot converted with it is never early (early sends could exceed the limit
+ * at the channel). Sleeping until the slot, instead of "waitMs after the reply", keeps the reply's latency
+ * out of the spacing between calls.
+ */
+export function createClockSync(now: () => number = Date.now) {
+  const samples: number[] = [];
+  return {
+    localDelay(slotDb: number, dbNow: number): number {
+      samples.push(dbNow - now());
+      if (samples.length > 64) samples.shift();
+      const offset = Math.max(...samples);
+      return Math.max(0, slotDb - offset - now());
+    },
+  };
+}
+
 type Action = (fn: (io: CallIo) => Promise<unknown>, io: CallIo) => Promise<unknown>;
 
 export function createStoreLimits(options: StoreLimitsOptions): StoreLimits {
@@ -120,18 +146,30 @@ export function createStoreLimits(options: StoreLimitsOptions): StoreLimits {
     return breaker;
   };
 
-  async function acquire(ctx: LimitedCtx, key: BreakerKey, lane: Lane, cost: number): Promise<void> {
+  const clock = createClockSync();
+  const lateToleranceMs = options.rateLateToleranceMs ?? 50;
+
+  /** Waits for a token; returns the local time of the granted slot. */
+  async function acquire(ctx: LimitedCtx, key: BreakerKey, lane: Lane, cost: number): Promise<{ slot: number; platform: string }> {
     const started = performance.now();
     const deadline = started + options.rateMaxWaitMs;
     for (;;) {
-      const r = await takeToken(ctx.db, key, { lane, cost, maxWaitMs: Math.max(0, deadline - performance.now()), headroom: options.rateHeadroom });
+      const r = await takeToken(ctx.db, key, {
+        lane,
+        cost,
+        maxWaitMs: Math.max(0, deadline - performance.now()),
+        headroom: options.rateHeadroom,
+        leadMs: options.rateLeadMs ?? 100,
+      });
       const labels = { platform: r.platform, lane };
       if (r.granted) {
-        if (r.waitMs > 0) await sleep(r.waitMs);
+        const delay = clock.localDelay(r.dbNow + r.waitMs, r.dbNow);
+        const slot = Date.now() + delay;
+        if (delay > 0) await sleep(delay);
         const waited = (performance.now() - started) / 1000;
         metrics?.rateLimiterWaits.inc({ ...labels, outcome: waited >= 0.005 ? 'waited' : 'immediate' });
         metrics?.rateLimiterWaitSeconds.observe(labels, waited);
-        return;
+        return { slot, platform: r.platform };
       }
       if (cost > r.capacity) throw validation(`a call costing ${cost} tokens can never fit the bucket of ${r.capacity}`, { cost, capacity: r.capacity });
       if (r.retryInMs <= deadline - performance.now()) {
@@ -174,7 +212,13 @@ export function createStoreLimits(options: StoreLimitsOptions): StoreLimits {
         if (probe) metrics?.breakerTransitions.inc({ store_id: storeId, operation: call.operation, to: 'half_open' });
       }
       try {
-        await acquire(ctx, key, lane, cost);
+        for (;;) {
+          const { slot, platform } = await acquire(ctx, key, lane, cost);
+          // Woke up too late (a stalled process): sending now would bunch this call with the ones booked after
+          // it, so the slot is given up (its token stays spent) and the call queues again.
+          if (Date.now() - slot <= lateToleranceMs) break;
+          metrics?.rateLimiterWaits.inc({ platform, lane, outcome: 'missed_slot' });
+        }
       } catch (error) {
         if (probe) await record(ctx, key, true, { kind: 'released' }, false);
         throw error;
