@@ -15,6 +15,7 @@ import { authRoutes } from './routes/auth.routes.ts';
 import { eventsRoutes } from './routes/events.routes.ts';
 import { identityAdminRoutes } from './routes/identity-admin.routes.ts';
 import { notificationsRoutes } from './routes/notifications.routes.ts';
+import { storesRoutes } from './routes/stores.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
 import { tasksRoutes } from './routes/tasks.routes.ts';
 
@@ -70,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'tokens', description: 'API tokens for agents, integrations and scripts' },
         { name: 'audit', description: 'The append-only audit log' },
         { name: 'tasks', description: 'Task orchestration (seed 000): agents propose, people approve, assign and complete' },
+        { name: 'stores', description: 'Connected channel accounts: rate limits and circuit breakers' },
         { name: 'notifications', description: 'In-app notifications' },
       ],
     },
@@ -96,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes(deps));
   await app.register(identityAdminRoutes(deps));
   await app.register(tasksRoutes(deps));
+  await app.register(storesRoutes(deps));
   await app.register(notificationsRoutes());
   app.setNotFoundHandler((request, reply) => {
     const isApi = /^\/(api|metrics|healthz|readyz|openapi\.json|docs)(\/|$|\?)/.test(request.url);

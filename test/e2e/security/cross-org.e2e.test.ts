@@ -28,6 +28,7 @@ const orgAValueFor: Record<string, (fx: SecurityFixture) => string> = {
   invitationId: (fx) => fx.a.pendingInvitation.id,
   tokenId: (fx) => fx.a.agent.id,
   id: (fx) => fx.a.tasks.pending.id,
+  storeId: (fx) => fx.a.storeId,
 };
 
 /** Routes whose path parameter is itself the secret (possession is the authorization): exempt, with the reason. */
@@ -139,6 +140,11 @@ describe('security: cross-org isolation (BOLA)', () => {
     );
     expect((await owner.request('DELETE', `/api/tokens/${sacrificial.token.id}`)).status).toBe(200);
     expect((await owner.request('PATCH', `/api/members/${fx.a.people.viewer.userId}`, { role: 'viewer' })).status).toBe(200);
+    const limits = await expectOk<{ platform: string; buckets: Array<{ bucket: string; capacity: number }>; breakers: unknown[] }>(
+      fx.a.people.viewer.client.request('GET', `/api/stores/${fx.a.storeId}/limits`),
+    );
+    expect(limits).toMatchObject({ platform: 'shopify', breakers: [] });
+    expect(limits.buckets).toEqual([expect.objectContaining({ bucket: 'default', capacity: 40, refillPerSecond: 2 })]);
   });
 
   it('lists and filters of org B never contain org A data', async () => {
