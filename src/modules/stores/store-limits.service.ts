@@ -212,12 +212,14 @@ export function createStoreLimits(options: StoreLimitsOptions): StoreLimits {
         if (probe) metrics?.breakerTransitions.inc({ store_id: storeId, operation: call.operation, to: 'half_open' });
       }
       try {
-        for (;;) {
+        for (let missed = 0; ; missed++) {
           const { slot, platform } = await acquire(ctx, key, lane, cost);
           // Woke up too late (a stalled process): sending now would bunch this call with the ones booked after
-          // it, so the slot is given up (its token stays spent) and the call queues again.
+          // it, so the slot is given up (its token stays spent) and the call queues again; a process that keeps
+          // missing is overloaded and hands the job back to the queue.
           if (Date.now() - slot <= lateToleranceMs) break;
           metrics?.rateLimiterWaits.inc({ platform, lane, outcome: 'missed_slot' });
+          if (missed >= 2) throw new PostponeJob(new Date(Date.now() + 1000), `store ${storeId}: this process keeps missing its rate-limit slots`);
         }
       } catch (error) {
         if (probe) await record(ctx, key, true, { kind: 'released' }, false);
@@ -245,11 +247,13 @@ export function createStoreLimits(options: StoreLimitsOptions): StoreLimits {
       const learned = signals.length > 0 ? await learnSignals(ctx.db, key, signals, options.rateHeadroom) : null;
 
       if (options.breakerEnabled) {
-        const outcome: CallOutcome = throttled
-          ? { kind: 'released' }
-          : failed && countsAsFailure(error)
-            ? { kind: 'failure', error: error instanceof Error ? error.message : String(error) }
-            : { kind: 'success' };
+        // Throttled, or the call itself postponed its job: no verdict on the channel's health.
+        const outcome: CallOutcome =
+          throttled || (failed && isPostponeJob(error))
+            ? { kind: 'released' }
+            : failed && countsAsFailure(error)
+              ? { kind: 'failure', error: error instanceof Error ? error.message : String(error) }
+              : { kind: 'success' };
         if (outcome.kind !== 'released' || probe) await record(ctx, key, probe, outcome, clean);
       }
       if (throttled) {
