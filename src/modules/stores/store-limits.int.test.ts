@@ -185,7 +185,8 @@ describe('stores, circuit breakers and rate limits', () => {
   it('serves inventory before price before content, across two connections', async () => {
     const store = await createStore(ctx, { platform: 'emulator', name: 'Lanes', config: { rateLimits: { default: { capacity: 1, refillPerSecond: 10 } } } });
     // No lead: the drained bucket must still be empty when the nine calls arrive.
-    const a = createStoreLimits({ ...base, rateMaxWaitMs: 10_000, rateLeadMs: 0 });
+    const metrics = createMetrics();
+    const a = createStoreLimits({ ...base, rateMaxWaitMs: 10_000, rateLeadMs: 0, metrics });
     const b = createStoreLimits({ ...base, rateMaxWaitMs: 10_000, rateLeadMs: 0 });
     // Drain the one token so everybody has to queue.
     await a.withStoreLimits(ctx, store.id, { operation: 'x', lane: 'inventory' }, async () => null);
@@ -203,6 +204,7 @@ describe('stores, circuit breakers and rate limits', () => {
     });
     await Promise.all(calls);
     expect(order).toEqual(['inventory', 'inventory', 'inventory', 'price', 'price', 'price', 'content', 'content', 'content']);
+    expect(await metrics.registry.metrics()).toMatch(/nexo_rate_limiter_waits_total\{platform="emulator",lane="content",outcome="waited"\} [1-9]/);
     a.shutdown();
     b.shutdown();
   });
