@@ -50,13 +50,26 @@ export async function admitBreaker(db: Db, key: BreakerKey, policy: BreakerPolic
   });
 }
 
+/** The store's `config.breaker` ({ failureThreshold, resetSeconds, halfOpenSuccesses }) over the global policy. */
+export function storePolicy(base: BreakerPolicy, config: Record<string, unknown> | null | undefined): BreakerPolicy {
+  const o = (config?.breaker ?? {}) as { failureThreshold?: unknown; resetSeconds?: unknown; halfOpenSuccesses?: unknown };
+  const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1000 ? v : undefined);
+  const seconds = typeof o.resetSeconds === 'number' && o.resetSeconds > 0 && o.resetSeconds <= 86_400 ? o.resetSeconds : undefined;
+  return {
+    ...base,
+    failureThreshold: count(o.failureThreshold) ?? base.failureThreshold,
+    halfOpenSuccesses: count(o.halfOpenSuccesses) ?? base.halfOpenSuccesses,
+    resetTimeoutMs: seconds !== undefined ? Math.round(seconds * 1000) : base.resetTimeoutMs,
+  };
+}
+
 export type CallOutcome = { kind: 'success' } | { kind: 'failure'; error: string } | { kind: 'released' };
 
 /** Records how a call ended. Success on a closed breaker with no failures writes nothing. */
 export async function recordBreakerOutcome(
   db: Db,
   key: BreakerKey,
-  policy: BreakerPolicy,
+  basePolicy: BreakerPolicy,
   owner: string,
   probe: boolean,
   outcome: CallOutcome,
@@ -67,10 +80,16 @@ export async function recordBreakerOutcome(
     if (outcome.kind === 'failure') {
       await tx.insert(circuitBreakers).values({ orgId: key.orgId, storeId: key.storeId, operation: key.operation }).onConflictDoNothing();
     }
-    const [locked] = await tx.select({ row: circuitBreakers, nowMs: dbNowMs }).from(circuitBreakers).where(where(key)).for('update');
+    const [locked] = await tx
+      .select({ row: circuitBreakers, nowMs: dbNowMs, config: stores.config })
+      .from(circuitBreakers)
+      .innerJoin(stores, eq(stores.id, circuitBreakers.storeId))
+      .where(where(key))
+      .for('update', { of: circuitBreakers });
     if (!locked) return null;
     const now = new Date(Number(locked.nowMs));
     const row = toState(locked.row);
+    const policy = storePolicy(basePolicy, locked.config);
     const next =
       outcome.kind === 'success'
         ? afterSuccess(row, policy, probe, owner)

@@ -170,6 +170,19 @@ describe('stores, circuit breakers and rate limits', () => {
     limits.shutdown();
   });
 
+  it("a store's config.breaker overrides the global threshold and reset time", async () => {
+    const store = await createStore(ctx, { platform: 'emulator', name: 'Touchy', config: { breaker: { failureThreshold: 1, resetSeconds: 120 } } });
+    const limits = createStoreLimits({ ...base, owner: 'p' });
+    failing = true;
+    await expect(limits.withStoreLimits(ctx, store.id, { operation: 'sync' }, (io) => callChannel(`${channel.url}/flaky`, io))).rejects.toMatchObject({
+      status: 502,
+    });
+    const [breaker] = await listBreakers(ctx, { storeId: store.id });
+    expect(breaker?.state).toBe('open');
+    expect(Date.parse(breaker?.nextProbeAt ?? '') - Date.parse(breaker?.openedAt ?? '')).toBe(120_000);
+    limits.shutdown();
+  });
+
   it('ENABLE_CIRCUIT_BREAKER=false lets every call through', async () => {
     const store = await createStore(ctx, { platform: 'emulator', name: 'No breaker' });
     const limits = createStoreLimits({ ...base, breakerEnabled: false });
