@@ -72,6 +72,14 @@ const envSchema = z.object({
   NEXO_STUCK_QUEUE_AGE_SECONDS: int(300, 5, 7 * 86_400),
   NEXO_STUCK_APPROVAL_DAYS: num(7, 0.00001, 365),
   NEXO_STUCK_AGENT_SILENT_HOURS: num(24, 0.001, 24 * 365),
+  ENABLE_CIRCUIT_BREAKER: bool(true),
+  NEXO_BREAKER_FAILURE_THRESHOLD: int(5, 1, 1000),
+  NEXO_BREAKER_RESET_SECONDS: num(60, 0.1, 86_400),
+  NEXO_BREAKER_HALF_OPEN_SUCCESSES: int(2, 1, 100),
+  NEXO_BREAKER_CALL_TIMEOUT_SECONDS: num(30, 0.1, 3600),
+  NEXO_STORE_RATE_MAX_WAIT_SECONDS: num(2, 0, 60),
+  NEXO_STORE_RATE_HEADROOM: num(0.08, 0, 0.5),
+  NEXO_STORE_RATE_LEAD_MS: int(100, 0, 5000),
   NEXO_SSE_HEARTBEAT_SECONDS: int(15, 1, 300),
   NEXO_EVENTS_RETENTION_HOURS: int(72, 1, 24 * 90),
   NEXO_SECRET_KEY: secretKey,
@@ -110,6 +118,17 @@ export interface Config {
   http: { host: string; port: number; publicUrl?: string; bodyLimit: number; corsOrigins: string[]; trustProxy: boolean; sseHeartbeatMs: number };
   db: { url?: string; dataDir: string; poolSize: number; connectTimeoutMs: number };
   queue: { workers: boolean; pollingSeconds: number; shutdownGraceMs: number; runRetentionDays: number };
+  /** Circuit breakers and token buckets around channel calls (modules/stores). */
+  resilience: {
+    breakerEnabled: boolean;
+    failureThreshold: number;
+    resetTimeoutMs: number;
+    halfOpenSuccesses: number;
+    callTimeoutMs: number;
+    rateMaxWaitMs: number;
+    rateHeadroom: number;
+    rateLeadMs: number;
+  };
   events: { retentionHours: number };
   /** The stuck-pattern watchdog (seed 002 part 2.3.5). */
   watchdog: { intervalMs: number; autoRecovery: boolean; thresholds: { queueAgeSeconds: number; approvalDays: number; agentSilentHours: number } };
@@ -204,6 +223,16 @@ export function loadConfig(env: Env = readEnv()): Config {
       pollingSeconds: e.NEXO_QUEUE_POLL_SECONDS,
       shutdownGraceMs: e.NEXO_SHUTDOWN_GRACE_SECONDS * 1000,
       runRetentionDays: e.NEXO_JOB_RUNS_RETENTION_DAYS,
+    },
+    resilience: {
+      breakerEnabled: e.ENABLE_CIRCUIT_BREAKER,
+      failureThreshold: e.NEXO_BREAKER_FAILURE_THRESHOLD,
+      resetTimeoutMs: Math.round(e.NEXO_BREAKER_RESET_SECONDS * 1000),
+      halfOpenSuccesses: e.NEXO_BREAKER_HALF_OPEN_SUCCESSES,
+      callTimeoutMs: Math.round(e.NEXO_BREAKER_CALL_TIMEOUT_SECONDS * 1000),
+      rateMaxWaitMs: Math.round(e.NEXO_STORE_RATE_MAX_WAIT_SECONDS * 1000),
+      rateHeadroom: e.NEXO_STORE_RATE_HEADROOM,
+      rateLeadMs: e.NEXO_STORE_RATE_LEAD_MS,
     },
     events: { retentionHours: e.NEXO_EVENTS_RETENTION_HOURS },
     watchdog: {

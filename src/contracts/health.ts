@@ -67,6 +67,8 @@ export const breakerHealthSchema = z.object({
 });
 export const rateLimiterHealthSchema = z.object({
   store_id: z.string(),
+  /** A store may have several buckets (e.g. one per API family). */
+  bucket: z.string().optional(),
   tokens: z.number(),
   capacity: z.number(),
   refill_per_second: z.number(),

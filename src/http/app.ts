@@ -19,6 +19,7 @@ import { healthRoutes } from './routes/health.routes.ts';
 import { identityAdminRoutes } from './routes/identity-admin.routes.ts';
 import { jobsRoutes } from './routes/jobs.routes.ts';
 import { notificationsRoutes } from './routes/notifications.routes.ts';
+import { storesRoutes } from './routes/stores.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
 import { tasksRoutes } from './routes/tasks.routes.ts';
 
@@ -78,6 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'health', description: 'System health, stuck patterns with recommendations and fixes, daily metric snapshots' },
         { name: 'notifications', description: 'In-app notifications, notification channels (Slack, e-mail, signed webhooks) and their delivery logs' },
         { name: 'alerts', description: 'Alert rules with per-org thresholds, and the alerts they open and resolve' },
+        { name: 'stores', description: 'Connected channel accounts: rate limits and circuit breakers' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -104,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(identityAdminRoutes(deps));
   await app.register(tasksRoutes(deps));
   await app.register(jobsRoutes(deps));
+  await app.register(storesRoutes(deps));
   await app.register(notificationsRoutes());
   await app.register(healthRoutes(deps, deps.healthSources ?? emptyHealthSources));
   await app.register(alertsRoutes(deps));

@@ -15,6 +15,14 @@ export interface Metrics {
   taskTimeAccuracy: Histogram<'marketplace'>;
   /** Set by main/: reads waiting runs per job type (depth, oldest due age) at scrape time. */
   jobQueue: { read?: () => Promise<Array<{ type: string; depth: number; oldestAgeSeconds: number }>> };
+  rateLimiterWaits: Counter<'platform' | 'lane' | 'outcome'>;
+  rateLimiterWaitSeconds: Histogram<'platform' | 'lane'>;
+  breakerTransitions: Counter<'store_id' | 'operation' | 'to'>;
+  breakerRejections: Counter<'store_id' | 'operation'>;
+  /** Set by main/: reads every breaker's shared state at scrape time (the database is the truth across processes). */
+  breakerStates: { read?: () => Promise<Array<{ storeId: string; platform: string; operation: string; state: string }>> };
+  /** Set by main/: reads every store bucket's tokens at scrape time. */
+  bucketTokens: { read?: () => Promise<Array<{ storeId: string; platform: string; bucket: string; tokens: number; capacity: number }>> };
   /** Set by main/: reads task counts by status and marketplace at scrape time. */
   taskCounts: { read?: () => Promise<Array<{ status: string; marketplace: string; count: number }>> };
   /** Set by main/: reads open stuck patterns by type and severity at scrape time. */
@@ -87,6 +95,35 @@ export function createMetrics(): Metrics {
       for (const row of (await openAlerts.read?.()) ?? []) this.set({ kind: row.kind, status: row.status }, row.count);
     },
   });
+  const breakerStates: Metrics['breakerStates'] = {};
+  const bucketTokens: Metrics['bucketTokens'] = {};
+  new Gauge({
+    name: 'nexo_circuit_breaker_state',
+    help: 'Circuit breaker per store and operation: 1 for its current state (closed | open | half_open), 0 for the others',
+    labelNames: ['store_id', 'platform', 'operation', 'state'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of (await breakerStates.read?.()) ?? []) {
+        for (const state of ['closed', 'open', 'half_open']) {
+          this.set({ store_id: row.storeId, platform: row.platform, operation: row.operation, state }, row.state === state ? 1 : 0);
+        }
+      }
+    },
+  });
+  const tokenGauge = (name: string, help: string, pick: (row: { tokens: number; capacity: number }) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['store_id', 'platform', 'bucket'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const row of (await bucketTokens.read?.()) ?? []) this.set({ store_id: row.storeId, platform: row.platform, bucket: row.bucket }, pick(row));
+      },
+    });
+  tokenGauge('nexo_rate_limiter_tokens', 'Tokens in each store bucket now (negative: booked by waiting inventory calls)', (r) => r.tokens);
+  tokenGauge('nexo_rate_limiter_capacity', 'Capacity of each store bucket (published or learned from the channel)', (r) => r.capacity);
   const hours = [0.25, 0.5, 1, 2, 4, 8, 24, 72, 168, 720].map((h) => h * 3600);
   return {
     registry,
@@ -100,6 +137,33 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     openAlerts,
+    breakerStates,
+    bucketTokens,
+    rateLimiterWaits: new Counter({
+      name: 'nexo_rate_limiter_waits_total',
+      help: 'Token requests by outcome: immediate | waited (in process) | missed_slot (woke too late, queued again) | postponed (job re-scheduled) | throttled (the channel answered 429)',
+      labelNames: ['platform', 'lane', 'outcome'],
+      registers: [registry],
+    }),
+    rateLimiterWaitSeconds: new Histogram({
+      name: 'nexo_rate_limiter_wait_seconds',
+      help: 'Time a call waited in process for a token',
+      labelNames: ['platform', 'lane'],
+      buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers: [registry],
+    }),
+    breakerTransitions: new Counter({
+      name: 'nexo_circuit_breaker_transitions_total',
+      help: 'Breaker state changes made by this process, by the state entered',
+      labelNames: ['store_id', 'operation', 'to'],
+      registers: [registry],
+    }),
+    breakerRejections: new Counter({
+      name: 'nexo_circuit_breaker_rejections_total',
+      help: 'Calls not made because the breaker was open (the job was postponed)',
+      labelNames: ['store_id', 'operation'],
+      registers: [registry],
+    }),
     tasksCreated: new Counter({
       name: 'nexo_tasks_created_total',
       help: 'Tasks created, by marketplace and creating agent',

@@ -16,16 +16,9 @@ import { watchdogJob } from '../jobs/watchdog.job.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
-import {
-  type DeliveryEnqueuer,
-  httpSignalProviders,
-  type NotifyDeps,
-  orgReading,
-  type SignalProviders,
-  taskSignalProviders,
-  unwiredSignalProviders,
-} from '../modules/alerts/index.ts';
+import { type DeliveryEnqueuer, httpSignalProviders, type NotifyDeps, orgReading, type SignalProviders, taskSignalProviders } from '../modules/alerts/index.ts';
 import { jobEngineFailOver, jobSignalFigures, type SchedulerPort } from '../modules/operations/index.ts';
+import { listBreakers } from '../modules/stores/index.ts';
 import { agentsLastTaskAt, countAwaitingApproval, staleUndecidedTasks } from '../modules/tasks/index.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 
@@ -64,9 +57,8 @@ export const deliveryEnqueuer =
 /** Runs finished in the last hour; fewer than this many say nothing about a failure rate. */
 const MIN_FINISHED_RUNS = 10;
 
-/** Where each alert rule gets its value (breaker_open answers "no data" until breakers are wired in). */
+/** Where each alert rule gets its value, from the modules that own the figures. */
 export const signalProvidersFor = (database: Database, metrics: Metrics): SignalProviders => ({
-  ...unwiredSignalProviders,
   ...taskSignalProviders({ countAwaitingApproval, staleUndecidedTasks, agentsLastTaskAt }),
   ...httpSignalProviders(metrics),
   job_failure_rate: async ({ orgId, now, threshold }) => {
@@ -74,6 +66,14 @@ export const signalProvidersFor = (database: Database, metrics: Metrics): Signal
     const finished = f.completed + f.failed;
     if (finished < MIN_FINISHED_RUNS) return { status: 'no_data', reason: `fewer than ${MIN_FINISHED_RUNS} job runs finished in the last hour` };
     return orgReading(Math.round((10_000 * f.failed) / finished) / 100, threshold, { finished, failed: f.failed, window: '1h' });
+  },
+  breaker_open: async ({ orgId, now, threshold }) => {
+    const breakers = await listBreakers({ orgId, db: database.db });
+    const readings = breakers.map((b) => {
+      const minutes = b.state !== 'closed' && b.openedAt ? Math.round((now.getTime() - Date.parse(b.openedAt)) / 600) / 100 : 0;
+      return { subject: `${b.storeName} / ${b.operation}`, value: minutes, breached: minutes > threshold, details: { storeId: b.storeId, state: b.state } };
+    });
+    return { status: 'ok', value: Math.max(0, ...readings.map((r) => r.value)), readings };
   },
   dead_letters: async ({ orgId, now, threshold }) => {
     const f = await jobSignalFigures(database.db, orgId, now);

@@ -11,6 +11,7 @@ import { createMailer } from '../lib/mailer.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
 import { openAlertCounts } from '../modules/alerts/index.ts';
 import { createJobRunsObserver, openPatternCounts, queueDepthByType } from '../modules/operations/index.ts';
+import { allBreakerStates, allBucketTokens, createStoreLimits, type StoreLimits } from '../modules/stores/index.ts';
 import { taskCountsByStatus } from '../modules/tasks/index.ts';
 import { type BootstrapResult, ensureBootstrap, prepareEnvAgentTokens } from '../modules/tenancy/index.ts';
 import { createJobQueue, type JobQueue } from '../queue/job-queue.ts';
@@ -36,6 +37,8 @@ export interface Runtime {
   queue: JobQueue<typeof jobCatalog>;
   bus: EventBus;
   metrics: Metrics;
+  /** Circuit breakers + token buckets for channel calls (handed to connectors through the SDK). */
+  storeLimits: StoreLimits;
   app?: FastifyInstance;
   url?: string;
   stop(reason?: string): Promise<void>;
@@ -71,6 +74,10 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
     metrics.jobQueue.read = () => queueDepthByType(database.db);
     metrics.stuckPatterns.read = () => openPatternCounts(database.db);
     metrics.openAlerts.read = () => openAlertCounts(database.db);
+    metrics.breakerStates.read = () => allBreakerStates(database.db);
+    metrics.bucketTokens.read = () => allBucketTokens(database.db, config.resilience.rateHeadroom);
+    const storeLimits = createStoreLimits({ ...config.resilience, metrics });
+    cleanups.push(() => storeLimits.shutdown());
     const queue = createJobQueue({
       database,
       catalog: jobCatalog,
@@ -113,6 +120,7 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
       queue,
       bus,
       metrics,
+      storeLimits,
       async stop(reason = 'stop requested') {
         log.info({ reason, graceMs: config.queue.shutdownGraceMs }, 'shutting down: no new requests or jobs; finishing in-flight work');
         await cleanup();
@@ -134,7 +142,7 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
         envTokens,
         mailer,
         webDir: webDistDir,
-        healthSources: healthSourcesFor(database),
+        healthSources: healthSourcesFor(database, config),
       });
       // Runs first on stop: stop taking requests (in-flight ones finish) before the queue drains.
       cleanups.push(() => closeWithin(app, config.queue.shutdownGraceMs, log));

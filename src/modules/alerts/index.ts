@@ -16,5 +16,4 @@ export {
   type SignalResult,
   type TaskSignalSource,
   taskSignalProviders,
-  unwiredSignalProviders,
 } from './signals.ts';

@@ -69,13 +69,3 @@ export const taskSignalProviders = ({ countAwaitingApproval, staleUndecidedTasks
     return { status: 'ok', value: Math.max(...readings.map((r) => r.value)), readings };
   },
 });
-
-/**
- * Signals owned by other parts of issue 5 (job runs, breakers, dead letters): "no data" until main/ wires real
- * providers in their place (register-jobs.ts passes `SignalProviders` to the evaluation job).
- */
-export const unwiredSignalProviders: SignalProviders = {
-  job_failure_rate: noData('job failure rate is not wired yet'),
-  breaker_open: noData('circuit breaker state is not wired yet'),
-  dead_letters: noData('dead-letter counts are not wired yet'),
-};

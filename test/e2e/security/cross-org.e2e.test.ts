@@ -34,6 +34,7 @@ const orgAValueFor: Record<string, (fx: SecurityFixture) => string> = {
   alertId: () => orgA.alertId,
   ruleId: () => orgA.ruleId,
   channelId: () => orgA.channelId,
+  storeId: (fx) => fx.a.storeId,
 };
 /** Org A's alert, rule and notification channel (made in beforeAll: the channel through a loopback receiver). */
 const orgA = { alertId: '', ruleId: '', channelId: '' };
@@ -189,6 +190,11 @@ describe('security: cross-org isolation (BOLA)', () => {
     );
     expect((await owner.request('DELETE', `/api/tokens/${sacrificial.token.id}`)).status).toBe(200);
     expect((await owner.request('PATCH', `/api/members/${fx.a.people.viewer.userId}`, { role: 'viewer' })).status).toBe(200);
+    const limits = await expectOk<{ platform: string; buckets: Array<{ bucket: string; capacity: number }>; breakers: unknown[] }>(
+      fx.a.people.viewer.client.request('GET', `/api/stores/${fx.a.storeId}/limits`),
+    );
+    expect(limits).toMatchObject({ platform: 'shopify', breakers: [] });
+    expect(limits.buckets).toEqual([expect.objectContaining({ bucket: 'default', capacity: 40, refillPerSecond: 2 })]);
   });
 
   it('lists and filters of org B never contain org A data', async () => {

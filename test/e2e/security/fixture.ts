@@ -18,6 +18,7 @@ import type { Role } from '../../../src/contracts/permissions.ts';
 import { openDatabase } from '../../../src/db/client.ts';
 import { type Ctx, systemActor } from '../../../src/db/context.ts';
 import { withTransaction } from '../../../src/db/transaction.ts';
+import { createStore } from '../../../src/modules/stores/index.ts';
 import { createOrg, createToken, createUserWithMembership } from '../../../src/modules/tenancy/index.ts';
 import { type ApiClient, clientFor, signIn, testOwner } from '../../helpers/api-client.ts';
 import { dropServerDatabase, freshServerDatabase, removeDataDir, startTestServer, type TestServer } from '../../helpers/server.ts';
@@ -78,6 +79,8 @@ export interface SecurityFixture {
     expiredToken: IssuedToken;
     /** An open stuck pattern of org A (its task awaiting approval past the fixture's tiny threshold). */
     stuckPatternId: string;
+    /** A store of org A (seeded directly: there is no store API yet). */
+    storeId: string;
   };
   b: OrgFixture;
   /** A token of org C, which is soft-deleted (orgs.deleted_at set). */
@@ -160,6 +163,7 @@ interface Seeded {
   orgs: Record<'a' | 'b' | 'c', { id: string; slug: string; name: string; ownerId: string; ownerEmail: string; ownerPassword: string }>;
   expiredToken: IssuedToken;
   deletedOrgToken: IssuedToken;
+  storeId: string;
 }
 
 /** Orgs A, B, C and their owners; an expired token in A; a token in C, then C soft-deleted. */
@@ -199,8 +203,10 @@ async function seed(target: { url?: string; dataDir?: string }): Promise<Seeded>
     await database.execute('update api_tokens set expires_at = $1 where id = $2', [new Date(now.getTime() - 60_000).toISOString(), expired.token.id]);
     const inDeleted = await createToken(ctx(orgs.c.id), { kind: 'integration', name: 'of a deleted org', scopes: ['system.read'] });
     await database.execute('update orgs set deleted_at = $1 where id = $2', [now.toISOString(), orgs.c.id]);
+    const store = await createStore(ctx(orgs.a.id), { platform: 'shopify', name: 'A main shop' });
     return {
       orgs,
+      storeId: store.id,
       expiredToken: { id: expired.token.id, secret: expired.secret },
       deletedOrgToken: { id: inDeleted.token.id, secret: inDeleted.secret },
     };
@@ -365,6 +371,7 @@ export async function startSecurityFixture(options: { env?: Record<string, strin
         revokedToken,
         expiredToken: seeded.expiredToken,
         stuckPatternId,
+        storeId: seeded.storeId,
       },
       b,
       deletedOrgToken: seeded.deletedOrgToken,

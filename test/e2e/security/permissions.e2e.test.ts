@@ -119,6 +119,8 @@ const expectations: Record<string, Row> = {
   'POST /api/tokens': { cells: [N, N, N, Y, Y, N, N, N], body: {} },
   'DELETE /api/tokens/{tokenId}': { cells: [N, N, N, Y, Y, N, N, N], path: `/api/tokens/${ghostTokenId}` },
   'GET /api/audit': { cells: [N, N, N, Y, Y, N, N, Y] },
+  // Stores: rate limits and breakers are operational state (system.read), like the health page.
+  'GET /api/stores/{storeId}/limits': { cells: [N, Y, Y, Y, Y, Y, N, Y], path: `/api/stores/${ghostUuid}/limits` },
   // Tasks (seed 000). Agent tokens: system.read, tasks.read, tasks.create; integration tokens may carry tasks.read and tasks.create only.
   'POST /api/orchestration/tasks': {
     cells: [N, N, N, Y, Y, Y, N, Y],

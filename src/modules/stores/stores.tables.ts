@@ -1,0 +1,60 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { timestamptz } from '../../db/columns.ts';
+import type { RateLimitState } from './token-bucket.ts';
+
+/** Connected channel accounts (seed 004 "stores"); the connectors issue adds credentials handling and sync fields. */
+export const stores = pgTable(
+  'stores',
+  {
+    id: uuid('id').primaryKey(),
+    /** References orgs(id) on delete cascade: added by the custom migration `stores_org_fk` (a module never imports another's tables). */
+    orgId: uuid('org_id').notNull(),
+    platform: text('platform').notNull(),
+    name: text('name').notNull(),
+    /** The store's id on the channel (seller id, shop domain). */
+    externalId: text('external_id'),
+    status: text('status').notNull().default('active'),
+    /** Per-store settings; `rateLimits` and `breaker` override the channel defaults (see docs/operations.md). */
+    config: jsonb('config').$type<Record<string, unknown>>().notNull().default({}),
+    credentialsEncrypted: text('credentials_encrypted'),
+    /** Token buckets shared by every worker process (token-bucket.ts), updated under a row lock. */
+    rateLimitState: jsonb('rate_limit_state').$type<RateLimitState>().notNull().default({ buckets: {} }),
+    health: jsonb('health').$type<Record<string, unknown>>().notNull().default({}),
+    lastSyncedAt: timestamptz('last_synced_at'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [check('stores_status_check', sql`${t.status} in ('active', 'paused', 'disconnected', 'error')`), index('stores_org_idx').on(t.orgId, t.createdAt)],
+);
+
+/** One breaker per store × operation, shared by every process (breaker-state.ts has the transitions). */
+export const circuitBreakers = pgTable(
+  'circuit_breakers',
+  {
+    orgId: uuid('org_id').notNull(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    operation: text('operation').notNull(),
+    state: text('state').notNull().default('closed'),
+    /** Consecutive failures while closed. */
+    failures: integer('failures').notNull().default(0),
+    /** Consecutive successful probes while half open. */
+    probeSuccesses: integer('probe_successes').notNull().default(0),
+    openedAt: timestamptz('opened_at'),
+    nextProbeAt: timestamptz('next_probe_at'),
+    /** Lease of the one probe in flight while half open. */
+    probeUntil: timestamptz('probe_until'),
+    probeOwner: text('probe_owner'),
+    openCount: integer('open_count').notNull().default(0),
+    lastError: text('last_error'),
+    lastFailureAt: timestamptz('last_failure_at'),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.operation] }),
+    check('circuit_breakers_state_check', sql`${t.state} in ('closed', 'open', 'half_open')`),
+    index('circuit_breakers_org_idx').on(t.orgId, t.state),
+  ],
+);
