@@ -140,7 +140,7 @@ describe('task orchestration over HTTP (seed 000 contract)', () => {
     expect(done.body.stats).toMatchObject({ estimatedHours: 3, actualHours: 3.5, accuracy: 86 });
 
     const detail = await owner.json<{ history: Array<{ action: string }> }>('GET', `/api/orchestration/tasks/${ids[0]}`);
-    expect(detail.body.history.map((h) => h.action)).toEqual(['task.created', 'task.approved', 'task.assigned', 'task.completed']);
+    expect(detail.body.history.map((h) => h.action)).toEqual(['task.created', 'task.submitted', 'task.approved', 'task.assigned', 'task.completed']);
 
     const stats = await owner.json<{ stats: Array<{ marketplace: string; completedToday: number }> }>('GET', '/api/orchestration/stats');
     expect(stats.body.stats.find((s) => s.marketplace === 'amazon')?.completedToday).toBeGreaterThanOrEqual(1);

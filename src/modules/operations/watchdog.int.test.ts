@@ -24,12 +24,13 @@ import {
 
 const catalog = {
   'test.lease': defineJob('test.lease', 'claimed and abandoned (a worker that died)', z.strictObject({ n: z.number() }), {
+    scope: 'system',
     retryLimit: 2,
     retryDelaySeconds: 1,
     retryBackoff: false,
     expireInSeconds: 1,
   }),
-  'test.idle': defineJob('test.idle', 'a queue nobody works', z.strictObject({}), { retryLimit: 0 }),
+  'test.idle': defineJob('test.idle', 'a queue nobody works', z.strictObject({}), { retryLimit: 0, scope: 'system' }),
 };
 
 const thresholds = { queueAgeSeconds: 1, approvalDays: 7, agentSilentHours: 24 };

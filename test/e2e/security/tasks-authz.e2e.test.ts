@@ -292,7 +292,7 @@ describe('security: task authorization', () => {
         await refused(person(role), 'PATCH', `${TASKS}/approve`, { taskIds: [own.id], approved: true }, 403, message, [own]);
         await refused(person(role), 'PATCH', `${TASKS}/approve`, { taskIds: [own.id], approved: false, reason: 'mine' }, 403, message, [own]);
         await refused(person(role), 'PATCH', `${TASKS}/approve`, { taskIds: [other.id, own.id], approved: true }, 403, message, [own, other]);
-        expect((await auditOf(own.id)).map((e) => e.action)).toEqual(['task.created']);
+        expect((await auditOf(own.id)).map((e) => e.action)).toEqual(['task.submitted', 'task.created']);
         // Control: another approver may approve it.
         const peer = role === 'owner' ? 'admin' : 'owner';
         const ok = await expectOk<{ tasks: TaskView[] }>(person(peer).request('PATCH', `${TASKS}/approve`, { taskIds: [own.id], approved: true }));
