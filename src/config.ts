@@ -65,6 +65,7 @@ const envSchema = z.object({
   NEXO_DB_CONNECT_TIMEOUT_SECONDS: int(60, 0, 3600),
   ENABLE_QUEUE_PROCESSING: bool(true),
   NEXO_QUEUE_POLL_SECONDS: num(0.5, 0.5, 60),
+  NEXO_QUEUE_SUPERVISE_SECONDS: int(10, 1, 600),
   NEXO_SHUTDOWN_GRACE_SECONDS: int(25, 0, 600),
   NEXO_SSE_HEARTBEAT_SECONDS: int(15, 1, 300),
   NEXO_EVENTS_RETENTION_HOURS: int(72, 1, 24 * 90),
@@ -102,7 +103,7 @@ export interface Config {
   mode: 'embedded' | 'server';
   http: { host: string; port: number; publicUrl?: string; bodyLimit: number; corsOrigins: string[]; trustProxy: boolean; sseHeartbeatMs: number };
   db: { url?: string; dataDir: string; poolSize: number; connectTimeoutMs: number };
-  queue: { workers: boolean; pollingSeconds: number; shutdownGraceMs: number };
+  queue: { workers: boolean; pollingSeconds: number; superviseSeconds: number; shutdownGraceMs: number };
   events: { retentionHours: number };
   security: { secretKey?: Buffer };
   log: { level: string; pretty: boolean };
@@ -191,6 +192,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     queue: {
       workers: e.ENABLE_QUEUE_PROCESSING,
       pollingSeconds: e.NEXO_QUEUE_POLL_SECONDS,
+      superviseSeconds: e.NEXO_QUEUE_SUPERVISE_SECONDS,
       shutdownGraceMs: e.NEXO_SHUTDOWN_GRACE_SECONDS * 1000,
     },
     events: { retentionHours: e.NEXO_EVENTS_RETENTION_HOURS },

@@ -71,6 +71,7 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
       log: log.child({ component: 'queue' }),
       metrics,
       pollingSeconds: config.queue.pollingSeconds,
+      superviseSeconds: config.queue.superviseSeconds,
     });
     await queue.start();
     cleanups.push(() => queue.stop(config.queue.shutdownGraceMs));

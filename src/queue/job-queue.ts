@@ -35,6 +35,8 @@ export interface JobQueueOptions<C extends JobCatalog> {
   metrics?: Metrics;
   /** Idle poll interval; LISTEN/NOTIFY wakes workers sooner when a job is sent. */
   pollingSeconds?: number;
+  /** How often a process looks for jobs whose lease expired (their worker died) and re-queues them; default 10. */
+  superviseSeconds?: number;
   poolSize?: number;
 }
 
@@ -49,10 +51,12 @@ const deadLetterName = (name: string) => `${name}.dead`;
 export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>) {
   const { database, catalog, log, metrics } = options;
   const pollingIntervalSeconds = options.pollingSeconds ?? 0.5;
+  // pg-boss's default is 60 s: a job whose worker was killed would wait up to a minute past its lease.
+  const supervise = { superviseIntervalSeconds: options.superviseSeconds ?? 10, monitorIntervalSeconds: options.superviseSeconds ?? 10 };
   const boss =
     database.kind === 'pglite' && database.pglite
-      ? new PgBoss({ db: fromPglite(database.pglite), backend: 'pglite', useListenNotify: true, schema: 'pgboss' })
-      : new PgBoss({ connectionString: database.url, max: options.poolSize ?? 4, useListenNotify: true, schema: 'pgboss' });
+      ? new PgBoss({ db: fromPglite(database.pglite), backend: 'pglite', useListenNotify: true, schema: 'pgboss', ...supervise })
+      : new PgBoss({ connectionString: database.url, max: options.poolSize ?? 4, useListenNotify: true, schema: 'pgboss', ...supervise });
   boss.on('error', (error) => log.error({ err: error }, 'job engine error'));
   boss.on('warning', (warning) => log.warn({ warning }, 'job engine warning'));
 

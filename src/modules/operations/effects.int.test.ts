@@ -16,7 +16,8 @@ beforeAll(async () => {
 afterAll(() => tdb.close());
 
 const probe = (tx: Tx, key: string, n = 1) => tx.execute(sql`insert into effect_probe (key, n) values (${key}, ${n})`).then(() => ({ wrote: n }));
-const probeCount = async (key: string) => Number((await selectRows<{ c: number }>(db(), sql`select count(*)::int as c from effect_probe where key = ${key}`))[0]?.c);
+const probeCount = async (key: string) =>
+  Number((await selectRows<{ c: number }>(db(), sql`select count(*)::int as c from effect_probe where key = ${key}`))[0]?.c);
 
 describe('job effects: once per idempotency key', () => {
   it('performs the effect the first time and returns the stored result afterwards without calling fn', async () => {

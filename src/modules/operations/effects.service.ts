@@ -39,7 +39,11 @@ export async function once<T>(tx: Tx, effect: EffectKey, fn: (tx: Tx) => Promise
     return { result: (previous?.result ?? undefined) as T, performed: false };
   }
   const result = await fn(tx);
-  if (result !== undefined) await tx.update(jobEffects).set({ result: result as object }).where(eq(jobEffects.key, effect.key));
+  if (result !== undefined)
+    await tx
+      .update(jobEffects)
+      .set({ result: result as object })
+      .where(eq(jobEffects.key, effect.key));
   return { result, performed: true };
 }
 
