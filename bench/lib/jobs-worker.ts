@@ -1,5 +1,5 @@
 // One worker process of `bench jobs`. BENCH_JOBS_MODE=nexo: Nexo's queue layer (createJobQueue) with a no-op
-// handler; raw: plain pg-boss with the same pool size, polling, batch size and concurrency. Prints "ready".
+// handler; raw: plain pg-boss with the same pool size, polling, batch size, concurrency and worker layout. Prints "ready".
 import { PgBoss } from 'pg-boss';
 import { openDatabase } from '../../src/db/client.ts';
 import { createLogger } from '../../src/lib/logger.ts';
@@ -21,11 +21,17 @@ if (process.env.BENCH_JOBS_MODE === 'raw') {
   });
   boss.on('error', (error) => log.error({ err: error }, 'pg-boss error'));
   await boss.start();
-  await boss.work(
-    rawQueue,
-    { localConcurrency: CONCURRENCY, batchSize: 1, pollingIntervalSeconds: POLLING_SECONDS, notifyPollingIntervalSeconds: POLLING_SECONDS },
-    async () => undefined,
-  );
+  // The same worker layout as Nexo's layer: one pg-boss worker per slot, re-fetching as soon as it got a job.
+  for (let slot = 0; slot < CONCURRENCY; slot++) {
+    let slotId = '';
+    slotId = await boss.work(
+      rawQueue,
+      { localConcurrency: 1, batchSize: 1, pollingIntervalSeconds: POLLING_SECONDS, notifyPollingIntervalSeconds: POLLING_SECONDS },
+      async ([job]) => {
+        if (job) boss.notifyWorker(slotId);
+      },
+    );
+  }
   stop = () => boss.stop({ graceful: true, timeout: 2000, close: true });
 } else {
   const database = await openDatabase({ url, poolSize: 2, log });
