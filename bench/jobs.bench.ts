@@ -15,7 +15,7 @@ import type { Benchmark } from './lib/types.ts';
 
 /** (e) No-op jobs end to end through Nexo's queue layer against raw pg-boss, 2 worker processes each, PostgreSQL. */
 
-const JOBS = Number(process.env.BENCH_JOBS_COUNT ?? 4000);
+const JOBS = Number(process.env.BENCH_JOBS_COUNT ?? 2000);
 const ROUNDS = Number(process.env.BENCH_JOBS_ROUNDS ?? 2);
 const LATENCY_SAMPLES = Number(process.env.BENCH_JOBS_LATENCY_SAMPLES ?? 20);
 const WORKERS = 2;
