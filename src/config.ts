@@ -65,6 +65,7 @@ const envSchema = z.object({
   NEXO_DB_CONNECT_TIMEOUT_SECONDS: int(60, 0, 3600),
   ENABLE_QUEUE_PROCESSING: bool(true),
   NEXO_QUEUE_POLL_SECONDS: num(0.5, 0.5, 60),
+  NEXO_QUEUE_SUPERVISE_SECONDS: int(10, 1, 600),
   NEXO_SHUTDOWN_GRACE_SECONDS: int(25, 0, 600),
   NEXO_JOB_RUNS_RETENTION_DAYS: int(14, 1, 3650),
   ENABLE_AUTO_RECOVERY: bool(true),
@@ -117,7 +118,7 @@ export interface Config {
   mode: 'embedded' | 'server';
   http: { host: string; port: number; publicUrl?: string; bodyLimit: number; corsOrigins: string[]; trustProxy: boolean; sseHeartbeatMs: number };
   db: { url?: string; dataDir: string; poolSize: number; connectTimeoutMs: number };
-  queue: { workers: boolean; pollingSeconds: number; shutdownGraceMs: number; runRetentionDays: number };
+  queue: { workers: boolean; pollingSeconds: number; superviseSeconds: number; shutdownGraceMs: number; runRetentionDays: number };
   /** Circuit breakers and token buckets around channel calls (modules/stores). */
   resilience: {
     breakerEnabled: boolean;
@@ -221,6 +222,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     queue: {
       workers: e.ENABLE_QUEUE_PROCESSING,
       pollingSeconds: e.NEXO_QUEUE_POLL_SECONDS,
+      superviseSeconds: e.NEXO_QUEUE_SUPERVISE_SECONDS,
       shutdownGraceMs: e.NEXO_SHUTDOWN_GRACE_SECONDS * 1000,
       runRetentionDays: e.NEXO_JOB_RUNS_RETENTION_DAYS,
     },

@@ -72,6 +72,12 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
   // An idle client dying (server restart) must not crash the process; the pool replaces it.
   pool.on('error', (error) => options.log.warn({ err: error }, 'database connection lost; the pool reconnects'));
+  // pg-pool listens for errors only on idle clients: a connection that dies while checked out (a transaction
+  // during a server restart) emits 'error' with no listener, which would crash the process. Its queries reject
+  // anyway and the broken client is discarded on release, so the event only needs to be observed.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.log.warn({ err: error }, 'database connection lost during a query; it is discarded'));
+  });
   await waitForPostgres(pool, options.connectTimeoutMs ?? 0, options.log);
   const db = drizzlePg(pool) as unknown as Db;
   return {

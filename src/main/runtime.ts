@@ -85,6 +85,7 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
       metrics,
       observer: createJobRunsObserver(database),
       pollingSeconds: config.queue.pollingSeconds,
+      superviseSeconds: config.queue.superviseSeconds,
     });
     await queue.start();
     cleanups.push(() => queue.stop(config.queue.shutdownGraceMs));

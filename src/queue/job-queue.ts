@@ -54,6 +54,8 @@ export interface JobQueueOptions<C extends JobCatalog> {
   observer?: JobObserver;
   /** Idle poll interval; LISTEN/NOTIFY wakes workers sooner when a job is sent. */
   pollingSeconds?: number;
+  /** How often a process looks for jobs whose lease expired (their worker died) and re-queues them; default 10. */
+  superviseSeconds?: number;
   poolSize?: number;
 }
 
@@ -71,10 +73,12 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>) {
   const { database, catalog, log, metrics, observer } = options;
   const pollingIntervalSeconds = options.pollingSeconds ?? 0.5;
+  // pg-boss's default is 60 s: a job whose worker was killed would wait up to a minute past its lease.
+  const supervise = { superviseIntervalSeconds: options.superviseSeconds ?? 10, monitorIntervalSeconds: options.superviseSeconds ?? 10 };
   const boss =
     database.kind === 'pglite' && database.pglite
-      ? new PgBoss({ db: fromPglite(database.pglite), backend: 'pglite', useListenNotify: true, schema: 'pgboss' })
-      : new PgBoss({ connectionString: database.url, max: options.poolSize ?? 4, useListenNotify: true, schema: 'pgboss' });
+      ? new PgBoss({ db: fromPglite(database.pglite), backend: 'pglite', useListenNotify: true, schema: 'pgboss', ...supervise })
+      : new PgBoss({ connectionString: database.url, max: options.poolSize ?? 4, useListenNotify: true, schema: 'pgboss', ...supervise });
   boss.on('error', (error) => log.error({ err: error }, 'job engine error'));
   boss.on('warning', (warning) => log.warn({ warning }, 'job engine warning'));
 
@@ -184,18 +188,26 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
 
     async work<N extends keyof C & string>(name: N, handler: JobHandler<z.output<C[N]['schema']>>): Promise<void> {
       const def = definition(name);
+      // One pg-boss worker per concurrency slot, each asking for its next job as soon as it finished one: pg-boss
+      // would otherwise wait a polling interval after every job (batchSize 1), about 2 jobs/s per slot on a backlog.
       const workOptions = {
-        localConcurrency: def.policy.concurrency,
+        localConcurrency: 1,
         pollingIntervalSeconds,
         notifyPollingIntervalSeconds: pollingIntervalSeconds,
         batchSize: 1,
         includeMetadata: true as const,
         ...(def.policy.storeConcurrency ? { groupConcurrency: def.policy.storeConcurrency } : {}),
       };
-      const id = await boss.work<object>(name, workOptions, async ([job]) =>
-        job ? runOne(def, handler as JobHandler<unknown>, job as JobWithMetadata<object>) : undefined,
-      );
-      workerIds.push(id);
+      for (let slot = 0; slot < def.policy.concurrency; slot++) {
+        let slotId = '';
+        const id = await boss.work<object>(name, workOptions, async ([job]) => {
+          if (!job) return undefined;
+          boss.notifyWorker(slotId);
+          return runOne(def, handler as JobHandler<unknown>, job as JobWithMetadata<object>);
+        });
+        slotId = id;
+        workerIds.push(id);
+      }
     },
 
     /** A cron schedule (one per name and key); missed runs after downtime run once, not N times. */

@@ -1,5 +1,6 @@
 /** Operations: job runs and their logs (the Jobs page), schedules, the stuck-pattern watchdog, recoveries, system health and daily metric snapshots. */
 
+export { type EffectKey, type EffectOutcome, effectPerformed, once, performOnce, pruneJobEffects } from './effects.service.ts';
 export { emptyHealthSources, getSystemHealth, type HealthSources, overallStatus, publicHealth, queueHealth } from './health.service.ts';
 export { createJobRunsObserver } from './job-runs.observer.ts';
 export {

@@ -1,0 +1,47 @@
+// One worker process of `bench jobs`. BENCH_JOBS_MODE=nexo: Nexo's queue layer (createJobQueue) with a no-op
+// handler; raw: plain pg-boss with the same pool size, polling, batch size, concurrency and worker layout. Prints "ready".
+import { PgBoss } from 'pg-boss';
+import { openDatabase } from '../../src/db/client.ts';
+import { createLogger } from '../../src/lib/logger.ts';
+import { createJobQueue } from '../../src/queue/job-queue.ts';
+import { CONCURRENCY, nexoOnlyCatalog, nexoQueue, POLLING_SECONDS, POOL_SIZE, rawQueue } from './jobs-catalog.ts';
+
+const url = process.env.DATABASE_URL as string;
+const log = createLogger({ level: 'warn', pretty: false });
+let stop: () => Promise<void>;
+
+if (process.env.BENCH_JOBS_MODE === 'raw') {
+  const boss = new PgBoss({
+    connectionString: url,
+    max: POOL_SIZE,
+    useListenNotify: true,
+    schema: 'pgboss',
+    superviseIntervalSeconds: 10,
+    monitorIntervalSeconds: 10,
+  });
+  boss.on('error', (error) => log.error({ err: error }, 'pg-boss error'));
+  await boss.start();
+  // The same worker layout as Nexo's layer: one pg-boss worker per slot, re-fetching as soon as it got a job.
+  for (let slot = 0; slot < CONCURRENCY; slot++) {
+    let slotId = '';
+    slotId = await boss.work(
+      rawQueue,
+      { localConcurrency: 1, batchSize: 1, pollingIntervalSeconds: POLLING_SECONDS, notifyPollingIntervalSeconds: POLLING_SECONDS },
+      async ([job]) => {
+        if (job) boss.notifyWorker(slotId);
+      },
+    );
+  }
+  stop = () => boss.stop({ graceful: true, timeout: 2000, close: true });
+} else {
+  const database = await openDatabase({ url, poolSize: 2, log });
+  const queue = createJobQueue({ database, catalog: nexoOnlyCatalog, log, pollingSeconds: POLLING_SECONDS, poolSize: POOL_SIZE });
+  await queue.start();
+  await queue.work(nexoQueue, async () => undefined);
+  stop = async () => {
+    await queue.stop(2000);
+    await database.close();
+  };
+}
+process.stdout.write('ready\n');
+process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
