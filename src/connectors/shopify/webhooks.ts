@@ -3,14 +3,18 @@ import { constantTimeEqual, hmacSha256 } from '../../lib/crypto.ts';
 /** `some-shop.myshopify.com`: the only shop form the OAuth flow and webhooks accept. */
 export const isShopDomain = (shop: string): boolean => /^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$/i.test(shop);
 
+// Shopify's rule for the signed message: `%` and `&` are escaped in keys and values, `=` in keys; nothing else is encoded.
+const escapeValue = (text: string) => text.replace(/%/g, '%25').replace(/&/g, '%26');
+const escapeKey = (text: string) => escapeValue(text).replace(/=/g, '%3D');
+
 /**
- * The message Shopify signs on an OAuth callback / app proxy style query: every parameter but
- * `hmac` (and the legacy `signature`), sorted by key, form-encoded and joined with `&`.
+ * The message Shopify signs on an OAuth callback: every (decoded) parameter but `hmac` (and the
+ * legacy `signature`), sorted by key, as `key=value` joined with `&`, escaped as above.
  */
 export function oauthMessage(query: URLSearchParams | Record<string, string>): string {
   const entries = (query instanceof URLSearchParams ? [...query.entries()] : Object.entries(query)).filter(([key]) => key !== 'hmac' && key !== 'signature');
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return new URLSearchParams(entries).toString();
+  return entries.map(([key, value]) => `${escapeKey(key)}=${escapeValue(value)}`).join('&');
 }
 
 /** The OAuth callback `hmac`: hex HMAC-SHA256 of `oauthMessage` under the app's client secret, compared in constant time (lowercase hex, as Shopify sends it). */
