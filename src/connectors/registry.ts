@@ -1,11 +1,11 @@
 import { type CapabilityName, type ConnectorInfo, capabilityNames } from '../contracts/connectors.ts';
-import type { ConnectorDefinition } from './sdk/define-connector.ts';
+import type { AnyConnectorDefinition } from './sdk/define-connector.ts';
 import { shopifyConnector } from './shopify/shopify.connector.ts';
 
 /** Every connector Nexo ships, listed explicitly (no discovery, no plugins loaded from disk). */
-export const connectors: readonly ConnectorDefinition<any, any>[] = [shopifyConnector];
+export const connectors: readonly AnyConnectorDefinition[] = [shopifyConnector];
 
-export function connectorById(id: string): ConnectorDefinition<any, any> | undefined {
+export function connectorById(id: string): AnyConnectorDefinition | undefined {
   return connectors.find((connector) => connector.id === id);
 }
 

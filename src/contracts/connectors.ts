@@ -31,7 +31,9 @@ export const capabilitySchema = z.object({
 });
 export type Capability = z.infer<typeof capabilitySchema>;
 
-export const capabilityMatrixSchema = z.object(Object.fromEntries(capabilityNames.map((name) => [name, capabilitySchema])) as Record<CapabilityName, typeof capabilitySchema>);
+export const capabilityMatrixSchema = z.object(
+  Object.fromEntries(capabilityNames.map((name) => [name, capabilitySchema])) as Record<CapabilityName, typeof capabilitySchema>,
+);
 export type CapabilityMatrix = Record<CapabilityName, Capability>;
 
 export const connectorAuthTypes = ['oauth2', 'api_key', 'feed'] as const;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { fillCatalog, generateOrder } from './generator.ts';
 import { seededRandom } from './random.ts';
 import { type EmuShop, emptyStats, faultsSchema, noFaults } from './shop-state.ts';
-import { type EmuRequest, type EmuResponse, handleShopify, type HandlerContext } from './shopify/shopify-handler.ts';
+import { type EmuRequest, type EmuResponse, type HandlerContext, handleShopify } from './shopify/shopify-handler.ts';
 import { orderWebhookPayload } from './shopify/shopify-render.ts';
 import { initShopifyState, issueAccessToken, type ShopifyShopOptions, shopifyStateOf } from './shopify/shopify-state.ts';
 import { createWebhookDispatcher } from './webhook-dispatcher.ts';
@@ -19,7 +19,10 @@ export const createShopSchema = z.strictObject({
   platform: z.literal('shopify'),
   shop: z.string().regex(/^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$/, 'a shop domain like demo.myshopify.com'),
   name: z.string().optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/).default('BRL'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default('BRL'),
   seed: z.union([z.string(), z.number()]).optional(),
   products: z.number().int().min(0).max(100_000).default(50),
   orders: z.number().int().min(0).max(100_000).default(20),
@@ -39,7 +42,7 @@ export interface ShopCredentials {
   baseUrl: string;
   clientId: string;
   clientSecret: string;
-  /** A pre-installed access token (skips the OAuth dance in tests and the demo). */
+  /** A pre-installed access token (skips the OAuth dance in tests and the demo); the same for the same seed and shop. */
   accessToken: string;
 }
 
@@ -134,7 +137,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     const shop: EmuShop = {
       shop: input.shop,
       platform: input.platform,
-      name: input.name ?? input.shop.split('.')[0]!.replace(/-/g, ' '),
+      name: input.name ?? input.shop.replace(/\.myshopify\.com$/, '').replace(/-/g, ' '),
       currency: input.currency,
       products: new Map(),
       stock: new Map(),
@@ -147,7 +150,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       webhooks: [],
       channel: {},
     };
-    const state = initShopifyState(shop, input as ShopifyShopOptions, Date.now());
+    const state = initShopifyState(shop, input as ShopifyShopOptions, Date.now(), String(options.seed ?? 'nexo'));
     const createdAt = now();
     fillCatalog(shop, { products: input.products, now: new Date(createdAt.getTime() - 30 * 86_400_000) });
     for (let i = 0; i < input.orders; i++) generateOrder(shop, new Date(createdAt.getTime() - (input.orders - i) * 3_600_000));
@@ -158,7 +161,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       baseUrl: `${baseUrl}/shopify/${shop.shop}`,
       clientId: state.clientId,
       clientSecret: state.clientSecret,
-      accessToken: issueAccessToken(state),
+      accessToken: issueAccessToken(state, '0'.repeat(16)),
     };
   }
 
@@ -169,7 +172,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       const order = generateOrder(shop, now());
       if (!order) break;
       created++;
-      webhooks.enqueue(shop, 'orders/create', orderWebhookPayload(shop, order), now());
+      webhooks.enqueue(shop, 'orders/create', orderWebhookPayload(order), now());
     }
     return created;
   }

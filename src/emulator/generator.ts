@@ -7,12 +7,48 @@ import type { EmuOrder, EmuProduct, EmuShop, EmuVariant } from './shop-state.ts'
  * titles, no images, stale prices, low or zero stock; most have no video.
  */
 const categories = [
-  { type: 'T-Shirt', nouns: ['T-Shirt', 'Tee', 'Crew Neck Shirt'], materials: ['Organic Cotton', 'Cotton', 'Linen Blend'], sizes: ['P', 'M', 'G', 'GG'], price: [4990, 12990] },
-  { type: 'Sneakers', nouns: ['Sneakers', 'Running Shoes', 'Trainers'], materials: ['Mesh', 'Leather', 'Canvas'], sizes: ['38', '39', '40', '41', '42'], price: [19990, 59990] },
-  { type: 'Backpack', nouns: ['Backpack', 'Daypack', 'Laptop Backpack'], materials: ['Nylon', 'Recycled Polyester', 'Waxed Canvas'], sizes: ['20L', '28L'], price: [14990, 39990] },
-  { type: 'Mug', nouns: ['Mug', 'Coffee Cup', 'Travel Mug'], materials: ['Ceramic', 'Stainless Steel', 'Enamel'], sizes: ['300ml', '450ml'], price: [2990, 8990] },
-  { type: 'Headphones', nouns: ['Wireless Headphones', 'Earbuds', 'Over-Ear Headphones'], materials: ['Matte', 'Aluminium', 'Soft Touch'], sizes: ['Standard'], price: [9990, 89990] },
-  { type: 'Phone Case', nouns: ['Phone Case', 'Magnetic Case', 'Wallet Case'], materials: ['Silicone', 'TPU', 'Vegan Leather'], sizes: ['iPhone 15', 'iPhone 16', 'Galaxy S24'], price: [3990, 12990] },
+  {
+    type: 'T-Shirt',
+    nouns: ['T-Shirt', 'Tee', 'Crew Neck Shirt'],
+    materials: ['Organic Cotton', 'Cotton', 'Linen Blend'],
+    sizes: ['P', 'M', 'G', 'GG'],
+    price: [4990, 12990],
+  },
+  {
+    type: 'Sneakers',
+    nouns: ['Sneakers', 'Running Shoes', 'Trainers'],
+    materials: ['Mesh', 'Leather', 'Canvas'],
+    sizes: ['38', '39', '40', '41', '42'],
+    price: [19990, 59990],
+  },
+  {
+    type: 'Backpack',
+    nouns: ['Backpack', 'Daypack', 'Laptop Backpack'],
+    materials: ['Nylon', 'Recycled Polyester', 'Waxed Canvas'],
+    sizes: ['20L', '28L'],
+    price: [14990, 39990],
+  },
+  {
+    type: 'Mug',
+    nouns: ['Mug', 'Coffee Cup', 'Travel Mug'],
+    materials: ['Ceramic', 'Stainless Steel', 'Enamel'],
+    sizes: ['300ml', '450ml'],
+    price: [2990, 8990],
+  },
+  {
+    type: 'Headphones',
+    nouns: ['Wireless Headphones', 'Earbuds', 'Over-Ear Headphones'],
+    materials: ['Matte', 'Aluminium', 'Soft Touch'],
+    sizes: ['Standard'],
+    price: [9990, 89990],
+  },
+  {
+    type: 'Phone Case',
+    nouns: ['Phone Case', 'Magnetic Case', 'Wallet Case'],
+    materials: ['Silicone', 'TPU', 'Vegan Leather'],
+    sizes: ['iPhone 15', 'iPhone 16', 'Galaxy S24'],
+    price: [3990, 12990],
+  },
 ] as const;
 const adjectives = ['Classic', 'Everyday', 'Premium', 'Urban', 'Essential', 'Lightweight', 'Vintage', 'Pro', 'Comfort', 'Eco'];
 const colors = ['Black', 'White', 'Navy', 'Olive', 'Sand', 'Red', 'Sky Blue', 'Graphite'];
@@ -77,7 +113,10 @@ export function generateProduct(shop: EmuShop, random: Random, now: Date): EmuPr
     tags: [slug(category.type), slug(material), ...(random.chance(0.3) ? ['sale'] : [])],
     handle,
     images: hasImages
-      ? Array.from({ length: random.int(1, 4) }, (_, i) => ({ url: `https://cdn.emulator.invalid/${shop.shop}/${handle}-${i + 1}.jpg`, alt: i === 0 ? title : null }))
+      ? Array.from({ length: random.int(1, 4) }, (_, i) => ({
+          url: `https://cdn.emulator.invalid/${shop.shop}/${handle}-${i + 1}.jpg`,
+          alt: i === 0 ? title : null,
+        }))
       : [],
     videos: random.chance(0.1) ? 1 : 0,
     attributes: { material, category: category.type },

@@ -36,7 +36,12 @@ export function createWebhookDispatcher(options: { batchMs?: number; timeoutMs?:
       };
       for (let attempt = 1; attempt <= 3; attempt++) {
         try {
-          const response = await fetch(target.callbackUrl, { method: 'POST', headers, body: item.body, signal: AbortSignal.timeout(options.timeoutMs ?? 5000) });
+          const response = await fetch(target.callbackUrl, {
+            method: 'POST',
+            headers,
+            body: item.body,
+            signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+          });
           await response.arrayBuffer();
           if (response.ok) {
             item.shop.stats.webhooksSent++;

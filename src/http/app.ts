@@ -12,6 +12,7 @@ import { requestIdFor } from './plugins/request-id.ts';
 import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { createSseHub } from './plugins/sse.ts';
 import { authRoutes } from './routes/auth.routes.ts';
+import { connectorsRoutes } from './routes/connectors.routes.ts';
 import { eventsRoutes } from './routes/events.routes.ts';
 import { identityAdminRoutes } from './routes/identity-admin.routes.ts';
 import { notificationsRoutes } from './routes/notifications.routes.ts';
@@ -71,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'audit', description: 'The append-only audit log' },
         { name: 'tasks', description: 'Task orchestration (seed 000): agents propose, people approve, assign and complete' },
         { name: 'notifications', description: 'In-app notifications' },
+        { name: 'connectors', description: 'Channel connectors and their capability matrix' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -97,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(identityAdminRoutes(deps));
   await app.register(tasksRoutes(deps));
   await app.register(notificationsRoutes());
+  await app.register(connectorsRoutes());
   app.setNotFoundHandler((request, reply) => {
     const isApi = /^\/(api|metrics|healthz|readyz|openapi\.json|docs)(\/|$|\?)/.test(request.url);
     if (serveWeb && request.method === 'GET' && !isApi && (request.headers.accept ?? '').includes('text/html')) {

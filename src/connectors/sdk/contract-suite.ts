@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capabilityMethods, type ConnectorClient, type ConnectorDefinition } from './define-connector.ts';
 import { capabilityNames, connectorInfoSchema, orderSchema, productSchema } from '../../contracts/connectors.ts';
-import { ConnectorError, isConnectorError } from './connector-error.ts';
+import { type ConnectorError, isConnectorError } from './connector-error.ts';
+import { type AnyConnectorDefinition, type ConnectorClient, capabilityMethods } from './define-connector.ts';
 import { paginate, type RateLimitSignal } from './http.ts';
 
 /**
@@ -41,7 +41,7 @@ export interface ContractStore {
 }
 
 export interface ContractHarness {
-  connector: ConnectorDefinition<any, any>;
+  connector: AnyConnectorDefinition;
   /** `tightRateLimit`: a store whose limiter allows only a fraction of normal traffic, to prove pacing. */
   newStore(options: { products: number; orders: number; tightRateLimit?: boolean }): Promise<ContractStore>;
   close(): Promise<void>;
@@ -52,6 +52,12 @@ const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
   for await (const item of iterable) out.push(item);
   return out;
 };
+
+/** The value, or a test failure naming what was missing (instead of a non-null assertion). */
+export function must<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`expected ${what}`);
+  return value;
+}
 
 async function expectConnectorError(run: () => Promise<unknown>): Promise<ConnectorError> {
   try {
@@ -132,7 +138,7 @@ export function runConnectorContract(makeHarness: () => Promise<ContractHarness>
         expect(updated.status).toBe('draft');
       }
       if (client.updatePrices) {
-        const variant = created.variants[0]!;
+        const variant = must(created.variants[0], 'a created variant');
         await client.updatePrices([{ channelProductId: created.channelId, channelVariantId: variant.channelId, price: { amount: 14990, currency } }]);
         expect((await client.getProduct(created.channelId))?.variants.find((v) => v.channelId === variant.channelId)?.price.amount).toBe(14990);
       }
@@ -158,20 +164,22 @@ export function runConnectorContract(makeHarness: () => Promise<ContractHarness>
       if (!client.setInventory || !client.listProducts) return context.skip();
       const { items } = await client.listProducts({ limit: 3 });
       const targets = items.flatMap((p) => p.variants).slice(0, 4);
-      const levels = await client.setInventory(targets.map((v, i) => ({ inventoryItemId: v.inventoryItemId!, available: 10 + i })));
+      const levels = await client.setInventory(targets.map((v, i) => ({ inventoryItemId: must(v.inventoryItemId, 'an inventory item'), available: 10 + i })));
       expect(targets.map((v) => levels.find((l) => l.inventoryItemId === v.inventoryItemId)?.available)).toEqual([10, 11, 12, 13]);
     });
 
     it('detects a write answered 200 but not applied', async (context) => {
       if (!client.setInventory || !client.listProducts) return context.skip();
       const { items } = await client.listProducts({ limit: 1 });
-      const variant = items[0]!.variants[0]!;
+      const variant = must(items[0]?.variants[0], 'a variant');
+      const inventoryItemId = must(variant.inventoryItemId, 'an inventory item');
       await store.setFaults({ dropWrites: 1 });
-      const error = await expectConnectorError(() => client.setInventory!([{ inventoryItemId: variant.inventoryItemId!, available: 77 }]));
+      const setInventory = client.setInventory.bind(client);
+      const error = await expectConnectorError(() => setInventory([{ inventoryItemId, available: 77 }]));
       expect(error.kind).toBe('write_not_applied');
       expect(error.retryable).toBe(true);
       expect((await store.stats()).droppedWrites).toBeGreaterThanOrEqual(1);
-      await client.setInventory([{ inventoryItemId: variant.inventoryItemId!, available: 77 }]); // the retry lands
+      await setInventory([{ inventoryItemId, available: 77 }]); // the retry lands
       await store.clearFaults();
     });
   });
@@ -187,7 +195,13 @@ export function runConnectorContract(makeHarness: () => Promise<ContractHarness>
         orderSchema.parse(order);
         expect(order.total.amount).toBe(order.lines.reduce((sum, line) => sum + line.total.amount, 0));
       }
-      const since = orders.map((o) => o.updatedAt).sort().at(-1)!;
+      const since = must(
+        orders
+          .map((o) => o.updatedAt)
+          .sort()
+          .at(-1),
+        'an order',
+      );
       await new Promise((resolve) => setTimeout(resolve, 5));
       const created = await store.generateOrders(3);
       const fresh = await collect(paginate((cursor) => listOrders({ cursor, limit: 6, updatedSince: since })));
@@ -200,7 +214,7 @@ export function runConnectorContract(makeHarness: () => Promise<ContractHarness>
       const storm = await harness.newStore({ products: 12, orders: 5 });
       const stormClient = storm.connect();
       await storm.setFaults({ stormRequests: 6, stormRetryAfterSeconds: 0.05 });
-      const products = await collect(paginate((cursor) => stormClient.listProducts!({ cursor, limit: 5 })));
+      const products = await collect(paginate((cursor) => must(stormClient.listProducts, 'listProducts').call(stormClient, { cursor, limit: 5 })));
       expect(products).toHaveLength(12);
       expect((await storm.stats()).http429).toBe(6);
     });
@@ -210,9 +224,11 @@ export function runConnectorContract(makeHarness: () => Promise<ContractHarness>
       const signals: RateLimitSignal[] = [];
       const tightClient = tight.connect({ signals: (signal) => signals.push(signal) });
       const results = await Promise.all([
-        collect(paginate((cursor) => tightClient.listProducts!({ cursor, limit: 10 }))),
-        collect(paginate((cursor) => tightClient.listProducts!({ cursor, limit: 10 }))),
-        tightClient.listOrders ? collect(paginate((cursor) => tightClient.listOrders!({ cursor, limit: 5 }))) : Promise.resolve([]),
+        collect(paginate((cursor) => must(tightClient.listProducts, 'listProducts').call(tightClient, { cursor, limit: 10 }))),
+        collect(paginate((cursor) => must(tightClient.listProducts, 'listProducts').call(tightClient, { cursor, limit: 10 }))),
+        tightClient.listOrders
+          ? collect(paginate((cursor) => must(tightClient.listOrders, 'listOrders').call(tightClient, { cursor, limit: 5 })))
+          : Promise.resolve([]),
       ]);
       expect(results[0]).toHaveLength(30);
       expect(results[1]).toHaveLength(30);
@@ -227,11 +243,11 @@ export function runConnectorContract(makeHarness: () => Promise<ContractHarness>
       const flaky = await harness.newStore({ products: 15, orders: 8 });
       const flakyClient = flaky.connect();
       await flaky.setFaults({ failNext: 3, errorRate: 0.2 });
-      const products = await collect(paginate((cursor) => flakyClient.listProducts!({ cursor, limit: 4 })));
+      const products = await collect(paginate((cursor) => must(flakyClient.listProducts, 'listProducts').call(flakyClient, { cursor, limit: 4 })));
       expect(products).toHaveLength(15);
       if (flakyClient.setInventory) {
-        const variant = products[0]!.variants[0]!;
-        await flakyClient.setInventory([{ inventoryItemId: variant.inventoryItemId!, available: 5 }]);
+        const variant = must(products[0]?.variants[0], 'a variant');
+        await flakyClient.setInventory([{ inventoryItemId: must(variant.inventoryItemId, 'an inventory item'), available: 5 }]);
       }
       expect((await flaky.stats()).http5xx).toBeGreaterThanOrEqual(3);
     });

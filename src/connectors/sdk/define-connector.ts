@@ -2,8 +2,8 @@ import type { z } from 'zod';
 import {
   type CapabilityMatrix,
   type CapabilityName,
-  capabilityNames,
   type ConnectorInfo,
+  capabilityNames,
   type InventoryLevel,
   type InventorySet,
   type Order,
@@ -114,6 +114,10 @@ export interface ConnectorDefinition<Credentials = unknown, Config = unknown> ex
   /** The public description: what GET /api/connectors returns (no secrets, no functions). */
   info(): ConnectorInfo;
 }
+
+/** A connector of any credentials/config type, as the registry and the contract suite hold them. */
+// biome-ignore lint/suspicious/noExplicitAny: each connector validates its own credentials and config at connect()
+export type AnyConnectorDefinition = ConnectorDefinition<any, any>;
 
 /** The client method each capability needs (capabilities without one are about the channel, e.g. webhooks). */
 export const capabilityMethods: Partial<Record<CapabilityName, keyof ConnectorClient>> = {

@@ -108,10 +108,12 @@ export function createGraphqlClient(options: GraphqlClientOptions) {
       } catch (error) {
         if (!isConnectorError(error)) throw error;
         if (error.kind === 'auth') {
-          throw new ConnectorError(
-            `Shopify rejected the access token for ${options.shop} (expired, revoked or the app was uninstalled): reconnect the store`,
-            { kind: 'auth', retryable: false, upstreamStatus: error.upstreamStatus, cause: error },
-          );
+          throw new ConnectorError(`Shopify rejected the access token for ${options.shop} (expired, revoked or the app was uninstalled): reconnect the store`, {
+            kind: 'auth',
+            retryable: false,
+            upstreamStatus: error.upstreamStatus,
+            cause: error,
+          });
         }
         if (error.kind === 'rate_limited' && ++throttles <= maxThrottles) {
           await wait(error.retryAfter ?? 1000, options.signal);
@@ -140,7 +142,8 @@ export function createGraphqlClient(options: GraphqlClientOptions) {
         const code = errors[0]?.extensions?.code;
         const message = errors.map((e) => e.message).join('; ');
         if (code === 'ACCESS_DENIED') throw new ConnectorError(`Shopify denied ${call.operation}: ${message}`, { kind: 'auth', details: { errors } });
-        if (code === 'MAX_COST_EXCEEDED') throw new ConnectorError(`Shopify ${call.operation} is too expensive: ${message}`, { kind: 'rejected', details: { errors } });
+        if (code === 'MAX_COST_EXCEEDED')
+          throw new ConnectorError(`Shopify ${call.operation} is too expensive: ${message}`, { kind: 'rejected', details: { errors } });
         if (code === 'INTERNAL_SERVER_ERROR' && call.idempotent && ++failures < (options.attempts ?? 5)) continue;
         throw new ConnectorError(`Shopify ${call.operation} failed: ${message}`, { kind: 'protocol', details: { errors } });
       }

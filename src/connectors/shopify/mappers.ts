@@ -46,7 +46,9 @@ export interface ShopifyOrderNode {
   currencyCode: string;
   subtotalPriceSet: MoneySet | null;
   totalPriceSet: MoneySet;
-  lineItems: { nodes: Array<{ id: string; sku: string | null; title: string; quantity: number; variant: { id: string } | null; originalUnitPriceSet: MoneySet }> };
+  lineItems: {
+    nodes: Array<{ id: string; sku: string | null; title: string; quantity: number; variant: { id: string } | null; originalUnitPriceSet: MoneySet }>;
+  };
 }
 
 function money(amount: string, currency: string) {

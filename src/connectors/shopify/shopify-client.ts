@@ -111,12 +111,27 @@ export function createShopifyClient(context: ConnectorContext<ShopifyCredentials
     const levels: InventoryLevel[] = [];
     for (const batch of chunk(ids, INVENTORY_BATCH)) {
       const { nodes } = await call<{
-        nodes: Array<{ id: string; sku: string | null; inventoryLevels: { nodes: Array<{ location: { id: string }; quantities: Array<{ name: string; quantity: number }> }> } } | null>;
-      }>({ operation: 'InventoryLevels', query: Q.INVENTORY_LEVELS, variables: { ids: batch }, cost: Q.estimateCost.InventoryLevels(batch.length), idempotent: true });
+        nodes: Array<{
+          id: string;
+          sku: string | null;
+          inventoryLevels: { nodes: Array<{ location: { id: string }; quantities: Array<{ name: string; quantity: number }> }> };
+        } | null>;
+      }>({
+        operation: 'InventoryLevels',
+        query: Q.INVENTORY_LEVELS,
+        variables: { ids: batch },
+        cost: Q.estimateCost.InventoryLevels(batch.length),
+        idempotent: true,
+      });
       for (const node of nodes) {
         if (!node) continue;
         for (const level of node.inventoryLevels.nodes) {
-          levels.push({ inventoryItemId: node.id, sku: node.sku, locationId: level.location.id, available: level.quantities.find((q) => q.name === 'available')?.quantity ?? 0 });
+          levels.push({
+            inventoryItemId: node.id,
+            sku: node.sku,
+            locationId: level.location.id,
+            available: level.quantities.find((q) => q.name === 'available')?.quantity ?? 0,
+          });
         }
       }
     }
@@ -157,7 +172,8 @@ export function createShopifyClient(context: ConnectorContext<ShopifyCredentials
       const { currency } = await shop();
       const optionNames = [...new Set(input.variants.flatMap((v) => Object.keys(v.attributes)))];
       const options = optionNames.length > 0 ? optionNames : ['Title'];
-      const optionValue = (variant: (typeof input.variants)[number], name: string) => variant.attributes[name] ?? (name === 'Title' ? (variant.title ?? variant.sku) : 'Default');
+      const optionValue = (variant: (typeof input.variants)[number], name: string) =>
+        variant.attributes[name] ?? (name === 'Title' ? (variant.title ?? variant.sku) : 'Default');
       let productId: string | null = null;
       for (let attempt = 1; productId === null; attempt++) {
         try {
@@ -173,7 +189,10 @@ export function createShopifyClient(context: ConnectorContext<ShopifyCredentials
                 status: input.status.toUpperCase(),
                 tags: input.tags,
                 handle: input.handle,
-                productOptions: options.map((name) => ({ name, values: [...new Set(input.variants.map((v) => optionValue(v, name)))].map((value) => ({ name: value })) })),
+                productOptions: options.map((name) => ({
+                  name,
+                  values: [...new Set(input.variants.map((v) => optionValue(v, name)))].map((value) => ({ name: value })),
+                })),
               },
             },
             cost: MUTATION,
@@ -312,13 +331,19 @@ export function createShopifyClient(context: ConnectorContext<ShopifyCredentials
         idempotent: false,
       });
       if (bulkOperationRunQuery.userErrors.some((e) => /already in progress/i.test(e.message)))
-        throw new ConnectorError('Shopify already runs a bulk operation for this app and shop', { kind: 'rate_limited', retryAfter: 30_000, details: bulkOperationRunQuery.userErrors });
+        throw new ConnectorError('Shopify already runs a bulk operation for this app and shop', {
+          kind: 'rate_limited',
+          retryAfter: 30_000,
+          details: bulkOperationRunQuery.userErrors,
+        });
       assertNoUserErrors('bulkOperationRunQuery', bulkOperationRunQuery.userErrors);
       const operationId = bulkOperationRunQuery.bulkOperation?.id;
       const deadline = Date.now() + (options.timeoutMs ?? 3_600_000);
       let url: string | null = null;
       for (;;) {
-        const { currentBulkOperation: op } = await call<{ currentBulkOperation: { id: string; status: string; errorCode: string | null; url: string | null } | null }>({
+        const { currentBulkOperation: op } = await call<{
+          currentBulkOperation: { id: string; status: string; errorCode: string | null; url: string | null } | null;
+        }>({
           operation: 'CurrentBulkOperation',
           query: Q.CURRENT_BULK_OPERATION,
           cost: 1,
@@ -336,7 +361,8 @@ export function createShopifyClient(context: ConnectorContext<ShopifyCredentials
       }
       if (!url) return; // an empty store: Shopify gives no file
       const response = await (context.fetch ?? fetch)(url, { signal: context.signal });
-      if (!response.ok) throw new ConnectorError(`Shopify bulk result download failed (${response.status})`, { kind: 'upstream', upstreamStatus: response.status });
+      if (!response.ok)
+        throw new ConnectorError(`Shopify bulk result download failed (${response.status})`, { kind: 'upstream', upstreamStatus: response.status });
       const { currency } = await shop();
       // JSONL: each product line is followed by its variants (`__parentId`), as Shopify documents.
       let current: { node: ShopifyProductNode; variants: ShopifyVariantNode[] } | null = null;
@@ -366,7 +392,11 @@ export function createShopifyClient(context: ConnectorContext<ShopifyCredentials
               name: 'available',
               reason: 'correction',
               ignoreCompareQuantity: true,
-              quantities: batch.map((level) => ({ inventoryItemId: level.inventoryItemId, locationId: level.locationId ?? location, quantity: level.available })),
+              quantities: batch.map((level) => ({
+                inventoryItemId: level.inventoryItemId,
+                locationId: level.locationId ?? location,
+                quantity: level.available,
+              })),
             },
           },
           cost: MUTATION,

@@ -5,7 +5,10 @@ export const shopifyConfigSchema = z.object({
   shop: z.string().refine(isShopDomain, 'a shop domain like my-store.myshopify.com'),
   /** Only for the emulator (or a proxy): where API calls go instead of https://<shop>. */
   apiBaseUrl: z.url().optional(),
-  apiVersion: z.string().regex(/^\d{4}-\d{2}$/).optional(),
+  apiVersion: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/)
+    .optional(),
   /** Location for inventory writes; defaults to the shop's primary location. */
   locationId: z.string().optional(),
 });

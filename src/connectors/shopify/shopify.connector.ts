@@ -25,10 +25,14 @@ export const shopifyConnector = defineConnector({
     delete_product: { level: 'native', rateLimit: costLimit, batchSize: 1, notes: '`productDelete`; deleting a missing product succeeds' },
     bulk_operations: {
       level: 'native',
-      notes: '`bulkOperationRunQuery` + `currentBulkOperation` polling + JSONL download; one bulk query at a time per app and shop; not limited by the cost bucket',
+      notes:
+        '`bulkOperationRunQuery` + `currentBulkOperation` polling + JSONL download; one bulk query at a time per app and shop; not limited by the cost bucket',
     },
     real_time_inventory: { level: 'native', notes: '`inventory_levels/update` webhooks' },
-    order_webhooks: { level: 'native', notes: '`orders/create`, `orders/updated` webhooks signed with X-Shopify-Hmac-Sha256 (base64 HMAC-SHA256 of the raw body, app secret)' },
+    order_webhooks: {
+      level: 'native',
+      notes: '`orders/create`, `orders/updated` webhooks signed with X-Shopify-Hmac-Sha256 (base64 HMAC-SHA256 of the raw body, app secret)',
+    },
     pull_orders: {
       level: 'native',
       rateLimit: costLimit,

@@ -61,5 +61,12 @@ export function readWebhookHeaders(headers: Record<string, string | string[] | u
   const webhookId = get('x-shopify-webhook-id');
   const shopDomain = get('x-shopify-shop-domain');
   if (!topic || !/^[a-z_]+\/[a-z_]+$/.test(topic) || !webhookId || !shopDomain || !isShopDomain(shopDomain)) return null;
-  return { topic, webhookId, shopDomain, apiVersion: get('x-shopify-api-version'), triggeredAt: get('x-shopify-triggered-at'), eventId: get('x-shopify-event-id') };
+  return {
+    topic,
+    webhookId,
+    shopDomain,
+    apiVersion: get('x-shopify-api-version'),
+    triggeredAt: get('x-shopify-triggered-at'),
+    eventId: get('x-shopify-event-id'),
+  };
 }

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { EmuShop } from '../shop-state.ts';
-import { type Operation, type OperationContext, GraphqlUserError, operations } from './shopify-operations.ts';
-import { issueAccessToken, type ShopifyState, shopifyStateOf } from './shopify-state.ts';
+import { GraphqlUserError, type Operation, type OperationContext, operations } from './shopify-operations.ts';
+import { issueAccessToken, isValidAccessToken, type ShopifyState, shopifyStateOf } from './shopify-state.ts';
 
 export const SUPPORTED_API_VERSIONS = ['2024-10', '2025-01', '2025-04', '2025-07'];
 export const MAX_QUERY_COST = 1000;
@@ -110,7 +110,7 @@ async function graphql(shop: EmuShop, request: EmuRequest, context: HandlerConte
   const fault = await context.apiFault(shop);
   if (fault) return fault;
   const token = request.headers['x-shopify-access-token'];
-  if (typeof token !== 'string' || !state.tokens.has(token) || shop.faults.tokenExpired) {
+  if (!isValidAccessToken(state, token) || shop.faults.tokenExpired) {
     shop.stats.unauthorized++;
     return json(401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
   }
@@ -126,15 +126,24 @@ async function graphql(shop: EmuShop, request: EmuRequest, context: HandlerConte
   if (!name || !operation) {
     return json(
       200,
-      graphqlError(`Emulator: unsupported operation ${name ? `"${name}"` : '(anonymous)'}; supported: ${Object.keys(operations).join(', ')}`, 'UNSUPPORTED_OPERATION'),
+      graphqlError(
+        `Emulator: unsupported operation ${name ? `"${name}"` : '(anonymous)'}; supported: ${Object.keys(operations).join(', ')}`,
+        'UNSUPPORTED_OPERATION',
+      ),
     );
   }
   const kindMatches = new RegExp(`^\\s*${operation.kind}\\b`).test(body.query) && new RegExp(`\\b${operation.rootField}\\s*[({]`).test(body.query);
-  if (!kindMatches) return json(200, graphqlError(`Emulator: operation ${name} must be a ${operation.kind} selecting ${operation.rootField}`, 'UNSUPPORTED_OPERATION'));
+  if (!kindMatches)
+    return json(200, graphqlError(`Emulator: operation ${name} must be a ${operation.kind} selecting ${operation.rootField}`, 'UNSUPPORTED_OPERATION'));
   const parsed = operation.variables.safeParse(body.variables ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return json(200, graphqlError(`Variable $${String(issue?.path[0] ?? 'input')} of the operation was provided invalid value: ${issue?.message}`, 'INVALID_VARIABLE', { problems: parsed.error.issues.map((i) => ({ path: i.path, explanation: i.message })) }));
+    return json(
+      200,
+      graphqlError(`Variable $${String(issue?.path[0] ?? 'input')} of the operation was provided invalid value: ${issue?.message}`, 'INVALID_VARIABLE', {
+        problems: parsed.error.issues.map((i) => ({ path: i.path, explanation: i.message })),
+      }),
+    );
   }
   const variables = parsed.data;
   if (operation.scope && !state.scopes.includes(operation.scope))
@@ -143,7 +152,10 @@ async function graphql(shop: EmuShop, request: EmuRequest, context: HandlerConte
   const requested = operation.requestedCost(variables);
   if (requested > MAX_QUERY_COST) {
     return json(200, {
-      ...graphqlError(`Query cost is ${requested}, which exceeds the single query max cost limit (${MAX_QUERY_COST}).`, 'MAX_COST_EXCEEDED', { cost: requested, maxCost: MAX_QUERY_COST }),
+      ...graphqlError(`Query cost is ${requested}, which exceeds the single query max cost limit (${MAX_QUERY_COST}).`, 'MAX_COST_EXCEEDED', {
+        cost: requested,
+        maxCost: MAX_QUERY_COST,
+      }),
     });
   }
   refill(state, Date.now());
@@ -173,7 +185,10 @@ async function graphql(shop: EmuShop, request: EmuRequest, context: HandlerConte
     const result = operation.run(operationContext, variables);
     const actual = Math.min(requested, result.actualCost ?? requested);
     state.bucket.available = Math.min(state.bucket.maximumAvailable, state.bucket.available + (requested - actual));
-    return json(200, { data: result.data, extensions: { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: throttleStatus(state) } } });
+    return json(200, {
+      data: result.data,
+      extensions: { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: throttleStatus(state) } },
+    });
   } catch (error) {
     if (error instanceof GraphqlUserError) return json(200, graphqlError(error.message, error.code));
     throw error;

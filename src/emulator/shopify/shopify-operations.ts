@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EmuProduct, EmuShop, EmuVariant } from '../shop-state.ts';
-import { LOCATION_ID, orderWebhookPayload, productWebhookPayload, renderOrder, renderProduct, inventoryWebhookPayload } from './shopify-render.ts';
+import { inventoryWebhookPayload, LOCATION_ID, orderWebhookPayload, productWebhookPayload, renderOrder, renderProduct } from './shopify-render.ts';
 import { gid, parseGid, shopifyStateOf } from './shopify-state.ts';
 
 /**
@@ -24,7 +24,9 @@ export interface Operation {
   rootField: string;
   scope: string;
   variables: z.ZodType;
+  // biome-ignore lint/suspicious/noExplicitAny: variables are whatever this operation's own zod schema parsed
   requestedCost(variables: any): number;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
   run(context: OperationContext, variables: any): { data: unknown; actualCost?: number };
 }
 
@@ -150,7 +152,8 @@ export const operations: Record<string, Operation> = {
       const search = parseSearch(v.query);
       let items = [...shop.products.values()];
       if (search.handle) items = items.filter((p) => p.handle === search.handle);
-      if (search.updatedAtMin) items = items.filter((p) => (search.inclusive ? p.updatedAt >= search.updatedAtMin! : p.updatedAt > search.updatedAtMin!));
+      const min = search.updatedAtMin;
+      if (min) items = items.filter((p) => (search.inclusive ? p.updatedAt >= min : p.updatedAt > min));
       const { slice, hasNextPage, endCursor } = page(items, (p) => p.id, v.first, v.after);
       return {
         data: { products: { nodes: slice.map((p) => renderProduct(shop, p, v.variantsFirst)), pageInfo: { hasNextPage, endCursor } } },
@@ -226,7 +229,11 @@ export const operations: Record<string, Operation> = {
     kind: 'mutation',
     rootField: 'productVariantsBulkCreate',
     scope: 'write_products',
-    variables: z.object({ productId: id, variants: z.array(variantBulkInput).min(1).max(250), strategy: z.enum(['DEFAULT', 'REMOVE_STANDALONE_VARIANT', 'PRESERVE_STANDALONE_VARIANT']).optional() }),
+    variables: z.object({
+      productId: id,
+      variants: z.array(variantBulkInput).min(1).max(250),
+      strategy: z.enum(['DEFAULT', 'REMOVE_STANDALONE_VARIANT', 'PRESERVE_STANDALONE_VARIANT']).optional(),
+    }),
     requestedCost: () => 10,
     run: (context, v) => {
       const { shop, now } = context;
@@ -322,7 +329,10 @@ export const operations: Record<string, Operation> = {
       const product = findProduct(shop, v.productId);
       if (!product) return { data: { productVariantsBulkUpdate: { productVariants: [], userErrors: [userError(['productId'], 'Product does not exist')] } } };
       const missing = v.variants.find((input: { id: string }) => !product.variants.some((variant) => gid('ProductVariant', variant.id) === input.id));
-      if (missing) return { data: { productVariantsBulkUpdate: { productVariants: [], userErrors: [userError(['variants', '0', 'id'], 'Product variant does not exist')] } } };
+      if (missing)
+        return {
+          data: { productVariantsBulkUpdate: { productVariants: [], userErrors: [userError(['variants', '0', 'id'], 'Product variant does not exist')] } },
+        };
       if (!context.dropWrite()) {
         for (const input of v.variants as Array<z.infer<typeof variantBulkInput> & { id: string }>) {
           const variant = product.variants.find((candidate) => gid('ProductVariant', candidate.id) === input.id) as EmuVariant;
@@ -352,7 +362,10 @@ export const operations: Record<string, Operation> = {
         name: z.literal('available'),
         reason: z.string(),
         ignoreCompareQuantity: z.boolean().optional(),
-        quantities: z.array(z.object({ inventoryItemId: id, locationId: id, quantity: z.number().int(), compareQuantity: z.number().int().nullish() })).min(1).max(250),
+        quantities: z
+          .array(z.object({ inventoryItemId: id, locationId: id, quantity: z.number().int(), compareQuantity: z.number().int().nullish() }))
+          .min(1)
+          .max(250),
       }),
     }),
     requestedCost: () => 10,
@@ -362,11 +375,38 @@ export const operations: Record<string, Operation> = {
       for (const [index, quantity] of v.input.quantities.entries()) {
         const itemId = parseGid(quantity.inventoryItemId, 'InventoryItem');
         if (itemId === null || !shop.stock.has(itemId))
-          return { data: { inventorySetQuantities: { inventoryAdjustmentGroup: null, userErrors: [userError(['input', 'quantities', String(index), 'inventoryItemId'], 'The specified inventory item could not be found.')] } } };
+          return {
+            data: {
+              inventorySetQuantities: {
+                inventoryAdjustmentGroup: null,
+                userErrors: [userError(['input', 'quantities', String(index), 'inventoryItemId'], 'The specified inventory item could not be found.')],
+              },
+            },
+          };
         if (parseGid(quantity.locationId, 'Location') !== LOCATION_ID)
-          return { data: { inventorySetQuantities: { inventoryAdjustmentGroup: null, userErrors: [userError(['input', 'quantities', String(index), 'locationId'], 'The specified location could not be found.')] } } };
+          return {
+            data: {
+              inventorySetQuantities: {
+                inventoryAdjustmentGroup: null,
+                userErrors: [userError(['input', 'quantities', String(index), 'locationId'], 'The specified location could not be found.')],
+              },
+            },
+          };
         if (!v.input.ignoreCompareQuantity && quantity.compareQuantity != null && quantity.compareQuantity !== shop.stock.get(itemId))
-          return { data: { inventorySetQuantities: { inventoryAdjustmentGroup: null, userErrors: [{ field: ['input', 'quantities', String(index), 'compareQuantity'], message: 'The compareQuantity argument no longer matches the persisted quantity.', code: 'COMPARE_QUANTITY_STALE' }] } } };
+          return {
+            data: {
+              inventorySetQuantities: {
+                inventoryAdjustmentGroup: null,
+                userErrors: [
+                  {
+                    field: ['input', 'quantities', String(index), 'compareQuantity'],
+                    message: 'The compareQuantity argument no longer matches the persisted quantity.',
+                    code: 'COMPARE_QUANTITY_STALE',
+                  },
+                ],
+              },
+            },
+          };
         changes.push({ itemId, quantity: quantity.quantity, delta: quantity.quantity - (shop.stock.get(itemId) ?? 0) });
       }
       if (!context.dropWrite()) {
@@ -414,16 +454,28 @@ export const operations: Record<string, Operation> = {
     kind: 'query',
     rootField: 'orders',
     scope: 'read_orders',
-    variables: z.object({ first, after: z.string().nullish(), query: z.string().nullish(), linesFirst: first, sortKey: z.enum(['UPDATED_AT', 'CREATED_AT', 'ID']).optional() }),
+    variables: z.object({
+      first,
+      after: z.string().nullish(),
+      query: z.string().nullish(),
+      linesFirst: first,
+      sortKey: z.enum(['UPDATED_AT', 'CREATED_AT', 'ID']).optional(),
+    }),
     requestedCost: (v) => 2 + v.first * (3 + v.linesFirst),
     run: ({ shop }, v) => {
       const search = parseSearch(v.query);
       let items = [...shop.orders.values()];
-      if (search.updatedAtMin) items = items.filter((o) => (search.inclusive ? o.updatedAt >= search.updatedAtMin! : o.updatedAt > search.updatedAtMin!));
-      const key = v.sortKey === 'UPDATED_AT' ? (o: { updatedAt: string }) => o.updatedAt : v.sortKey === 'CREATED_AT' ? (o: { createdAt: string }) => o.createdAt : (o: { id: number }) => o.id;
+      const min = search.updatedAtMin;
+      if (min) items = items.filter((o) => (search.inclusive ? o.updatedAt >= min : o.updatedAt > min));
+      const key =
+        v.sortKey === 'UPDATED_AT'
+          ? (o: { updatedAt: string }) => o.updatedAt
+          : v.sortKey === 'CREATED_AT'
+            ? (o: { createdAt: string }) => o.createdAt
+            : (o: { id: number }) => o.id;
       const { slice, hasNextPage, endCursor } = page(items, key as (o: (typeof items)[number]) => string | number, v.first, v.after);
       return {
-        data: { orders: { nodes: slice.map((o) => renderOrder(shop, o, v.linesFirst)), pageInfo: { hasNextPage, endCursor } } },
+        data: { orders: { nodes: slice.map((o) => renderOrder(o, v.linesFirst)), pageInfo: { hasNextPage, endCursor } } },
         actualCost: 2 + slice.reduce((sum, o) => sum + 3 + Math.min(o.lines.length, v.linesFirst), 0),
       };
     },
@@ -440,13 +492,23 @@ export const operations: Record<string, Operation> = {
     requestedCost: () => 10,
     run: ({ shop }, v) => {
       const topic = topicFromEnum(v.topic);
-      if (!topic) return { data: { webhookSubscriptionCreate: { webhookSubscription: null, userErrors: [userError(['topic'], `Unsupported topic ${v.topic}`)] } } };
+      if (!topic)
+        return { data: { webhookSubscriptionCreate: { webhookSubscription: null, userErrors: [userError(['topic'], `Unsupported topic ${v.topic}`)] } } };
       const existing = shop.webhooks.find((w) => w.topic === topic && w.callbackUrl === v.webhookSubscription.callbackUrl);
       if (existing)
-        return { data: { webhookSubscriptionCreate: { webhookSubscription: null, userErrors: [userError(['webhookSubscription', 'callbackUrl'], 'Address for this topic has already been taken')] } } };
+        return {
+          data: {
+            webhookSubscriptionCreate: {
+              webhookSubscription: null,
+              userErrors: [userError(['webhookSubscription', 'callbackUrl'], 'Address for this topic has already been taken')],
+            },
+          },
+        };
       const subscription = { id: shop.nextId(), topic, callbackUrl: v.webhookSubscription.callbackUrl };
       shop.webhooks.push(subscription);
-      return { data: { webhookSubscriptionCreate: { webhookSubscription: { id: gid('WebhookSubscription', subscription.id), topic: v.topic }, userErrors: [] } } };
+      return {
+        data: { webhookSubscriptionCreate: { webhookSubscription: { id: gid('WebhookSubscription', subscription.id), topic: v.topic }, userErrors: [] } },
+      };
     },
   },
 
@@ -464,12 +526,16 @@ export const operations: Record<string, Operation> = {
           data: {
             bulkOperationRunQuery: {
               bulkOperation: null,
-              userErrors: [userError(['query'], 'A bulk query operation for this app and shop is already in progress: ' + gid('BulkOperation', state.bulk.id))],
+              userErrors: [userError(['query'], `A bulk query operation for this app and shop is already in progress: ${gid('BulkOperation', state.bulk.id)}`)],
             },
           },
         };
       if (!/\bproducts\b/.test(v.query))
-        return { data: { bulkOperationRunQuery: { bulkOperation: null, userErrors: [userError(['query'], 'Emulator: only bulk queries over products are supported')] } } };
+        return {
+          data: {
+            bulkOperationRunQuery: { bulkOperation: null, userErrors: [userError(['query'], 'Emulator: only bulk queries over products are supported')] },
+          },
+        };
       const lines: string[] = [];
       for (const product of [...shop.products.values()].sort((a, b) => a.id - b.id)) {
         const { variants, ...rest } = renderProduct(shop, product);

@@ -47,9 +47,9 @@ export function renderProduct(shop: EmuShop, product: EmuProduct, variantsFirst 
   };
 }
 
-const money = (shop: EmuShop, minor: number, currency: string) => ({ shopMoney: { amount: decimal(minor, currency), currencyCode: currency } });
+const money = (minor: number, currency: string) => ({ shopMoney: { amount: decimal(minor, currency), currencyCode: currency } });
 
-export function renderOrder(shop: EmuShop, order: EmuOrder, linesFirst = 250) {
+export function renderOrder(order: EmuOrder, linesFirst = 250) {
   const subtotal = order.lines.reduce((sum, line) => sum + line.unitMinor * line.quantity, 0);
   return {
     id: gid('Order', order.id),
@@ -61,8 +61,8 @@ export function renderOrder(shop: EmuShop, order: EmuOrder, linesFirst = 250) {
     displayFinancialStatus: order.financialStatus.toUpperCase(),
     displayFulfillmentStatus: order.fulfillmentStatus.toUpperCase(),
     currencyCode: order.currency,
-    subtotalPriceSet: money(shop, subtotal, order.currency),
-    totalPriceSet: money(shop, subtotal, order.currency),
+    subtotalPriceSet: money(subtotal, order.currency),
+    totalPriceSet: money(subtotal, order.currency),
     lineItems: {
       nodes: order.lines.slice(0, linesFirst).map((line) => ({
         id: gid('LineItem', line.id),
@@ -70,14 +70,14 @@ export function renderOrder(shop: EmuShop, order: EmuOrder, linesFirst = 250) {
         title: line.title,
         quantity: line.quantity,
         variant: line.variantId === null ? null : { id: gid('ProductVariant', line.variantId) },
-        originalUnitPriceSet: money(shop, line.unitMinor, order.currency),
+        originalUnitPriceSet: money(line.unitMinor, order.currency),
       })),
     },
   };
 }
 
 /** Webhook payloads use the REST resource shapes (snake_case, numeric ids), as Shopify sends them. */
-export function orderWebhookPayload(shop: EmuShop, order: EmuOrder) {
+export function orderWebhookPayload(order: EmuOrder) {
   const subtotal = order.lines.reduce((sum, line) => sum + line.unitMinor * line.quantity, 0);
   return {
     id: order.id,

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { EmuShop } from '../shop-state.ts';
 
 export interface BulkOperation {
@@ -16,7 +16,8 @@ export interface ShopifyState {
   clientId: string;
   clientSecret: string;
   scopes: string[];
-  tokens: Set<string>;
+  /** Signs access tokens: derived from the emulator seed, so tokens survive an emulator restart with the same seed. */
+  tokenKey: string;
   codes: Map<string, { expiresAt: number; scopes: string[] }>;
   bucket: { maximumAvailable: number; restoreRate: number; available: number; at: number };
   bulk: BulkOperation | null;
@@ -36,13 +37,15 @@ export interface ShopifyShopOptions {
   bulkDelayMs?: number;
 }
 
-export function initShopifyState(shop: EmuShop, options: ShopifyShopOptions, now: number): ShopifyState {
+const derive = (seed: string, label: string) => createHmac('sha256', seed).update(label).digest('hex');
+
+export function initShopifyState(shop: EmuShop, options: ShopifyShopOptions, now: number, seed: string): ShopifyState {
   const maximumAvailable = options.maximumAvailable ?? 1000;
   const state: ShopifyState = {
     clientId: options.clientId ?? `emu-client-${shop.shop.split('.')[0]}`,
-    clientSecret: options.clientSecret ?? `shpss_${randomBytes(16).toString('hex')}`,
+    clientSecret: options.clientSecret ?? `shpss_${derive(seed, `${shop.shop}:client-secret`).slice(0, 32)}`,
     scopes: defaultScopes,
-    tokens: new Set(),
+    tokenKey: derive(seed, `${shop.shop}:token-key`),
     codes: new Map(),
     bucket: { maximumAvailable, restoreRate: options.restoreRate ?? 50, available: options.currentlyAvailable ?? maximumAvailable, at: now },
     bulk: null,
@@ -54,10 +57,14 @@ export function initShopifyState(shop: EmuShop, options: ShopifyShopOptions, now
 
 export const shopifyStateOf = (shop: EmuShop): ShopifyState => shop.channel.shopify as ShopifyState;
 
-export function issueAccessToken(state: ShopifyState): string {
-  const token = `shpat_${randomBytes(16).toString('hex')}`;
-  state.tokens.add(token);
-  return token;
+/** `shpat_` + 32 hex like Shopify's: a nonce and its MAC, so the emulator validates tokens without storing them. */
+export function issueAccessToken(state: ShopifyState, nonce = randomBytes(8).toString('hex')): string {
+  return `shpat_${nonce}${createHmac('sha256', state.tokenKey).update(nonce).digest('hex').slice(0, 16)}`;
+}
+
+export function isValidAccessToken(state: ShopifyState, token: unknown): boolean {
+  if (typeof token !== 'string' || !/^shpat_[0-9a-f]{32}$/.test(token)) return false;
+  return issueAccessToken(state, token.slice(6, 22)) === token;
 }
 
 export const gid = (type: string, id: number) => `gid://shopify/${type}/${id}`;

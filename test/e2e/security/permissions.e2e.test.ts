@@ -91,6 +91,8 @@ const expectations: Record<string, Row> = {
   'GET /metrics': { cells: [Y, Y, Y, Y, Y, Y, Y, Y] },
   'GET /api/system/info': { cells: [N, Y, Y, Y, Y, Y, N, Y] },
   'GET /api/events': { cells: [N, Y, Y, Y, Y, N, N, Y] },
+  // The capability matrix is static product information: any member, agent tokens and tokens with system.read.
+  'GET /api/connectors': { cells: [N, Y, Y, Y, Y, Y, N, Y] },
   'POST /api/events/test': { cells: [N, N, N, Y, Y, N, N, Y], body: { message: 'bfla probe' } },
   'POST /api/auth/login': { cells: [Y, Y, Y, Y, Y, Y, Y, Y], body: {} },
   'GET /api/auth/me': { cells: [N, Y, Y, Y, Y, N, N, N] },
