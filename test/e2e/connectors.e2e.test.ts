@@ -35,10 +35,14 @@ describe('GET /api/connectors', () => {
 
 describe('nexo emulator', () => {
   it('serves emulated shops until stopped', async () => {
-    const child = spawn(process.execPath, [nexoBin, 'emulator', '--port', '0', '--shops', 'a.myshopify.com,b.myshopify.com', '--products', '5', '--orders', '2'], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [nexoBin, 'emulator', '--port', '0', '--shops', 'a.myshopify.com,b.myshopify.com', '--products', '5', '--orders', '2'],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       const lines: string[] = [];
       await new Promise<void>((resolve, reject) => {

@@ -95,7 +95,9 @@ export function createGraphqlClient(options: GraphqlClientOptions) {
     const maxThrottles = options.maxThrottleRetries ?? 50;
     for (;;) {
       if (options.signal?.aborted) throw new ConnectorError('Shopify call aborted', { kind: 'network', retryable: false });
-      const cost = learnedCost.get(call.operation) ?? call.cost;
+      // Learned per operation *and* estimate: the same operation costs more with a bigger `first`.
+      const costKey = `${call.operation}:${call.cost}`;
+      const cost = learnedCost.get(costKey) ?? call.cost;
       await waitForPoints(cost);
       let body: GraphqlBody;
       try {
@@ -130,7 +132,7 @@ export function createGraphqlClient(options: GraphqlClientOptions) {
       const throttled = errors.some((e) => e.extensions?.code === 'THROTTLED');
       observe(body, throttled);
       const requested = body.extensions?.cost?.requestedQueryCost;
-      if (typeof requested === 'number') learnedCost.set(call.operation, requested);
+      if (typeof requested === 'number') learnedCost.set(costKey, requested);
       if (throttled) {
         if (++throttles > maxThrottles) throw new ConnectorError(`Shopify kept throttling ${call.operation}`, { kind: 'rate_limited', retryAfter: 1000 });
         const status = body.extensions?.cost?.throttleStatus;

@@ -92,6 +92,7 @@ describe('Shopify webhooks from the emulator', () => {
   });
   afterAll(async () => {
     await emulator.close();
+    receiver.closeAllConnections();
     await new Promise((resolve) => receiver.close(resolve));
   });
 
