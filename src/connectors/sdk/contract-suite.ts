@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capabilityNames, connectorInfoSchema, orderSchema, productSchema } from '../../contracts/connectors.ts';
+import { capabilityNames, connectorInfoSchema, listingSchema, orderSchema, productSchema } from '../../contracts/connectors.ts';
 import { type ConnectorError, isConnectorError } from './connector-error.ts';
 import { type AnyConnectorDefinition, type ConnectorClient, capabilityMethods } from './define-connector.ts';
 import { paginate, type RateLimitSignal } from './http.ts';
@@ -113,6 +113,16 @@ export function runConnectorContract(makeHarness: () => Promise<ContractHarness>
       expect(new Set(products.map((p) => p.channelId)).size).toBe(products.length);
       for (const product of products) productSchema.parse(product);
       expect(products.flatMap((p) => p.variants).every((v) => Number.isInteger(v.price.amount) && v.sku !== '')).toBe(true);
+    });
+
+    it('maps products to one valid listing per variant', async () => {
+      if (!client.listProducts) return;
+      const { items } = await client.listProducts({ limit: 5 });
+      for (const product of items) {
+        const listings = client.listingsOf(product);
+        expect(listings.map((l) => l.channelVariantId)).toEqual(product.variants.map((v) => v.channelId));
+        for (const listing of listings) listingSchema.parse(listing);
+      }
     });
 
     it('creates, reads back, updates, reprices and deletes a product', async (context) => {

@@ -15,6 +15,7 @@ const base = {
   capabilities: allUnsupported,
   create: ({ credentials, config }: { credentials: { url: string }; config: { delimiter: string } }) => ({
     testConnection: async () => ({ externalId: credentials.url, name: config.delimiter, currency: 'BRL' }),
+    listingsOf: () => [],
   }),
 };
 
@@ -23,7 +24,15 @@ describe('defineConnector', () => {
     const connector = defineConnector(base);
     const client = connector.connect({ credentials: { url: 'https://feeds.example/x.csv' }, config: {} });
     expect(await client.testConnection()).toEqual({ externalId: 'https://feeds.example/x.csv', name: ',', currency: 'BRL' });
-    expect(() => connector.connect({ credentials: { url: 'not a url' }, config: {} })).toThrow();
+    let refused: unknown;
+    try {
+      connector.connect({ credentials: { url: 'sk_live_SECRET' }, config: {} });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({ name: 'ConnectorError', kind: 'rejected', retryable: false });
+    expect((refused as Error).message).toMatch(/Test feed credentials are not valid: url:/);
+    expect(JSON.stringify(refused) + (refused as Error).message).not.toContain('SECRET');
   });
 
   it('refuses incomplete or unknown capability declarations and bad ids', () => {

@@ -6,6 +6,7 @@ import {
   capabilityNames,
   type InventoryLevel,
   type InventorySet,
+  type Listing,
   type Order,
   type Page,
   type PriceUpdate,
@@ -13,6 +14,7 @@ import {
   type ProductInput,
   type ProductUpdate,
 } from '../../contracts/connectors.ts';
+import { ConnectorError } from './connector-error.ts';
 import type { RateLimitSignal } from './http.ts';
 
 /**
@@ -41,6 +43,8 @@ export interface ConnectorContext<Credentials, Config> {
 export interface ConnectorClient {
   /** Cheap authenticated call: proves the credentials and returns the store's identity. */
   testConnection(): Promise<{ externalId: string; name: string; currency: string }>;
+  /** How a product read from this channel appears as listings (one per variant): what the `listings` rows mirror. Pure. */
+  listingsOf(product: Product): Listing[];
   /** list_products */
   listProducts?(options?: { cursor?: string | null; limit?: number; updatedSince?: string }): Promise<Page<Product>>;
   getProduct?(channelId: string): Promise<Product | null>;
@@ -132,6 +136,14 @@ export const capabilityMethods: Partial<Record<CapabilityName, keyof ConnectorCl
   order_webhooks: 'subscribeWebhooks',
 };
 
+/** Zod issues reduced to paths and messages: never the received values (they may be secrets). */
+function parseOrRefuse<T>(connector: string, what: string, schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || what}: ${issue.message}`);
+  throw new ConnectorError(`${connector} ${what} are not valid: ${issues.join('; ')}`, { kind: 'rejected', details: { issues } });
+}
+
 export function defineConnector<Credentials, Config>(input: ConnectorDefinitionInput<Credentials, Config>): ConnectorDefinition<Credentials, Config> {
   if (!/^[a-z][a-z0-9-]*$/.test(input.id)) throw new Error(`Connector id "${input.id}" must be lowercase letters, digits and dashes`);
   const missing = capabilityNames.filter((name) => !input.capabilities[name]);
@@ -144,7 +156,11 @@ export function defineConnector<Credentials, Config>(input: ConnectorDefinitionI
     ...input,
     capabilities,
     connect({ credentials, config, ...rest }) {
-      return input.create({ ...rest, credentials: input.credentialsSchema.parse(credentials), config: input.configSchema.parse(config) });
+      return input.create({
+        ...rest,
+        credentials: parseOrRefuse(input.name, 'credentials', input.credentialsSchema, credentials),
+        config: parseOrRefuse(input.name, 'config', input.configSchema, config),
+      });
     },
     info: () => ({
       id: input.id,

@@ -94,7 +94,7 @@ export function toProduct(node: ShopifyProductNode, currency: string, variants?:
 }
 
 /** One listing per variant: on Shopify a product is published as a whole, so its status applies to every variant. */
-export function toListings(product: Product, onlineStoreUrl: string | null): Listing[] {
+export function toListings(product: Product, shop: string): Listing[] {
   return product.variants.map((variant) => ({
     channelListingId: product.channelId,
     channelVariantId: variant.channelId,
@@ -103,7 +103,7 @@ export function toListings(product: Product, onlineStoreUrl: string | null): Lis
     status: product.status === 'active' ? 'active' : product.status === 'draft' ? 'draft' : 'inactive',
     price: variant.price,
     quantity: variant.quantity,
-    url: onlineStoreUrl,
+    url: product.status === 'active' && product.handle ? `https://${shop}/products/${product.handle}` : null,
     fields: { handle: product.handle, vendor: product.vendor, productType: product.productType, tags: product.tags },
   }));
 }

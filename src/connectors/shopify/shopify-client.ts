@@ -14,7 +14,7 @@ import { sleep as defaultSleep } from '../../lib/sleep.ts';
 import { ConnectorError, isConnectorError } from '../sdk/connector-error.ts';
 import type { ConnectorClient, ConnectorContext } from '../sdk/define-connector.ts';
 import { assertNoUserErrors, createGraphqlClient, type GraphqlCall } from './graphql-client.ts';
-import { type ShopifyOrderNode, type ShopifyProductNode, type ShopifyVariantNode, toOrder, toProduct } from './mappers.ts';
+import { type ShopifyOrderNode, type ShopifyProductNode, type ShopifyVariantNode, toListings, toOrder, toProduct } from './mappers.ts';
 import * as Q from './queries.ts';
 import type { ShopifyConfig, ShopifyCredentials } from './shopify-schemas.ts';
 
@@ -140,6 +140,7 @@ export function createShopifyClient(context: ConnectorContext<ShopifyCredentials
 
   return {
     testConnection: () => shop(),
+    listingsOf: (product) => toListings(product, config.shop),
 
     async listProducts(options = {}): Promise<Page<Product>> {
       const first = pageSize(options.limit ?? 25, 3 + VARIANTS_PER_PRODUCT_PAGE);

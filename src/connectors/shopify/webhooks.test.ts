@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { readWebhookHeaders, verifyOAuthCallbackHmac, verifyWebhookHmac } from './webhooks.ts';
+import { oauthMessage, readWebhookHeaders, verifyOAuthCallbackHmac, verifyWebhookHmac } from './webhooks.ts';
 
 // Shopify's published OAuth callback example (shopify.dev, "Verify a request"), secret "hush".
 const example =
@@ -37,6 +37,18 @@ describe('Shopify OAuth callback hmac', () => {
     }
     expect(accepted).toBe(0);
     for (const secret of oneBitChanges('hush')) expect(verifyOAuthCallbackHmac(new URLSearchParams(example), secret)).toBe(false);
+  });
+
+  it('builds the signed message as Shopify documents it: sorted, hmac dropped, only % and & escaped (and = in keys)', () => {
+    expect(oauthMessage(new URLSearchParams(example))).toBe(
+      'code=0907a61c0c8d55e99db179b68161bc00&shop=some-shop.myshopify.com&state=0.6784241404160823&timestamp=1337178173',
+    );
+    const query = { timestamp: '1', state: 'a&b%c d', shop: 'x.myshopify.com', 'k=y': 'v', signature: 'legacy' };
+    const message = 'k%3Dy=v&shop=x.myshopify.com&state=a%26b%25c d&timestamp=1';
+    expect(oauthMessage(query)).toBe(message);
+    const hmac = createHmac('sha256', 'hush').update(message).digest('hex');
+    expect(verifyOAuthCallbackHmac({ ...query, hmac }, 'hush')).toBe(true);
+    expect(verifyOAuthCallbackHmac({ ...query, hmac: hmac.toUpperCase() }, 'hush')).toBe(false);
   });
 
   it('rejects a missing, empty, short or non-hex hmac without throwing', () => {
