@@ -198,6 +198,13 @@ export const inventorySetSchema = z.object({
 });
 export type InventorySet = z.infer<typeof inventorySetSchema>;
 
+export const fulfillmentInputSchema = z.object({
+  channelOrderId: z.string(),
+  tracking: z.object({ company: z.string().nullable(), number: z.string().nullable(), url: z.string().nullable() }).nullable().default(null),
+  notifyCustomer: z.boolean().default(false),
+});
+export type FulfillmentInput = z.input<typeof fulfillmentInputSchema>;
+
 /** One page of a cursor-paginated listing; `nextCursor` null at the end. */
 export interface Page<T> {
   items: T[];

@@ -159,6 +159,8 @@ export function generateOrder(shop: EmuShop, now: Date): EmuOrder | null {
     currency: shop.currency,
     financialStatus: random.chance(0.9) ? 'paid' : 'pending',
     fulfillmentStatus: 'unfulfilled',
+    fulfillmentOrderId: shop.nextId(),
+    fulfillments: [],
     cancelledAt: null,
     lines,
     createdAt: at,

@@ -48,6 +48,9 @@ export interface EmuOrder {
   currency: string;
   financialStatus: 'pending' | 'paid' | 'refunded';
   fulfillmentStatus: 'unfulfilled' | 'fulfilled';
+  /** The one fulfillment order (Shopify) holding every line: OPEN until fulfilled. */
+  fulfillmentOrderId: number;
+  fulfillments: Array<{ id: number; company: string | null; number: string | null; url: string | null; createdAt: string }>;
   cancelledAt: string | null;
   lines: EmuOrderLine[];
   createdAt: string;

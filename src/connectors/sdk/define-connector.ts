@@ -4,6 +4,7 @@ import {
   type CapabilityName,
   type ConnectorInfo,
   capabilityNames,
+  type FulfillmentInput,
   type InventoryLevel,
   type InventorySet,
   type Listing,
@@ -63,6 +64,8 @@ export interface ConnectorClient {
   setInventory?(levels: InventorySet[]): Promise<InventoryLevel[]>;
   /** pull_orders: oldest update first, so a saved cursor / updatedSince resumes a sync. */
   listOrders?(options?: { cursor?: string | null; limit?: number; updatedSince?: string }): Promise<Page<Order>>;
+  /** fulfill_order: ships every open line of the order; fulfilling a fulfilled order returns it unchanged. */
+  fulfillOrder?(input: FulfillmentInput): Promise<Order>;
   /** order_webhooks / real_time_inventory: subscribe the store to the topics Nexo needs. */
   subscribeWebhooks?(callbackUrl: string, topics: string[]): Promise<Array<{ topic: string; id: string }>>;
 }
@@ -133,6 +136,7 @@ export const capabilityMethods: Partial<Record<CapabilityName, keyof ConnectorCl
   pull_orders: 'listOrders',
   push_inventory: 'setInventory',
   update_price: 'updatePrices',
+  fulfill_order: 'fulfillOrder',
   order_webhooks: 'subscribeWebhooks',
 };
 

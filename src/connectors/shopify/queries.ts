@@ -65,6 +65,22 @@ export const ORDERS = `query Orders($first: Int!, $after: String, $query: String
   }
 }`;
 
+const orderFields = `
+  id name email createdAt updatedAt cancelledAt displayFinancialStatus displayFulfillmentStatus currencyCode
+  subtotalPriceSet { shopMoney { amount currencyCode } }
+  totalPriceSet { shopMoney { amount currencyCode } }
+  lineItems(first: $linesFirst) { nodes { id sku title quantity variant { id } originalUnitPriceSet { shopMoney { amount currencyCode } } } }`;
+
+export const ORDER = `query Order($id: ID!, $linesFirst: Int!) { order(id: $id) { ${orderFields} } }`;
+
+export const ORDER_FULFILLMENT_ORDERS = `query OrderFulfillmentOrders($id: ID!) {
+  order(id: $id) { id fulfillmentOrders(first: 5) { nodes { id status } } }
+}`;
+
+export const FULFILLMENT_CREATE = `mutation FulfillmentCreate($fulfillment: FulfillmentInput!, $message: String) {
+  fulfillmentCreate(fulfillment: $fulfillment, message: $message) { fulfillment { id status } userErrors { field message } }
+}`;
+
 export const WEBHOOK_SUBSCRIPTION_CREATE = `mutation WebhookSubscriptionCreate($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) {
   webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) { webhookSubscription { id topic } userErrors { field message } }
 }`;

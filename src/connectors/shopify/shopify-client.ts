@@ -1,4 +1,6 @@
 import {
+  type FulfillmentInput,
+  fulfillmentInputSchema,
   type InventoryLevel,
   type InventorySet,
   type Order,
@@ -431,6 +433,57 @@ export function createShopifyClient(context: ConnectorContext<ShopifyCredentials
         idempotent: true,
       });
       return { items: orders.nodes.map(toOrder), nextCursor: orders.pageInfo.hasNextPage ? orders.pageInfo.endCursor : null };
+    },
+
+    async fulfillOrder(raw: FulfillmentInput): Promise<Order> {
+      const input = fulfillmentInputSchema.parse(raw);
+      const readOrder = async () => {
+        const { order } = await call<{ order: ShopifyOrderNode | null }>({
+          operation: 'Order',
+          query: Q.ORDER,
+          variables: { id: input.channelOrderId, linesFirst: LINES_PER_ORDER },
+          cost: 4 + LINES_PER_ORDER,
+          idempotent: true,
+        });
+        if (!order) throw new ConnectorError(`Shopify order ${input.channelOrderId} not found`, { kind: 'not_found' });
+        return toOrder(order);
+      };
+      for (let attempt = 1; ; attempt++) {
+        const { order } = await call<{ order: { fulfillmentOrders: { nodes: Array<{ id: string; status: string }> } } | null }>({
+          operation: 'OrderFulfillmentOrders',
+          query: Q.ORDER_FULFILLMENT_ORDERS,
+          variables: { id: input.channelOrderId },
+          cost: 8,
+          idempotent: true,
+        });
+        if (!order) throw new ConnectorError(`Shopify order ${input.channelOrderId} not found`, { kind: 'not_found' });
+        const open = order.fulfillmentOrders.nodes.filter((fo) => fo.status === 'OPEN' || fo.status === 'IN_PROGRESS');
+        if (open.length === 0) break; // nothing left to ship (also the answer to a retried call)
+        try {
+          const { fulfillmentCreate } = await call<{ fulfillmentCreate: UserErrors }>({
+            operation: 'FulfillmentCreate',
+            query: Q.FULFILLMENT_CREATE,
+            variables: {
+              fulfillment: {
+                lineItemsByFulfillmentOrder: open.map((fo) => ({ fulfillmentOrderId: fo.id })),
+                notifyCustomer: input.notifyCustomer,
+                ...(input.tracking ? { trackingInfo: input.tracking } : {}),
+              },
+            },
+            cost: MUTATION,
+            idempotent: false,
+          });
+          assertNoUserErrors('fulfillmentCreate', fulfillmentCreate.userErrors);
+          break;
+        } catch (error) {
+          // A lost answer: the next look at the fulfillment orders tells whether it shipped.
+          if (!isAmbiguous(error) || attempt >= 4) throw error;
+          await wait(200 * attempt, context.signal);
+        }
+      }
+      const order = await readOrder();
+      if (order.fulfillmentStatus !== 'fulfilled' && !order.cancelled) throw notApplied('fulfillmentCreate', { orderId: input.channelOrderId });
+      return order;
     },
 
     async subscribeWebhooks(callbackUrl: string, topics: string[]) {

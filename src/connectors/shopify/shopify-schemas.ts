@@ -21,4 +21,12 @@ export const shopifyCredentialsSchema = z.object({
 });
 export type ShopifyCredentials = z.infer<typeof shopifyCredentialsSchema>;
 
-export const defaultShopifyScopes = ['read_products', 'write_products', 'read_inventory', 'write_inventory', 'read_orders'];
+export const defaultShopifyScopes = [
+  'read_products',
+  'write_products',
+  'read_inventory',
+  'write_inventory',
+  'read_orders',
+  'read_merchant_managed_fulfillment_orders',
+  'write_merchant_managed_fulfillment_orders',
+];

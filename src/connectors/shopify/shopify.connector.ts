@@ -46,7 +46,12 @@ export const shopifyConnector = defineConnector({
       notes: '`inventorySetQuantities` (absolute, "available" at the primary location), then read back; a mismatch is a write_not_applied error',
     },
     update_price: { level: 'native', rateLimit: costLimit, batchSize: 250, notes: '`productVariantsBulkUpdate` per product; verified by reading back' },
-    fulfill_order: { level: 'unsupported', notes: 'Shopify supports it natively (`fulfillmentCreate`); not implemented in this connector version yet' },
+    fulfill_order: {
+      level: 'native',
+      rateLimit: costLimit,
+      batchSize: 1,
+      notes: "`fulfillmentCreate` over the order's open fulfillment orders (merchant-managed), optional tracking; read back",
+    },
   },
   create: createShopifyClient,
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EmuProduct, EmuShop, EmuVariant } from '../shop-state.ts';
+import type { EmuOrder, EmuProduct, EmuShop, EmuVariant } from '../shop-state.ts';
 import { inventoryWebhookPayload, LOCATION_ID, orderWebhookPayload, productWebhookPayload, renderOrder, renderProduct } from './shopify-render.ts';
 import { gid, parseGid, shopifyStateOf } from './shopify-state.ts';
 
@@ -79,6 +79,11 @@ const userError = (field: string[], message: string) => ({ field, message });
 
 function touch(product: EmuProduct, now: Date) {
   product.updatedAt = now.toISOString();
+}
+
+function findOrder(shop: EmuShop, orderId: string): EmuOrder | undefined {
+  const numeric = parseGid(orderId, 'Order');
+  return numeric === null ? undefined : shop.orders.get(numeric);
 }
 
 function findProduct(shop: EmuShop, productId: string): EmuProduct | undefined {
@@ -481,6 +486,101 @@ export const operations: Record<string, Operation> = {
     },
   },
 
+  Order: {
+    kind: 'query',
+    rootField: 'order',
+    scope: 'read_orders',
+    variables: z.object({ id, linesFirst: first }),
+    requestedCost: (v) => 4 + v.linesFirst,
+    run: ({ shop }, v) => {
+      const order = findOrder(shop, v.id);
+      return { data: { order: order ? renderOrder(order, v.linesFirst) : null }, actualCost: order ? 4 + order.lines.length : 1 };
+    },
+  },
+
+  OrderFulfillmentOrders: {
+    kind: 'query',
+    rootField: 'order',
+    scope: 'read_merchant_managed_fulfillment_orders',
+    variables: z.object({ id }),
+    requestedCost: () => 8,
+    run: ({ shop }, v) => {
+      const order = findOrder(shop, v.id);
+      const open = order && order.fulfillmentStatus === 'unfulfilled' && order.cancelledAt === null;
+      return {
+        data: {
+          order: order
+            ? { id: v.id, fulfillmentOrders: { nodes: [{ id: gid('FulfillmentOrder', order.fulfillmentOrderId), status: open ? 'OPEN' : 'CLOSED' }] } }
+            : null,
+        },
+      };
+    },
+  },
+
+  FulfillmentCreate: {
+    kind: 'mutation',
+    rootField: 'fulfillmentCreate',
+    scope: 'write_merchant_managed_fulfillment_orders',
+    variables: z.object({
+      fulfillment: z.object({
+        lineItemsByFulfillmentOrder: z.array(z.object({ fulfillmentOrderId: id })).min(1),
+        notifyCustomer: z.boolean().optional(),
+        trackingInfo: z.object({ company: z.string().nullish(), number: z.string().nullish(), url: z.string().nullish() }).optional(),
+      }),
+      message: z.string().nullish(),
+    }),
+    requestedCost: () => 10,
+    run: (context, v) => {
+      const { shop, now } = context;
+      const orders = [];
+      for (const [index, entry] of v.fulfillment.lineItemsByFulfillmentOrder.entries()) {
+        const numeric = parseGid(entry.fulfillmentOrderId, 'FulfillmentOrder');
+        const order = [...shop.orders.values()].find((o) => o.fulfillmentOrderId === numeric);
+        const field = ['fulfillment', 'lineItemsByFulfillmentOrder', String(index), 'fulfillmentOrderId'];
+        if (!order) return { data: { fulfillmentCreate: { fulfillment: null, userErrors: [userError(field, 'Fulfillment order does not exist.')] } } };
+        if (order.fulfillmentStatus !== 'unfulfilled' || order.cancelledAt !== null)
+          return {
+            data: {
+              fulfillmentCreate: {
+                fulfillment: null,
+                userErrors: [userError(field, `Fulfillment order ${entry.fulfillmentOrderId} has an unfulfillable status= closed.`)],
+              },
+            },
+          };
+        orders.push(order);
+      }
+      const tracking = v.fulfillment.trackingInfo ?? {};
+      const fulfillment = {
+        id: shop.nextId(),
+        company: tracking.company ?? null,
+        number: tracking.number ?? null,
+        url: tracking.url ?? null,
+        createdAt: now.toISOString(),
+      };
+      if (!context.dropWrite()) {
+        for (const order of orders) {
+          order.fulfillmentStatus = 'fulfilled';
+          order.fulfillments.push(fulfillment);
+          order.updatedAt = now.toISOString();
+          context.emit('orders/fulfilled', orderWebhookPayload(order));
+          context.emit('orders/updated', orderWebhookPayload(order));
+        }
+      }
+      return {
+        data: {
+          fulfillmentCreate: {
+            fulfillment: {
+              id: gid('Fulfillment', fulfillment.id),
+              status: 'SUCCESS',
+              trackingInfo: [{ company: fulfillment.company, number: fulfillment.number, url: fulfillment.url }],
+            },
+            userErrors: [],
+          },
+        },
+      };
+    },
+  },
+
   WebhookSubscriptionCreate: {
     kind: 'mutation',
     rootField: 'webhookSubscriptionCreate',
@@ -591,6 +691,7 @@ export function topicFromEnum(value: string): string | null {
   const known: Record<string, string> = {
     ORDERS_CREATE: 'orders/create',
     ORDERS_UPDATED: 'orders/updated',
+    ORDERS_FULFILLED: 'orders/fulfilled',
     PRODUCTS_CREATE: 'products/create',
     PRODUCTS_UPDATE: 'products/update',
     PRODUCTS_DELETE: 'products/delete',
@@ -599,5 +700,3 @@ export function topicFromEnum(value: string): string | null {
   };
   return known[value] ?? null;
 }
-
-export { orderWebhookPayload };

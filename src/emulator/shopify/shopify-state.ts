@@ -24,7 +24,16 @@ export interface ShopifyState {
   bulkDelayMs: number;
 }
 
-export const defaultScopes = ['read_products', 'write_products', 'read_inventory', 'write_inventory', 'read_orders', 'write_orders'];
+export const defaultScopes = [
+  'read_products',
+  'write_products',
+  'read_inventory',
+  'write_inventory',
+  'read_orders',
+  'write_orders',
+  'read_merchant_managed_fulfillment_orders',
+  'write_merchant_managed_fulfillment_orders',
+];
 
 export interface ShopifyShopOptions {
   clientId?: string;
