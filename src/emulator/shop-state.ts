@@ -69,6 +69,8 @@ export const faultsSchema = z.strictObject({
   stormRetryAfterSeconds: z.number().min(0).max(60).default(1),
   /** The next N writes answer success but change nothing. */
   dropWrites: z.number().int().min(0).default(0),
+  /** The next N writes are applied but answered 503: the answer is lost, the change is not (idempotency tests). */
+  loseWriteAnswers: z.number().int().min(0).default(0),
   /** Share of webhooks delivered twice (same webhook id). */
   duplicateWebhookRate: z.number().min(0).max(1).default(0),
   /** Deliver queued webhooks newest first. */

@@ -16,6 +16,7 @@ export interface ContractFaults {
   stormRequests?: number;
   stormRetryAfterSeconds?: number;
   dropWrites?: number;
+  loseWriteAnswers?: number;
   tokenExpired?: boolean;
 }
 
@@ -158,6 +159,23 @@ export function runConnectorContract(makeHarness: () => Promise<ContractHarness>
         await client.deleteProduct(created.channelId); // deleting what is gone succeeds
         expect((await store.counts()).products).toBe(before);
       }
+    });
+
+    it('creates exactly one product when the answer to the create is lost and the call retried', async (context) => {
+      if (!client.createProduct) return context.skip();
+      const { currency } = await client.testConnection();
+      const before = (await store.counts()).products;
+      const stamp = Date.now();
+      await store.setFaults({ loseWriteAnswers: 1 });
+      const created = await client.createProduct({
+        title: 'Contract Test Lost Answer',
+        handle: `contract-lost-${stamp}`,
+        variants: [{ sku: `CT-LOST-${stamp}`, price: { amount: 990, currency }, attributes: {} }],
+      });
+      await store.clearFaults();
+      expect(created.variants.map((v) => v.sku)).toEqual([`CT-LOST-${stamp}`]);
+      expect((await store.counts()).products).toBe(before + 1);
+      await client.deleteProduct?.(created.channelId);
     });
 
     it('exports the whole catalog with a bulk operation', async (context) => {

@@ -183,6 +183,11 @@ async function graphql(shop: EmuShop, request: EmuRequest, context: HandlerConte
   };
   try {
     const result = operation.run(operationContext, variables);
+    if (operation.kind === 'mutation' && shop.faults.loseWriteAnswers > 0) {
+      shop.faults.loseWriteAnswers--;
+      shop.stats.http5xx++;
+      return json(503, { errors: 'Service Unavailable' });
+    }
     const actual = Math.min(requested, result.actualCost ?? requested);
     state.bucket.available = Math.min(state.bucket.maximumAvailable, state.bucket.available + (requested - actual));
     return json(200, {
