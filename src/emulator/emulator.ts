@@ -6,7 +6,7 @@ import { seededRandom } from './random.ts';
 import { type EmuShop, emptyStats, faultsSchema, noFaults } from './shop-state.ts';
 import { type EmuRequest, type EmuResponse, type HandlerContext, handleShopify } from './shopify/shopify-handler.ts';
 import { orderWebhookPayload } from './shopify/shopify-render.ts';
-import { initShopifyState, issueAccessToken, type ShopifyShopOptions, shopifyStateOf } from './shopify/shopify-state.ts';
+import { initShopifyState, issueAccessToken, shopifyStateOf } from './shopify/shopify-state.ts';
 import { createWebhookDispatcher } from './webhook-dispatcher.ts';
 
 /**
@@ -150,7 +150,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       webhooks: [],
       channel: {},
     };
-    const state = initShopifyState(shop, input as ShopifyShopOptions, Date.now(), String(options.seed ?? 'nexo'));
+    const state = initShopifyState(shop, input, Date.now(), String(options.seed ?? 'nexo'));
     const createdAt = now();
     fillCatalog(shop, { products: input.products, now: new Date(createdAt.getTime() - 30 * 86_400_000) });
     for (let i = 0; i < input.orders; i++) generateOrder(shop, new Date(createdAt.getTime() - (input.orders - i) * 3_600_000));
