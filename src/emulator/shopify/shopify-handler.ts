@@ -213,4 +213,3 @@ export async function handleShopify(shop: EmuShop, request: EmuRequest, context:
   }
   return json(404, { errors: 'Not Found' });
 }
-
