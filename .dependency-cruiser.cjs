@@ -39,8 +39,28 @@ module.exports = {
     {
       name: 'connectors-import-only-sdk-and-lib',
       severity: 'error',
-      from: { path: '^src/connectors/(?!registry\\.ts)' },
+      // Connector tests may also start the emulator.
+      from: { path: '^src/connectors/(?!registry\\.ts)', pathNot: '\\.test\\.ts$' },
       to: { path: '^src/', pathNot: ['^src/connectors/', '^src/lib/', '^src/contracts/'] },
+    },
+    {
+      name: 'connectors-do-not-import-other-connectors',
+      severity: 'error',
+      from: { path: '^src/connectors/([^/]+)/' },
+      to: { path: '^src/connectors/([^/]+)/', pathNot: ['^src/connectors/$1/', '^src/connectors/sdk/'] },
+    },
+    {
+      name: 'emulator-is-standalone',
+      severity: 'error',
+      // The emulator plays the channels: it never borrows the connectors' code (a shared bug would pass both sides).
+      from: { path: '^src/emulator/' },
+      to: { path: '^src/', pathNot: ['^src/emulator/', '^src/lib/', '^src/contracts/'] },
+    },
+    {
+      name: 'only-main-and-tests-start-the-emulator',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/main/', '^src/emulator/', '\\.test\\.ts$'] },
+      to: { path: '^src/emulator/' },
     },
     { name: 'web-imports-only-contracts', severity: 'error', from: { path: '^web/' }, to: { path: '^(src|test|bench)/', pathNot: '^src/contracts/' } },
     { name: 'src-never-imports-tests', severity: 'error', from: { path: '^src/', pathNot: '\\.test\\.ts$' }, to: { path: '^(test|bench)/' } },

@@ -14,6 +14,7 @@ import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { createSseHub } from './plugins/sse.ts';
 import { alertsRoutes } from './routes/alerts.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
+import { connectorsRoutes } from './routes/connectors.routes.ts';
 import { eventsRoutes } from './routes/events.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { identityAdminRoutes } from './routes/identity-admin.routes.ts';
@@ -80,6 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'notifications', description: 'In-app notifications, notification channels (Slack, e-mail, signed webhooks) and their delivery logs' },
         { name: 'alerts', description: 'Alert rules with per-org thresholds, and the alerts they open and resolve' },
         { name: 'stores', description: 'Connected channel accounts: rate limits and circuit breakers' },
+        { name: 'connectors', description: 'Channel connectors and their capability matrix' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -110,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(notificationsRoutes());
   await app.register(healthRoutes(deps, deps.healthSources ?? emptyHealthSources));
   await app.register(alertsRoutes(deps));
+  await app.register(connectorsRoutes());
   app.setNotFoundHandler((request, reply) => {
     const isApi = /^\/(api|metrics|healthz|readyz|openapi\.json|docs)(\/|$|\?)/.test(request.url);
     if (serveWeb && request.method === 'GET' && !isApi && (request.headers.accept ?? '').includes('text/html')) {

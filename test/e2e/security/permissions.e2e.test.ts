@@ -97,6 +97,8 @@ const expectations: Record<string, Row> = {
   'POST /api/health/patterns/{patternId}/fix': { cells: [N, N, N, Y, Y, N, N, N], path: `/api/health/patterns/${ghostUuid}/fix` },
   'GET /api/metrics/snapshots': { cells: [N, Y, Y, Y, Y, N, N, Y], path: '/api/metrics/snapshots?metric=tasks_created' },
   'GET /api/events': { cells: [N, Y, Y, Y, Y, N, N, Y] },
+  // The capability matrix is static product information: any member, agent tokens and tokens with system.read.
+  'GET /api/connectors': { cells: [N, Y, Y, Y, Y, Y, N, Y] },
   'POST /api/events/test': { cells: [N, N, N, Y, Y, N, N, Y], body: { message: 'bfla probe' } },
   'POST /api/auth/login': { cells: [Y, Y, Y, Y, Y, Y, Y, Y], body: {} },
   'GET /api/auth/me': { cells: [N, Y, Y, Y, Y, N, N, N] },

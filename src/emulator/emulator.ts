@@ -1,0 +1,287 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { fillCatalog, generateOrder } from './generator.ts';
+import { seededRandom } from './random.ts';
+import { type EmuShop, emptyStats, faultsSchema, noFaults } from './shop-state.ts';
+import { type EmuRequest, type EmuResponse, type HandlerContext, handleShopify } from './shopify/shopify-handler.ts';
+import { orderWebhookPayload } from './shopify/shopify-render.ts';
+import { initShopifyState, issueAccessToken, shopifyStateOf } from './shopify/shopify-state.ts';
+import { createWebhookDispatcher } from './webhook-dispatcher.ts';
+
+/**
+ * The marketplace emulator: an offline stand-in speaking each channel's real protocol with per-shop
+ * state, a seeded generator and fault injection. Channels live under `/<platform>/<shop>/…`
+ * (Shopify: `/shopify/demo.myshopify.com/admin/api/2025-01/graphql.json`); the control plane is
+ * under `/_emulator/` (unauthenticated: bind it to loopback).
+ */
+export const createShopSchema = z.strictObject({
+  platform: z.literal('shopify'),
+  shop: z.string().regex(/^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$/, 'a shop domain like demo.myshopify.com'),
+  name: z.string().optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default('BRL'),
+  seed: z.union([z.string(), z.number()]).optional(),
+  products: z.number().int().min(0).max(100_000).default(50),
+  orders: z.number().int().min(0).max(100_000).default(20),
+  clientId: z.string().optional(),
+  clientSecret: z.string().optional(),
+  maximumAvailable: z.number().positive().optional(),
+  restoreRate: z.number().positive().optional(),
+  currentlyAvailable: z.number().min(0).optional(),
+  bulkDelayMs: z.number().int().min(0).optional(),
+});
+export type CreateShopInput = z.input<typeof createShopSchema>;
+
+export interface ShopCredentials {
+  platform: 'shopify';
+  shop: string;
+  /** Where the connector should send its API calls (instead of https://<shop>). */
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** A pre-installed access token (skips the OAuth dance in tests and the demo); the same for the same seed and shop. */
+  accessToken: string;
+}
+
+export interface EmulatorOptions {
+  seed?: string | number;
+  /** Generate orders on a timer (standalone and demo); off in tests, which call `generateOrders`. */
+  orderIntervalMs?: number;
+  now?: () => Date;
+  webhookBatchMs?: number;
+}
+
+export interface Emulator {
+  listen(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+  readonly url: string;
+  createShop(input: CreateShopInput): ShopCredentials;
+  shop(name: string): EmuShop;
+  setFaults(name: string, faults: Partial<z.input<typeof faultsSchema>>): void;
+  generateOrders(name: string, count: number): number;
+  /** Waits until every queued webhook has been delivered (or failed). */
+  drainWebhooks(): Promise<void>;
+  handle(request: IncomingMessage, response: ServerResponse): void;
+}
+
+const MAX_BODY = 10 * 1024 * 1024;
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw Object.assign(new Error('Payload too large'), { status: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(response: ServerResponse, answer: EmuResponse): void {
+  const isText = typeof answer.body === 'string';
+  const body = answer.body === undefined ? '' : isText ? (answer.body as string) : JSON.stringify(answer.body);
+  response.writeHead(answer.status, {
+    'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+    ...answer.headers,
+  });
+  response.end(body);
+}
+
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  const shops = new Map<string, EmuShop>();
+  const now = options.now ?? (() => new Date());
+  const webhooks = createWebhookDispatcher({ batchMs: options.webhookBatchMs });
+  let server: Server | null = null;
+  let baseUrl = '';
+  let orderTimer: NodeJS.Timeout | null = null;
+
+  const shopOf = (name: string): EmuShop => {
+    const shop = shops.get(name);
+    if (!shop) throw Object.assign(new Error(`No emulated shop ${name}`), { status: 404 });
+    return shop;
+  };
+
+  const handlerContext = (): HandlerContext => ({
+    now: now(),
+    baseUrl,
+    emit: (shop, topic, payload) => webhooks.enqueue(shop, topic, payload, now()),
+    async apiFault(shop) {
+      const faults = shop.faults;
+      if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
+      if (faults.stormRequests > 0) {
+        faults.stormRequests--;
+        shop.stats.http429++;
+        return {
+          status: 429,
+          headers: { 'retry-after': faults.stormRetryAfterSeconds.toFixed(1) },
+          body: { errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' },
+        };
+      }
+      if (faults.failNext > 0 || (faults.errorRate > 0 && shop.random.chance(faults.errorRate))) {
+        if (faults.failNext > 0) faults.failNext--;
+        shop.stats.http5xx++;
+        return { status: 503, body: { errors: 'Service Unavailable' } };
+      }
+      return null;
+    },
+  });
+
+  function createShop(raw: CreateShopInput): ShopCredentials {
+    const input = createShopSchema.parse(raw);
+    if (shops.has(input.shop)) throw Object.assign(new Error(`Shop ${input.shop} already exists`), { status: 409 });
+    let id = 1000;
+    let orderNumber = 1000;
+    const shop: EmuShop = {
+      shop: input.shop,
+      platform: input.platform,
+      name: input.name ?? input.shop.replace(/\.myshopify\.com$/, '').replace(/-/g, ' '),
+      currency: input.currency,
+      products: new Map(),
+      stock: new Map(),
+      orders: new Map(),
+      nextId: () => ++id,
+      nextOrderNumber: () => ++orderNumber,
+      random: seededRandom(`${options.seed ?? 'nexo'}:${input.seed ?? input.shop}`),
+      faults: noFaults(),
+      stats: emptyStats(),
+      webhooks: [],
+      channel: {},
+    };
+    const state = initShopifyState(shop, input, Date.now(), String(options.seed ?? 'nexo'));
+    const createdAt = now();
+    fillCatalog(shop, { products: input.products, now: new Date(createdAt.getTime() - 30 * 86_400_000) });
+    for (let i = 0; i < input.orders; i++) generateOrder(shop, new Date(createdAt.getTime() - (input.orders - i) * 3_600_000));
+    shops.set(shop.shop, shop);
+    return {
+      platform: 'shopify',
+      shop: shop.shop,
+      baseUrl: `${baseUrl}/shopify/${shop.shop}`,
+      clientId: state.clientId,
+      clientSecret: state.clientSecret,
+      accessToken: issueAccessToken(state, '0'.repeat(16)),
+    };
+  }
+
+  function generateOrders(name: string, count: number): number {
+    const shop = shopOf(name);
+    let created = 0;
+    for (let i = 0; i < count; i++) {
+      const order = generateOrder(shop, now());
+      if (!order) break;
+      created++;
+      webhooks.enqueue(shop, 'orders/create', orderWebhookPayload(order), now());
+    }
+    return created;
+  }
+
+  function summary(shop: EmuShop) {
+    const state = shopifyStateOf(shop);
+    return {
+      platform: shop.platform,
+      shop: shop.shop,
+      name: shop.name,
+      currency: shop.currency,
+      products: shop.products.size,
+      variants: [...shop.products.values()].reduce((sum, p) => sum + p.variants.length, 0),
+      orders: shop.orders.size,
+      faults: shop.faults,
+      stats: { ...shop.stats, minBucketLevel: Number.isFinite(shop.stats.minBucketLevel) ? shop.stats.minBucketLevel : null },
+      bucket: { maximumAvailable: state.bucket.maximumAvailable, restoreRate: state.bucket.restoreRate },
+      webhooks: shop.webhooks,
+    };
+  }
+
+  async function control(method: string, path: string, body: Buffer): Promise<EmuResponse> {
+    const parse = () => (body.length ? JSON.parse(body.toString('utf8')) : {});
+    if (path === '/_emulator/shops' && method === 'GET') return { status: 200, body: { shops: [...shops.values()].map(summary) } };
+    if (path === '/_emulator/shops' && method === 'POST') return { status: 201, body: createShop(parse()) };
+    const file = /^\/_emulator\/files\/bulk\/([^/]+)\/(\d+)\.jsonl$/.exec(path);
+    if (file && method === 'GET') {
+      const bulk = shopifyStateOf(shopOf(decodeURIComponent(file[1] as string))).bulk;
+      if (!bulk || String(bulk.id) !== file[2] || bulk.status !== 'COMPLETED') return { status: 404, body: { errors: 'Not Found' } };
+      return { status: 200, headers: { 'content-type': 'application/jsonl' }, body: bulk.jsonl ?? '' };
+    }
+    const match = /^\/_emulator\/shops\/([^/]+)(\/faults|\/orders|\/webhooks)?$/.exec(path);
+    if (!match) return { status: 404, body: { errors: 'Not Found' } };
+    const shop = shopOf(decodeURIComponent(match[1] as string));
+    if (!match[2] && method === 'GET') return { status: 200, body: summary(shop) };
+    if (match[2] === '/faults' && method === 'POST') {
+      shop.faults = faultsSchema.parse({ ...shop.faults, ...parse() });
+      return { status: 200, body: shop.faults };
+    }
+    if (match[2] === '/faults' && method === 'DELETE') {
+      shop.faults = noFaults();
+      return { status: 200, body: shop.faults };
+    }
+    if (match[2] === '/orders' && method === 'POST') {
+      const { count } = z.object({ count: z.number().int().min(1).max(1000).default(1) }).parse(parse());
+      return { status: 201, body: { created: generateOrders(shop.shop, count) } };
+    }
+    if (match[2] === '/webhooks' && method === 'POST') {
+      await webhooks.drain();
+      return { status: 200, body: { drained: true } };
+    }
+    return { status: 405, body: { errors: 'Method not allowed' } };
+  }
+
+  function handle(request: IncomingMessage, response: ServerResponse): void {
+    void (async () => {
+      const url = new URL(request.url ?? '/', 'http://emulator');
+      const body = await readBody(request);
+      if (url.pathname.startsWith('/_emulator/')) return send(response, await control(request.method ?? 'GET', url.pathname, body));
+      const channel = /^\/shopify\/([^/]+)(\/.*)$/.exec(url.pathname);
+      if (!channel) return send(response, { status: 404, body: { errors: 'Not Found' } });
+      const shop = shops.get(decodeURIComponent(channel[1] as string));
+      if (!shop) return send(response, { status: 404, body: { errors: 'Not Found' } });
+      const emuRequest: EmuRequest = { method: request.method ?? 'GET', path: channel[2] as string, query: url.searchParams, headers: request.headers, body };
+      send(response, await handleShopify(shop, emuRequest, handlerContext()));
+    })().catch((error: Error & { status?: number; issues?: unknown }) => {
+      const status = error.status ?? (error.name === 'ZodError' || error instanceof SyntaxError ? 400 : 500);
+      if (!response.headersSent) send(response, { status, body: { errors: error.message } });
+      else response.destroy();
+    });
+  }
+
+  return {
+    get url() {
+      return baseUrl;
+    },
+    async listen(port = 0, host = '127.0.0.1') {
+      server = createServer(handle);
+      await new Promise<void>((resolve, reject) => {
+        server?.once('error', reject);
+        server?.listen(port, host, () => resolve());
+      });
+      const address = server.address() as AddressInfo;
+      baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+      if (options.orderIntervalMs) {
+        orderTimer = setInterval(() => {
+          for (const shop of shops.values()) if (shop.random.chance(0.5)) generateOrders(shop.shop, 1);
+        }, options.orderIntervalMs);
+        orderTimer.unref();
+      }
+      return baseUrl;
+    },
+    async close() {
+      if (orderTimer) clearInterval(orderTimer);
+      webhooks.stop();
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server?.close(() => resolve()));
+      }
+      server = null;
+    },
+    createShop,
+    shop: shopOf,
+    setFaults(name, faults) {
+      const shop = shopOf(name);
+      shop.faults = faultsSchema.parse({ ...shop.faults, ...faults });
+    },
+    generateOrders,
+    drainWebhooks: () => webhooks.drain(),
+    handle,
+  };
+}
