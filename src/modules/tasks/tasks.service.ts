@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, ilike, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { agentIds } from '../../contracts/agents.ts';
 import type { createTaskRequestSchema, listTasksQuerySchema, MarketplaceTask } from '../../contracts/tasks.ts';
@@ -129,8 +129,7 @@ export async function listTasks(ctx: Ctx, query: ListQuery) {
   }
   if (query.q) {
     const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const text = or(ilike(marketplaceTasks.title, like), ilike(marketplaceTasks.description, like));
-    if (text) where.push(text);
+    where.push(sql`${marketplaceTasks.searchText} like lower(${like})`);
   }
   if (query.createdFrom) where.push(gte(marketplaceTasks.createdAt, new Date(query.createdFrom)));
   if (query.createdTo) where.push(lte(marketplaceTasks.createdAt, new Date(query.createdTo)));

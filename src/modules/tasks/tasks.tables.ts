@@ -32,6 +32,11 @@ export const marketplaceTasks = pgTable(
     createdAtIndex: timestamp('created_at_index', { withTimezone: true, mode: 'date' }).generatedAlwaysAs(sql`created_at`),
     /** 0 high, 1 medium, 2 low: sortable by an index (GET /tasks?sort=priority). */
     priorityRank: smallint('priority_rank').generatedAlwaysAs(sql`case priority when 'high' then 0 when 'medium' then 1 else 2 end`),
+    /**
+     * Lower-cased title and description for `q=` (LIKE on a stored column is several times cheaper per
+     * row than ILIKE on two); a trigram GIN index on it serves rare terms.
+     */
+    searchText: text('search_text').generatedAlwaysAs(sql`lower(title || ' ' || description)`),
     version: integer('version').notNull().default(1),
     /** Same key = same task: unique among an org's open tasks, so an agent cannot flood duplicates. */
     dedupeKey: text('dedupe_key').notNull(),
