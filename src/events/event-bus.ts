@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { EventMessage } from '../contracts/system.ts';
+import { bulkInsert } from '../db/bulk-insert.ts';
 import type { Database, DbOrTx, Unlisten } from '../db/client.ts';
 import type { Logger } from '../lib/logger.ts';
 import { events } from './events.tables.ts';
@@ -53,7 +54,7 @@ export async function publishEvent(db: DbOrTx, orgId: string | null, type: strin
 /** publishEvent for many events: one INSERT and one NOTIFY statement, whatever the count. */
 export async function publishEvents(db: DbOrTx, list: { orgId: string | null; type: string; payload: Record<string, unknown> }[]): Promise<EventMessage[]> {
   if (list.length === 0) return [];
-  const rows = await db.insert(events).values(list).returning();
+  const rows = await bulkInsert(db, events, list);
   const messages = rows.sort((a, b) => (a.id < b.id ? -1 : 1)).map(toMessage);
   if (messages.length === 1) await db.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${notifyEnvelope(messages[0] as EventMessage)})`);
   else

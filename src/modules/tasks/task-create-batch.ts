@@ -1,4 +1,5 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { bulkInsert } from '../../db/bulk-insert.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { Ctx } from '../../db/context.ts';
 import { withTransaction } from '../../db/transaction.ts';
@@ -81,11 +82,12 @@ async function flush(db: Db, batch: PendingCreate[]): Promise<void> {
 }
 
 async function createMany(tx: DbOrTx, batch: PendingCreate[]): Promise<(TaskRow | Error)[]> {
-  const inserted = await tx
-    .insert(marketplaceTasks)
-    .values(batch.map((item) => item.values))
-    .onConflictDoNothing()
-    .returning();
+  const inserted = await bulkInsert(
+    tx,
+    marketplaceTasks,
+    batch.map((item) => item.values),
+    { onConflictDoNothing: true },
+  );
   const byId = new Map(inserted.map((row) => [row.id, row]));
   const created = batch.filter((item) => byId.has(item.values.id));
   const duplicates = batch.filter((item) => !byId.has(item.values.id));

@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { AuditEntry, auditQuerySchema } from '../../contracts/identity.ts';
+import { bulkInsert } from '../../db/bulk-insert.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import type { Actor, Ctx } from '../../db/context.ts';
 import { validation } from '../../lib/errors.ts';
@@ -71,7 +72,11 @@ export async function recordAudit(db: DbOrTx, scope: AuditScope, input: AuditInp
 /** Appends many entries (each with its own actor) in one statement, in the order given. */
 export async function recordAuditMany(db: DbOrTx, entries: { scope: AuditScope; input: AuditInput }[]): Promise<void> {
   if (entries.length === 0) return;
-  await db.insert(auditLog).values(entries.map((e) => auditRow(e.scope, e.input)));
+  await bulkInsert(
+    db,
+    auditLog,
+    entries.map((e) => auditRow(e.scope, e.input)),
+  );
 }
 
 const toEntry = (row: typeof auditLog.$inferSelect): AuditEntry => ({
