@@ -13,6 +13,13 @@ export type FeedKind = (typeof feedKinds)[number];
 export const feedFormats = ['csv', 'json'] as const;
 export type FeedFormat = (typeof feedFormats)[number];
 
+/** A bad row, as people find it: `row` is the spreadsheet row for CSV (header = 1; a record with quoted line breaks counts from its first line), the item number (1-based) for JSON. */
+export interface FeedRowError {
+  row: number;
+  column: string | null;
+  message: string;
+}
+
 /** Separator inside list cells (tags, image_urls). */
 export const LIST_SEPARATOR = '|';
 
@@ -85,7 +92,8 @@ const decimal = (what: string) =>
   text.refine((value) => /^\d+(\.\d+)?$/.test(value), {
     message: `${what} must be a decimal amount with a dot, e.g. 159.90`,
   });
-const optionalDecimal = (what: string) => text.refine((value) => value === '' || /^\d+(\.\d+)?$/.test(value), { message: `${what} must be empty or a decimal amount with a dot, e.g. 159.90` });
+const optionalDecimal = (what: string) =>
+  text.refine((value) => value === '' || /^\d+(\.\d+)?$/.test(value), { message: `${what} must be empty or a decimal amount with a dot, e.g. 159.90` });
 const integer = (what: string, min: number) =>
   text.refine((value) => /^\d+$/.test(value) && Number(value) >= min && Number.isSafeInteger(Number(value)), {
     message: `${what} must be a whole number${min > 0 ? ` of at least ${min}` : ' (0 or more)'}`,

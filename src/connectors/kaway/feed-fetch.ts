@@ -109,10 +109,13 @@ export function createFeedFetcher(options: FeedFetcherOptions): FeedFetcher {
       } catch (error) {
         if (options.signal?.aborted) throw new ConnectorError('Kaway feed request aborted', { kind: 'network', retryable: false, cause: error });
         const timedOut = (error as Error).name === 'TimeoutError';
-        throw new ConnectorError(timedOut ? `Kaway feed host did not answer in time (${where(method, url)})` : `Kaway feed host unreachable (${where(method, url)})`, {
-          kind: timedOut ? 'upstream' : 'network',
-          cause: error,
-        });
+        throw new ConnectorError(
+          timedOut ? `Kaway feed host did not answer in time (${where(method, url)})` : `Kaway feed host unreachable (${where(method, url)})`,
+          {
+            kind: timedOut ? 'upstream' : 'network',
+            cause: error,
+          },
+        );
       }
       learn(url.origin, response);
       const location = response.headers.get('location');
@@ -137,8 +140,12 @@ export function createFeedFetcher(options: FeedFetcherOptions): FeedFetcher {
     if (status === 404) throw new ConnectorError(`Kaway feed not found (${where(method, url)}): check the feed URL`, { kind: 'not_found', ...common });
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
     if (status === 429) throw new ConnectorError(`Kaway feed host rate limit hit (${where(method, url)})`, { kind: 'rate_limited', retryAfter, ...common });
-    if (status === 408 || status >= 500) throw new ConnectorError(`Kaway feed host failed (${status} on ${where(method, url)})`, { kind: 'upstream', retryAfter, ...common });
-    throw new ConnectorError(`Kaway feed host rejected the request (${status} on ${where(method, url)}): ${detail.slice(0, 200)}`, { kind: 'rejected', ...common });
+    if (status === 408 || status >= 500)
+      throw new ConnectorError(`Kaway feed host failed (${status} on ${where(method, url)})`, { kind: 'upstream', retryAfter, ...common });
+    throw new ConnectorError(`Kaway feed host rejected the request (${status} on ${where(method, url)}): ${detail.slice(0, 200)}`, {
+      kind: 'rejected',
+      ...common,
+    });
   }
 
   async function readAll(method: string, url: URL, response: Response): Promise<Uint8Array> {
@@ -152,11 +159,13 @@ export function createFeedFetcher(options: FeedFetcherOptions): FeedFetcher {
     if (response.headers.has('content-length') && Number.isFinite(declared) && declared !== bytes.length && !response.headers.has('content-encoding')) {
       throw new ConnectorError(`Kaway feed download was cut short: ${bytes.length} of ${declared} bytes (${where(method, url)})`, { kind: 'network' });
     }
-    if (bytes.length > MAX_FEED_BYTES) throw new ConnectorError(`Kaway feed is larger than ${MAX_FEED_BYTES} bytes (${where(method, url)})`, { kind: 'rejected' });
+    if (bytes.length > MAX_FEED_BYTES)
+      throw new ConnectorError(`Kaway feed is larger than ${MAX_FEED_BYTES} bytes (${where(method, url)})`, { kind: 'rejected' });
     return bytes;
   }
 
-  const retry = <T>(run: () => Promise<T>) => withRetry(run, { attempts: options.attempts ?? 8, baseDelayMs: 100, maxDelayMs: 5_000, sleep, signal: options.signal });
+  const retry = <T>(run: () => Promise<T>) =>
+    withRetry(run, { attempts: options.attempts ?? 8, baseDelayMs: 100, maxDelayMs: 5_000, sleep, signal: options.signal });
 
   return {
     download(raw, validators = {}) {
@@ -174,7 +183,14 @@ export function createFeedFetcher(options: FeedFetcherOptions): FeedFetcher {
         }
         if (response.status < 200 || response.status >= 300) fail('GET', url, response, await response.text().catch(() => ''));
         const bytes = await readAll('GET', url, response);
-        return { status: 'changed', bytes, etag, lastModified, format: formatOf(response.headers.get('content-type')), fetchedAt: new Date(now()).toISOString() } as const;
+        return {
+          status: 'changed',
+          bytes,
+          etag,
+          lastModified,
+          format: formatOf(response.headers.get('content-type')),
+          fetchedAt: new Date(now()).toISOString(),
+        } as const;
       });
     },
     upload(raw, body, contentType) {

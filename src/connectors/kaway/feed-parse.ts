@@ -2,8 +2,10 @@ import type { z } from 'zod';
 import type { InventoryLevel, Order, Product } from '../../contracts/connectors.ts';
 import { parseCsv } from '../../lib/csv.ts';
 import { ConnectorError } from '../sdk/connector-error.ts';
-import { columnsOf, type FeedFormat, type FeedKind, LIST_SEPARATOR, requiredColumns, rowSchemas } from './feed-columns.ts';
+import { columnsOf, type FeedFormat, type FeedKind, type FeedRowError, LIST_SEPARATOR, requiredColumns, rowSchemas } from './feed-columns.ts';
 import { ordersFromRows, productsFromRows, stockFromRows } from './feed-rows.ts';
+
+export type { FeedRowError };
 
 /**
  * Kaway feed files (uploaded or downloaded) -> normalized DTOs. Every row is validated strictly;
@@ -11,13 +13,6 @@ import { ordersFromRows, productsFromRows, stockFromRows } from './feed-rows.ts'
  * number for JSON) and the column, never dropped silently. Unless the caller asks for a partial
  * import, one bad row rejects the whole file.
  */
-export interface FeedRowError {
-  /** CSV: the row a spreadsheet shows (header = 1; a record with quoted line breaks starts at its first line). JSON: the item number (1-based). */
-  row: number;
-  column: string | null;
-  message: string;
-}
-
 export interface FeedParseResult<T> {
   items: T[];
   errors: FeedRowError[];

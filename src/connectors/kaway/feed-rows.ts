@@ -1,6 +1,5 @@
 import type { InventoryLevel, Order, OrderLine, Product, Variant } from '../../contracts/connectors.ts';
-import { minorUnits, type OrderRow, type ProductRow, type StockRow, toIso } from './feed-columns.ts';
-import type { FeedRowError } from './feed-parse.ts';
+import { type FeedRowError, minorUnits, type OrderRow, type ProductRow, type StockRow, toIso } from './feed-columns.ts';
 
 /** Validated rows -> DTOs: groups variant rows into products and line rows into orders, checking that the repeated fields agree. */
 interface Row<T> {

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../emulator/emulator.ts';
 import type { KawayShopCredentials } from '../../emulator/kaway/kaway-host.ts';
 import { isConnectorError } from '../sdk/connector-error.ts';
-import type { KawayClient } from './kaway-client.ts';
 import { kawayConnector } from './kaway.connector.ts';
+import type { KawayClient } from './kaway-client.ts';
 
 /** Feed behaviour against the emulator's Kaway feed host: conditional downloads, auth, cut-short and corrupt files, round trips. */
 let emulator: Emulator;
@@ -16,7 +16,13 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 
 function newShop(input: { products?: number; orders?: number; auth?: 'none' | 'basic' | 'bearer' } = {}) {
-  const credentials = emulator.createKawayShop({ platform: 'kaway', shop: `feeds-${++n}`, products: input.products ?? 8, orders: input.orders ?? 5, auth: input.auth });
+  const credentials = emulator.createKawayShop({
+    platform: 'kaway',
+    shop: `feeds-${++n}`,
+    products: input.products ?? 8,
+    orders: input.orders ?? 5,
+    auth: input.auth,
+  });
   return credentials;
 }
 

@@ -24,7 +24,8 @@ export const kawayConnector = defineConnector({
     list_products: {
       level: 'workaround',
       rateLimit: feedHost,
-      notes: 'Read from the products feed (one row per variant); pages come from one downloaded copy; an unchanged feed (ETag / Last-Modified) is not downloaded again',
+      notes:
+        'Read from the products feed (one row per variant); pages come from one downloaded copy; an unchanged feed (ETag / Last-Modified) is not downloaded again',
     },
     create_product: { level: 'unsupported', notes: `${noApi}: export the products feed and upload it in Kaway's seller panel; Nexo cannot confirm it` },
     update_product: { level: 'unsupported', notes: `${noApi}: export the products feed with the changes` },
@@ -41,7 +42,7 @@ export const kawayConnector = defineConnector({
       level: 'workaround',
       rateLimit: feedHost,
       notes:
-        'A stock file (sku, quantity) PUT to the store\'s stock upload URL, then verified by re-reading the stock feed; without an upload URL the file is exported for a manual upload and cannot be verified',
+        "A stock file (sku, quantity) PUT to the store's stock upload URL, then verified by re-reading the stock feed; without an upload URL the file is exported for a manual upload and cannot be verified",
     },
     update_price: { level: 'unsupported', notes: `${noApi}: export the products feed with the new prices` },
     fulfill_order: { level: 'unsupported', notes: `${noApi}: mark orders shipped in Kaway's seller panel` },

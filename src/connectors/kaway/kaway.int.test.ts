@@ -4,7 +4,7 @@ import { type ContractHarness, runConnectorContract } from '../sdk/contract-suit
 import { kawayConnector } from './kaway.connector.ts';
 
 /** The connector contract for Kaway, against the emulator's feed host on loopback, driven through its control endpoints. */
-export async function kawayHarness(options: { format?: 'csv' | 'json' } = {}): Promise<ContractHarness> {
+async function kawayHarness(options: { format?: 'csv' | 'json' } = {}): Promise<ContractHarness> {
   const emulator = createEmulator({ seed: 'contract' });
   const url = await emulator.listen(0);
   let n = 0;

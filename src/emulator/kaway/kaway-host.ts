@@ -152,7 +152,11 @@ function ingestStock(shop: EmuShop, format: KawayFeedFormat, body: Buffer): Answ
   }
   const bySku = new Map([...shop.products.values()].flatMap((p) => p.variants.map((v) => [v.sku, v.inventoryItemId] as const)));
   const problems = rows.flatMap((r) =>
-    !bySku.has(r.sku) ? [`row ${r.row}: unknown sku ${JSON.stringify(r.sku)}`] : /^\d+$/.test(r.quantity) ? [] : [`row ${r.row}: quantity must be a whole number`],
+    !bySku.has(r.sku)
+      ? [`row ${r.row}: unknown sku ${JSON.stringify(r.sku)}`]
+      : /^\d+$/.test(r.quantity)
+        ? []
+        : [`row ${r.row}: quantity must be a whole number`],
   );
   if (problems.length) return text(422, problems.join('\n'));
   if (shop.faults.dropWrites > 0) {
@@ -255,7 +259,14 @@ async function answer(shop: EmuShop, request: IncomingMessage, path: string, bod
 }
 
 /** Serves one request below `/kaway/<shop>`; writes the answer itself (a cut-short download needs the raw socket). */
-export async function handleKaway(shop: EmuShop | undefined, request: IncomingMessage, response: ServerResponse, path: string, body: Buffer, context: KawayHostContext) {
+export async function handleKaway(
+  shop: EmuShop | undefined,
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: string,
+  body: Buffer,
+  context: KawayHostContext,
+) {
   const result: Answer = shop && shop.platform === 'kaway' ? await answer(shop, request, path, body, context) : text(404, 'Not Found');
   const bytes = Buffer.from(result.body ?? '', 'utf8');
   response.writeHead(result.status, { ...result.headers, ...(result.status === 304 ? {} : { 'content-length': String(bytes.length) }) });
