@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../emulator/emulator.ts';
 import type { KawayShopCredentials } from '../../emulator/kaway/kaway-host.ts';
@@ -130,6 +132,51 @@ describe('Kaway feeds against the emulator', () => {
       expect(products.items).toHaveLength(15);
       const orders = await client.importFile('orders', await download(shop, 'orders', format).then((r) => r.text()));
       expect((await client.importFile('orders', client.exportFile('orders', orders.items, format).body)).items).toEqual(orders.items);
+    }
+  });
+
+  it('waits for the download window the host announces instead of being refused', async () => {
+    const shop = emulator.createKawayShop({ platform: 'kaway', shop: `feeds-${++n}`, products: 3, orders: 2, rateLimit: 1, rateWindowSeconds: 1 });
+    const signals: unknown[] = [];
+    const client = kawayConnector.connect({
+      credentials: shop.auth,
+      config: { sellerId: shop.shop, productsFeedUrl: shop.feeds.products.csv, stockFeedUrl: shop.feeds.stock.csv, ordersFeedUrl: shop.feeds.orders.csv },
+      signals: (signal) => signals.push(signal),
+    }) as KawayClient;
+    const started = Date.now();
+    await client.pullFeed('products');
+    await client.pullFeed('stock');
+    await client.pullFeed('orders');
+    expect(emulator.shop(shop.shop).stats.throttled).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+    expect(signals).toContainEqual({ kind: 'calls', used: 1, limit: 1, resetMs: expect.any(Number) });
+  });
+
+  it("sends the credentials only to the feed URL's own origin, not after a redirect to another one", async () => {
+    const seen: Array<string | undefined> = [];
+    const target = createServer((request, response) => {
+      seen.push(request.headers.authorization);
+      response.writeHead(200, { 'content-type': 'text/csv' }).end('sku,quantity\r\nA,1\r\n');
+    });
+    const origin = createServer((request, response) => {
+      seen.push(request.headers.authorization);
+      response.writeHead(302, { location: `http://127.0.0.1:${(target.address() as AddressInfo).port}/cdn/stock.csv` }).end();
+    });
+    await Promise.all([
+      new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve)),
+      new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve)),
+    ]);
+    try {
+      const client = kawayConnector.connect({
+        credentials: { type: 'bearer', token: 'kwy_secret' },
+        config: { sellerId: 'redirected', stockFeedUrl: `http://127.0.0.1:${(origin.address() as AddressInfo).port}/feeds/stock.csv` },
+      }) as KawayClient;
+      expect(await client.getInventory?.(['A'])).toEqual([{ inventoryItemId: 'A', sku: 'A', locationId: null, available: 1 }]);
+      expect(seen).toEqual(['Bearer kwy_secret', undefined]);
+    } finally {
+      target.closeAllConnections();
+      origin.closeAllConnections();
+      await Promise.all([new Promise((resolve) => target.close(resolve)), new Promise((resolve) => origin.close(resolve))]);
     }
   });
 
