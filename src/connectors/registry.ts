@@ -15,6 +15,6 @@ export function connectorMatrix(): { capabilities: CapabilityName[]; connectors:
   return { capabilities: [...capabilityNames], connectors: connectors.map((connector) => connector.info()) };
 }
 
+// Kaway feed files (uploads, exports) for the stores and sync modules: parse and render without a store client.
 export { renderFeed as renderKawayFeed } from './kaway/feed-export.ts';
-/** Kaway feed files (uploads, exports) for the stores and sync modules: parse and render without a store client. */
 export { importFeed as importKawayFeed, parseFeedText as parseKawayFeed } from './kaway/feed-parse.ts';

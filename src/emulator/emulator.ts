@@ -251,7 +251,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       const channel = /^\/shopify\/([^/]+)(\/.*)$/.exec(url.pathname);
       if (!channel) return send(response, { status: 404, body: { errors: 'Not Found' } });
       const shop = shops.get(decodeURIComponent(channel[1] as string));
-      if (!shop) return send(response, { status: 404, body: { errors: 'Not Found' } });
+      if (shop?.platform !== 'shopify') return send(response, { status: 404, body: { errors: 'Not Found' } });
       const emuRequest: EmuRequest = { method: request.method ?? 'GET', path: channel[2] as string, query: url.searchParams, headers: request.headers, body };
       send(response, await handleShopify(shop, emuRequest, handlerContext()));
     })().catch((error: Error & { status?: number; issues?: unknown }) => {
