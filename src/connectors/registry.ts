@@ -1,9 +1,10 @@
 import { type CapabilityName, type ConnectorInfo, capabilityNames } from '../contracts/connectors.ts';
+import { kawayConnector } from './kaway/kaway.connector.ts';
 import type { AnyConnectorDefinition } from './sdk/define-connector.ts';
 import { shopifyConnector } from './shopify/shopify.connector.ts';
 
 /** Every connector Nexo ships, listed explicitly (no discovery, no plugins loaded from disk). */
-export const connectors: readonly AnyConnectorDefinition[] = [shopifyConnector];
+export const connectors: readonly AnyConnectorDefinition[] = [shopifyConnector, kawayConnector];
 
 export function connectorById(id: string): AnyConnectorDefinition | undefined {
   return connectors.find((connector) => connector.id === id);
@@ -13,3 +14,7 @@ export function connectorById(id: string): AnyConnectorDefinition | undefined {
 export function connectorMatrix(): { capabilities: CapabilityName[]; connectors: ConnectorInfo[] } {
   return { capabilities: [...capabilityNames], connectors: connectors.map((connector) => connector.info()) };
 }
+
+// Kaway feed files (uploads, exports) for the stores and sync modules: parse and render without a store client.
+export { renderFeed as renderKawayFeed } from './kaway/feed-export.ts';
+export { importFeed as importKawayFeed, parseFeedText as parseKawayFeed } from './kaway/feed-parse.ts';

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { fillCatalog, generateOrder } from './generator.ts';
+import { type CreateKawayShopInput, createKawayShop, handleKaway, type KawayShopCredentials } from './kaway/kaway-host.ts';
 import { seededRandom } from './random.ts';
 import { type EmuShop, emptyStats, faultsSchema, noFaults } from './shop-state.ts';
 import { type EmuRequest, type EmuResponse, type HandlerContext, handleShopify } from './shopify/shopify-handler.ts';
@@ -59,6 +60,8 @@ export interface Emulator {
   close(): Promise<void>;
   readonly url: string;
   createShop(input: CreateShopInput): ShopCredentials;
+  /** A Kaway feed host shop (see kaway/kaway-host.ts). */
+  createKawayShop(input: CreateKawayShopInput): KawayShopCredentials;
   shop(name: string): EmuShop;
   setFaults(name: string, faults: Partial<z.input<typeof faultsSchema>>): void;
   generateOrders(name: string, count: number): number;
@@ -165,6 +168,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     };
   }
 
+  function addKawayShop(raw: CreateKawayShopInput): KawayShopCredentials {
+    const name = (raw as { shop?: string }).shop ?? '';
+    if (shops.has(name)) throw Object.assign(new Error(`Shop ${name} already exists`), { status: 409 });
+    const { shop, credentials } = createKawayShop(raw, { seed: String(options.seed ?? 'nexo'), baseUrl, now: now() });
+    shops.set(shop.shop, shop);
+    return credentials;
+  }
+
   function generateOrders(name: string, count: number): number {
     const shop = shopOf(name);
     let created = 0;
@@ -178,7 +189,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   }
 
   function summary(shop: EmuShop) {
-    const state = shopifyStateOf(shop);
+    const state = shop.platform === 'shopify' ? shopifyStateOf(shop) : null;
     return {
       platform: shop.platform,
       shop: shop.shop,
@@ -189,7 +200,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       orders: shop.orders.size,
       faults: shop.faults,
       stats: { ...shop.stats, minBucketLevel: Number.isFinite(shop.stats.minBucketLevel) ? shop.stats.minBucketLevel : null },
-      bucket: { maximumAvailable: state.bucket.maximumAvailable, restoreRate: state.bucket.restoreRate },
+      bucket: state ? { maximumAvailable: state.bucket.maximumAvailable, restoreRate: state.bucket.restoreRate } : null,
       webhooks: shop.webhooks,
     };
   }
@@ -197,7 +208,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   async function control(method: string, path: string, body: Buffer): Promise<EmuResponse> {
     const parse = () => (body.length ? JSON.parse(body.toString('utf8')) : {});
     if (path === '/_emulator/shops' && method === 'GET') return { status: 200, body: { shops: [...shops.values()].map(summary) } };
-    if (path === '/_emulator/shops' && method === 'POST') return { status: 201, body: createShop(parse()) };
+    if (path === '/_emulator/shops' && method === 'POST') {
+      const input = parse();
+      return { status: 201, body: input?.platform === 'kaway' ? addKawayShop(input) : createShop(input) };
+    }
     const file = /^\/_emulator\/files\/bulk\/([^/]+)\/(\d+)\.jsonl$/.exec(path);
     if (file && method === 'GET') {
       const bulk = shopifyStateOf(shopOf(decodeURIComponent(file[1] as string))).bulk;
@@ -232,10 +246,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       const url = new URL(request.url ?? '/', 'http://emulator');
       const body = await readBody(request);
       if (url.pathname.startsWith('/_emulator/')) return send(response, await control(request.method ?? 'GET', url.pathname, body));
+      const kaway = /^\/kaway\/([^/]+)(\/.*)$/.exec(url.pathname);
+      if (kaway) return handleKaway(shops.get(decodeURIComponent(kaway[1] as string)), request, response, kaway[2] as string, body, handlerContext());
       const channel = /^\/shopify\/([^/]+)(\/.*)$/.exec(url.pathname);
       if (!channel) return send(response, { status: 404, body: { errors: 'Not Found' } });
       const shop = shops.get(decodeURIComponent(channel[1] as string));
-      if (!shop) return send(response, { status: 404, body: { errors: 'Not Found' } });
+      if (shop?.platform !== 'shopify') return send(response, { status: 404, body: { errors: 'Not Found' } });
       const emuRequest: EmuRequest = { method: request.method ?? 'GET', path: channel[2] as string, query: url.searchParams, headers: request.headers, body };
       send(response, await handleShopify(shop, emuRequest, handlerContext()));
     })().catch((error: Error & { status?: number; issues?: unknown }) => {
@@ -275,6 +291,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       server = null;
     },
     createShop,
+    createKawayShop: addKawayShop,
     shop: shopOf,
     setFaults(name, faults) {
       const shop = shopOf(name);

@@ -77,6 +77,10 @@ export const faultsSchema = z.strictObject({
   outOfOrderWebhooks: z.boolean().default(false),
   /** Every access token of the shop is expired / revoked. */
   tokenExpired: z.boolean().default(false),
+  /** Kaway feed host: the next N feed downloads stop half way (short of their Content-Length). */
+  truncateFeeds: z.number().int().min(0).default(0),
+  /** Kaway feed host: the next N feed downloads carry one row with a garbled value. */
+  corruptFeeds: z.number().int().min(0).default(0),
 });
 export type Faults = z.infer<typeof faultsSchema>;
 export const noFaults = (): Faults => faultsSchema.parse({});
@@ -104,7 +108,7 @@ export interface WebhookSubscription {
 export interface EmuShop {
   /** The shop's unique key, e.g. `demo.myshopify.com`. */
   shop: string;
-  platform: 'shopify';
+  platform: 'shopify' | 'kaway';
   name: string;
   currency: string;
   products: Map<number, EmuProduct>;

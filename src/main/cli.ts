@@ -32,6 +32,7 @@ program
   .option('--host <host>', 'interface to bind; the control plane has no auth, keep it on loopback', '127.0.0.1')
   .option('--seed <seed>', 'seed of the catalog and order generator', 'nexo')
   .option('--shops <list>', 'comma-separated Shopify shop domains to create', 'demo.myshopify.com')
+  .option('--kaway-shops <list>', 'comma-separated Kaway feed-host shops to create (e.g. demo-kaway)', '')
   .option('--products <n>', 'products per shop', '200')
   .option('--orders <n>', 'past orders per shop', '50')
   .option('--order-interval-ms <ms>', 'new orders arrive on this interval (0: never)', '30000')

@@ -5,6 +5,7 @@ export interface EmulatorCommandOptions {
   host: string;
   seed: string;
   shops: string;
+  kawayShops?: string;
   products: string;
   orders: string;
   orderIntervalMs: string;
@@ -22,6 +23,13 @@ export async function emulatorCommand(options: EmulatorCommandOptions): Promise<
     .map((s) => s.trim())
     .filter(Boolean)) {
     const credentials = emulator.createShop({ platform: 'shopify', shop, products: Number(options.products), orders: Number(options.orders) });
+    process.stdout.write(`${JSON.stringify(credentials)}\n`);
+  }
+  for (const shop of (options.kawayShops ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const credentials = emulator.createKawayShop({ platform: 'kaway', shop, products: Number(options.products), orders: Number(options.orders) });
     process.stdout.write(`${JSON.stringify(credentials)}\n`);
   }
   await new Promise<void>((resolve) => {

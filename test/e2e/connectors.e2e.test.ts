@@ -25,6 +25,10 @@ describe('GET /api/connectors', () => {
     expect(shopify?.auth.type).toBe('oauth2');
     expect(shopify?.capabilities.bulk_operations.level).toBe('native');
     expect(shopify?.capabilities.push_inventory.batchSize).toBe(250);
+    const kaway = matrix.connectors.find((c) => c.id === 'kaway');
+    expect(kaway?.auth.type).toBe('feed');
+    expect(kaway?.capabilities.list_products.level).toBe('workaround');
+    expect(kaway?.capabilities.order_webhooks.level).toBe('unsupported');
     for (const connector of matrix.connectors) expect(Object.keys(connector.capabilities).sort()).toEqual([...capabilityNames].sort());
   });
 
