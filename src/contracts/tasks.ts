@@ -92,7 +92,7 @@ export const listTasksResponseSchema = z.object({
   count: z.number().int(),
   offset: z.number().int(),
   limit: z.number().int(),
-  /** Exact up to 10,000 (1,000 with `q`); at that cap `totalCapped` is true (counting millions would cost more than the page). */
+  /** Exact up to 1,000; at that cap `totalCapped` is true and the UI says "1,000+" (each counted row is a heap visit: counting a million would cost far more than the page). */
   total: z.number().int(),
   totalCapped: z.boolean(),
   nextCursor: z.string().nullable(),

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrg } from '../../../test/helpers/ctx.ts';
@@ -76,6 +77,17 @@ describe('tasks', () => {
     }
     const listed = await listTasks(owner, listTasksQuerySchema.parse({ q: 'Concurrent batch task', limit: 100 }));
     expect(listed.total).toBe(40);
+  });
+
+  it('counts matches exactly up to 1,000 and says when the total is capped', async () => {
+    await owner.db.execute(sql`
+      insert into marketplace_tasks (org_id, marketplace, created_by, title, description, category, priority, status, estimated_hours, dedupe_key)
+      select ${owner.orgId}::uuid, 'shein', 'marketplace-shein', 'Capped count task ' || g, 'Bulk row ' || g, 'analysis', 'low', 'pending', 1, md5('cap' || g)
+      from generate_series(1, 1005) as g`);
+    const capped = await listTasks(owner, listTasksQuerySchema.parse({ marketplace: 'shein', limit: 10 }));
+    expect(capped).toMatchObject({ total: 1000, totalCapped: true, count: 10 });
+    const exact = await listTasks(owner, listTasksQuerySchema.parse({ marketplace: 'shein', q: 'capped COUNT task 100', limit: 10 }));
+    expect(exact).toMatchObject({ total: 7, totalCapped: false }); // 100, 1000-1005
   });
 
   it('a create that fails inside a shared transaction fails alone', async () => {

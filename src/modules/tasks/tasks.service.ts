@@ -93,9 +93,7 @@ const priorityRank = marketplaceTasks.priorityRank;
 /** Matches the (… DESC NULLS LAST) indexes, so newest-first pages are index scans. */
 const newestFirst = [sql`${marketplaceTasks.createdAt} desc nulls last`, sql`${marketplaceTasks.id} desc nulls last`];
 /** `total` is exact up to this many; beyond it counting would cost more than the page itself. */
-export const TOTAL_CAP = 10_000;
-/** With a text search (`q`) every counted match costs a substring test, so the count stops sooner. */
-export const SEARCH_TOTAL_CAP = 1_000;
+export const TOTAL_CAP = 1_000;
 
 interface Cursor {
   k: string | number;
@@ -135,7 +133,6 @@ export async function listTasks(ctx: Ctx, query: ListQuery) {
   if (query.createdTo) where.push(lte(marketplaceTasks.createdAt, new Date(query.createdTo)));
 
   const filtered = and(...where);
-  const totalCap = query.q ? SEARCH_TOTAL_CAP : TOTAL_CAP;
   const page: SQL[] = [];
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
@@ -155,7 +152,7 @@ export async function listTasks(ctx: Ctx, query: ListQuery) {
     .offset(query.cursor ? 0 : query.offset);
   const [totalRow] = await ctx.db
     .select({ n: count() })
-    .from(ctx.db.select({ one: sql`1` }).from(marketplaceTasks).where(filtered).limit(totalCap).as('capped'));
+    .from(ctx.db.select({ one: sql`1` }).from(marketplaceTasks).where(filtered).limit(TOTAL_CAP).as('capped'));
   const pageRows = rows.slice(0, query.limit);
   const last = pageRows.at(-1);
   const nextCursor =
@@ -168,7 +165,7 @@ export async function listTasks(ctx: Ctx, query: ListQuery) {
     offset: query.cursor ? 0 : query.offset,
     limit: query.limit,
     total: totalRow?.n ?? 0,
-    totalCapped: (totalRow?.n ?? 0) >= totalCap,
+    totalCapped: (totalRow?.n ?? 0) >= TOTAL_CAP,
     nextCursor,
   };
 }
