@@ -7,6 +7,9 @@ import { type EmuShop, emptyStats, faultsSchema, noFaults } from './shop-state.t
 import { type EmuRequest, type EmuResponse, type HandlerContext, handleShopify } from './shopify/shopify-handler.ts';
 import { orderWebhookPayload } from './shopify/shopify-render.ts';
 import { initShopifyState, issueAccessToken, shopifyStateOf } from './shopify/shopify-state.ts';
+import { handleMercadoLivre } from './mercadolivre/ml-handler.ts';
+import { createMlNotifier } from './mercadolivre/ml-notifier.ts';
+import { initMlState, issueTokens, orderId } from './mercadolivre/ml-state.ts';
 import { createWebhookDispatcher } from './webhook-dispatcher.ts';
 
 /**
@@ -15,7 +18,7 @@ import { createWebhookDispatcher } from './webhook-dispatcher.ts';
  * (Shopify: `/shopify/demo.myshopify.com/admin/api/2025-01/graphql.json`); the control plane is
  * under `/_emulator/` (unauthenticated: bind it to loopback).
  */
-export const createShopSchema = z.strictObject({
+const shopifyShopSchema = z.strictObject({
   platform: z.literal('shopify'),
   shop: z.string().regex(/^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$/, 'a shop domain like demo.myshopify.com'),
   name: z.string().optional(),
@@ -33,10 +36,30 @@ export const createShopSchema = z.strictObject({
   currentlyAvailable: z.number().min(0).optional(),
   bulkDelayMs: z.number().int().min(0).optional(),
 });
+/** A Mercado Livre seller: `shop` is the emulator's key for it (the seller's URL segment). */
+const mercadoLivreShopSchema = z.strictObject({
+  platform: z.literal('mercadolivre'),
+  shop: z.string().regex(/^[a-z0-9][a-z0-9-]{0,60}$/, 'a seller key like demo-seller'),
+  name: z.string().optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default('BRL'),
+  seed: z.union([z.string(), z.number()]).optional(),
+  products: z.number().int().min(0).max(100_000).default(50),
+  orders: z.number().int().min(0).max(100_000).default(20),
+  clientId: z.string().optional(),
+  clientSecret: z.string().optional(),
+  accessTokenTtlSeconds: z.number().positive().optional(),
+  requestsPerSecond: z.number().positive().optional(),
+  burst: z.number().min(1).optional(),
+  notificationsUrl: z.url().optional(),
+});
+export const createShopSchema = z.discriminatedUnion('platform', [shopifyShopSchema, mercadoLivreShopSchema]);
 export type CreateShopInput = z.input<typeof createShopSchema>;
 
 export interface ShopCredentials {
-  platform: 'shopify';
+  platform: 'shopify' | 'mercadolivre';
   shop: string;
   /** Where the connector should send its API calls (instead of https://<shop>). */
   baseUrl: string;
@@ -44,6 +67,10 @@ export interface ShopCredentials {
   clientSecret: string;
   /** A pre-installed access token (skips the OAuth dance in tests and the demo); the same for the same seed and shop. */
   accessToken: string;
+  /** Mercado Livre: the refresh token (rotates on every refresh), its expiry and the seller's user id. */
+  refreshToken?: string;
+  expiresAt?: string;
+  userId?: string;
 }
 
 export interface EmulatorOptions {
@@ -94,6 +121,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const shops = new Map<string, EmuShop>();
   const now = options.now ?? (() => new Date());
   const webhooks = createWebhookDispatcher({ batchMs: options.webhookBatchMs });
+  const mlNotifications = createMlNotifier({ batchMs: options.webhookBatchMs });
   let server: Server | null = null;
   let baseUrl = '';
   let orderTimer: NodeJS.Timeout | null = null;
@@ -150,11 +178,30 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       webhooks: [],
       channel: {},
     };
-    const state = initShopifyState(shop, input, Date.now(), String(options.seed ?? 'nexo'));
     const createdAt = now();
-    fillCatalog(shop, { products: input.products, now: new Date(createdAt.getTime() - 30 * 86_400_000) });
-    for (let i = 0; i < input.orders; i++) generateOrder(shop, new Date(createdAt.getTime() - (input.orders - i) * 3_600_000));
-    shops.set(shop.shop, shop);
+    const fill = () => {
+      fillCatalog(shop, { products: input.products, now: new Date(createdAt.getTime() - 30 * 86_400_000) });
+      for (let i = 0; i < input.orders; i++) generateOrder(shop, new Date(createdAt.getTime() - (input.orders - i) * 3_600_000));
+      shops.set(shop.shop, shop);
+    };
+    if (input.platform === 'mercadolivre') {
+      const ml = initMlState(shop, input, String(options.seed ?? 'nexo'));
+      fill();
+      const tokens = issueTokens(ml, createdAt.getTime());
+      return {
+        platform: 'mercadolivre',
+        shop: shop.shop,
+        baseUrl: `${baseUrl}/mercadolivre/${shop.shop}`,
+        clientId: ml.clientId,
+        clientSecret: ml.clientSecret,
+        accessToken: tokens.access_token,
+        refreshToken: tokens.refresh_token,
+        expiresAt: new Date(createdAt.getTime() + tokens.expires_in * 1000).toISOString(),
+        userId: String(ml.userId),
+      };
+    }
+    const state = initShopifyState(shop, input, Date.now(), String(options.seed ?? 'nexo'));
+    fill();
     return {
       platform: 'shopify',
       shop: shop.shop,
@@ -172,13 +219,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       const order = generateOrder(shop, now());
       if (!order) break;
       created++;
-      webhooks.enqueue(shop, 'orders/create', orderWebhookPayload(order), now());
+      if (shop.platform === 'mercadolivre') mlNotifications.enqueue(shop, 'orders_v2', `/orders/${orderId(order.id)}`, now());
+      else webhooks.enqueue(shop, 'orders/create', orderWebhookPayload(order), now());
     }
     return created;
   }
 
   function summary(shop: EmuShop) {
-    const state = shopifyStateOf(shop);
+    const bucket = shop.platform === 'shopify' ? shopifyStateOf(shop).bucket : null;
     return {
       platform: shop.platform,
       shop: shop.shop,
@@ -189,7 +237,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       orders: shop.orders.size,
       faults: shop.faults,
       stats: { ...shop.stats, minBucketLevel: Number.isFinite(shop.stats.minBucketLevel) ? shop.stats.minBucketLevel : null },
-      bucket: { maximumAvailable: state.bucket.maximumAvailable, restoreRate: state.bucket.restoreRate },
+      bucket: bucket ? { maximumAvailable: bucket.maximumAvailable, restoreRate: bucket.restoreRate } : null,
       webhooks: shop.webhooks,
     };
   }
@@ -221,7 +269,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       return { status: 201, body: { created: generateOrders(shop.shop, count) } };
     }
     if (match[2] === '/webhooks' && method === 'POST') {
-      await webhooks.drain();
+      await Promise.all([webhooks.drain(), mlNotifications.drain()]);
       return { status: 200, body: { drained: true } };
     }
     return { status: 405, body: { errors: 'Method not allowed' } };
@@ -232,11 +280,15 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       const url = new URL(request.url ?? '/', 'http://emulator');
       const body = await readBody(request);
       if (url.pathname.startsWith('/_emulator/')) return send(response, await control(request.method ?? 'GET', url.pathname, body));
-      const channel = /^\/shopify\/([^/]+)(\/.*)$/.exec(url.pathname);
+      const channel = /^\/(shopify|mercadolivre)\/([^/]+)(\/.*)$/.exec(url.pathname);
       if (!channel) return send(response, { status: 404, body: { errors: 'Not Found' } });
-      const shop = shops.get(decodeURIComponent(channel[1] as string));
-      if (!shop) return send(response, { status: 404, body: { errors: 'Not Found' } });
-      const emuRequest: EmuRequest = { method: request.method ?? 'GET', path: channel[2] as string, query: url.searchParams, headers: request.headers, body };
+      const shop = shops.get(decodeURIComponent(channel[2] as string));
+      if (!shop || shop.platform !== channel[1]) return send(response, { status: 404, body: { errors: 'Not Found' } });
+      const emuRequest: EmuRequest = { method: request.method ?? 'GET', path: channel[3] as string, query: url.searchParams, headers: request.headers, body };
+      if (shop.platform === 'mercadolivre') {
+        const context = { ...handlerContext(), notify: (s: EmuShop, topic: string, resource: string) => mlNotifications.enqueue(s, topic, resource, now()) };
+        return send(response, await handleMercadoLivre(shop, emuRequest, context));
+      }
       send(response, await handleShopify(shop, emuRequest, handlerContext()));
     })().catch((error: Error & { status?: number; issues?: unknown }) => {
       const status = error.status ?? (error.name === 'ZodError' || error instanceof SyntaxError ? 400 : 500);
@@ -268,6 +320,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     async close() {
       if (orderTimer) clearInterval(orderTimer);
       webhooks.stop();
+      mlNotifications.stop();
       if (server) {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server?.close(() => resolve()));
@@ -281,7 +334,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       shop.faults = faultsSchema.parse({ ...shop.faults, ...faults });
     },
     generateOrders,
-    drainWebhooks: () => webhooks.drain(),
+    drainWebhooks: async () => {
+      await Promise.all([webhooks.drain(), mlNotifications.drain()]);
+    },
     handle,
   };
 }

@@ -104,7 +104,7 @@ export interface WebhookSubscription {
 export interface EmuShop {
   /** The shop's unique key, e.g. `demo.myshopify.com`. */
   shop: string;
-  platform: 'shopify';
+  platform: 'shopify' | 'mercadolivre';
   name: string;
   currency: string;
   products: Map<number, EmuProduct>;
