@@ -53,6 +53,7 @@ const mercadoLivreShopSchema = z.strictObject({
   accessTokenTtlSeconds: z.number().positive().optional(),
   requestsPerSecond: z.number().positive().optional(),
   burst: z.number().min(1).optional(),
+  rateLimitScope: z.enum(['endpoint', 'seller']).optional(),
   notificationsUrl: z.url().optional(),
 });
 export const createShopSchema = z.discriminatedUnion('platform', [shopifyShopSchema, mercadoLivreShopSchema]);

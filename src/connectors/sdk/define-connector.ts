@@ -86,6 +86,8 @@ export interface ConnectorClient {
   setInventory?(levels: InventorySet[]): Promise<InventoryLevel[]>;
   /** pull_orders: oldest update first, so a saved cursor / updatedSince resumes a sync. */
   listOrders?(options?: { cursor?: string | null; limit?: number; updatedSince?: string }): Promise<Page<Order>>;
+  /** One order by its channel id (re-fetching a webhook / notification hint); null when it does not exist. */
+  getOrder?(channelId: string): Promise<Order | null>;
   /** fulfill_order: ships every open line of the order; fulfilling a fulfilled order returns it unchanged. */
   fulfillOrder?(input: FulfillmentInput): Promise<Order>;
   /** order_webhooks / real_time_inventory: subscribe the store to the topics Nexo needs. */

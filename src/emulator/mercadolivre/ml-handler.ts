@@ -20,6 +20,7 @@ export function endpointKey(method: string, path: string): string {
 /** Per seller and endpoint token bucket; beyond it ML answers 429 (the emulator adds Retry-After). */
 function rateLimit(shop: EmuShop, key: string, nowMs: number): EmuResponse | null {
   const { limits } = mlStateOf(shop);
+  if (limits.scope === 'seller') key = 'seller';
   const bucket = limits.buckets.get(key) ?? { tokens: limits.burst, at: nowMs };
   bucket.tokens = Math.min(limits.burst, bucket.tokens + ((nowMs - bucket.at) / 1000) * limits.requestsPerSecond);
   bucket.at = nowMs;

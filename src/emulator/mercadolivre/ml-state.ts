@@ -20,7 +20,7 @@ export interface MlState {
   refreshToken: string;
   /** Refresh tokens that were valid once (answer invalid_grant, like ML). */
   retiredRefreshTokens: Set<string>;
-  limits: { requestsPerSecond: number; burst: number; buckets: Map<string, { tokens: number; at: number }> };
+  limits: { requestsPerSecond: number; burst: number; scope: 'endpoint' | 'seller'; buckets: Map<string, { tokens: number; at: number }> };
   scrolls: Map<string, { ids: string[]; position: number; expiresAt: number }>;
   notificationsUrl: string | null;
   /** Product ids with a description (ML keeps it as a separate resource). */
@@ -35,6 +35,8 @@ export interface MlShopOptions {
   /** Per endpoint (method + route) and seller: a token bucket. ML does not publish its limits; 429 beyond them. */
   requestsPerSecond?: number;
   burst?: number;
+  /** One bucket per endpoint (default) or one for every call of the seller. */
+  rateLimitScope?: 'endpoint' | 'seller';
   notificationsUrl?: string;
 }
 
@@ -66,7 +68,7 @@ export function initMlState(shop: EmuShop, options: MlShopOptions, seed: string)
     accessTokens: new Map(),
     refreshToken: '',
     retiredRefreshTokens: new Set(),
-    limits: { requestsPerSecond: options.requestsPerSecond ?? 50, burst: options.burst ?? options.requestsPerSecond ?? 50, buckets: new Map() },
+    limits: { requestsPerSecond: options.requestsPerSecond ?? 50, burst: options.burst ?? options.requestsPerSecond ?? 50, scope: options.rateLimitScope ?? 'endpoint', buckets: new Map() },
     scrolls: new Map(),
     notificationsUrl: options.notificationsUrl ?? null,
     descriptions: new Map(),
