@@ -1,6 +1,6 @@
 import { type CapabilityName, type ConnectorInfo, capabilityNames } from '../contracts/connectors.ts';
-import type { AnyConnectorDefinition } from './sdk/define-connector.ts';
 import { mercadoLivreConnector } from './mercadolivre/mercadolivre.connector.ts';
+import type { AnyConnectorDefinition } from './sdk/define-connector.ts';
 import { shopifyConnector } from './shopify/shopify.connector.ts';
 
 /** Every connector Nexo ships, listed explicitly (no discovery, no plugins loaded from disk). */

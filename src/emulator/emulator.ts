@@ -2,14 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { fillCatalog, generateOrder } from './generator.ts';
+import { handleMercadoLivre } from './mercadolivre/ml-handler.ts';
+import { createMlNotifier } from './mercadolivre/ml-notifier.ts';
+import { initMlState, issueTokens, orderId } from './mercadolivre/ml-state.ts';
 import { seededRandom } from './random.ts';
 import { type EmuShop, emptyStats, faultsSchema, noFaults } from './shop-state.ts';
 import { type EmuRequest, type EmuResponse, type HandlerContext, handleShopify } from './shopify/shopify-handler.ts';
 import { orderWebhookPayload } from './shopify/shopify-render.ts';
 import { initShopifyState, issueAccessToken, shopifyStateOf } from './shopify/shopify-state.ts';
-import { handleMercadoLivre } from './mercadolivre/ml-handler.ts';
-import { createMlNotifier } from './mercadolivre/ml-notifier.ts';
-import { initMlState, issueTokens, orderId } from './mercadolivre/ml-state.ts';
 import { createWebhookDispatcher } from './webhook-dispatcher.ts';
 
 /**

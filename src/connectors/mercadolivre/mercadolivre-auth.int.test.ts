@@ -54,7 +54,14 @@ describe('Mercado Livre OAuth (emulator)', () => {
     expect(query.state).toBe('st-123');
 
     const wrongState = await failure(() =>
-      mercadoLivreOAuth.completeAuthorization({ config, query, clientId: seller.clientId, clientSecret: seller.clientSecret, expectedState: 'other', redirectUri }),
+      mercadoLivreOAuth.completeAuthorization({
+        config,
+        query,
+        clientId: seller.clientId,
+        clientSecret: seller.clientSecret,
+        expectedState: 'other',
+        redirectUri,
+      }),
     );
     expect(wrongState.kind).toBe('auth');
     const credentials = await mercadoLivreOAuth.completeAuthorization({
@@ -73,7 +80,14 @@ describe('Mercado Livre OAuth (emulator)', () => {
     expect(identity.externalId).toBe(seller.userId);
     // The code is single use.
     const again = await failure(() =>
-      mercadoLivreOAuth.completeAuthorization({ config, query, clientId: seller.clientId, clientSecret: seller.clientSecret, expectedState: 'st-123', redirectUri }),
+      mercadoLivreOAuth.completeAuthorization({
+        config,
+        query,
+        clientId: seller.clientId,
+        clientSecret: seller.clientSecret,
+        expectedState: 'st-123',
+        redirectUri,
+      }),
     );
     expect(again.kind).toBe('auth');
     expect(again.message).not.toContain(seller.clientSecret);
@@ -116,7 +130,9 @@ describe('Mercado Livre OAuth (emulator)', () => {
     expect(stored.refreshToken).not.toBe(seller.refreshToken);
     // The stored (new) refresh token works; the one the store started with is dead.
     await refreshTokens({ config: configOf(seller), credentials: stored, clientId: seller.clientId, clientSecret: seller.clientSecret });
-    const old = await failure(() => refreshTokens({ config: configOf(seller), credentials: credentialsOf(seller), clientId: seller.clientId, clientSecret: seller.clientSecret }));
+    const old = await failure(() =>
+      refreshTokens({ config: configOf(seller), credentials: credentialsOf(seller), clientId: seller.clientId, clientSecret: seller.clientSecret }),
+    );
     expect(old.upstreamStatus).toBe(400);
   });
 
@@ -156,7 +172,9 @@ describe('Mercado Livre OAuth (emulator)', () => {
     const app = { clientId: seller.clientId, clientSecret: seller.clientSecret };
     await refreshTokens({ config: configOf(seller), credentials: credentialsOf(seller), ...app });
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    const dead = await failure(() => mercadoLivreConnector.connect({ credentials: credentialsOf(seller), config: configOf(seller), oauthApp: app }).testConnection());
+    const dead = await failure(() =>
+      mercadoLivreConnector.connect({ credentials: credentialsOf(seller), config: configOf(seller), oauthApp: app }).testConnection(),
+    );
     expect(dead.kind).toBe('auth');
     expect(dead.retryable).toBe(false);
     expect(dead.message).toMatch(/reconnect/);

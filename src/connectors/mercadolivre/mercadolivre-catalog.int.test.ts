@@ -2,8 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator, type ShopCredentials } from '../../emulator/emulator.ts';
-import { paginate } from '../sdk/http.ts';
 import { must } from '../sdk/contract-suite.ts';
+import { paginate } from '../sdk/http.ts';
 import { mercadoLivreConnector } from './mercadolivre.connector.ts';
 import { isForStore, type MlNotification, parseMlNotification, resolveMlNotification } from './notifications.ts';
 

@@ -8,7 +8,10 @@ export const mercadoLivreConfigSchema = z.object({
   apiBaseUrl: z.url().optional(),
   /** Where the seller authorizes the app (https://auth.mercadolivre.com.br for Brazil). */
   authBaseUrl: z.url().optional(),
-  siteId: z.string().regex(/^M[A-Z]{2}$/).default('MLB'),
+  siteId: z
+    .string()
+    .regex(/^M[A-Z]{2}$/)
+    .default('MLB'),
   /** Our own pacing before ML says 429 (ML publishes no limits and sends no limit headers); 429s lower it. */
   requestsPerSecond: z.number().positive().max(100).default(10),
   /** Category for products created from Nexo (ML requires one; its category predictor is not used). */

@@ -3,7 +3,8 @@ import { createMercadoLivreClient } from './mercadolivre-client.ts';
 import { mercadoLivreConfigSchema, mercadoLivreCredentialsSchema } from './mercadolivre-schemas.ts';
 import { mercadoLivreOAuth } from './oauth.ts';
 
-const limits = 'Per application, seller and endpoint; ML publishes no figures and no limit headers (429 beyond them): paced at config.requestsPerSecond (10/s), halved on each 429';
+const limits =
+  'Per application, seller and endpoint; ML publishes no figures and no limit headers (429 beyond them): paced at config.requestsPerSecond (10/s), halved on each 429';
 
 export const mercadoLivreConnector = defineConnector({
   id: 'mercadolivre',
@@ -17,19 +18,22 @@ export const mercadoLivreConnector = defineConnector({
       level: 'native',
       rateLimit: limits,
       batchSize: 100,
-      notes: '`/users/{id}/items/search?search_type=scan` (scroll_id, 100 ids a page, scroll valid 5 min) + multiget `/items?ids=` (20 a call); updatedSince is filtered client-side (no update-time filter on item search)',
+      notes:
+        '`/users/{id}/items/search?search_type=scan` (scroll_id, 100 ids a page, scroll valid 5 min) + multiget `/items?ids=` (20 a call); updatedSince is filtered client-side (no update-time filter on item search)',
     },
     create_product: {
       level: 'native',
       rateLimit: limits,
       batchSize: 1,
-      notes: '`POST /items` (config category, listing type and condition; variations from variant attributes; SELLER_SKU); a lost answer is resolved by `seller_sku` search; read back',
+      notes:
+        '`POST /items` (config category, listing type and condition; variations from variant attributes; SELLER_SKU); a lost answer is resolved by `seller_sku` search; read back',
     },
     update_product: {
       level: 'native',
       rateLimit: limits,
       batchSize: 1,
-      notes: '`PUT /items/{id}` (title, status active/paused/closed) and `PUT /items/{id}/description`; ML refuses title changes once an item has sales; tags/vendor/productType are not updated; read back',
+      notes:
+        '`PUT /items/{id}` (title, status active/paused/closed) and `PUT /items/{id}/description`; ML refuses title changes once an item has sales; tags/vendor/productType are not updated; read back',
     },
     delete_product: {
       level: 'workaround',
@@ -49,13 +53,15 @@ export const mercadoLivreConnector = defineConnector({
     },
     order_webhooks: {
       level: 'native',
-      notes: '`orders_v2` notifications, unsigned: re-fetched with `/orders/{id}`; callback URL and topics are set on the application (DevCenter), not per seller',
+      notes:
+        '`orders_v2` notifications, unsigned: re-fetched with `/orders/{id}`; callback URL and topics are set on the application (DevCenter), not per seller',
     },
     pull_orders: {
       level: 'native',
       rateLimit: limits,
       batchSize: 51,
-      notes: '`/orders/search?seller=` sorted by creation (`date_asc`), offset paging, `order.date_last_updated.from` for incremental syncs; buyer e-mail is not exposed',
+      notes:
+        '`/orders/search?seller=` sorted by creation (`date_asc`), offset paging, `order.date_last_updated.from` for incremental syncs; buyer e-mail is not exposed',
     },
     push_inventory: {
       level: 'native',

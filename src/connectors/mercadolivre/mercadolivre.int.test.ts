@@ -2,6 +2,7 @@ import { describe } from 'vitest';
 import { createEmulator } from '../../emulator/emulator.ts';
 import { type ContractHarness, runConnectorContract } from '../sdk/contract-suite.ts';
 import { mercadoLivreConnector } from './mercadolivre.connector.ts';
+import type { MercadoLivreCredentials } from './mercadolivre-schemas.ts';
 
 /** The connector contract for Mercado Livre, against the emulator's ML API on loopback, driven through its control endpoints. */
 async function mercadoLivreHarness(): Promise<ContractHarness> {
@@ -30,7 +31,12 @@ async function mercadoLivreHarness(): Promise<ContractHarness> {
         ...(tightRateLimit ? { requestsPerSecond: 6, burst: 3, rateLimitScope: 'seller' } : {}),
       });
       const path = `/shops/${encodeURIComponent(shop)}`;
-      let credentials = { accessToken: created.accessToken, refreshToken: created.refreshToken, userId: created.userId, expiresAt: created.expiresAt };
+      let credentials: MercadoLivreCredentials = {
+        accessToken: created.accessToken,
+        refreshToken: created.refreshToken,
+        userId: created.userId,
+        expiresAt: created.expiresAt,
+      };
       return {
         connect: ({ signals } = {}) =>
           mercadoLivreConnector.connect({

@@ -22,7 +22,8 @@ export async function multiget(session: MlSession, ids: string[]): Promise<MlIte
     if (!Array.isArray(answers)) throw new ConnectorError('Mercado Livre multiget answered something other than an array', { kind: 'protocol' });
     for (const answer of answers) {
       if (answer.code === 200) items.push(answer.body as MlItem);
-      else if (answer.code !== 404) throw new ConnectorError(`Mercado Livre multiget entry failed with ${answer.code}`, { kind: 'upstream', upstreamStatus: answer.code });
+      else if (answer.code !== 404)
+        throw new ConnectorError(`Mercado Livre multiget entry failed with ${answer.code}`, { kind: 'upstream', upstreamStatus: answer.code });
     }
   }
   return items;
@@ -60,7 +61,8 @@ export function catalogMethods(session: MlSession): Partial<ConnectorClient> {
     if (!item) return null;
     let description = '';
     try {
-      description = (await session.request<{ plain_text?: string }>({ path: `/items/${encodeURIComponent(channelId)}/description`, idempotent: true }))?.plain_text ?? '';
+      description =
+        (await session.request<{ plain_text?: string }>({ path: `/items/${encodeURIComponent(channelId)}/description`, idempotent: true }))?.plain_text ?? '';
     } catch (error) {
       if (!(isConnectorError(error) && error.kind === 'not_found')) throw error;
     }
@@ -139,7 +141,8 @@ export function catalogMethods(session: MlSession): Partial<ConnectorClient> {
         if (existing) created = await getItem(existing);
       }
     }
-    if (input.status && input.status !== 'active') await session.request({ method: 'PUT', path: `/items/${created.id}`, body: { status: statusOf(input.status) }, idempotent: true });
+    if (input.status && input.status !== 'active')
+      await session.request({ method: 'PUT', path: `/items/${created.id}`, body: { status: statusOf(input.status) }, idempotent: true });
     const product = await getProduct(created.id);
     if (!product) throw notApplied(`creating "${input.title}"`);
     const skus = product.variants.map((v) => v.sku).sort();

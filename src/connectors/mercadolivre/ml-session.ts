@@ -2,7 +2,7 @@ import { sleep as defaultSleep } from '../../lib/sleep.ts';
 import { ConnectorError, isConnectorError } from '../sdk/connector-error.ts';
 import type { ConnectorContext } from '../sdk/define-connector.ts';
 import { createHttpClient, type HttpRequest } from '../sdk/http.ts';
-import { ML_API_BASE, type MercadoLivreConfig, type MercadoLivreCredentials, siteCurrencies } from './mercadolivre-schemas.ts';
+import { type MercadoLivreConfig, type MercadoLivreCredentials, ML_API_BASE, siteCurrencies } from './mercadolivre-schemas.ts';
 import { isInvalidGrant, refreshTokens } from './oauth.ts';
 
 export const MIN_RATE = 2;
@@ -30,7 +30,14 @@ export function createMlSession(context: ConnectorContext<MercadoLivreCredential
   const now = context.now ?? Date.now;
   const wait = context.sleep ?? defaultSleep;
   const baseUrl = (config.apiBaseUrl ?? ML_API_BASE).replace(/\/+$/, '');
-  const http = createHttpClient({ baseUrl, channel: 'Mercado Livre', fetch: context.fetch, signal: context.signal, signals: context.signals, timeoutMs: 30_000 });
+  const http = createHttpClient({
+    baseUrl,
+    channel: 'Mercado Livre',
+    fetch: context.fetch,
+    signal: context.signal,
+    signals: context.signals,
+    timeoutMs: 30_000,
+  });
   let credentials = context.credentials;
   let refreshing: Promise<void> | null = null;
 
@@ -80,7 +87,15 @@ export function createMlSession(context: ConnectorContext<MercadoLivreCredential
     const previous = credentials;
     let next: MercadoLivreCredentials;
     try {
-      next = await refreshTokens({ config, credentials: previous, clientId: app.clientId, clientSecret: app.clientSecret, fetch: context.fetch, now, signal: context.signal });
+      next = await refreshTokens({
+        config,
+        credentials: previous,
+        clientId: app.clientId,
+        clientSecret: app.clientSecret,
+        fetch: context.fetch,
+        now,
+        signal: context.signal,
+      });
     } catch (error) {
       if (!isInvalidGrant(error)) throw isConnectorError(error) && error.kind === 'auth' ? reconnect(error.upstreamStatus, error) : error;
       // Another worker may have rotated the refresh token first: adopt what is stored now.

@@ -2,7 +2,7 @@ import { constantTimeEqual } from '../../lib/crypto.ts';
 import { ConnectorError, isConnectorError } from '../sdk/connector-error.ts';
 import type { OAuth2Auth } from '../sdk/define-connector.ts';
 import { createHttpClient } from '../sdk/http.ts';
-import { ML_API_BASE, ML_AUTH_BASE, type MercadoLivreConfig, type MercadoLivreCredentials, mercadoLivreCredentialsSchema } from './mercadolivre-schemas.ts';
+import { type MercadoLivreConfig, type MercadoLivreCredentials, ML_API_BASE, ML_AUTH_BASE, mercadoLivreCredentialsSchema } from './mercadolivre-schemas.ts';
 
 interface TokenAnswer {
   access_token?: string;

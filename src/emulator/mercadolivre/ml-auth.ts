@@ -29,10 +29,7 @@ export function authorize(shop: EmuShop, request: EmuRequest, context: HandlerCo
 }
 
 const invalidGrant = () =>
-  json(
-    400,
-    mlError(400, 'invalid_grant', 'Error validating grant. Your authorization code or refresh token may be expired or it was already used'),
-  );
+  json(400, mlError(400, 'invalid_grant', 'Error validating grant. Your authorization code or refresh token may be expired or it was already used'));
 
 function readForm(request: EmuRequest): Record<string, unknown> | null {
   const type = String(request.headers['content-type'] ?? '');

@@ -57,7 +57,9 @@ const updateSchema = z.looseObject({
   status: z.enum(['active', 'paused', 'closed']).optional(),
   deleted: z.union([z.boolean(), z.literal('true')]).optional(),
   variations: z
-    .array(z.looseObject({ id: z.union([z.number(), z.string()]), price: z.number().positive().optional(), available_quantity: z.number().int().min(0).optional() }))
+    .array(
+      z.looseObject({ id: z.union([z.number(), z.string()]), price: z.number().positive().optional(), available_quantity: z.number().int().min(0).optional() }),
+    )
     .optional(),
 });
 
@@ -94,9 +96,7 @@ export function multiget(shop: EmuShop, ids: string | null): EmuResponse {
     200,
     list.map((id) => {
       const product = productOfItem(shop, id);
-      return product
-        ? { code: 200, body: renderItem(shop, state, product) }
-        : { code: 404, body: mlError(404, 'not_found', `Item with id ${id} not found`) };
+      return product ? { code: 200, body: renderItem(shop, state, product) } : { code: 404, body: mlError(404, 'not_found', `Item with id ${id} not found`) };
     }),
   );
 }

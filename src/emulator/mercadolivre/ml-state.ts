@@ -68,7 +68,12 @@ export function initMlState(shop: EmuShop, options: MlShopOptions, seed: string)
     accessTokens: new Map(),
     refreshToken: '',
     retiredRefreshTokens: new Set(),
-    limits: { requestsPerSecond: options.requestsPerSecond ?? 50, burst: options.burst ?? options.requestsPerSecond ?? 50, scope: options.rateLimitScope ?? 'endpoint', buckets: new Map() },
+    limits: {
+      requestsPerSecond: options.requestsPerSecond ?? 50,
+      burst: options.burst ?? options.requestsPerSecond ?? 50,
+      scope: options.rateLimitScope ?? 'endpoint',
+      buckets: new Map(),
+    },
     scrolls: new Map(),
     notificationsUrl: options.notificationsUrl ?? null,
     descriptions: new Map(),
