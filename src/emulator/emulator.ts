@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { fillCatalog, generateOrder } from './generator.ts';
 import { handleMercadoLivre } from './mercadolivre/ml-handler.ts';
 import { createMlNotifier } from './mercadolivre/ml-notifier.ts';
-import { initMlState, issueTokens, orderId } from './mercadolivre/ml-state.ts';
+import { initMlState, issueTokens, mlStateOf, orderId } from './mercadolivre/ml-state.ts';
 import { seededRandom } from './random.ts';
 import { type EmuShop, emptyStats, faultsSchema, noFaults } from './shop-state.ts';
 import { type EmuRequest, type EmuResponse, type HandlerContext, handleShopify } from './shopify/shopify-handler.ts';
@@ -253,7 +253,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (!bulk || String(bulk.id) !== file[2] || bulk.status !== 'COMPLETED') return { status: 404, body: { errors: 'Not Found' } };
       return { status: 200, headers: { 'content-type': 'application/jsonl' }, body: bulk.jsonl ?? '' };
     }
-    const match = /^\/_emulator\/shops\/([^/]+)(\/faults|\/orders|\/webhooks)?$/.exec(path);
+    const match = /^\/_emulator\/shops\/([^/]+)(\/faults|\/orders|\/webhooks|\/notifications)?$/.exec(path);
     if (!match) return { status: 404, body: { errors: 'Not Found' } };
     const shop = shopOf(decodeURIComponent(match[1] as string));
     if (!match[2] && method === 'GET') return { status: 200, body: summary(shop) };
@@ -268,6 +268,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     if (match[2] === '/orders' && method === 'POST') {
       const { count } = z.object({ count: z.number().int().min(1).max(1000).default(1) }).parse(parse());
       return { status: 201, body: { created: generateOrders(shop.shop, count) } };
+    }
+    if (match[2] === '/notifications' && method === 'POST' && shop.platform === 'mercadolivre') {
+      // The application's notifications callback URL (DevCenter on the real ML).
+      const { url } = z.object({ url: z.url().nullable() }).parse(parse());
+      mlStateOf(shop).notificationsUrl = url;
+      return { status: 200, body: { notificationsUrl: url } };
     }
     if (match[2] === '/webhooks' && method === 'POST') {
       await Promise.all([webhooks.drain(), mlNotifications.drain()]);

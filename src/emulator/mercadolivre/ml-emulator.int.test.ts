@@ -100,6 +100,16 @@ describe('Mercado Livre emulator', () => {
     expect(put.body.variations[0].available_quantity).toBe(9);
   });
 
+  it('sets the notifications callback URL through the control plane', async () => {
+    const { created } = seller();
+    const set = await fetch(`${emulator.url}/_emulator/shops/${created.shop}/notifications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'http://127.0.0.1:9/hooks' }),
+    });
+    expect(await set.json()).toEqual({ notificationsUrl: 'http://127.0.0.1:9/hooks' });
+  });
+
   it('answers 429 per endpoint with ML body and Retry-After, other endpoints unaffected', async () => {
     const { created, call } = seller({ requestsPerSecond: 1, burst: 1 });
     expect((await call('/users/me')).status).toBe(200);
