@@ -31,7 +31,11 @@ program
   .option('--port <port>', 'TCP port (0 picks a free one)', '4010')
   .option('--host <host>', 'interface to bind; the control plane has no auth, keep it on loopback', '127.0.0.1')
   .option('--seed <seed>', 'seed of the catalog and order generator', 'nexo')
-  .option('--shops <list>', 'comma-separated shops to create: Shopify domains (demo.myshopify.com) and Mercado Livre sellers (mercadolivre:demo-seller)', 'demo.myshopify.com,mercadolivre:demo-seller')
+  .option(
+    '--shops <list>',
+    'comma-separated shops to create: Shopify domains (demo.myshopify.com) and Mercado Livre sellers (mercadolivre:demo-seller)',
+    'demo.myshopify.com,mercadolivre:demo-seller',
+  )
   .option('--products <n>', 'products per shop', '200')
   .option('--orders <n>', 'past orders per shop', '50')
   .option('--order-interval-ms <ms>', 'new orders arrive on this interval (0: never)', '30000')
