@@ -54,6 +54,7 @@ const mercadoLivreShopSchema = z.strictObject({
   requestsPerSecond: z.number().positive().optional(),
   burst: z.number().min(1).optional(),
   rateLimitScope: z.enum(['endpoint', 'seller']).optional(),
+  sendRetryAfter: z.boolean().optional(),
   notificationsUrl: z.url().optional(),
 });
 export const createShopSchema = z.discriminatedUnion('platform', [shopifyShopSchema, mercadoLivreShopSchema]);

@@ -141,3 +141,30 @@ describe('Mercado Livre catalog (emulator)', () => {
     expect(String((error as Error).message)).toContain('field_not_updatable');
   });
 });
+
+describe('Mercado Livre pacing (emulator)', () => {
+  it('without Retry-After, backs off with jitter per endpoint, reports the waits as signals, and completes', async () => {
+    const seller = newSeller({ products: 30, orders: 12, requestsPerSecond: 3, burst: 1, sendRetryAfter: false });
+    const signals: Array<{ kind: string; retryAfterMs?: number }> = [];
+    const client = mercadoLivreConnector.connect({
+      credentials: { accessToken: seller.accessToken, refreshToken: seller.refreshToken, userId: seller.userId },
+      config: { apiBaseUrl: seller.baseUrl, requestsPerSecond: 20 },
+      signals: (signal) => signals.push(signal),
+    });
+    const collect = async <T>(iterable: AsyncIterable<T>) => {
+      const out: T[] = [];
+      for await (const item of iterable) out.push(item);
+      return out;
+    };
+    const [products, orders] = await Promise.all([
+      collect(paginate((cursor) => must(client.listProducts, 'listProducts')({ cursor, limit: 10 }))),
+      collect(paginate((cursor) => must(client.listOrders, 'listOrders')({ cursor, limit: 4 }))),
+    ]);
+    expect(products).toHaveLength(30);
+    expect(orders).toHaveLength(12);
+    const limited = emulator.shop(seller.shop).stats.http429;
+    expect(limited).toBeGreaterThan(0);
+    expect(signals.filter((s) => s.kind === 'retry_after')).toHaveLength(limited);
+    expect(signals.every((s) => (s.retryAfterMs ?? 0) >= 100)).toBe(true);
+  });
+});

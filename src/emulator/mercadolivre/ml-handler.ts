@@ -29,7 +29,7 @@ function rateLimit(shop: EmuShop, key: string, nowMs: number): EmuResponse | nul
     shop.stats.throttled++;
     shop.stats.http429++;
     const waitS = (1 - bucket.tokens) / limits.requestsPerSecond;
-    return json(429, mlError(429, 'too_many_requests', `Too many requests for ${key}`), { 'retry-after': waitS.toFixed(2) });
+    return json(429, mlError(429, 'too_many_requests', `Too many requests for ${key}`), limits.sendRetryAfter ? { 'retry-after': waitS.toFixed(2) } : {});
   }
   bucket.tokens -= 1;
   shop.stats.minBucketLevel = Math.min(shop.stats.minBucketLevel, bucket.tokens);

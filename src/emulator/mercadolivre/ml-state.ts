@@ -20,7 +20,13 @@ export interface MlState {
   refreshToken: string;
   /** Refresh tokens that were valid once (answer invalid_grant, like ML). */
   retiredRefreshTokens: Set<string>;
-  limits: { requestsPerSecond: number; burst: number; scope: 'endpoint' | 'seller'; buckets: Map<string, { tokens: number; at: number }> };
+  limits: {
+    requestsPerSecond: number;
+    burst: number;
+    scope: 'endpoint' | 'seller';
+    sendRetryAfter: boolean;
+    buckets: Map<string, { tokens: number; at: number }>;
+  };
   scrolls: Map<string, { ids: string[]; position: number; expiresAt: number }>;
   notificationsUrl: string | null;
   /** Product ids with a description (ML keeps it as a separate resource). */
@@ -37,6 +43,8 @@ export interface MlShopOptions {
   burst?: number;
   /** One bucket per endpoint (default) or one for every call of the seller. */
   rateLimitScope?: 'endpoint' | 'seller';
+  /** ML does not document a Retry-After on its 429s; the emulator sends one unless this is false. */
+  sendRetryAfter?: boolean;
   notificationsUrl?: string;
 }
 
@@ -72,6 +80,7 @@ export function initMlState(shop: EmuShop, options: MlShopOptions, seed: string)
       requestsPerSecond: options.requestsPerSecond ?? 50,
       burst: options.burst ?? options.requestsPerSecond ?? 50,
       scope: options.rateLimitScope ?? 'endpoint',
+      sendRetryAfter: options.sendRetryAfter ?? true,
       buckets: new Map(),
     },
     scrolls: new Map(),
