@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { fillCatalog, generateOrder } from './generator.ts';
 import { type CreateKawayShopInput, createKawayShop, handleKaway, type KawayShopCredentials } from './kaway/kaway-host.ts';
+import { handleMercadoLivre } from './mercadolivre/ml-handler.ts';
+import { createMlNotifier } from './mercadolivre/ml-notifier.ts';
+import { initMlState, issueTokens, mlStateOf, orderId } from './mercadolivre/ml-state.ts';
 import { seededRandom } from './random.ts';
 import { type EmuShop, emptyStats, faultsSchema, noFaults } from './shop-state.ts';
 import { type EmuRequest, type EmuResponse, type HandlerContext, handleShopify } from './shopify/shopify-handler.ts';
@@ -16,7 +19,7 @@ import { createWebhookDispatcher } from './webhook-dispatcher.ts';
  * (Shopify: `/shopify/demo.myshopify.com/admin/api/2025-01/graphql.json`); the control plane is
  * under `/_emulator/` (unauthenticated: bind it to loopback).
  */
-export const createShopSchema = z.strictObject({
+const shopifyShopSchema = z.strictObject({
   platform: z.literal('shopify'),
   shop: z.string().regex(/^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$/, 'a shop domain like demo.myshopify.com'),
   name: z.string().optional(),
@@ -34,10 +37,32 @@ export const createShopSchema = z.strictObject({
   currentlyAvailable: z.number().min(0).optional(),
   bulkDelayMs: z.number().int().min(0).optional(),
 });
+/** A Mercado Livre seller: `shop` is the emulator's key for it (the seller's URL segment). */
+const mercadoLivreShopSchema = z.strictObject({
+  platform: z.literal('mercadolivre'),
+  shop: z.string().regex(/^[a-z0-9][a-z0-9-]{0,60}$/, 'a seller key like demo-seller'),
+  name: z.string().optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default('BRL'),
+  seed: z.union([z.string(), z.number()]).optional(),
+  products: z.number().int().min(0).max(100_000).default(50),
+  orders: z.number().int().min(0).max(100_000).default(20),
+  clientId: z.string().optional(),
+  clientSecret: z.string().optional(),
+  accessTokenTtlSeconds: z.number().positive().optional(),
+  requestsPerSecond: z.number().positive().optional(),
+  burst: z.number().min(1).optional(),
+  rateLimitScope: z.enum(['endpoint', 'seller']).optional(),
+  sendRetryAfter: z.boolean().optional(),
+  notificationsUrl: z.url().optional(),
+});
+export const createShopSchema = z.discriminatedUnion('platform', [shopifyShopSchema, mercadoLivreShopSchema]);
 export type CreateShopInput = z.input<typeof createShopSchema>;
 
 export interface ShopCredentials {
-  platform: 'shopify';
+  platform: 'shopify' | 'mercadolivre';
   shop: string;
   /** Where the connector should send its API calls (instead of https://<shop>). */
   baseUrl: string;
@@ -45,6 +70,10 @@ export interface ShopCredentials {
   clientSecret: string;
   /** A pre-installed access token (skips the OAuth dance in tests and the demo); the same for the same seed and shop. */
   accessToken: string;
+  /** Mercado Livre: the refresh token (rotates on every refresh), its expiry and the seller's user id. */
+  refreshToken?: string;
+  expiresAt?: string;
+  userId?: string;
 }
 
 export interface EmulatorOptions {
@@ -97,6 +126,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const shops = new Map<string, EmuShop>();
   const now = options.now ?? (() => new Date());
   const webhooks = createWebhookDispatcher({ batchMs: options.webhookBatchMs });
+  const mlNotifications = createMlNotifier({ batchMs: options.webhookBatchMs });
   let server: Server | null = null;
   let baseUrl = '';
   let orderTimer: NodeJS.Timeout | null = null;
@@ -153,11 +183,30 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       webhooks: [],
       channel: {},
     };
-    const state = initShopifyState(shop, input, Date.now(), String(options.seed ?? 'nexo'));
     const createdAt = now();
-    fillCatalog(shop, { products: input.products, now: new Date(createdAt.getTime() - 30 * 86_400_000) });
-    for (let i = 0; i < input.orders; i++) generateOrder(shop, new Date(createdAt.getTime() - (input.orders - i) * 3_600_000));
-    shops.set(shop.shop, shop);
+    const fill = () => {
+      fillCatalog(shop, { products: input.products, now: new Date(createdAt.getTime() - 30 * 86_400_000) });
+      for (let i = 0; i < input.orders; i++) generateOrder(shop, new Date(createdAt.getTime() - (input.orders - i) * 3_600_000));
+      shops.set(shop.shop, shop);
+    };
+    if (input.platform === 'mercadolivre') {
+      const ml = initMlState(shop, input, String(options.seed ?? 'nexo'));
+      fill();
+      const tokens = issueTokens(ml, createdAt.getTime());
+      return {
+        platform: 'mercadolivre',
+        shop: shop.shop,
+        baseUrl: `${baseUrl}/mercadolivre/${shop.shop}`,
+        clientId: ml.clientId,
+        clientSecret: ml.clientSecret,
+        accessToken: tokens.access_token,
+        refreshToken: tokens.refresh_token,
+        expiresAt: new Date(createdAt.getTime() + tokens.expires_in * 1000).toISOString(),
+        userId: String(ml.userId),
+      };
+    }
+    const state = initShopifyState(shop, input, Date.now(), String(options.seed ?? 'nexo'));
+    fill();
     return {
       platform: 'shopify',
       shop: shop.shop,
@@ -183,7 +232,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       const order = generateOrder(shop, now());
       if (!order) break;
       created++;
-      webhooks.enqueue(shop, 'orders/create', orderWebhookPayload(order), now());
+      if (shop.platform === 'mercadolivre') mlNotifications.enqueue(shop, 'orders_v2', `/orders/${orderId(order.id)}`, now());
+      else webhooks.enqueue(shop, 'orders/create', orderWebhookPayload(order), now());
     }
     return created;
   }
@@ -218,7 +268,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (!bulk || String(bulk.id) !== file[2] || bulk.status !== 'COMPLETED') return { status: 404, body: { errors: 'Not Found' } };
       return { status: 200, headers: { 'content-type': 'application/jsonl' }, body: bulk.jsonl ?? '' };
     }
-    const match = /^\/_emulator\/shops\/([^/]+)(\/faults|\/orders|\/webhooks)?$/.exec(path);
+    const match = /^\/_emulator\/shops\/([^/]+)(\/faults|\/orders|\/webhooks|\/notifications)?$/.exec(path);
     if (!match) return { status: 404, body: { errors: 'Not Found' } };
     const shop = shopOf(decodeURIComponent(match[1] as string));
     if (!match[2] && method === 'GET') return { status: 200, body: summary(shop) };
@@ -234,8 +284,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       const { count } = z.object({ count: z.number().int().min(1).max(1000).default(1) }).parse(parse());
       return { status: 201, body: { created: generateOrders(shop.shop, count) } };
     }
+    if (match[2] === '/notifications' && method === 'POST' && shop.platform === 'mercadolivre') {
+      // The application's notifications callback URL (DevCenter on the real ML).
+      const { url } = z.object({ url: z.url().nullable() }).parse(parse());
+      mlStateOf(shop).notificationsUrl = url;
+      return { status: 200, body: { notificationsUrl: url } };
+    }
     if (match[2] === '/webhooks' && method === 'POST') {
-      await webhooks.drain();
+      await Promise.all([webhooks.drain(), mlNotifications.drain()]);
       return { status: 200, body: { drained: true } };
     }
     return { status: 405, body: { errors: 'Method not allowed' } };
@@ -248,11 +304,15 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (url.pathname.startsWith('/_emulator/')) return send(response, await control(request.method ?? 'GET', url.pathname, body));
       const kaway = /^\/kaway\/([^/]+)(\/.*)$/.exec(url.pathname);
       if (kaway) return handleKaway(shops.get(decodeURIComponent(kaway[1] as string)), request, response, kaway[2] as string, body, handlerContext());
-      const channel = /^\/shopify\/([^/]+)(\/.*)$/.exec(url.pathname);
+      const channel = /^\/(shopify|mercadolivre)\/([^/]+)(\/.*)$/.exec(url.pathname);
       if (!channel) return send(response, { status: 404, body: { errors: 'Not Found' } });
-      const shop = shops.get(decodeURIComponent(channel[1] as string));
-      if (shop?.platform !== 'shopify') return send(response, { status: 404, body: { errors: 'Not Found' } });
-      const emuRequest: EmuRequest = { method: request.method ?? 'GET', path: channel[2] as string, query: url.searchParams, headers: request.headers, body };
+      const shop = shops.get(decodeURIComponent(channel[2] as string));
+      if (!shop || shop.platform !== channel[1]) return send(response, { status: 404, body: { errors: 'Not Found' } });
+      const emuRequest: EmuRequest = { method: request.method ?? 'GET', path: channel[3] as string, query: url.searchParams, headers: request.headers, body };
+      if (shop.platform === 'mercadolivre') {
+        const context = { ...handlerContext(), notify: (s: EmuShop, topic: string, resource: string) => mlNotifications.enqueue(s, topic, resource, now()) };
+        return send(response, await handleMercadoLivre(shop, emuRequest, context));
+      }
       send(response, await handleShopify(shop, emuRequest, handlerContext()));
     })().catch((error: Error & { status?: number; issues?: unknown }) => {
       const status = error.status ?? (error.name === 'ZodError' || error instanceof SyntaxError ? 400 : 500);
@@ -284,6 +344,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     async close() {
       if (orderTimer) clearInterval(orderTimer);
       webhooks.stop();
+      mlNotifications.stop();
       if (server) {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server?.close(() => resolve()));
@@ -298,7 +359,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       shop.faults = faultsSchema.parse({ ...shop.faults, ...faults });
     },
     generateOrders,
-    drainWebhooks: () => webhooks.drain(),
+    drainWebhooks: async () => {
+      await Promise.all([webhooks.drain(), mlNotifications.drain()]);
+    },
     handle,
   };
 }

@@ -22,7 +22,12 @@ export async function emulatorCommand(options: EmulatorCommandOptions): Promise<
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
-    const credentials = emulator.createShop({ platform: 'shopify', shop, products: Number(options.products), orders: Number(options.orders) });
+    // `mercadolivre:<seller>` is a Mercado Livre seller; anything else a Shopify shop domain.
+    const seller = /^mercadolivre:(.+)$/.exec(shop)?.[1];
+    const sizes = { products: Number(options.products), orders: Number(options.orders) };
+    const credentials = seller
+      ? emulator.createShop({ platform: 'mercadolivre', shop: seller, ...sizes })
+      : emulator.createShop({ platform: 'shopify', shop, ...sizes });
     process.stdout.write(`${JSON.stringify(credentials)}\n`);
   }
   for (const shop of (options.kawayShops ?? '')

@@ -29,6 +29,10 @@ describe('GET /api/connectors', () => {
     expect(kaway?.auth.type).toBe('feed');
     expect(kaway?.capabilities.list_products.level).toBe('workaround');
     expect(kaway?.capabilities.order_webhooks.level).toBe('unsupported');
+    const mercadoLivre = matrix.connectors.find((c) => c.id === 'mercadolivre');
+    expect(mercadoLivre?.auth.type).toBe('oauth2');
+    expect(mercadoLivre?.capabilities.delete_product.level).toBe('workaround');
+    expect(mercadoLivre?.capabilities.fulfill_order.level).toBe('unsupported');
     for (const connector of matrix.connectors) expect(Object.keys(connector.capabilities).sort()).toEqual([...capabilityNames].sort());
   });
 
@@ -41,7 +45,7 @@ describe('nexo emulator', () => {
   it('serves emulated shops until stopped', async () => {
     const child = spawn(
       process.execPath,
-      [nexoBin, 'emulator', '--port', '0', '--shops', 'a.myshopify.com,b.myshopify.com', '--products', '5', '--orders', '2'],
+      [nexoBin, 'emulator', '--port', '0', '--shops', 'a.myshopify.com,mercadolivre:seller-b', '--products', '5', '--orders', '2'],
       {
         cwd: repoRoot,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -62,7 +66,7 @@ describe('nexo emulator', () => {
       });
       const url = /listening on (\S+)/.exec(lines[0] ?? '')?.[1];
       const shops = lines.slice(1).map((line) => JSON.parse(line));
-      expect(shops.map((s) => s.shop)).toEqual(['a.myshopify.com', 'b.myshopify.com']);
+      expect(shops.map((s) => s.shop)).toEqual(['a.myshopify.com', 'seller-b']);
       const listing = await (await fetch(`${url}/_emulator/shops`)).json();
       expect(listing.shops.map((s: { products: number }) => s.products)).toEqual([5, 5]);
       const res = await fetch(`${shops[0].baseUrl}/admin/api/2025-01/graphql.json`, {
@@ -71,6 +75,8 @@ describe('nexo emulator', () => {
         body: JSON.stringify({ query: 'query Shop { shop { name currencyCode } }' }),
       });
       expect((await res.json()).data.shop.currencyCode).toBe('BRL');
+      const me = await fetch(`${shops[1].baseUrl}/users/me`, { headers: { authorization: `Bearer ${shops[1].accessToken}` } });
+      expect((await me.json()).id).toBe(Number(shops[1].userId));
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

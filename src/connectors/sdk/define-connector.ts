@@ -33,6 +33,28 @@ export interface ConnectorContext<Credentials, Config> {
   now?: () => number;
   /** Aborts every call in flight (shutdown, job cancellation). */
   signal?: AbortSignal;
+  /**
+   * The OAuth app of this Nexo deployment (client id and secret), for connectors that refresh expiring
+   * access tokens themselves (Mercado Livre). Without it such a connector answers an expired token with an
+   * `auth` error (reconnect).
+   */
+  oauthApp?: { clientId: string; clientSecret: string };
+  /**
+   * Credential rotation: called with the new credentials every time the connector refreshed them, before
+   * it uses them. Refresh tokens may rotate (Mercado Livre: the previous refresh token stops working the
+   * moment the new one is issued), so the caller must persist `next` as one atomic write (access and
+   * refresh token together, e.g. one UPDATE of the encrypted credentials) and resolve only once it is
+   * stored. If it rejects, the call fails with a non-retryable `auth` error (the stored refresh token is
+   * already dead: the store must be reconnected). Without this callback rotated credentials live only as
+   * long as the client.
+   */
+  onCredentialsRefreshed?: (next: Credentials, previous: Credentials) => Promise<void>;
+  /**
+   * The credentials as persisted now. A connector calls it when the channel refuses its refresh token
+   * (another worker may have rotated it first) and retries once with what it returns; validated with the
+   * connector's credentials schema.
+   */
+  reloadCredentials?: () => Promise<Credentials>;
 }
 
 /**
@@ -64,6 +86,8 @@ export interface ConnectorClient {
   setInventory?(levels: InventorySet[]): Promise<InventoryLevel[]>;
   /** pull_orders: oldest update first, so a saved cursor / updatedSince resumes a sync. */
   listOrders?(options?: { cursor?: string | null; limit?: number; updatedSince?: string }): Promise<Page<Order>>;
+  /** One order by its channel id (re-fetching a webhook / notification hint); null when it does not exist. */
+  getOrder?(channelId: string): Promise<Order | null>;
   /** fulfill_order: ships every open line of the order; fulfilling a fulfilled order returns it unchanged. */
   fulfillOrder?(input: FulfillmentInput): Promise<Order>;
   /** order_webhooks / real_time_inventory: subscribe the store to the topics Nexo needs. */
@@ -159,9 +183,12 @@ export function defineConnector<Credentials, Config>(input: ConnectorDefinitionI
   return {
     ...input,
     capabilities,
-    connect({ credentials, config, ...rest }) {
+    connect({ credentials, config, reloadCredentials, ...rest }) {
       return input.create({
         ...rest,
+        ...(reloadCredentials
+          ? { reloadCredentials: async () => parseOrRefuse(input.name, 'credentials', input.credentialsSchema, await reloadCredentials()) }
+          : {}),
         credentials: parseOrRefuse(input.name, 'credentials', input.credentialsSchema, credentials),
         config: parseOrRefuse(input.name, 'config', input.configSchema, config),
       });

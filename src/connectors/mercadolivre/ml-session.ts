@@ -1,0 +1,200 @@
+import { sleep as defaultSleep } from '../../lib/sleep.ts';
+import { ConnectorError, isConnectorError } from '../sdk/connector-error.ts';
+import type { ConnectorContext } from '../sdk/define-connector.ts';
+import { createHttpClient, type HttpRequest } from '../sdk/http.ts';
+import { type MercadoLivreConfig, type MercadoLivreCredentials, ML_API_BASE, siteCurrencies } from './mercadolivre-schemas.ts';
+import { isInvalidGrant, refreshTokens } from './oauth.ts';
+
+export const MIN_RATE = 2;
+const RECOVERY_EVERY_MS = 10_000;
+const REFRESH_MARGIN_MS = 60_000;
+
+export interface MlCall extends HttpRequest {
+  /** Safe to resend after a 5xx / timeout (GETs, absolute PUTs); creates are not. */
+  idempotent: boolean;
+}
+
+/** Route of a request for per-endpoint cool-downs: `GET /items/:id`. */
+export const endpointOf = (method: string, path: string) => `${method} ${path.replace(/\/MLB\d+/g, '/:id').replace(/\/\d+/g, '/:id')}`;
+
+/**
+ * What the Mercado Livre client's methods share for one store: Bearer auth with proactive and on-401
+ * refresh (rotated credentials handed to `onCredentialsRefreshed` before use), client-side pacing
+ * (ML publishes no limits and sends no limit headers: we start at `requestsPerSecond`, halve on every
+ * 429 down to 2/s and creep back up after 10 s without one), per-endpoint cool-downs after a 429
+ * (Retry-After when sent, else exponential backoff with full jitter), and retries of idempotent calls
+ * on 5xx and network failures.
+ */
+export function createMlSession(context: ConnectorContext<MercadoLivreCredentials, MercadoLivreConfig>) {
+  const { config } = context;
+  const now = context.now ?? Date.now;
+  const wait = context.sleep ?? defaultSleep;
+  const baseUrl = (config.apiBaseUrl ?? ML_API_BASE).replace(/\/+$/, '');
+  const http = createHttpClient({
+    baseUrl,
+    channel: 'Mercado Livre',
+    fetch: context.fetch,
+    signal: context.signal,
+    signals: context.signals,
+    timeoutMs: 30_000,
+  });
+  let credentials = context.credentials;
+  let refreshing: Promise<void> | null = null;
+
+  // Pacing: one slot every 1000/rate ms across the client; 429s lower the rate (AIMD).
+  let rate = config.requestsPerSecond;
+  let lastLimitedAt = 0;
+  let nextSlot = 0;
+  const coolDown = new Map<string, number>();
+
+  let epoch = 0;
+  async function takeSlot(endpoint: string): Promise<void> {
+    for (;;) {
+      if (rate < config.requestsPerSecond && now() - lastLimitedAt > RECOVERY_EVERY_MS) {
+        rate = Math.min(config.requestsPerSecond, rate + 1);
+        lastLimitedAt = now();
+      }
+      const seen = epoch;
+      const slot = Math.max(now(), nextSlot, coolDown.get(endpoint) ?? 0);
+      nextSlot = slot + 1000 / rate;
+      const delay = slot - now();
+      if (delay > 0) await wait(delay, context.signal);
+      // A 429 while we waited: the slot was planned at the old rate, plan again.
+      if (epoch === seen || context.signal?.aborted) return;
+    }
+  }
+
+  function limitedNow(endpoint: string, pause: number): void {
+    epoch++;
+    lastLimitedAt = now();
+    rate = Math.max(MIN_RATE, rate / 2);
+    nextSlot = now() + 1000 / rate;
+    coolDown.set(endpoint, now() + pause);
+  }
+
+  function reconnect(status: number | null, cause: unknown): ConnectorError {
+    return new ConnectorError('Mercado Livre refused the access token for this seller (expired or revoked, refresh impossible): reconnect the store', {
+      kind: 'auth',
+      retryable: false,
+      upstreamStatus: status,
+      cause,
+    });
+  }
+
+  async function doRefresh(): Promise<void> {
+    const app = context.oauthApp;
+    if (!app) throw reconnect(401, undefined);
+    const previous = credentials;
+    let next: MercadoLivreCredentials;
+    try {
+      next = await refreshTokens({
+        config,
+        credentials: previous,
+        clientId: app.clientId,
+        clientSecret: app.clientSecret,
+        fetch: context.fetch,
+        now,
+        signal: context.signal,
+      });
+    } catch (error) {
+      if (!isInvalidGrant(error)) throw isConnectorError(error) && error.kind === 'auth' ? reconnect(error.upstreamStatus, error) : error;
+      // Another worker may have rotated the refresh token first: adopt what is stored now.
+      const stored = context.reloadCredentials ? await context.reloadCredentials() : null;
+      if (stored && stored.refreshToken !== previous.refreshToken) {
+        credentials = stored;
+        return;
+      }
+      throw reconnect(400, error);
+    }
+    try {
+      await context.onCredentialsRefreshed?.(next, previous);
+    } catch (error) {
+      credentials = next;
+      throw new ConnectorError('Mercado Livre rotated the refresh token but the new credentials could not be stored: reconnect the store', {
+        kind: 'auth',
+        retryable: false,
+        cause: error,
+      });
+    }
+    credentials = next;
+  }
+
+  /** Single flight: concurrent calls share one refresh (a second refresh would spend the rotated token). */
+  function refresh(): Promise<void> {
+    refreshing ??= doRefresh().finally(() => {
+      refreshing = null;
+    });
+    return refreshing;
+  }
+
+  const expiresSoon = () => credentials.expiresAt !== undefined && Date.parse(credentials.expiresAt) - REFRESH_MARGIN_MS <= now();
+
+  async function request<T>(call: MlCall): Promise<T> {
+    const endpoint = endpointOf(call.method ?? 'GET', call.path);
+    let failures = 0;
+    let limited = 0;
+    let refreshed = false;
+    for (;;) {
+      if (context.signal?.aborted) throw new ConnectorError('Mercado Livre call aborted', { kind: 'network', retryable: false });
+      if (refreshing) await refreshing;
+      if (!refreshed && context.oauthApp && expiresSoon()) {
+        refreshed = true;
+        await refresh();
+      }
+      await takeSlot(endpoint);
+      const token = credentials.accessToken;
+      try {
+        const response = await http.request<T>({ ...call, headers: { ...call.headers, authorization: `Bearer ${token}` } });
+        return response.body;
+      } catch (error) {
+        if (!isConnectorError(error)) throw error;
+        if (error.kind === 'auth' && error.upstreamStatus === 401) {
+          if (refreshed || !context.oauthApp) throw reconnect(401, error);
+          refreshed = true;
+          // Refresh unless another call already did since this one was sent.
+          if (credentials.accessToken === token) await refresh();
+          continue;
+        }
+        if (error.kind === 'rate_limited' && ++limited <= 50) {
+          const backoff = Math.max(100, Math.random() * Math.min(10_000, 500 * 2 ** (limited - 1)));
+          const pause = error.retryAfter ?? backoff;
+          if (error.retryAfter === null) context.signals?.({ kind: 'retry_after', status: 429, retryAfterMs: Math.round(pause) });
+          limitedNow(endpoint, pause);
+          continue;
+        }
+        if ((error.kind === 'upstream' || error.kind === 'network') && call.idempotent && ++failures < 5) {
+          await wait(Math.max(error.retryAfter ?? 0, Math.random() * Math.min(10_000, 200 * 2 ** failures)), context.signal);
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  let me: Promise<{ id: number; nickname: string; site_id: string }> | null = null;
+  const user = () => {
+    me ??= request<{ id: number; nickname: string; site_id: string }>({ path: '/users/me', idempotent: true });
+    me.catch(() => {
+      me = null;
+    });
+    return me;
+  };
+  const currency = () => siteCurrencies[config.siteId] ?? 'BRL';
+
+  return {
+    context,
+    config,
+    request,
+    user,
+    currency,
+    userId: () => credentials.userId,
+    /** The credentials in use now (after any refresh). */
+    credentials: () => credentials,
+    rate: () => rate,
+  };
+}
+
+export type MlSession = ReturnType<typeof createMlSession>;
+
+export const chunk = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
