@@ -115,7 +115,10 @@ describe('job queue', () => {
   it('enqueueMany: one insert for many jobs; all or nothing on an invalid payload; in a transaction only if it commits', async () => {
     const count = async () => (await t.database.execute<{ n: number }>("select count(*)::int as n from pgboss.job where name = 'test.echo'"))[0]?.n;
     const before = await count();
-    await expect(queue.enqueueMany('test.echo', [{ value: 2001 }, { value: 'x' } as never])).rejects.toMatchObject({ code: 'VALIDATION', details: { index: 1 } });
+    await expect(queue.enqueueMany('test.echo', [{ value: 2001 }, { value: 'x' } as never])).rejects.toMatchObject({
+      code: 'VALIDATION',
+      details: { index: 1 },
+    });
     expect(await count()).toBe(before);
     let rolledBack: string[] = [];
     await expect(

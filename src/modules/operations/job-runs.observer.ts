@@ -77,8 +77,12 @@ export function createJobRunsObserver(database: Database): JobObserver {
 
     async onEnqueuedMany(tx, runs) {
       if (runs.length === 0) return;
-      await tx.insert(jobRuns).values(runs.map(runRow)).onConflictDoNothing();
-      await announceMany(tx, runs, 'queued');
+      // Chunked: a statement carries at most 65,535 parameters (12 per run).
+      for (let i = 0; i < runs.length; i += 2000) {
+        const chunk = runs.slice(i, i + 2000);
+        await tx.insert(jobRuns).values(chunk.map(runRow)).onConflictDoNothing();
+        await announceMany(tx, chunk, 'queued');
+      }
     },
 
     async onStartedMany(runs) {
