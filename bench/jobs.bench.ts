@@ -46,6 +46,7 @@ function startWorker(url: string, mode: Mode): Worker {
       BENCH_JOBS_MODE: mode,
       BENCH_JOBS_BATCH_SIZE: String(BATCH_SIZE),
       BENCH_JOBS_RUNS: WITH_RUNS ? '1' : '0',
+      ...(process.env.BENCH_JOBS_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_JOBS_WORKER_NODE_OPTIONS } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
