@@ -7,8 +7,9 @@ import { PgBoss } from 'pg-boss';
 import { openDatabase } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { createLogger } from '../src/lib/logger.ts';
+import { createJobRunsObserver } from '../src/modules/operations/index.ts';
 import { createJobQueue } from '../src/queue/job-queue.ts';
-import { benchJobsCatalog, CONCURRENCY, nexoQueue, POLLING_SECONDS, POOL_SIZE, rawQueue } from './lib/jobs-catalog.ts';
+import { BATCH_SIZE, BENCH_ORG_ID, benchJobsCatalog, CONCURRENCY, nexoQueue, POLLING_SECONDS, POOL_SIZE, rawQueue, WITH_RUNS } from './lib/jobs-catalog.ts';
 import { repoRoot } from './lib/server.ts';
 import { percentile, ratio, round } from './lib/stats.ts';
 import type { Benchmark } from './lib/types.ts';
@@ -21,6 +22,8 @@ const LATENCY_SAMPLES = Number(process.env.BENCH_JOBS_LATENCY_SAMPLES ?? 20);
 const WORKERS = 2;
 /** Concurrent enqueue calls of the producer (one process, both contenders). */
 const PRODUCERS = 8;
+/** Jobs per enqueueMany() / boss.insert() call in the `many` phase. */
+const ENQUEUE_BATCH = Number(process.env.BENCH_JOBS_ENQUEUE_BATCH ?? 100);
 const GOAL_JOBS_PER_S = 2000;
 const GOAL_OVERHEAD = 0.15;
 const GOAL_LATENCY_MS = 1000;
@@ -37,7 +40,14 @@ interface Worker {
 function startWorker(url: string, mode: Mode): Worker {
   const child = spawn(process.execPath, [join(import.meta.dirname, 'lib', 'jobs-worker.ts')], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', DATABASE_URL: url, BENCH_JOBS_MODE: mode },
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: url,
+      BENCH_JOBS_MODE: mode,
+      BENCH_JOBS_BATCH_SIZE: String(BATCH_SIZE),
+      BENCH_JOBS_RUNS: WITH_RUNS ? '1' : '0',
+      ...(process.env.BENCH_JOBS_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_JOBS_WORKER_NODE_OPTIONS } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -64,8 +74,8 @@ function startWorker(url: string, mode: Mode): Worker {
 
 interface Throughput {
   mode: Mode;
-  /** send: one enqueue call per job (end to end); backlog: JOBS inserted in one statement, then drained by the workers. */
-  phase: 'send' | 'backlog';
+  /** send: one enqueue call per job; many: ENQUEUE_BATCH jobs per call (both end to end); backlog: JOBS inserted in one call, then drained by the workers. */
+  phase: 'send' | 'many' | 'backlog';
   round: number;
   jobs: number;
   enqueueSeconds: number;
@@ -78,15 +88,29 @@ async function countCompleted(client: pg.Client, name: string): Promise<number> 
   return rows[0]?.n ?? 0;
 }
 
-/** JOBS sends by PRODUCERS concurrent callers while the workers run; timed from the first send to the last completion. */
-async function throughput(client: pg.Client, mode: Mode, round: number, send: (seq: number) => Promise<unknown>): Promise<Throughput> {
+/**
+ * JOBS jobs sent by PRODUCERS concurrent callers while the workers run, `perCall` jobs per call (send(seq, count) enqueues
+ * seq..seq+count-1); timed from the first call to the last completion.
+ */
+async function throughput(
+  client: pg.Client,
+  mode: Mode,
+  round: number,
+  perCall: number,
+  send: (seq: number, count: number) => Promise<unknown>,
+): Promise<Throughput> {
   const name = mode === 'nexo' ? nexoQueue : rawQueue;
   const before = await countCompleted(client, name);
   const started = performance.now();
   let next = 0;
   await Promise.all(
     Array.from({ length: PRODUCERS }, async () => {
-      while (next < JOBS) await send(next++);
+      while (next < JOBS) {
+        const seq = next;
+        const count = Math.min(perCall, JOBS - seq);
+        next += count;
+        await send(seq, count);
+      }
     }),
   );
   const enqueueSeconds = (performance.now() - started) / 1000;
@@ -97,7 +121,7 @@ async function throughput(client: pg.Client, mode: Mode, round: number, send: (s
   const totalSeconds = (performance.now() - started) / 1000;
   return {
     mode,
-    phase: 'send',
+    phase: perCall === 1 ? 'send' : 'many',
     round,
     jobs: JOBS,
     enqueueSeconds: round3(enqueueSeconds),
@@ -106,15 +130,12 @@ async function throughput(client: pg.Client, mode: Mode, round: number, send: (s
   };
 }
 
-/** The workers' side alone: JOBS jobs land at once (one multi-row insert) and are drained. */
-async function backlog(client: pg.Client, boss: PgBoss, mode: Mode, round: number): Promise<Throughput> {
+/** The workers' side alone: JOBS jobs land at once (one enqueueMany() / boss.insert() call) and are drained. */
+async function backlog(client: pg.Client, insertAll: (seq: number, count: number) => Promise<unknown>, mode: Mode, round: number): Promise<Throughput> {
   const name = mode === 'nexo' ? nexoQueue : rawQueue;
   const before = await countCompleted(client, name);
   const started = performance.now();
-  await boss.insert(
-    name,
-    Array.from({ length: JOBS }, (_, seq) => ({ data: { seq } })),
-  );
+  await insertAll(0, JOBS);
   const enqueueSeconds = (performance.now() - started) / 1000;
   while ((await countCompleted(client, name)) - before < JOBS) {
     if (performance.now() - started > 300_000) throw new Error(`${mode}: backlog of ${JOBS} not drained within 300 s`);
@@ -170,15 +191,33 @@ async function onPostgres(adminUrl: string) {
   try {
     await migrateDatabase(database);
     // Both queues created by Nexo's layer, so they carry identical options (retry, expiry, dead letter, notify).
-    const queue = createJobQueue({ database, catalog: benchJobsCatalog, log, pollingSeconds: POLLING_SECONDS, poolSize: POOL_SIZE });
+    // Nexo's producer records runs in job_runs like `nexo serve` (unless BENCH_JOBS_RUNS=0); raw pg-boss's jobs bypass the layer.
+    const observer = WITH_RUNS ? createJobRunsObserver(database) : undefined;
+    const queue = createJobQueue({
+      database,
+      catalog: benchJobsCatalog,
+      log,
+      pollingSeconds: POLLING_SECONDS,
+      poolSize: POOL_SIZE,
+      ...(observer ? { observer } : {}),
+    });
     await queue.start();
     const boss = new PgBoss({ connectionString: url.toString(), max: POOL_SIZE, schema: 'pgboss', supervise: false, schedule: false, migrate: false });
     boss.on('error', (error) => log.warn({ err: error }, 'bench producer: pg-boss error'));
     await boss.start();
     await client.connect();
     const senders: Record<Mode, (seq: number) => Promise<string>> = {
-      nexo: (seq) => queue.enqueue(nexoQueue, { seq }),
+      nexo: (seq) => queue.enqueue(nexoQueue, { seq }, { orgId: BENCH_ORG_ID }),
       raw: async (seq) => (await boss.send(rawQueue, { seq })) as string,
+    };
+    const seqs = (seq: number, count: number) => Array.from({ length: count }, (_, i) => ({ seq: seq + i }));
+    const manySenders: Record<Mode, (seq: number, count: number) => Promise<unknown>> = {
+      nexo: (seq, count) => queue.enqueueMany(nexoQueue, seqs(seq, count), { orgId: BENCH_ORG_ID }),
+      raw: (seq, count) =>
+        boss.insert(
+          rawQueue,
+          seqs(seq, count).map((data) => ({ data })),
+        ),
     };
 
     const results: Throughput[] = [];
@@ -186,9 +225,10 @@ async function onPostgres(adminUrl: string) {
     for (const mode of ['raw', 'nexo'] as const) {
       for (let i = 0; i < WORKERS; i++) workers.push(startWorker(url.toString(), mode));
       await Promise.all(workers.map((w) => w.ready));
-      await throughput(client, mode, 0, senders[mode]); // warm-up (JIT, caches), not reported
-      for (let round = 1; round <= ROUNDS; round++) results.push(await throughput(client, mode, round, senders[mode]));
-      for (let round = 1; round <= ROUNDS; round++) results.push(await backlog(client, boss, mode, round));
+      await throughput(client, mode, 0, ENQUEUE_BATCH, manySenders[mode]); // warm-up (JIT, caches), not reported
+      for (let round = 1; round <= ROUNDS; round++) results.push(await throughput(client, mode, round, ENQUEUE_BATCH, manySenders[mode]));
+      for (let round = 1; round <= ROUNDS; round++) results.push(await throughput(client, mode, round, 1, senders[mode]));
+      for (let round = 1; round <= ROUNDS; round++) results.push(await backlog(client, manySenders[mode], mode, round));
       latency[mode] = await idleLatency(client, mode === 'nexo' ? nexoQueue : rawQueue, senders[mode]);
       await Promise.all(workers.splice(0).map((w) => w.stop()));
     }
@@ -209,7 +249,7 @@ const best = (results: Throughput[], mode: Mode, phase: Throughput['phase']) =>
 
 export const benchmark: Benchmark = {
   name: 'jobs',
-  description: `no-op jobs end to end (enqueue -> completed), Nexo's queue layer vs raw pg-boss, ${WORKERS} worker processes each, ${JOBS} jobs x ${ROUNDS} rounds, PostgreSQL (BENCH_DATABASE_URL)`,
+  description: `no-op jobs end to end (enqueue -> completed), Nexo's queue layer${WITH_RUNS ? ' with job_runs' : ''} vs raw pg-boss, ${WORKERS} worker processes each, ${JOBS} jobs x ${ROUNDS} rounds, PostgreSQL (BENCH_DATABASE_URL)`,
   async run() {
     const serverUrl = process.env.BENCH_DATABASE_URL;
     if (!serverUrl) {
@@ -220,25 +260,21 @@ export const benchmark: Benchmark = {
       };
     }
     const { results, latency } = await onPostgres(serverUrl);
-    const nexo = best(results, 'nexo', 'send');
-    const raw = best(results, 'raw', 'send');
+    const nexo = best(results, 'nexo', 'many');
+    const raw = best(results, 'raw', 'many');
     const overhead = round(1 - nexo / raw, 3);
+    const nexoSend = best(results, 'nexo', 'send');
+    const rawSend = best(results, 'raw', 'send');
     const nexoDrain = best(results, 'nexo', 'backlog');
     const rawDrain = best(results, 'raw', 'backlog');
     const lat = (mode: Mode) => latency[mode] ?? [];
+    const layer = WITH_RUNS ? "Nexo's queue layer + job_runs" : "Nexo's queue layer (no job_runs)";
     return {
       tables: [
         {
-          title: `Throughput: ${JOBS} no-op jobs (send: one enqueue call each, ${PRODUCERS} concurrent callers; backlog: one insert), ${WORKERS} workers x concurrency ${CONCURRENCY}, batchSize 1, polling ${POLLING_SECONDS} s`,
+          title: `Throughput: ${JOBS} no-op jobs (many: ${ENQUEUE_BATCH} jobs per enqueueMany()/boss.insert() call; send: one enqueue()/boss.send() call each; ${PRODUCERS} concurrent callers; backlog: one call), ${WORKERS} workers x concurrency ${CONCURRENCY}, batchSize ${BATCH_SIZE}, polling ${POLLING_SECONDS} s`,
           columns: ['contender', 'phase', 'round', 'enqueue s', 'enqueue -> all completed s', 'jobs/s'],
-          rows: results.map((r) => [
-            r.mode === 'nexo' ? "Nexo's queue layer" : 'raw pg-boss',
-            r.phase,
-            r.round,
-            r.enqueueSeconds,
-            r.totalSeconds,
-            r.jobsPerSecond,
-          ]),
+          rows: results.map((r) => [r.mode === 'nexo' ? layer : 'raw pg-boss', r.phase, r.round, r.enqueueSeconds, r.totalSeconds, r.jobsPerSecond]),
         },
         {
           title: `Idle queue: insert -> handler fetch (pgboss.job created_on -> started_on), ${LATENCY_SAMPLES} jobs 0.2-1 s apart`,
@@ -247,9 +283,10 @@ export const benchmark: Benchmark = {
         },
       ],
       notes: [
-        `best round: Nexo ${nexo} jobs/s, raw pg-boss ${raw} jobs/s, ratio ${ratio(nexo, raw)} (overhead ${Math.round(overhead * 100)} %, goal <= ${GOAL_OVERHEAD * 100} %: ${overhead <= GOAL_OVERHEAD ? 'met' : 'NOT met'}).`,
-        `backlog drain (workers only): Nexo ${nexoDrain} jobs/s, raw pg-boss ${rawDrain} jobs/s, ratio ${ratio(nexoDrain, rawDrain)}.`,
+        `end to end, batch enqueue (best round): ${layer} ${nexo} jobs/s, raw pg-boss ${raw} jobs/s, ratio ${ratio(nexo, raw)} (overhead ${Math.round(overhead * 100)} %, goal <= ${GOAL_OVERHEAD * 100} %: ${overhead <= GOAL_OVERHEAD ? 'met' : 'NOT met'}).`,
         `throughput goal >= ${GOAL_JOBS_PER_S} jobs/s with ${WORKERS} workers: ${nexo >= GOAL_JOBS_PER_S ? 'met' : 'NOT met'} (Nexo ${nexo}).`,
+        `end to end, one enqueue() per job: Nexo ${nexoSend} jobs/s, raw pg-boss ${rawSend} jobs/s, ratio ${ratio(nexoSend, rawSend)} (each call is its own transaction).`,
+        `backlog drain (workers only): Nexo ${nexoDrain} jobs/s, raw pg-boss ${rawDrain} jobs/s, ratio ${ratio(nexoDrain, rawDrain)}.`,
         `idle latency p99 (Nexo): ${percentile(lat('nexo'), 99)} ms (goal < ${GOAL_LATENCY_MS} ms: ${percentile(lat('nexo'), 99) < GOAL_LATENCY_MS ? 'met' : 'NOT met'}); see also queue-latency.`,
       ],
       data: {
@@ -258,10 +295,15 @@ export const benchmark: Benchmark = {
         workers: WORKERS,
         concurrency: CONCURRENCY,
         producers: PRODUCERS,
+        enqueueBatch: ENQUEUE_BATCH,
+        batchSize: BATCH_SIZE,
+        withRuns: WITH_RUNS,
         results,
         latency,
         nexoJobsPerSecond: nexo,
         rawJobsPerSecond: raw,
+        nexoSendJobsPerSecond: nexoSend,
+        rawSendJobsPerSecond: rawSend,
         overhead,
       },
     };

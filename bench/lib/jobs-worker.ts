@@ -1,10 +1,12 @@
-// One worker process of `bench jobs`. BENCH_JOBS_MODE=nexo: Nexo's queue layer (createJobQueue) with a no-op
-// handler; raw: plain pg-boss with the same pool size, polling, batch size, concurrency and worker layout. Prints "ready".
+// One worker process of `bench jobs`. BENCH_JOBS_MODE=nexo: Nexo's queue layer (createJobQueue, with the job_runs
+// observer unless BENCH_JOBS_RUNS=0) with a no-op handler; raw: plain pg-boss with the same pool size, polling, batch
+// size, per-job settlement, concurrency and worker layout. Prints "ready".
 import { PgBoss } from 'pg-boss';
 import { openDatabase } from '../../src/db/client.ts';
 import { createLogger } from '../../src/lib/logger.ts';
+import { createJobRunsObserver } from '../../src/modules/operations/index.ts';
 import { createJobQueue } from '../../src/queue/job-queue.ts';
-import { CONCURRENCY, nexoOnlyCatalog, nexoQueue, POLLING_SECONDS, POOL_SIZE, rawQueue } from './jobs-catalog.ts';
+import { BATCH_SIZE, CONCURRENCY, nexoOnlyCatalog, nexoQueue, POLLING_SECONDS, POOL_SIZE, rawQueue, WITH_RUNS } from './jobs-catalog.ts';
 
 const url = process.env.DATABASE_URL as string;
 const log = createLogger({ level: 'warn', pretty: false });
@@ -21,21 +23,33 @@ if (process.env.BENCH_JOBS_MODE === 'raw') {
   });
   boss.on('error', (error) => log.error({ err: error }, 'pg-boss error'));
   await boss.start();
-  // The same worker layout as Nexo's layer: one pg-boss worker per slot, re-fetching as soon as it got a job.
+  // The same worker layout as Nexo's layer: one pg-boss worker per slot, re-fetching as soon as it got jobs; each job of a
+  // batch settled on its own (perJobResults), the guarantee Nexo's layer gives.
   for (let slot = 0; slot < CONCURRENCY; slot++) {
     let slotId = '';
-    slotId = await boss.work(
-      rawQueue,
-      { localConcurrency: 1, batchSize: 1, pollingIntervalSeconds: POLLING_SECONDS, notifyPollingIntervalSeconds: POLLING_SECONDS },
-      async ([job]) => {
-        if (job) boss.notifyWorker(slotId);
-      },
-    );
+    const options = { localConcurrency: 1, pollingIntervalSeconds: POLLING_SECONDS, notifyPollingIntervalSeconds: POLLING_SECONDS };
+    slotId =
+      BATCH_SIZE > 1
+        ? await boss.work(rawQueue, { ...options, batchSize: BATCH_SIZE, perJobResults: true as const }, async (jobs) => {
+            if (jobs.length > 0) boss.notifyWorker(slotId);
+            return jobs.map((job) => ({ id: job.id, status: 'completed' as const }));
+          })
+        : await boss.work(rawQueue, { ...options, batchSize: 1 }, async ([job]) => {
+            if (job) boss.notifyWorker(slotId);
+          });
   }
   stop = () => boss.stop({ graceful: true, timeout: 2000, close: true });
 } else {
   const database = await openDatabase({ url, poolSize: 2, log });
-  const queue = createJobQueue({ database, catalog: nexoOnlyCatalog, log, pollingSeconds: POLLING_SECONDS, poolSize: POOL_SIZE });
+  const observer = WITH_RUNS ? createJobRunsObserver(database) : undefined;
+  const queue = createJobQueue({
+    database,
+    catalog: nexoOnlyCatalog,
+    log,
+    pollingSeconds: POLLING_SECONDS,
+    poolSize: POOL_SIZE,
+    ...(observer ? { observer } : {}),
+  });
   await queue.start();
   await queue.work(nexoQueue, async () => undefined);
   stop = async () => {

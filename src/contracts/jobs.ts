@@ -19,6 +19,14 @@ export interface JobPolicy {
   /** Parallel handlers of this type per worker process. */
   concurrency: number;
   /**
+   * Jobs one fetch takes per concurrency slot (default 1). Above 1, for short high-volume types: a slot
+   * fetches up to this many jobs in one statement and runs their handlers one after another (so
+   * `concurrency` still bounds the handlers running at once); their starts and completions are recorded
+   * in one statement each. Every job still completes, retries, dead-letters or is postponed on its own.
+   * The lease (`expireInSeconds`) of every job in a batch starts at the fetch.
+   */
+  batchSize?: number;
+  /**
    * At most this many jobs of this type run at once per store, across every worker process (pg-boss
    * group concurrency, the group being the store id given at enqueue). Unset: no per-store limit.
    */

@@ -41,6 +41,11 @@ export interface JobObserver {
   onFailed(run: RunRef, outcome: { error: string; willRetry: boolean; dead: boolean; durationMs: number }): Promise<void>;
   /** In the transaction that sent the run's next pg-boss job (`bossJobId`, starting at `until`). */
   onPostponed(db: DbOrTx, run: RunRef, info: { until: Date; reason: string; bossJobId: string }): Promise<void>;
+  /** Optional batch forms (batch enqueue, batched fetch): one statement for many runs; absent, the queue calls the single hooks one by one. */
+  onEnqueuedMany?(db: DbOrTx, runs: EnqueuedRun[]): Promise<void>;
+  /** The run ids that may start (the others were cancelled meanwhile). */
+  onStartedMany?(runs: RunRef[]): Promise<Set<string>>;
+  onCompletedMany?(completed: Array<{ run: RunRef; result: unknown; durationMs: number }>): Promise<void>;
   /** A handler's `job.record(level, message, metadata)`. */
   log(run: RunRef, level: JobLogLevel, message: string, metadata?: Record<string, unknown>): Promise<void>;
 }

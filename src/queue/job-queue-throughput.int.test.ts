@@ -6,7 +6,9 @@ import { defineJob } from '../contracts/jobs.ts';
 import { sleep } from '../lib/sleep.ts';
 import { createJobQueue, type JobQueue } from './job-queue.ts';
 
-const catalog = { 'test.burst': defineJob('test.burst', 'does nothing', z.strictObject({ seq: z.number().int() }), { retryLimit: 0, concurrency: 2 }) };
+const catalog = {
+  'test.burst': defineJob('test.burst', 'does nothing', z.strictObject({ seq: z.number().int() }), { retryLimit: 0, concurrency: 2, scope: 'system' }),
+};
 const JOBS = 40;
 
 describe('job queue throughput', () => {

@@ -20,6 +20,14 @@ const testCatalog = {
   }),
   'test.doomed': defineJob('test.doomed', 'always fails', z.strictObject({}), { retryLimit: 1, retryDelaySeconds: 1, retryBackoff: false, scope: 'system' }),
   'test.slow': defineJob('test.slow', 'takes a while', z.strictObject({ ms: z.number() }), { retryLimit: 0, scope: 'system' }),
+  'test.batched': defineJob('test.batched', 'fetched in batches; "fail" keys fail their first attempt', z.strictObject({ key: z.string() }), {
+    retryLimit: 1,
+    retryDelaySeconds: 1,
+    retryBackoff: false,
+    concurrency: 1,
+    batchSize: 10,
+    scope: 'system',
+  }),
 };
 
 async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
@@ -39,6 +47,7 @@ describe('job queue', () => {
   const echoed: number[] = [];
   const flakyAttempts = new Map<string, number>();
   let doomedAttempts = 0;
+  const batchedRuns: string[] = [];
   const jobState = async (id: string) => (await t.database.execute<{ state: string }>('select state from pgboss.job where id = $1', [id]))[0]?.state;
 
   beforeAll(async () => {
@@ -58,6 +67,11 @@ describe('job queue', () => {
       throw new Error('permanent failure');
     });
     await queue.work('test.slow', async ({ ms }) => sleep(ms));
+    await queue.work('test.batched', async ({ key }, job) => {
+      batchedRuns.push(`${key}#${job.attempt}`);
+      if (key.startsWith('fail') && job.attempt === 1) throw new Error(`${key} failed`);
+      return { key };
+    });
   });
 
   afterAll(async () => {
@@ -96,6 +110,54 @@ describe('job queue', () => {
     expect(await jobState(rolledBackId as string)).toBeUndefined();
     await sleep(1200);
     expect(echoed).not.toContain(1002);
+  });
+
+  it('enqueueMany: one insert for many jobs; all or nothing on an invalid payload; in a transaction only if it commits', async () => {
+    const count = async () => (await t.database.execute<{ n: number }>("select count(*)::int as n from pgboss.job where name = 'test.echo'"))[0]?.n;
+    const before = await count();
+    await expect(queue.enqueueMany('test.echo', [{ value: 2001 }, { value: 'x' } as never])).rejects.toMatchObject({
+      code: 'VALIDATION',
+      details: { index: 1 },
+    });
+    expect(await count()).toBe(before);
+    let rolledBack: string[] = [];
+    await expect(
+      withTransaction(t.database.db, async (tx) => {
+        rolledBack = await queue.enqueueMany('test.echo', [{ value: 2002 }, { value: 2003 }], { tx });
+        throw new Error('business change failed');
+      }),
+    ).rejects.toThrow('business change failed');
+    expect(rolledBack).toHaveLength(2);
+    const ids = await withTransaction(t.database.db, (tx) => queue.enqueueMany('test.echo', [{ value: 2004 }, { value: 2005 }, { value: 2006 }], { tx }));
+    expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(3);
+    await until(() => [2004, 2005, 2006].every((v) => echoed.includes(v)));
+    for (const id of ids) expect(await until(async () => ((await jobState(id)) === 'completed' ? true : undefined))).toBe(true);
+    for (const id of rolledBack) expect(await jobState(id)).toBeUndefined();
+    expect(await queue.enqueueMany('test.echo', [])).toEqual([]);
+    await sleep(600);
+    expect(echoed).not.toContain(2002);
+    expect(echoed).not.toContain(2003);
+  });
+
+  it('batched fetch: each job of a batch is settled on its own, only the failing one retries', async () => {
+    const keys = Array.from({ length: 8 }, (_, i) => (i === 3 ? 'fail-3' : `ok-${i}`));
+    // Queued before they are due, so one fetch takes them together.
+    const ids = await queue.enqueueMany(
+      'test.batched',
+      keys.map((key) => ({ key })),
+      { startAfter: Date.now() + 700 },
+    );
+    for (const id of ids) expect(await until(async () => ((await jobState(id)) === 'completed' ? true : undefined))).toBe(true);
+    expect(batchedRuns.filter((r) => r.startsWith('ok-')).sort()).toEqual(keys.filter((k) => k.startsWith('ok-')).map((k) => `${k}#1`));
+    expect(batchedRuns.filter((r) => r.startsWith('fail-'))).toEqual(['fail-3#1', 'fail-3#2']);
+    const started = await t.database.execute<{ n: number }>(
+      'select count(distinct started_on)::int as n from pgboss.job where id = any($1::uuid[]) and retry_count = 0',
+      [ids.filter((_, i) => i !== 3)],
+    );
+    expect(started[0]?.n).toBeLessThanOrEqual(2);
+    const output = await t.database.execute<{ output: { key: string } }>('select output from pgboss.job where id = $1', [ids[0]]);
+    expect(output[0]?.output).toEqual({ key: 'ok-0' });
   });
 
   it('retries a throwing handler per its policy until it succeeds, without crashing anything', async () => {

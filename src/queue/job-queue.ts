@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { fromDrizzle, fromPglite, type JobWithMetadata, PgBoss, type SendOptions } from 'pg-boss';
+import { fromDrizzle, fromPglite, type JobInsert, type JobResult, type JobWithMetadata, PgBoss, type SendOptions } from 'pg-boss';
 import type { z } from 'zod';
 import type { JobCatalog, JobDefinition } from '../contracts/jobs.ts';
 import type { Database, DbOrTx, Tx } from '../db/client.ts';
@@ -9,7 +9,7 @@ import { isPostponeJob } from '../lib/job-control.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import { type JobEnvelope, toEnvelope, unwrapEnvelope } from './job-envelope.ts';
-import type { JobLogLevel, JobObserver, RunRef } from './job-observer.ts';
+import type { EnqueuedRun, JobLogLevel, JobObserver, RunRef } from './job-observer.ts';
 
 export type { JobEnvelope } from './job-envelope.ts';
 export type { JobLogLevel, JobObserver, RunRef } from './job-observer.ts';
@@ -44,6 +44,9 @@ export interface EnqueueOptions {
   singletonKey?: string;
   priority?: number;
 }
+
+/** enqueueMany: the options every job of the batch shares (a singleton key, if any, comes from each payload via the policy). */
+export type EnqueueManyOptions = Omit<EnqueueOptions, 'singletonKey'>;
 
 export interface JobQueueOptions<C extends JobCatalog> {
   database: Database;
@@ -131,6 +134,44 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
     return runId;
   };
 
+  /** Many jobs of one type: one pg-boss INSERT (one NOTIFY) and one job_runs INSERT, in `tx`. */
+  const enqueueManyIn = async (tx: DbOrTx, name: string, def: JobDefinition, payloads: unknown[], opts: EnqueueManyOptions): Promise<string[]> => {
+    const orgId = opts.orgId ?? null;
+    const storeId = opts.storeId ?? null;
+    const now = new Date();
+    const runs: EnqueuedRun[] = [];
+    const jobs: JobInsert[] = payloads.map((payload) => {
+      const runId = uuidv7();
+      const send = sendOptionsFor(def, payload, opts);
+      runs.push({
+        runId,
+        bossJobId: runId,
+        name,
+        orgId,
+        storeId,
+        scheduledAt: send.startAfter instanceof Date ? send.startAfter : now,
+        priority: send.priority ?? 0,
+        maxAttempts: def.policy.retryLimit + 1,
+        payload,
+      });
+      const job: JobInsert = { id: runId, data: toEnvelope(payload, { runId, orgId, storeId, attemptOffset: 0 }) };
+      if (send.startAfter !== undefined) job.startAfter = send.startAfter as Date;
+      if (send.singletonKey) job.singletonKey = send.singletonKey;
+      if (send.priority !== undefined) job.priority = send.priority;
+      if (send.group) job.group = send.group;
+      return job;
+    });
+    const inserted = new Set((await boss.insert(name, jobs, { db: bossDb(tx), returnId: true })) ?? []);
+    if (inserted.size !== jobs.length) {
+      // A singleton key already queued (or twice in the batch): all or nothing, like enqueue's CONFLICT.
+      const skipped = jobs.filter((j) => !inserted.has(j.id as string)).map((j) => j.singletonKey);
+      throw new AppError('CONFLICT', `${skipped.length} "${name}" job(s) have a key that is already queued`, { singletonKeys: skipped.slice(0, 20) });
+    }
+    if (observer?.onEnqueuedMany) await observer.onEnqueuedMany(tx, runs);
+    else if (observer) for (const run of runs) await observer.onEnqueued(tx, run);
+    return runs.map((r) => r.runId);
+  };
+
   return {
     boss,
     catalog,
@@ -172,6 +213,27 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
     },
 
     /**
+     * Many jobs of one type in one INSERT (pg-boss) plus one INSERT of their runs: for producers that create
+     * jobs in bulk. All or nothing: an invalid payload is a VALIDATION error, a singleton key already queued a
+     * CONFLICT, and no job is created. With `tx` the jobs exist if and only if it commits. Returns the run ids in order.
+     */
+    async enqueueMany<N extends keyof C & string>(name: N, payloads: Array<z.input<C[N]['schema']>>, opts: EnqueueManyOptions = {}): Promise<string[]> {
+      const def = definition(name);
+      if (def.policy.scope === 'org' && !opts.orgId) throw new AppError('VALIDATION', `Job "${name}" is org-scoped: enqueue it with an orgId`);
+      const parsed = payloads.map((payload, index) => {
+        const result = def.schema.safeParse(payload);
+        if (!result.success) throw new AppError('VALIDATION', `Invalid payload for job "${name}" (item ${index})`, { index, issues: result.error.issues });
+        return result.data;
+      });
+      if (parsed.length === 0) return [];
+      const ids = opts.tx
+        ? await enqueueManyIn(opts.tx, name, def, parsed, opts)
+        : await database.db.transaction((tx) => enqueueManyIn(tx, name, def, parsed, opts));
+      metrics?.jobsEnqueued.inc({ name }, ids.length);
+      return ids;
+    },
+
+    /**
      * Sends a new pg-boss job for an existing run (retry by hand, dead-letter replay): same run id,
      * org, store and payload; a fresh retry budget; attempts keep counting from where they were.
      */
@@ -188,23 +250,31 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
 
     async work<N extends keyof C & string>(name: N, handler: JobHandler<z.output<C[N]['schema']>>): Promise<void> {
       const def = definition(name);
-      // One pg-boss worker per concurrency slot, each asking for its next job as soon as it finished one: pg-boss
-      // would otherwise wait a polling interval after every job (batchSize 1), about 2 jobs/s per slot on a backlog.
+      const batchSize = Math.max(1, Math.floor(def.policy.batchSize ?? 1));
+      // One pg-boss worker per concurrency slot, each asking for its next job(s) as soon as it got some: pg-boss
+      // would otherwise wait a polling interval after every fetch, about 2 jobs/s per slot on a backlog.
       const workOptions = {
         localConcurrency: 1,
         pollingIntervalSeconds,
         notifyPollingIntervalSeconds: pollingIntervalSeconds,
-        batchSize: 1,
         includeMetadata: true as const,
         ...(def.policy.storeConcurrency ? { groupConcurrency: def.policy.storeConcurrency } : {}),
       };
       for (let slot = 0; slot < def.policy.concurrency; slot++) {
         let slotId = '';
-        const id = await boss.work<object>(name, workOptions, async ([job]) => {
-          if (!job) return undefined;
-          boss.notifyWorker(slotId);
-          return runOne(def, handler as JobHandler<unknown>, job as JobWithMetadata<object>);
-        });
+        const id =
+          batchSize === 1
+            ? await boss.work<object>(name, { ...workOptions, batchSize: 1 }, async ([job]) => {
+                if (!job) return undefined;
+                boss.notifyWorker(slotId);
+                return runOne(def, handler as JobHandler<unknown>, job as JobWithMetadata<object>);
+              })
+            : // perJobResults: pg-boss settles each job of the batch on its own (completed in one statement, failed in another).
+              await boss.work<object>(name, { ...workOptions, batchSize, perJobResults: true as const }, async (jobs) => {
+                if (jobs.length === 0) return [];
+                boss.notifyWorker(slotId);
+                return runBatch(def, handler as JobHandler<unknown>, jobs as JobWithMetadata<object>[]);
+              });
         slotId = id;
         workerIds.push(id);
       }
@@ -268,15 +338,21 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
     },
   };
 
-  async function runOne(def: JobDefinition, handler: JobHandler<unknown>, job: JobWithMetadata<object>): Promise<unknown> {
+  interface Attempt {
+    def: JobDefinition;
+    job: JobWithMetadata<object>;
+    envelope: JobEnvelope;
+    run: RunRef;
+    jobLog: Logger;
+  }
+
+  /** Reads the envelope; a job pg-boss sent by itself (a cron schedule) has no run yet: its pg-boss id becomes the run id. */
+  async function prepare(def: JobDefinition, job: JobWithMetadata<object>): Promise<Attempt> {
     const name = def.name;
     const envelope = unwrapEnvelope(job.data);
     const attempt = envelope.attemptOffset + job.retryCount + 1;
-    // A job pg-boss sent by itself (a cron schedule) has no run yet: its pg-boss id becomes the run id.
     const run: RunRef = { runId: envelope.runId ?? job.id, bossJobId: job.id, name, orgId: envelope.orgId, storeId: envelope.storeId, attempt };
     const jobLog = log.child({ job: { id: run.runId, name, attempt, orgId: run.orgId } });
-    const startedAt = performance.now();
-    const elapsedMs = () => Math.round(performance.now() - startedAt);
     if (!envelope.runId && observer) {
       await observer.onEnqueued(database.db, {
         runId: run.runId,
@@ -290,10 +366,19 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
         payload: envelope.payload,
       });
     }
-    if (observer && !(await observer.onStarted(run))) {
-      jobLog.info('run was cancelled before it started; skipping');
-      return { skipped: 'cancelled' };
-    }
+    return { def, job, envelope, run, jobLog };
+  }
+
+  type Executed = { ok: true; result: unknown; durationMs: number } | { ok: false; settled: unknown } | { ok: false; error: unknown };
+
+  /**
+   * Runs the handler of a started attempt. A success is returned for the caller to record (one by one or in a batch);
+   * an invalid payload, a postponement and a failure are recorded here.
+   */
+  async function execute(a: Attempt, handler: JobHandler<unknown>, startedAt: number): Promise<Executed> {
+    const { def, job, envelope, run, jobLog } = a;
+    const name = def.name;
+    const elapsedMs = () => Math.round(performance.now() - startedAt);
     const record = async (level: JobLogLevel, message: string, metadata?: Record<string, unknown>) => {
       jobLog[level]({ ...metadata }, message);
       await observer?.log(run, level, message, metadata);
@@ -308,48 +393,134 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
         durationMs: elapsedMs(),
       });
       metrics?.jobsProcessed.inc({ name, outcome: 'failed' });
-      return { invalidPayload: true };
+      return { ok: false, settled: { invalidPayload: true } };
     }
     try {
       const result = await handler(parsed.data, {
         id: run.runId,
         name,
-        attempt,
+        attempt: run.attempt,
         orgId: run.orgId,
         storeId: run.storeId,
         signal: job.signal,
         logger: jobLog,
         log: record,
       });
-      const durationMs = elapsedMs();
-      await observer?.onCompleted(run, { result, durationMs });
-      metrics?.jobsProcessed.inc({ name, outcome: 'completed' });
-      metrics?.jobDuration.observe({ name, outcome: 'completed' }, durationMs / 1000);
-      return result;
+      return { ok: true, result, durationMs: elapsedMs() };
     } catch (error) {
-      const durationMs = elapsedMs();
       if (isPostponeJob(error)) {
         // Same run, new pg-boss job at `until`: this attempt is not counted and the retry budget left is carried over.
-        const next = toEnvelope(envelope.payload, { runId: run.runId, orgId: run.orgId, storeId: run.storeId, attemptOffset: attempt - 1 });
-        await database.db.transaction(async (tx) => {
-          const bossJobId = await sendEnvelope(tx, name, next, {
-            ...sendOptionsFor(def, envelope.payload, { storeId: run.storeId, priority: job.priority }),
-            startAfter: error.until,
-            retryLimit: Math.max(0, job.retryLimit - job.retryCount),
+        const next = toEnvelope(envelope.payload, { runId: run.runId, orgId: run.orgId, storeId: run.storeId, attemptOffset: run.attempt - 1 });
+        try {
+          await database.db.transaction(async (tx) => {
+            const bossJobId = await sendEnvelope(tx, name, next, {
+              ...sendOptionsFor(def, envelope.payload, { storeId: run.storeId, priority: job.priority }),
+              startAfter: error.until,
+              retryLimit: Math.max(0, job.retryLimit - job.retryCount),
+            });
+            if (!bossJobId) throw new Error('postponed job could not be re-sent');
+            await observer?.onPostponed(tx, run, { until: error.until, reason: error.reason, bossJobId });
           });
-          if (!bossJobId) throw new Error('postponed job could not be re-sent');
-          await observer?.onPostponed(tx, run, { until: error.until, reason: error.reason, bossJobId });
-        });
+        } catch (sendError) {
+          await recordFailure(a, sendError, elapsedMs());
+          return { ok: false, error: sendError };
+        }
         metrics?.jobsProcessed.inc({ name, outcome: 'postponed' });
         jobLog.info({ until: error.until, reason: error.reason }, 'job postponed');
-        return { postponed: error.until.toISOString(), reason: error.reason };
+        return { ok: false, settled: { postponed: error.until.toISOString(), reason: error.reason } };
       }
-      const willRetry = job.retryCount < job.retryLimit;
-      jobLog.warn({ err: error, willRetry }, willRetry ? 'job attempt failed; it will be retried' : 'job failed for good; moved to the dead-letter queue');
-      await observer?.onFailed(run, { error: errorText(error), willRetry, dead: !willRetry, durationMs });
-      metrics?.jobsProcessed.inc({ name, outcome: willRetry ? 'retried' : 'dead' });
-      metrics?.jobDuration.observe({ name, outcome: 'failed' }, durationMs / 1000);
+      await recordFailure(a, error, elapsedMs());
+      return { ok: false, error };
+    }
+  }
+
+  async function recordFailure(a: Attempt, error: unknown, durationMs: number): Promise<void> {
+    const { job, run, jobLog } = a;
+    const name = a.def.name;
+    const willRetry = job.retryCount < job.retryLimit;
+    jobLog.warn({ err: error, willRetry }, willRetry ? 'job attempt failed; it will be retried' : 'job failed for good; moved to the dead-letter queue');
+    await observer?.onFailed(run, { error: errorText(error), willRetry, dead: !willRetry, durationMs });
+    metrics?.jobsProcessed.inc({ name, outcome: willRetry ? 'retried' : 'dead' });
+    metrics?.jobDuration.observe({ name, outcome: 'failed' }, durationMs / 1000);
+  }
+
+  function countCompleted(name: string, durationMs: number) {
+    metrics?.jobsProcessed.inc({ name, outcome: 'completed' });
+    metrics?.jobDuration.observe({ name, outcome: 'completed' }, durationMs / 1000);
+  }
+
+  async function runOne(def: JobDefinition, handler: JobHandler<unknown>, job: JobWithMetadata<object>): Promise<unknown> {
+    const startedAt = performance.now();
+    const a = await prepare(def, job);
+    if (observer && !(await observer.onStarted(a.run))) {
+      a.jobLog.info('run was cancelled before it started; skipping');
+      return { skipped: 'cancelled' };
+    }
+    const out = await execute(a, handler, startedAt);
+    if (!out.ok) {
+      if ('error' in out) throw out.error;
+      return out.settled;
+    }
+    try {
+      await observer?.onCompleted(a.run, { result: out.result, durationMs: out.durationMs });
+    } catch (error) {
+      await recordFailure(a, error, out.durationMs);
       throw error;
     }
+    countCompleted(def.name, out.durationMs);
+    return out.result;
+  }
+
+  /**
+   * A fetched batch: starts recorded in one statement, handlers one after another, completions recorded in one
+   * statement; each job gets its own disposition, so one failing job retries alone.
+   */
+  async function runBatch(def: JobDefinition, handler: JobHandler<unknown>, jobs: JobWithMetadata<object>[]): Promise<JobResult[]> {
+    const results: JobResult[] = [];
+    const attempts: Attempt[] = [];
+    for (const job of jobs) {
+      try {
+        attempts.push(await prepare(def, job));
+      } catch (error) {
+        results.push({ id: job.id, status: 'failed', output: error });
+      }
+    }
+    let startable: Set<string>;
+    if (!observer) startable = new Set(attempts.map((a) => a.run.runId));
+    else if (observer.onStartedMany) startable = await observer.onStartedMany(attempts.map((a) => a.run));
+    else {
+      startable = new Set();
+      for (const a of attempts) if (await observer.onStarted(a.run)) startable.add(a.run.runId);
+    }
+    const succeeded: Array<{ a: Attempt; result: unknown; durationMs: number }> = [];
+    for (const a of attempts) {
+      if (!startable.has(a.run.runId)) {
+        a.jobLog.info('run was cancelled before it started; skipping');
+        results.push({ id: a.job.id, status: 'completed', output: { skipped: 'cancelled' } });
+        continue;
+      }
+      const out = await execute(a, handler, performance.now());
+      if (out.ok) succeeded.push({ a, result: out.result, durationMs: out.durationMs });
+      else if ('error' in out) results.push({ id: a.job.id, status: 'failed', output: out.error });
+      else results.push({ id: a.job.id, status: 'completed', output: out.settled });
+    }
+    if (succeeded.length > 0) {
+      try {
+        if (observer?.onCompletedMany) await observer.onCompletedMany(succeeded.map(({ a, result, durationMs }) => ({ run: a.run, result, durationMs })));
+        else if (observer) for (const { a, result, durationMs } of succeeded) await observer.onCompleted(a.run, { result, durationMs });
+      } catch (error) {
+        // Recording the completions failed: the attempts fail (and retry), as a single job's would.
+        for (const { a, durationMs } of succeeded) {
+          await recordFailure(a, error, durationMs).catch((e) => a.jobLog.error({ err: e }, 'could not record the failed attempt'));
+          results.push({ id: a.job.id, status: 'failed', output: error });
+        }
+        return results;
+      }
+      for (const { a, result, durationMs } of succeeded) {
+        countCompleted(def.name, durationMs);
+        results.push({ id: a.job.id, status: 'completed', output: result });
+      }
+    }
+    return results;
   }
 }

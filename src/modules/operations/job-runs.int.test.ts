@@ -33,6 +33,19 @@ const catalog = {
     retryBackoff: false,
   }),
   'ops.store': defineJob('ops.store', 'per-store, one at a time', z.strictObject({ ms: z.number() }), { retryLimit: 0, concurrency: 4, storeConcurrency: 1 }),
+  'ops.batch': defineJob('ops.batch', 'fetched in batches; "fail" keys fail attempt 1, "postpone" keys postpone once', z.strictObject({ key: z.string() }), {
+    retryLimit: 1,
+    retryDelaySeconds: 1,
+    retryBackoff: false,
+    concurrency: 2,
+    batchSize: 10,
+  }),
+  'ops.batch-store': defineJob('ops.batch-store', 'batched, one at a time per store', z.strictObject({ ms: z.number() }), {
+    retryLimit: 0,
+    concurrency: 3,
+    batchSize: 5,
+    storeConcurrency: 1,
+  }),
   'ops.single': defineJob('ops.single', 'deduplicated', z.strictObject({ key: z.string() }), { retryLimit: 0, singletonKey: (p: { key: string }) => p.key }),
 };
 
@@ -55,6 +68,9 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
   const doomed = new Set<string>();
   const storeRunning = new Map<string, number>();
   let storeMaxParallel = 0;
+  const batchSeen = new Map<string, number>();
+  const batchStoreRunning = new Map<string, number>();
+  let batchStoreMaxParallel = 0;
 
   const runStatus = async (id: string) => {
     const rows = await t.database.execute<{ status: string }>('select status from job_runs where id = $1', [id]);
@@ -104,6 +120,21 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
       storeMaxParallel = Math.max(storeMaxParallel, now);
       await sleep(ms);
       storeRunning.set(store, (storeRunning.get(store) ?? 1) - 1);
+    });
+    await queue.work('ops.batch', async ({ key }, job) => {
+      const seen = (batchSeen.get(key) ?? 0) + 1;
+      batchSeen.set(key, seen);
+      if (key.startsWith('fail') && job.attempt === 1) throw new Error(`${key}: transient`);
+      if (key.startsWith('postpone') && seen === 1) throw new PostponeJob(new Date(Date.now() + 500), 'bucket empty');
+      return { key };
+    });
+    await queue.work('ops.batch-store', async ({ ms }, job) => {
+      const store = job.storeId ?? 'none';
+      const now = (batchStoreRunning.get(store) ?? 0) + 1;
+      batchStoreRunning.set(store, now);
+      batchStoreMaxParallel = Math.max(batchStoreMaxParallel, now);
+      await sleep(ms);
+      batchStoreRunning.set(store, (batchStoreRunning.get(store) ?? 1) - 1);
     });
   });
 
@@ -233,6 +264,86 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
     expect(await runStatus(rolledBack as string)).toBeUndefined();
     expect(await t.database.execute('select id from pgboss.job where id = $1', [rolledBack])).toEqual([]);
     await waitStatus(committed, 'completed');
+  });
+
+  it('enqueueMany: queued runs written in one go; a rolled-back transaction or a duplicate key leaves no job and no run', async () => {
+    let rolledBack: string[] = [];
+    await expect(
+      withTransaction(t.database.db, async (tx) => {
+        rolledBack = await queue.enqueueMany('ops.ok', [{ n: 3001 }, { n: 3002 }], { tx, orgId });
+        expect(await tx.execute(sql`select 1 from job_runs where id = ${rolledBack[0]}`)).toMatchObject({ rows: [expect.anything()] });
+        throw new Error('business change failed');
+      }),
+    ).rejects.toThrow('business change failed');
+    for (const id of rolledBack) {
+      expect(await runStatus(id)).toBeUndefined();
+      expect(await t.database.execute('select id from pgboss.job where id = $1', [id])).toEqual([]);
+    }
+    await expect(queue.enqueueMany('ops.ok', [{ n: 1 }])).rejects.toMatchObject({ code: 'VALIDATION' });
+    await queue.enqueue('ops.single', { key: 'many-1' }, { orgId, startAfter: Date.now() + 3600_000 });
+    const before = (await listJobRuns(ctx(), { limit: 100, type: ['ops.single'] })).jobs.length;
+    await expect(queue.enqueueMany('ops.single', [{ key: 'many-2' }, { key: 'many-1' }], { orgId })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { singletonKeys: ['many-1'] },
+    });
+    expect((await listJobRuns(ctx(), { limit: 100, type: ['ops.single'] })).jobs.length).toBe(before);
+
+    const storeId = '0190a0a0-0000-7000-8000-0000000000cc';
+    const ids = await withTransaction(t.database.db, (tx) => queue.enqueueMany('ops.ok', [{ n: 3003 }, { n: 3004 }], { tx, orgId, storeId }));
+    for (const id of ids) await waitStatus(id, 'completed');
+    const { job, logs } = await getJobRun(ctx(), ids[1] as string);
+    expect(job).toMatchObject({ type: 'ops.ok', storeId, attempts: 1, maxAttempts: 1, result: { doubled: 6008 } });
+    expect(logs.map((l) => l.message)).toEqual(['attempt 1 started', 'doubling', expect.stringMatching(/^completed in \d+ ms$/)]);
+  });
+
+  it('batched fetch: job_runs stay exact per run; the failing run alone retries; a postponed run waits; a cancelled run is skipped', async () => {
+    const keys = ['ok-0', 'ok-1', 'fail-2', 'ok-3', 'postpone-4', 'ok-5', 'cancel-6', 'ok-7'];
+    const ids = await queue.enqueueMany(
+      'ops.batch',
+      keys.map((key) => ({ key })),
+      { orgId, startAfter: Date.now() + 1000 },
+    );
+    const byKey = new Map(keys.map((k, i) => [k, ids[i] as string]));
+    // Cancelled in job_runs only (as if a cancel raced the fetch): the batch must skip it.
+    await t.database.execute("update job_runs set status = 'cancelled', finished_at = now() where id = $1", [byKey.get('cancel-6')]);
+    for (const [key, id] of byKey) if (key !== 'cancel-6') await waitStatus(id, 'completed');
+    await sleep(300);
+    expect(await runStatus(byKey.get('cancel-6') as string)).toBe('cancelled');
+    expect(batchSeen.get('cancel-6')).toBeUndefined();
+    for (const key of ['ok-0', 'ok-1', 'ok-3', 'ok-5', 'ok-7']) {
+      expect(batchSeen.get(key)).toBe(1);
+      const { job, logs } = await getJobRun(ctx(), byKey.get(key) as string);
+      expect(job).toMatchObject({ status: 'completed', attempts: 1, result: { key }, lastError: null });
+      expect(job.durationMs).toBeGreaterThanOrEqual(0);
+      expect(logs.map((l) => l.message)).toEqual(['attempt 1 started', expect.stringMatching(/^completed in \d+ ms$/)]);
+    }
+    const failed = await getJobRun(ctx(), byKey.get('fail-2') as string);
+    expect(failed.job).toMatchObject({ status: 'completed', attempts: 2, lastError: null });
+    expect(failed.logs.map((l) => l.message)).toEqual([
+      'attempt 1 started',
+      'attempt 1 failed; retrying with backoff',
+      'attempt 2 started',
+      expect.stringMatching(/^completed in \d+ ms$/),
+    ]);
+    const postponed = await getJobRun(ctx(), byKey.get('postpone-4') as string);
+    expect(postponed.job).toMatchObject({ status: 'completed', attempts: 1, postponedReason: null });
+    expect(postponed.logs.map((l) => l.level)).toEqual(['info', 'warn', 'info', 'info']);
+    const events = await t.database.execute<{ status: string }>(
+      "select payload->>'status' as status from events where type = 'job.updated' and payload->>'id' = $1 order by id",
+      [byKey.get('ok-0')],
+    );
+    expect(events.map((e) => e.status)).toEqual(['queued', 'running', 'completed']);
+  });
+
+  it('batched fetch keeps per-store concurrency across slots', async () => {
+    const storeA = '0190a0a0-0000-7000-8000-0000000000da';
+    const storeB = '0190a0a0-0000-7000-8000-0000000000db';
+    const ids = [
+      ...(await queue.enqueueMany('ops.batch-store', [{ ms: 150 }, { ms: 150 }, { ms: 150 }, { ms: 150 }], { orgId, storeId: storeA })),
+      ...(await queue.enqueueMany('ops.batch-store', [{ ms: 150 }, { ms: 150 }, { ms: 150 }, { ms: 150 }], { orgId, storeId: storeB })),
+    ];
+    for (const id of ids) await waitStatus(id, 'completed');
+    expect(batchStoreMaxParallel).toBe(1);
   });
 
   it('singleton key: a second job with the same key while one is queued is a conflict, with no run row', async () => {

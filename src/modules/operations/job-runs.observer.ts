@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Database, DbOrTx } from '../../db/client.ts';
-import { publishEvent } from '../../events/event-bus.ts';
-import type { JobObserver, RunRef } from '../../queue/job-observer.ts';
+import { type Database, type DbOrTx, selectRows } from '../../db/client.ts';
+import { publishEvent, publishEvents } from '../../events/event-bus.ts';
+import type { EnqueuedRun, JobObserver, RunRef } from '../../queue/job-observer.ts';
 import { jobLogs, jobRuns } from './operations.tables.ts';
 
 const summary = (result: unknown): Record<string, unknown> | null => {
@@ -15,6 +15,26 @@ const summary = (result: unknown): Record<string, unknown> | null => {
 async function announce(db: DbOrTx, orgId: string | null, runId: string, type: string, status: string) {
   if (orgId) await publishEvent(db, orgId, 'job.updated', { id: runId, type, status });
 }
+
+/** The same announcements for many runs: one INSERT and one NOTIFY statement. */
+async function announceMany(db: DbOrTx, runs: Array<Pick<RunRef, 'orgId' | 'runId' | 'name'>>, status: string) {
+  const list = runs.flatMap((r) => (r.orgId ? [{ orgId: r.orgId, type: 'job.updated', payload: { id: r.runId, type: r.name, status } }] : []));
+  await publishEvents(db, list);
+}
+
+const runRow = (run: EnqueuedRun) => ({
+  id: run.runId,
+  orgId: run.orgId,
+  storeId: run.storeId,
+  type: run.name,
+  status: 'queued',
+  maxAttempts: run.maxAttempts,
+  priority: run.priority,
+  createdAt: new Date(),
+  scheduledAt: run.scheduledAt,
+  bossJobId: run.bossJobId,
+  payload: run.payload ?? {},
+});
 
 /**
  * The queue's observer: records every run and attempt in job_runs / job_logs. Transitions are
@@ -46,25 +66,82 @@ export function createJobRunsObserver(database: Database): JobObserver {
     });
   };
 
+  const logRows = (runs: RunRef[], at: Date, message: (run: RunRef) => string) =>
+    runs.map((run) => ({ runId: run.runId, orgId: run.orgId, at, level: 'info', message: message(run), metadata: null, attempt: run.attempt }));
+
   return {
     async onEnqueued(tx, run) {
-      await tx
-        .insert(jobRuns)
-        .values({
-          id: run.runId,
-          orgId: run.orgId,
-          storeId: run.storeId,
-          type: run.name,
-          status: 'queued',
-          maxAttempts: run.maxAttempts,
-          priority: run.priority,
-          createdAt: new Date(),
-          scheduledAt: run.scheduledAt,
-          bossJobId: run.bossJobId,
-          payload: run.payload ?? {},
-        })
-        .onConflictDoNothing();
+      await tx.insert(jobRuns).values(runRow(run)).onConflictDoNothing();
       await announce(tx, run.orgId, run.runId, run.name, 'queued');
+    },
+
+    async onEnqueuedMany(tx, runs) {
+      if (runs.length === 0) return;
+      // Chunked: a statement carries at most 65,535 parameters (12 per run).
+      for (let i = 0; i < runs.length; i += 2000) {
+        const chunk = runs.slice(i, i + 2000);
+        await tx.insert(jobRuns).values(chunk.map(runRow)).onConflictDoNothing();
+        await announceMany(tx, chunk, 'queued');
+      }
+    },
+
+    async onStartedMany(runs) {
+      if (runs.length === 0) return new Set();
+      const at = new Date();
+      const values = JSON.stringify(runs.map((r) => ({ id: r.runId, boss_job_id: r.bossJobId, attempt: r.attempt })));
+      return db.transaction(async (tx) => {
+        // The same guarded transition as onStarted, for every run of a fetched batch in one statement.
+        const updated = await selectRows<{ id: string }>(
+          tx,
+          sql`
+          update job_runs r set status = 'running', attempts = v.attempt, started_at = ${at.toISOString()}::timestamptz, finished_at = null,
+            postponed_reason = null, version = r.version + 1
+          from json_to_recordset(${values}::json) as v(id uuid, boss_job_id uuid, attempt int)
+          where r.id = v.id and r.boss_job_id = v.boss_job_id and r.status in ('queued', 'retrying', 'running')
+          returning r.id::text as id`,
+        );
+        const ids = new Set(updated.map((r) => r.id));
+        const started = runs.filter((r) => ids.has(r.runId));
+        if (started.length === 0) return ids;
+        await tx.insert(jobLogs).values(logRows(started, at, (r) => `attempt ${r.attempt} started`));
+        await announceMany(tx, started, 'running');
+        return ids;
+      });
+    },
+
+    async onCompletedMany(completed) {
+      if (completed.length === 0) return;
+      const at = new Date();
+      const values = JSON.stringify(
+        completed.map(({ run, result, durationMs }) => ({ id: run.runId, boss_job_id: run.bossJobId, duration_ms: durationMs, result: summary(result) })),
+      );
+      await db.transaction(async (tx) => {
+        const updated = await selectRows<{ id: string }>(
+          tx,
+          sql`
+          update job_runs r set status = 'completed', finished_at = ${at.toISOString()}::timestamptz, duration_ms = v.duration_ms, result = v.result,
+            last_error = null, version = r.version + 1
+          from json_to_recordset(${values}::json) as v(id uuid, boss_job_id uuid, duration_ms int, result jsonb)
+          where r.id = v.id and r.boss_job_id = v.boss_job_id and r.status = 'running'
+          returning r.id::text as id`,
+        );
+        const ids = new Set(updated.map((r) => r.id));
+        const done = completed.filter(({ run }) => ids.has(run.runId));
+        if (done.length === 0) return;
+        const duration = new Map(done.map(({ run, durationMs }) => [run.runId, durationMs]));
+        await tx.insert(jobLogs).values(
+          logRows(
+            done.map(({ run }) => run),
+            at,
+            (r) => `completed in ${duration.get(r.runId)} ms`,
+          ),
+        );
+        await announceMany(
+          tx,
+          done.map(({ run }) => run),
+          'completed',
+        );
+      });
     },
 
     async onStarted(run) {
