@@ -41,7 +41,10 @@ describe.skipIf(skipBrowserTests)('health page', () => {
     expect(await pattern.getByTestId('pattern-fix').count()).toBe(0);
 
     expect(await page.getByTestId('health-queue-depth').textContent()).toMatch(/^\d+$/);
-    await page.locator('[data-testid=queue-depth-chart] .recharts-line').first().waitFor({ timeout: 20_000 });
+    // A flat line (constant depth) has an empty bounding box, so wait for it in the DOM, not for "visible".
+    const line = page.locator('[data-testid=queue-depth-chart] .recharts-line path').first();
+    await line.waitFor({ state: 'attached', timeout: 20_000 });
+    expect(await line.getAttribute('d')).toMatch(/^M[\d.,-]+[LC]/);
     expect(await page.getByTestId('health-database').textContent()).toContain('Healthy');
     expect(await page.getByTestId('health-breakers').textContent()).toContain('No circuit breakers to show.');
     expect(await page.getByTestId('health-alerts').textContent()).toContain('No open alerts.');
@@ -60,7 +63,10 @@ describe.skipIf(skipBrowserTests)('health page', () => {
     expect(await pattern.getByTestId('pattern-recommendation').textContent()).toMatch(/Recomendação: 1 tarefa\(s\) aguardam aprovação/);
     expect(await page.getByTestId('health-alerts').textContent()).toContain('Nenhum alerta aberto.');
     expect(await page.getByTestId('detector-queue_backlog').textContent()).toContain('Limite: 5 min');
-    await page.locator('[data-testid=queue-depth-chart] .recharts-line').first().waitFor({ timeout: 20_000 });
+    // A flat line (constant depth) has an empty bounding box, so wait for it in the DOM, not for "visible".
+    const line = page.locator('[data-testid=queue-depth-chart] .recharts-line path').first();
+    await line.waitFor({ state: 'attached', timeout: 20_000 });
+    expect(await line.getAttribute('d')).toMatch(/^M[\d.,-]+[LC]/);
     await dashboard.screenshot(page, 'health-dark-pt-br.png');
   });
 });
