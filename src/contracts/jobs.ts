@@ -130,6 +130,18 @@ export const jobCatalog = {
     z.strictObject({ orgId: z.uuid(), deliveryId: z.uuid() }),
     { retryLimit: 6, retryDelaySeconds: 1, retryBackoff: true, retryDelayMaxSeconds: 600, expireInSeconds: 120, concurrency: 4, scope: 'org' },
   ),
+  'webhooks.process': defineJob(
+    'webhooks.process',
+    "Processes one inbound channel webhook: re-fetches the resource it names with the store's credentials, through the store's breaker and rate limiter.",
+    z.strictObject({ orgId: z.uuid(), storeId: z.uuid(), webhookEventId: z.uuid() }),
+    { retryLimit: 8, retryDelaySeconds: 2, retryBackoff: true, retryDelayMaxSeconds: 600, expireInSeconds: 120, concurrency: 4, storeConcurrency: 2, scope: 'org' },
+  ),
+  'webhooks.prune': defineJob(
+    'webhooks.prune',
+    'Deletes inbound webhook events older than NEXO_WEBHOOK_RETENTION_HOURS (at least 72 h: the deduplication window).',
+    z.strictObject({}),
+    { retryLimit: 2, expireInSeconds: 300, concurrency: 1, scope: 'system' },
+  ),
 } satisfies Record<string, JobDefinition>;
 
 /** A job type an org runs on a cron schedule (in the org's time zone); each org may change or disable it. */
@@ -156,6 +168,7 @@ export const orgScheduleCatalog: Record<string, OrgScheduleDefinition> = {
 /** System schedules (UTC): registered at every start; maintenance across orgs, so not shown on any org's schedules. */
 export const systemSchedules: Array<{ name: JobName; cron: string }> = [
   { name: 'events.prune', cron: '17 * * * *' },
+  { name: 'webhooks.prune', cron: '29 * * * *' },
   { name: 'auth.prune', cron: '23 * * * *' },
   { name: 'jobs.prune', cron: '41 3 * * *' },
   { name: 'schedules.sync', cron: '*/10 * * * *' },

@@ -417,6 +417,8 @@ export const en = {
   'permission.alerts.read': 'See alerts and alert rules',
   'permission.alerts.acknowledge': 'Acknowledge alerts',
   'permission.alerts.manage': 'Change alert rules (thresholds, channels)',
+  'permission.stores.read': 'See connected stores and their health',
+  'permission.stores.manage': 'Connect, edit, test, pause and disconnect stores (channel credentials)',
   'permission.channels.read': 'See notification channels and their delivery logs',
   'permission.channels.manage': 'Add, test and remove notification channels',
 

@@ -420,6 +420,8 @@ export const ptBR = {
   'permission.alerts.read': 'Ver alertas e regras de alerta',
   'permission.alerts.acknowledge': 'Reconhecer alertas',
   'permission.alerts.manage': 'Alterar regras de alerta (limites, canais)',
+  'permission.stores.read': 'Ver lojas conectadas e sua saúde',
+  'permission.stores.manage': 'Conectar, editar, testar, pausar e desconectar lojas (credenciais dos canais)',
   'permission.channels.read': 'Ver canais de notificação e seus registros de entrega',
   'permission.channels.manage': 'Adicionar, testar e remover canais de notificação',
 

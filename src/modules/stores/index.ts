@@ -18,3 +18,22 @@ export {
 } from './store-limits.service.ts';
 export { type CreateStoreInput, createStore, getStore, listStores, type Store } from './stores.service.ts';
 export { type Lane, lanes, type RateLimitState } from './token-bucket.ts';
+export {
+  connectStore,
+  getStoreView,
+  listStoreViews,
+  type StoreSecretsDeps,
+  toStoreView,
+  transitionStore,
+  updateStore,
+} from './store-admin.service.ts';
+export { type ConnectionTestResult, clientForStore, type StoreCallDeps, testStoreConnection } from './store-connection.service.ts';
+export { completeOAuthInstall, type OAuthDeps, startOAuthInstall } from './store-oauth.service.ts';
+export {
+  listWebhookEvents,
+  processWebhookEvent,
+  pruneWebhookEvents,
+  receiveWebhook,
+  type WebhookEventView,
+  type WebhookReceiveDeps,
+} from './webhooks.service.ts';
