@@ -134,7 +134,16 @@ export const jobCatalog = {
     'webhooks.process',
     "Processes one inbound channel webhook: re-fetches the resource it names with the store's credentials, through the store's breaker and rate limiter.",
     z.strictObject({ orgId: z.uuid(), storeId: z.uuid(), webhookEventId: z.uuid() }),
-    { retryLimit: 8, retryDelaySeconds: 2, retryBackoff: true, retryDelayMaxSeconds: 600, expireInSeconds: 120, concurrency: 4, storeConcurrency: 2, scope: 'org' },
+    {
+      retryLimit: 8,
+      retryDelaySeconds: 2,
+      retryBackoff: true,
+      retryDelayMaxSeconds: 600,
+      expireInSeconds: 120,
+      concurrency: 4,
+      storeConcurrency: 2,
+      scope: 'org',
+    },
   ),
   'webhooks.prune': defineJob(
     'webhooks.prune',

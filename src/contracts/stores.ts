@@ -81,7 +81,13 @@ export const createStoreRequestSchema = z.strictObject({
   name: storeNameSchema,
   connectorConfig: connectorConfigSchema.default({}),
   credentials: credentialsSchema,
-  externalId: z.string().trim().min(1).max(200).optional().describe("The store's id on the channel, if known (filled in by the first connection test otherwise)"),
+  externalId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("The store's id on the channel, if known (filled in by the first connection test otherwise)"),
   syncIntervalMinutes: syncIntervalSchema.optional(),
   priority: prioritySchema.optional(),
   webhookSecrets: webhookSecretsSchema.optional(),
@@ -94,7 +100,9 @@ export const updateStoreRequestSchema = z.strictObject({
   priority: prioritySchema.optional(),
   connectorConfig: connectorConfigSchema.optional(),
   credentials: credentialsSchema.optional().describe('Replaces every credential (key rotation)'),
-  webhookSecrets: webhookSecretsSchema.optional().describe('Replaces the active webhook secrets (put the new one first, keep the old one until the channel uses the new one)'),
+  webhookSecrets: webhookSecretsSchema
+    .optional()
+    .describe('Replaces the active webhook secrets (put the new one first, keep the old one until the channel uses the new one)'),
 });
 export type UpdateStoreRequest = z.infer<typeof updateStoreRequestSchema>;
 
@@ -112,10 +120,15 @@ export const oauthStartQuerySchema = z.object({
   name: z.string().trim().min(1).max(120).optional().describe('Display name of the store (defaults to the shop name)'),
 });
 
-export const oauthCallbackQuerySchema = z.record(z.string(), z.string()).describe('The query string the channel sends back (code, hmac, shop, state, timestamp, host)');
+export const oauthCallbackQuerySchema = z
+  .record(z.string(), z.string())
+  .describe('The query string the channel sends back (code, hmac, shop, state, timestamp, host)');
 
 export const webhookPathParamsSchema = z.object({
-  platform: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'a connector id').describe('The connector id (shopify)'),
+  platform: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,39}$/, 'a connector id')
+    .describe('The connector id (shopify)'),
   storeId: z.string().max(64).describe('The store the channel was told to call'),
 });
 

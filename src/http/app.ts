@@ -21,9 +21,9 @@ import { identityAdminRoutes } from './routes/identity-admin.routes.ts';
 import { jobsRoutes } from './routes/jobs.routes.ts';
 import { notificationsRoutes } from './routes/notifications.routes.ts';
 import { storesRoutes } from './routes/stores.routes.ts';
-import { webhooksRoutes } from './routes/webhooks.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
 import { tasksRoutes } from './routes/tasks.routes.ts';
+import { webhooksRoutes } from './routes/webhooks.routes.ts';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;

@@ -86,7 +86,10 @@ describe('stores API', () => {
 
     const other = await signIn(server.url);
     const pending = await authorize('oauth-shop.myshopify.com');
-    const session2 = await fetch(`${server.url}/api/auth/logout`, { method: 'POST', headers: { cookie: other.cookie, 'x-csrf-token': other.csrf, origin: server.url } });
+    const session2 = await fetch(`${server.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: { cookie: other.cookie, 'x-csrf-token': other.csrf, origin: server.url },
+    });
     expect(session2.status).toBeLessThan(300);
     const reused = await get(pending.pathname + pending.search, other.cookie);
     expect(reused.status).toBe(401);
@@ -112,7 +115,13 @@ describe('stores API', () => {
       syncIntervalMinutes: 15,
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Key shop', credentialFields: ['accessToken'], webhookSecretCount: 1, syncIntervalMinutes: 15, externalId: null });
+    expect(created.body).toMatchObject({
+      name: 'Key shop',
+      credentialFields: ['accessToken'],
+      webhookSecretCount: 1,
+      syncIntervalMinutes: 15,
+      externalId: null,
+    });
     expect(JSON.stringify(created.body)).not.toContain(keyShop.accessToken);
     const id = created.body.id as string;
 

@@ -2,8 +2,8 @@ import { defineConnector } from '../sdk/define-connector.ts';
 import { shopifyOAuth } from './oauth.ts';
 import { API_VERSION } from './queries.ts';
 import { createShopifyClient } from './shopify-client.ts';
-import { shopifyWebhookScheme } from './webhooks.ts';
 import { shopifyConfigSchema, shopifyCredentialsSchema } from './shopify-schemas.ts';
+import { shopifyWebhookScheme } from './webhooks.ts';
 
 const costLimit = 'GraphQL cost bucket per shop: 1,000 points restored at 50/s (Advanced 2,000 @ 100/s, Plus 10,000 @ 500/s); max 1,000 points per query';
 

@@ -20,8 +20,8 @@ import {
   createStoreLimits,
   getStoreView,
   listBreakers,
-  listWebhookEvents,
   listStoreViews,
+  listWebhookEvents,
   startOAuthInstall,
   storeLimits,
   testStoreConnection,
@@ -126,7 +126,12 @@ export const storesRoutes =
       '/api/stores/:storeId',
       {
         config: { access: 'stores.read' },
-        schema: { tags: ['stores'], summary: 'One store (credentials are never returned)', params: storeIdParamsSchema, response: { 200: storeSchema, ...errors } },
+        schema: {
+          tags: ['stores'],
+          summary: 'One store (credentials are never returned)',
+          params: storeIdParamsSchema,
+          response: { 200: storeSchema, ...errors },
+        },
       },
       async (request) => getStoreView(request.ctx, request.params.storeId),
     );

@@ -8,17 +8,6 @@ export { parseRetryAfter, type ResponseSignals, signalsFrom } from './channel-si
 export { allBreakerStates, type BreakerView, listBreakers } from './circuit-breaker.service.ts';
 export { allBucketTokens, type BucketView, storeLimits } from './rate-limiter.service.ts';
 export {
-  type CallIo,
-  countsAsFailure,
-  createStoreLimits,
-  type LimitedCtx,
-  type StoreCall,
-  type StoreLimits,
-  type StoreLimitsOptions,
-} from './store-limits.service.ts';
-export { type CreateStoreInput, createStore, getStore, listStores, type Store } from './stores.service.ts';
-export { type Lane, lanes, type RateLimitState } from './token-bucket.ts';
-export {
   connectStore,
   getStoreView,
   listStoreViews,
@@ -28,7 +17,18 @@ export {
   updateStore,
 } from './store-admin.service.ts';
 export { type ConnectionTestResult, clientForStore, type StoreCallDeps, testStoreConnection } from './store-connection.service.ts';
+export {
+  type CallIo,
+  countsAsFailure,
+  createStoreLimits,
+  type LimitedCtx,
+  type StoreCall,
+  type StoreLimits,
+  type StoreLimitsOptions,
+} from './store-limits.service.ts';
 export { completeOAuthInstall, type OAuthDeps, startOAuthInstall } from './store-oauth.service.ts';
+export { type CreateStoreInput, createStore, getStore, listStores, type Store } from './stores.service.ts';
+export { type Lane, lanes, type RateLimitState } from './token-bucket.ts';
 export {
   listWebhookEvents,
   processWebhookEvent,

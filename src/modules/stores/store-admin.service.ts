@@ -220,7 +220,13 @@ export async function transitionStore(ctx: Ctx, storeId: string, action: keyof t
       .where(and(eq(stores.id, storeId), eq(stores.orgId, ctx.orgId), eq(stores.status, before.status)))
       .returning();
     if (!row) throw conflict('The store changed meanwhile; try again');
-    await recordAudit(tx, ctx, { action: `store.${action === 'disconnect' ? 'disconnected' : action === 'pause' ? 'paused' : 'resumed'}`, resourceType: 'store', resourceId: storeId, before: auditView(before), after: auditView(row) });
+    await recordAudit(tx, ctx, {
+      action: `store.${action === 'disconnect' ? 'disconnected' : action === 'pause' ? 'paused' : 'resumed'}`,
+      resourceType: 'store',
+      resourceId: storeId,
+      before: auditView(before),
+      after: auditView(row),
+    });
     return toStoreView(row);
   });
 }

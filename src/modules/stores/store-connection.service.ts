@@ -46,7 +46,9 @@ export async function testStoreConnection(ctx: Ctx, deps: StoreCallDeps, storeId
   const started = performance.now();
   let result: ConnectionTestResult;
   try {
-    const identity = await deps.limits.withStoreLimits(ctx, storeId, { operation: 'testConnection' }, (io) => clientForStore(deps, row, io.signal).testConnection());
+    const identity = await deps.limits.withStoreLimits(ctx, storeId, { operation: 'testConnection' }, (io) =>
+      clientForStore(deps, row, io.signal).testConnection(),
+    );
     result = { ok: true, externalId: identity.externalId, shopName: identity.name, currency: identity.currency, latencyMs: 0, error: null };
   } catch (error) {
     if (isPostponeJob(error)) {

@@ -34,7 +34,11 @@ const shopConfig = (shop: string, apiBaseUrl: string | undefined) => ({ shop, ..
  * Starts an install: a random `state` (256 bits, stored hashed) bound to the org, the user and the shop,
  * valid for 10 minutes and consumed by the first callback that presents it. Returns the authorize URL.
  */
-export async function startOAuthInstall(ctx: Ctx, deps: OAuthDeps, input: { platform: string; shop: string; name?: string; redirectUri: string }): Promise<string> {
+export async function startOAuthInstall(
+  ctx: Ctx,
+  deps: OAuthDeps,
+  input: { platform: string; shop: string; name?: string; redirectUri: string },
+): Promise<string> {
   const { connector, auth, clientId, apiBaseUrl } = appOf(deps, input.platform);
   const userId = actorUserId(ctx.actor);
   if (!userId || ctx.actor.type !== 'user') throw new AppError('FORBIDDEN', 'Installing a store needs a signed-in person');
@@ -69,7 +73,8 @@ export async function completeOAuthInstall(
   const { connector, auth, clientId, clientSecret, apiBaseUrl } = appOf(deps, input.platform);
   const state = input.query.state;
   const userId = actorUserId(ctx.actor);
-  if (typeof state !== 'string' || state.length < 16 || state.length > 200 || !userId) throw validation('The install link is not valid: start again', { field: 'state' });
+  if (typeof state !== 'string' || state.length < 16 || state.length > 200 || !userId)
+    throw validation('The install link is not valid: start again', { field: 'state' });
   const [pending] = await ctx.db
     .delete(storeOauthStates)
     .where(

@@ -101,7 +101,7 @@ export async function processWebhookEvent(
     .select()
     .from(stores)
     .where(and(eq(stores.id, input.storeId), eq(stores.orgId, input.orgId)));
-  if (!store || store.status !== 'active') return finish('skipped', { reason: `store is ${store?.status ?? 'gone'}` });
+  if (store?.status !== 'active') return finish('skipped', { reason: `store is ${store?.status ?? 'gone'}` });
   const ctx = { orgId: input.orgId, db, log };
   const { resourceType: type, resourceId: id, topic } = event;
   try {
@@ -111,7 +111,12 @@ export async function processWebhookEvent(
         return client.getProduct ? client.getProduct(id.startsWith('gid://') ? id : `gid://shopify/Product/${id}`) : null;
       });
       const wouldSync = product
-        ? { channelId: product.channelId, title: product.title, status: product.status, variants: product.variants.map((v) => ({ sku: v.sku, channelId: v.channelId })) }
+        ? {
+            channelId: product.channelId,
+            title: product.title,
+            status: product.status,
+            variants: product.variants.map((v) => ({ sku: v.sku, channelId: v.channelId })),
+          }
         : { deletedOnChannel: id };
       return finish('processed', { topic, wouldSync: { product: wouldSync }, note: 'products table not there yet: recorded what would be synced' });
     }

@@ -43,6 +43,8 @@ const orgA = { alertId: '', ruleId: '', channelId: '' };
 const exempt: Record<string, string> = {
   'GET /api/invitations/{token}':
     'public: the invitation token is a 256-bit single-use secret; holding it is the authorization (its GET only previews the org name, e-mail and role)',
+  'POST /api/webhooks/{platform}/{storeId}':
+    "public: the caller is the channel, authenticated by its signature over the raw body with the store's own secrets (no Nexo credential, so no org); test/e2e/webhooks.e2e.test.ts checks that another store's or org's delivery is refused",
   'PUT /api/schedules/{name}':
     "not an object id: a schedule name is a job type of the catalog; every org has its own schedule of each name, chosen by the caller's credential",
 };

@@ -134,6 +134,9 @@ const expectations: Record<string, Row> = {
   'POST /api/stores/{storeId}/resume': { cells: [N, N, N, H, H, N, N, N], path: `/api/stores/${ghostUuid}/resume` },
   'POST /api/stores/{storeId}/disconnect': { cells: [N, N, N, H, H, N, N, N], path: `/api/stores/${ghostUuid}/disconnect` },
   'POST /api/stores/{storeId}/test': { cells: [N, N, N, H, H, N, N, N], path: `/api/stores/${ghostUuid}/test` },
+  'GET /api/stores/{storeId}/webhook-events': { cells: [N, H, H, H, H, N, N, H], path: `/api/stores/${ghostUuid}/webhook-events` },
+  // Inbound channel webhooks: public (the channel's signature is the credential); an unknown store is 404 for everyone.
+  'POST /api/webhooks/{platform}/{storeId}': { cells: [Y, Y, Y, Y, Y, Y, Y, Y], path: `/api/webhooks/shopify/${ghostUuid}`, body: {} },
   // Tasks (seed 000). Agent tokens: system.read, tasks.read, tasks.create; integration tokens may carry tasks.read and tasks.create only.
   'POST /api/orchestration/tasks': {
     cells: [N, N, N, Y, Y, Y, N, Y],
