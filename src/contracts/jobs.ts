@@ -145,6 +145,28 @@ export const jobCatalog = {
       scope: 'org',
     },
   ),
+  'stores.sync': defineJob(
+    'stores.sync',
+    "Read-side sync of one store (products, listings, stock, then orders) through its breaker and rate limiter; resumes at the store's saved cursor after a crash.",
+    z.strictObject({ orgId: z.uuid(), storeId: z.uuid(), mode: z.enum(['full', 'incremental']) }),
+    {
+      retryLimit: 10,
+      retryDelaySeconds: 5,
+      retryBackoff: true,
+      retryDelayMaxSeconds: 900,
+      expireInSeconds: 60 * 60,
+      concurrency: 2,
+      storeConcurrency: 1,
+      singletonKey: (p: { storeId: string; mode: string }) => `${p.storeId}:${p.mode}`,
+      scope: 'org',
+    },
+  ),
+  'stores.sync-due': defineJob(
+    'stores.sync-due',
+    "Enqueues an incremental stores.sync for each of the org's active stores whose sync interval has passed (high priority first).",
+    z.strictObject({}),
+    { retryLimit: 2, expireInSeconds: 120, concurrency: 1, scope: 'org' },
+  ),
   'webhooks.prune': defineJob(
     'webhooks.prune',
     'Deletes inbound webhook events older than NEXO_WEBHOOK_RETENTION_HOURS (at least 72 h: the deduplication window).',
@@ -170,6 +192,12 @@ export const orgScheduleCatalog: Record<string, OrgScheduleDefinition> = {
     name: 'jobs.daily-summary',
     description: "Yesterday's job figures per type, on the Jobs page",
     defaultCron: '0 7 * * *',
+    enabledByDefault: true,
+  },
+  'stores.sync-due': {
+    name: 'stores.sync-due',
+    description: "Incremental sync of the org's stores, each at its own interval",
+    defaultCron: '*/5 * * * *',
     enabledByDefault: true,
   },
 };

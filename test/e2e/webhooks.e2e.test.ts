@@ -82,7 +82,7 @@ describe('inbound webhooks', () => {
 
     const event = await processed(webhookId);
     expect(event.status).toBe('processed');
-    expect(event.result).toMatchObject({ topic: 'products/update', wouldSync: { product: { channelId: productGid } } });
+    expect(event.result).toMatchObject({ topic: 'products/update', synced: { product: { channelId: productGid } } });
 
     const again = await deliver(body, shopifyHeaders(body, appSecret, webhookId));
     expect(again.status).toBe(200);

@@ -41,6 +41,11 @@ export const storesRoutes =
     if (!deps.storeLimits) app.addHook('onClose', async () => limits.shutdown());
     const secrets = { secretKey: deps.auth.secretKey };
     const oauthDeps = { ...secrets, channels: deps.config.channels };
+    /** A full sync right after a store is connected (a failure to enqueue never undoes the connection: the schedule catches up). */
+    const syncNow = (orgId: string, storeId: string) =>
+      deps.queue
+        .enqueue('stores.sync', { orgId, storeId, mode: 'full' }, { orgId, storeId })
+        .catch((error) => deps.log.warn({ err: error, storeId }, 'could not queue the first sync'));
     const callbackUrl = (request: { protocol: string; headers: { host?: string } }, platform: string) =>
       `${(deps.config.http.publicUrl ?? `${request.protocol}://${request.headers.host}`).replace(/\/+$/, '')}/api/stores/oauth/${platform}/callback`;
 
@@ -66,7 +71,11 @@ export const storesRoutes =
           response: { 201: storeSchema, ...writeErrors },
         },
       },
-      async (request, reply) => reply.status(201).send(await connectStore(request.ctx, secrets, request.body)),
+      async (request, reply) => {
+        const store = await connectStore(request.ctx, secrets, request.body);
+        await syncNow(request.ctx.orgId, store.id);
+        return reply.status(201).send(store);
+      },
     );
 
     app.get(
@@ -113,6 +122,7 @@ export const storesRoutes =
             query: request.query,
             redirectUri: callbackUrl(request, 'shopify'),
           });
+          await syncNow(request.ctx.orgId, store.id);
           return reply.redirect(`/stores?connected=${store.id}`, 302);
         } catch (error) {
           if (!isAppError(error) || error.code === 'INTERNAL') throw error;

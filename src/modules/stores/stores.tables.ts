@@ -3,6 +3,16 @@ import { check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, u
 import { timestamptz } from '../../db/columns.ts';
 import type { RateLimitState } from './token-bucket.ts';
 
+export interface SyncState {
+  mode: 'full' | 'incremental';
+  phase: 'products' | 'orders';
+  cursor: string | null;
+  /** Incremental: only what changed since (the previous sync's start, minus an overlap). */
+  since: string | null;
+  startedAt: string;
+  pages: number;
+}
+
 /** Connected channel accounts (seed 004 "stores"); the connectors issue adds credentials handling and sync fields. */
 export const stores = pgTable(
   'stores',
@@ -28,6 +38,8 @@ export const stores = pgTable(
     rateLimitState: jsonb('rate_limit_state').$type<RateLimitState>().notNull().default({ buckets: {} }),
     health: jsonb('health').$type<Record<string, unknown>>().notNull().default({}),
     lastSyncedAt: timestamptz('last_synced_at'),
+    /** The sync in progress (`stores.sync`): phase and channel cursor, saved with every page so a crash resumes there. */
+    syncState: jsonb('sync_state').$type<SyncState | null>(),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },

@@ -5,6 +5,7 @@ import { withTransaction } from '../../db/transaction.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { upsertChannelProducts } from '../catalog/index.ts';
 import { connectorFor } from './store-admin.service.ts';
 import { clientForStore, isChannelError, type StoreCallDeps } from './store-connection.service.ts';
 import { openWebhookSecrets } from './store-secrets.ts';
