@@ -84,14 +84,9 @@ describe('read-side sync against the emulated Shopify store', () => {
     // Exactly the pages stored before the crash are there (each page commits with its cursor).
     expect((await counts()).products).toBe(stored * 10);
 
-    let resumedCalls = 0;
-    const counting: typeof fetch = (input, init) => {
-      resumedCalls++;
-      return fetch(input, init);
-    };
     const outcome = await runStoreSync(
       t.database.db,
-      { secretKey: testKey, limits, fetch: counting },
+      { secretKey: testKey, limits },
       { orgId: ctx.orgId, storeId, mode: 'full', pageSize: 10 },
       silentLog,
     );

@@ -111,17 +111,19 @@ export async function processWebhookEvent(
         const client = clientForStore(deps, store, io.signal);
         return client.getProduct ? client.getProduct(id.startsWith('gid://') ? id : `gid://shopify/Product/${id}`) : null;
       });
-      const wouldSync = product
-        ? {
-            channelId: product.channelId,
-            title: product.title,
-            status: product.status,
-            variants: product.variants.map((v) => ({ sku: v.sku, channelId: v.channelId })),
-          }
-        : { deletedOnChannel: id };
-      return finish('processed', { topic, wouldSync: { product: wouldSync }, note: 'products table not there yet: recorded what would be synced' });
+      if (!product) return finish('processed', { topic, product: { deletedOnChannel: id } });
+      await upsertChannelProducts(db, { orgId: input.orgId, storeId: store.id, now: new Date() }, [
+        { product, listings: clientForStore(deps, store).listingsOf(product) },
+      ]);
+      const synced = {
+        channelId: product.channelId,
+        title: product.title,
+        status: product.status,
+        variants: product.variants.map((v) => ({ sku: v.sku, channelId: v.channelId })),
+      };
+      return finish('processed', { topic, synced: { product: synced } });
     }
-    return finish('processed', { topic, wouldSync: { [type ?? 'other']: id }, note: 'recorded; the scheduled sync picks this resource up' });
+    return finish('processed', { topic, syncRequested: { [type ?? 'other']: id }, note: 'an incremental sync of the store picks it up' });
   } catch (error) {
     if (isChannelError(error) && error.retryable === false) return finish('failed', { topic }, error.message);
     throw error;
