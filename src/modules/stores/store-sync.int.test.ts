@@ -84,12 +84,7 @@ describe('read-side sync against the emulated Shopify store', () => {
     // Exactly the pages stored before the crash are there (each page commits with its cursor).
     expect((await counts()).products).toBe(stored * 10);
 
-    const outcome = await runStoreSync(
-      t.database.db,
-      { secretKey: testKey, limits },
-      { orgId: ctx.orgId, storeId, mode: 'full', pageSize: 10 },
-      silentLog,
-    );
+    const outcome = await runStoreSync(t.database.db, { secretKey: testKey, limits }, { orgId: ctx.orgId, storeId, mode: 'full', pageSize: 10 }, silentLog);
     // Only the rest was read again.
     expect(outcome).toMatchObject({ status: 'done', mode: 'full', products: 30 - stored * 10 });
     const want = emulated();
