@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Listing, Product } from '../../contracts/connectors.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { uuidv7 } from '../../lib/ids.ts';
@@ -104,15 +104,22 @@ export async function upsertChannelProducts(tx: DbOrTx, scope: SyncScope, page: 
   return variantsSeen;
 }
 
-/** Counts for a store (the Stores page and tests). */
-export async function catalogCounts(db: DbOrTx, orgId: string, storeId: string): Promise<{ listings: number; inventoryLevels: number }> {
-  const l = await db
-    .select({ id: listings.id })
+/** Counts of the org's products and variants and of one store's listings and stock levels (the Stores page and tests). */
+export async function catalogCounts(
+  db: DbOrTx,
+  orgId: string,
+  storeId: string,
+): Promise<{ products: number; variants: number; listings: number; inventoryLevels: number }> {
+  const count = sql<number>`count(*)::int`;
+  const [p] = await db.select({ n: count }).from(products).where(eq(products.orgId, orgId));
+  const [v] = await db.select({ n: count }).from(productVariants).where(eq(productVariants.orgId, orgId));
+  const [l] = await db
+    .select({ n: count })
     .from(listings)
     .where(and(eq(listings.orgId, orgId), eq(listings.storeId, storeId)));
-  const i = await db
-    .select({ v: inventoryLevels.variantId })
+  const [i] = await db
+    .select({ n: count })
     .from(inventoryLevels)
     .where(and(eq(inventoryLevels.orgId, orgId), eq(inventoryLevels.storeId, storeId)));
-  return { listings: l.length, inventoryLevels: i.length };
+  return { products: p?.n ?? 0, variants: v?.n ?? 0, listings: l?.n ?? 0, inventoryLevels: i?.n ?? 0 };
 }

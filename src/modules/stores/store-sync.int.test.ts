@@ -1,11 +1,11 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrg, testKey } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
 import { silentLog } from '../../../test/helpers/template.ts';
 import type { Ctx } from '../../db/context.ts';
 import { createEmulator, type Emulator, type ShopCredentials } from '../../emulator/emulator.ts';
-import { inventoryLevels, listings, products, productVariants } from '../catalog/catalog.tables.ts';
+import { catalogCounts } from '../catalog/index.ts';
 import { countOrders } from '../orders/index.ts';
 import { connectStore, createStoreLimits, runStoreSync, type StoreLimits } from './index.ts';
 import { stores } from './stores.tables.ts';
@@ -48,15 +48,14 @@ describe('read-side sync against the emulated Shopify store', () => {
   });
 
   const counts = async () => {
-    const db = t.database.db;
-    const p = await db.select({ id: products.id }).from(products).where(eq(products.orgId, ctx.orgId));
-    const v = await db.select({ id: productVariants.id }).from(productVariants).where(eq(productVariants.orgId, ctx.orgId));
-    const l = await db
-      .select({ id: listings.id })
-      .from(listings)
-      .where(and(eq(listings.orgId, ctx.orgId), eq(listings.storeId, storeId)));
-    const i = await db.select({ v: inventoryLevels.variantId }).from(inventoryLevels).where(eq(inventoryLevels.storeId, storeId));
-    return { products: p.length, variants: v.length, listings: l.length, levels: i.length, ...(await countOrders(db, ctx.orgId, storeId)) };
+    const c = await catalogCounts(t.database.db, ctx.orgId, storeId);
+    return {
+      products: c.products,
+      variants: c.variants,
+      listings: c.listings,
+      levels: c.inventoryLevels,
+      ...(await countOrders(t.database.db, ctx.orgId, storeId)),
+    };
   };
   const emulated = () => {
     const state = emulator.shop(shop.shop);
