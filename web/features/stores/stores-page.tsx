@@ -121,28 +121,30 @@ function StoresTable() {
                 <TableCell>
                   <StoreHealth store={store} test={tests[store.id]} />
                 </TableCell>
-                <TableCell className="space-x-1 text-right">
-                  <Button size="sm" variant="outline" onClick={() => setEvents(store)} data-testid="store-events">
-                    {t('stores.events')}
-                  </Button>
-                  {canManage && store.status !== 'disconnected' && (
-                    <>
-                      <Button size="sm" variant="outline" onClick={() => test.mutate(store)} disabled={test.isPending} data-testid="store-test">
-                        {t('stores.test')}
-                      </Button>
-                      <Button
-                        size="sm"
-                        variant="outline"
-                        onClick={() => act.mutate({ store, action: store.status === 'paused' ? 'resume' : 'pause' })}
-                        data-testid="store-pause"
-                      >
-                        {store.status === 'paused' ? t('stores.resume') : t('stores.pause')}
-                      </Button>
-                      <Button size="sm" variant="outline" onClick={() => setDisconnecting(store)} data-testid="store-disconnect">
-                        {t('stores.disconnect')}
-                      </Button>
-                    </>
-                  )}
+                <TableCell>
+                  <div className="flex flex-wrap justify-end gap-1">
+                    <Button size="sm" variant="outline" onClick={() => setEvents(store)} data-testid="store-events">
+                      {t('stores.events')}
+                    </Button>
+                    {canManage && store.status !== 'disconnected' && (
+                      <>
+                        <Button size="sm" variant="outline" onClick={() => test.mutate(store)} disabled={test.isPending} data-testid="store-test">
+                          {t('stores.test')}
+                        </Button>
+                        <Button
+                          size="sm"
+                          variant="outline"
+                          onClick={() => act.mutate({ store, action: store.status === 'paused' ? 'resume' : 'pause' })}
+                          data-testid="store-pause"
+                        >
+                          {store.status === 'paused' ? t('stores.resume') : t('stores.pause')}
+                        </Button>
+                        <Button size="sm" variant="outline" onClick={() => setDisconnecting(store)} data-testid="store-disconnect">
+                          {t('stores.disconnect')}
+                        </Button>
+                      </>
+                    )}
+                  </div>
                 </TableCell>
               </TableRow>
             ))}
