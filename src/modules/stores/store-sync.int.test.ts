@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrg, testKey } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
@@ -6,7 +6,7 @@ import { silentLog } from '../../../test/helpers/template.ts';
 import type { Ctx } from '../../db/context.ts';
 import { createEmulator, type Emulator, type ShopCredentials } from '../../emulator/emulator.ts';
 import { catalogCounts } from '../catalog/index.ts';
-import { countOrders } from '../orders/index.ts';
+import { countOrders, upsertChannelOrders } from '../orders/index.ts';
 import { connectStore, createStoreLimits, runStoreSync, type StoreLimits } from './index.ts';
 import { stores } from './stores.tables.ts';
 
@@ -121,5 +121,29 @@ describe('read-side sync against the emulated Shopify store', () => {
     // The same orders read again (a full sync) change no counts.
     await runStoreSync(t.database.db, { secretKey: testKey, limits }, { orgId: ctx.orgId, storeId, mode: 'full', pageSize: 25 }, silentLog);
     expect(await counts()).toEqual(after);
+  });
+
+  it('an out-of-order (older) copy of an order never overwrites the newer one', async () => {
+    const order = {
+      channelId: 'gid://shopify/Order/ooo-1',
+      number: '#9001',
+      email: null,
+      currency: 'BRL',
+      subtotal: { amount: 1000, currency: 'BRL' },
+      total: { amount: 1000, currency: 'BRL' },
+      financialStatus: 'paid' as const,
+      fulfillmentStatus: 'fulfilled' as const,
+      cancelled: false,
+      lines: [],
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-02T00:00:00.000Z',
+    };
+    const scope = { orgId: ctx.orgId, storeId, now: new Date() };
+    await upsertChannelOrders(t.database.db, scope, [order]);
+    await upsertChannelOrders(t.database.db, scope, [{ ...order, fulfillmentStatus: 'unfulfilled', updatedAt: '2026-01-01T12:00:00.000Z' }]);
+    const { rows } = (await t.database.db.execute(
+      sql`select fulfillment_status from orders where store_id = ${storeId} and channel_order_id = ${order.channelId}`,
+    )) as unknown as { rows: Array<{ fulfillment_status: string }> };
+    expect(rows).toEqual([{ fulfillment_status: 'fulfilled' }]);
   });
 });
