@@ -83,7 +83,15 @@ const envSchema = z.object({
   NEXO_STORE_RATE_LEAD_MS: int(100, 0, 5000),
   NEXO_SSE_HEARTBEAT_SECONDS: int(15, 1, 300),
   NEXO_EVENTS_RETENTION_HOURS: int(72, 1, 24 * 90),
+  NEXO_WEBHOOK_RETENTION_HOURS: int(72, 72, 24 * 90),
   NEXO_SECRET_KEY: secretKey,
+  SHOPIFY_CLIENT_ID: z.string().min(1).max(200).optional(),
+  SHOPIFY_CLIENT_SECRET: z.string().min(1).max(200).optional(),
+  SHOPIFY_PREVIOUS_CLIENT_SECRET: z.string().min(1).max(200).optional(),
+  SHOPIFY_API_BASE_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, { error: 'expected an http(s) URL template such as http://127.0.0.1:4010/shopify/{shop}' })
+    .optional(),
   NEXO_DEMO: bool(true),
   NEXO_OWNER_EMAIL: z.email({ error: 'expected an e-mail address' }).default('owner@nexo.local'),
   NEXO_OWNER_PASSWORD: z.string().min(12, { error: 'expected at least 12 characters' }).max(256).optional(),
@@ -131,9 +139,16 @@ export interface Config {
     rateLeadMs: number;
   };
   events: { retentionHours: number };
+  /** Inbound channel webhooks: how long received events are kept (deduplication window, at least 72 h). */
+  webhooks: { retentionHours: number };
   /** The stuck-pattern watchdog (seed 002 part 2.3.5). */
   watchdog: { intervalMs: number; autoRecovery: boolean; thresholds: { queueAgeSeconds: number; approvalDays: number; agentSilentHours: number } };
   security: { secretKey?: Buffer };
+  /**
+   * Channel apps Nexo installs as (OAuth client id/secret). Shopify signs webhooks with the app secret; the previous
+   * secret stays accepted while it is rotated. `apiBaseUrl` (with `{shop}`) points the connector at the emulator.
+   */
+  channels: { shopify: { clientId?: string; clientSecret?: string; previousClientSecret?: string; apiBaseUrl?: string } };
   log: { level: string; pretty: boolean };
   demo: boolean;
   dataDir: string;
@@ -237,6 +252,7 @@ export function loadConfig(env: Env = readEnv()): Config {
       rateLeadMs: e.NEXO_STORE_RATE_LEAD_MS,
     },
     events: { retentionHours: e.NEXO_EVENTS_RETENTION_HOURS },
+    webhooks: { retentionHours: e.NEXO_WEBHOOK_RETENTION_HOURS },
     watchdog: {
       intervalMs: e.NEXO_WATCHDOG_INTERVAL_SECONDS * 1000,
       autoRecovery: e.ENABLE_AUTO_RECOVERY,
@@ -244,6 +260,14 @@ export function loadConfig(env: Env = readEnv()): Config {
         queueAgeSeconds: e.NEXO_STUCK_QUEUE_AGE_SECONDS,
         approvalDays: e.NEXO_STUCK_APPROVAL_DAYS,
         agentSilentHours: e.NEXO_STUCK_AGENT_SILENT_HOURS,
+      },
+    },
+    channels: {
+      shopify: {
+        ...(e.SHOPIFY_CLIENT_ID ? { clientId: e.SHOPIFY_CLIENT_ID } : {}),
+        ...(e.SHOPIFY_CLIENT_SECRET ? { clientSecret: e.SHOPIFY_CLIENT_SECRET } : {}),
+        ...(e.SHOPIFY_PREVIOUS_CLIENT_SECRET ? { previousClientSecret: e.SHOPIFY_PREVIOUS_CLIENT_SECRET } : {}),
+        ...(e.SHOPIFY_API_BASE_URL ? { apiBaseUrl: e.SHOPIFY_API_BASE_URL } : {}),
       },
     },
     security: e.NEXO_SECRET_KEY ? { secretKey: decodeKey(e.NEXO_SECRET_KEY) as Buffer } : {},

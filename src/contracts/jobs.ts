@@ -138,6 +138,49 @@ export const jobCatalog = {
     z.strictObject({ orgId: z.uuid(), deliveryId: z.uuid() }),
     { retryLimit: 6, retryDelaySeconds: 1, retryBackoff: true, retryDelayMaxSeconds: 600, expireInSeconds: 120, concurrency: 4, scope: 'org' },
   ),
+  'webhooks.process': defineJob(
+    'webhooks.process',
+    "Processes one inbound channel webhook: re-fetches the resource it names with the store's credentials, through the store's breaker and rate limiter.",
+    z.strictObject({ orgId: z.uuid(), storeId: z.uuid(), webhookEventId: z.uuid() }),
+    {
+      retryLimit: 8,
+      retryDelaySeconds: 2,
+      retryBackoff: true,
+      retryDelayMaxSeconds: 600,
+      expireInSeconds: 120,
+      concurrency: 4,
+      storeConcurrency: 2,
+      scope: 'org',
+    },
+  ),
+  'stores.sync': defineJob(
+    'stores.sync',
+    "Read-side sync of one store (products, listings, stock, then orders) through its breaker and rate limiter; resumes at the store's saved cursor after a crash.",
+    z.strictObject({ orgId: z.uuid(), storeId: z.uuid(), mode: z.enum(['full', 'incremental']) }),
+    {
+      retryLimit: 10,
+      retryDelaySeconds: 5,
+      retryBackoff: true,
+      retryDelayMaxSeconds: 900,
+      expireInSeconds: 60 * 60,
+      concurrency: 2,
+      storeConcurrency: 1,
+      singletonKey: (p: { storeId: string; mode: string }) => `${p.storeId}:${p.mode}`,
+      scope: 'org',
+    },
+  ),
+  'stores.sync-due': defineJob(
+    'stores.sync-due',
+    "Enqueues an incremental stores.sync for each of the org's active stores whose sync interval has passed (high priority first).",
+    z.strictObject({}),
+    { retryLimit: 2, expireInSeconds: 120, concurrency: 1, scope: 'org' },
+  ),
+  'webhooks.prune': defineJob(
+    'webhooks.prune',
+    'Deletes inbound webhook events older than NEXO_WEBHOOK_RETENTION_HOURS (at least 72 h: the deduplication window).',
+    z.strictObject({}),
+    { retryLimit: 2, expireInSeconds: 300, concurrency: 1, scope: 'system' },
+  ),
 } satisfies Record<string, JobDefinition>;
 
 /** A job type an org runs on a cron schedule (in the org's time zone); each org may change or disable it. */
@@ -159,11 +202,18 @@ export const orgScheduleCatalog: Record<string, OrgScheduleDefinition> = {
     defaultCron: '0 7 * * *',
     enabledByDefault: true,
   },
+  'stores.sync-due': {
+    name: 'stores.sync-due',
+    description: "Incremental sync of the org's stores, each at its own interval",
+    defaultCron: '*/5 * * * *',
+    enabledByDefault: true,
+  },
 };
 
 /** System schedules (UTC): registered at every start; maintenance across orgs, so not shown on any org's schedules. */
 export const systemSchedules: Array<{ name: JobName; cron: string }> = [
   { name: 'events.prune', cron: '17 * * * *' },
+  { name: 'webhooks.prune', cron: '29 * * * *' },
   { name: 'auth.prune', cron: '23 * * * *' },
   { name: 'jobs.prune', cron: '41 3 * * *' },
   { name: 'schedules.sync', cron: '*/10 * * * *' },

@@ -38,6 +38,10 @@ export const permissionRoles = {
   'alerts.acknowledge': ['owner', 'admin', 'operator'],
   /** Edit alert rules (thresholds, enabled, channels). */
   'alerts.manage': ['owner', 'admin'],
+  /** Connected stores: list, details, health (never credentials). */
+  'stores.read': ['owner', 'admin', 'operator', 'viewer'],
+  /** Connect (OAuth or key entry), edit, test, pause, disconnect: handles channel credentials. */
+  'stores.manage': ['owner', 'admin'],
   'channels.read': ['owner', 'admin'],
   /** Notification channels carry credentials (Slack URLs, SMTP logins, signing secrets). */
   'channels.manage': ['owner', 'admin'],
@@ -62,6 +66,7 @@ export const tokenGrantableScopes = permissions.filter(
       'tasks.complete',
       'health.fix',
       'channels.manage',
+      'stores.manage',
     ].includes(p),
 );
 

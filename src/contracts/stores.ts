@@ -34,3 +34,121 @@ export const storeLimitsResponseSchema = z.object({
   breakers: z.array(breakerViewSchema).describe('Circuit breakers of the store, one per operation that has failed at least once'),
   breakerEnabled: z.boolean().describe('ENABLE_CIRCUIT_BREAKER'),
 });
+
+export const storeStatuses = ['active', 'paused', 'disconnected', 'error'] as const;
+export const storePriorities = ['high', 'normal', 'low'] as const;
+
+const platformSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'a connector id such as shopify')
+  .describe('The connector id (GET /api/connectors)');
+const storeNameSchema = z.string().trim().min(1).max(120).describe('Display name');
+const syncIntervalSchema = z.number().int().min(5).max(1440).describe('Minutes between incremental syncs (5 to 1440)');
+const prioritySchema = z.enum(storePriorities).describe('Which stores sync first when several are due');
+const connectorConfigSchema = z
+  .record(z.string(), z.unknown())
+  .describe("The connector's own settings, validated by its configSchema (Shopify: `shop`, optional `apiBaseUrl` for the emulator)");
+const credentialsSchema = z
+  .record(z.string(), z.unknown())
+  .describe("Key entry: the channel credentials, validated by the connector's credentialsSchema, encrypted at rest, never returned");
+const webhookSecretsSchema = z
+  .array(z.string().min(8).max(500))
+  .max(3)
+  .describe('Secrets the channel signs webhooks with (several while one is rotated); encrypted at rest, never returned');
+
+export const storeSchema = z.object({
+  id: z.uuid(),
+  platform: z.string(),
+  name: z.string(),
+  externalId: z.string().nullable().describe("The store's id on the channel (Shopify: the shop domain)"),
+  status: z.enum(storeStatuses),
+  syncIntervalMinutes: z.number().int(),
+  priority: z.enum(storePriorities),
+  connectorConfig: z.record(z.string(), z.unknown()).describe("The connector's settings (no secrets)"),
+  credentialFields: z.array(z.string()).describe('Which credential fields are set (never their values)'),
+  webhookSecretCount: z.number().int().describe('How many webhook secrets are active'),
+  health: z.record(z.string(), z.unknown()).describe('Last connection test and sync outcome'),
+  lastSyncedAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type StoreView = z.infer<typeof storeSchema>;
+
+export const storesListSchema = z.object({ stores: z.array(storeSchema) });
+
+export const createStoreRequestSchema = z.strictObject({
+  platform: platformSchema,
+  name: storeNameSchema,
+  connectorConfig: connectorConfigSchema.default({}),
+  credentials: credentialsSchema,
+  externalId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("The store's id on the channel, if known (filled in by the first connection test otherwise)"),
+  syncIntervalMinutes: syncIntervalSchema.optional(),
+  priority: prioritySchema.optional(),
+  webhookSecrets: webhookSecretsSchema.optional(),
+});
+export type CreateStoreRequest = z.infer<typeof createStoreRequestSchema>;
+
+export const updateStoreRequestSchema = z.strictObject({
+  name: storeNameSchema.optional(),
+  syncIntervalMinutes: syncIntervalSchema.optional(),
+  priority: prioritySchema.optional(),
+  connectorConfig: connectorConfigSchema.optional(),
+  credentials: credentialsSchema.optional().describe('Replaces every credential (key rotation)'),
+  webhookSecrets: webhookSecretsSchema
+    .optional()
+    .describe('Replaces the active webhook secrets (put the new one first, keep the old one until the channel uses the new one)'),
+});
+export type UpdateStoreRequest = z.infer<typeof updateStoreRequestSchema>;
+
+export const testConnectionResponseSchema = z.object({
+  ok: z.boolean(),
+  externalId: z.string().nullable(),
+  shopName: z.string().nullable().describe("The store's name on the channel"),
+  currency: z.string().nullable(),
+  latencyMs: z.number().int(),
+  error: z.string().nullable().describe('Why the test failed (never a credential)'),
+});
+
+export const oauthStartQuerySchema = z.object({
+  shop: z.string().describe('The shop domain, e.g. my-store.myshopify.com'),
+  name: z.string().trim().min(1).max(120).optional().describe('Display name of the store (defaults to the shop name)'),
+});
+
+export const oauthCallbackQuerySchema = z
+  .record(z.string(), z.string())
+  .describe('The query string the channel sends back (code, hmac, shop, state, timestamp, host)');
+
+export const webhookPathParamsSchema = z.object({
+  platform: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,39}$/, 'a connector id')
+    .describe('The connector id (shopify)'),
+  storeId: z.string().max(64).describe('The store the channel was told to call'),
+});
+
+export const webhookReceivedSchema = z.object({
+  received: z.literal(true),
+  eventId: z.string().describe("The channel's event id (Shopify: X-Shopify-Webhook-Id)"),
+  duplicate: z.boolean().describe('Already received: not processed again'),
+});
+
+export const webhookEventSchema = z.object({
+  id: z.uuid(),
+  eventId: z.string(),
+  topic: z.string(),
+  resourceType: z.string().nullable(),
+  resourceId: z.string().nullable(),
+  status: z.enum(['received', 'processed', 'skipped', 'failed']),
+  error: z.string().nullable(),
+  result: z.record(z.string(), z.unknown()).nullable().describe('What processing did (or, before the sync tables, would sync)'),
+  receivedAt: z.iso.datetime(),
+  processedAt: z.iso.datetime().nullable(),
+});
+
+export const webhookEventsResponseSchema = z.object({ events: z.array(webhookEventSchema) });

@@ -68,6 +68,8 @@ describe('route access declarations', () => {
         'POST /api/auth/login',
         'GET /api/invitations/:token',
         'POST /api/invitations/accept',
+        // Inbound channel webhooks: the channel authenticates by its signature over the raw body (test/e2e/webhooks.e2e.test.ts).
+        'POST /api/webhooks/:platform/:storeId',
       ].sort(),
     );
     await app.close();

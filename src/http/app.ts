@@ -23,6 +23,7 @@ import { notificationsRoutes } from './routes/notifications.routes.ts';
 import { storesRoutes } from './routes/stores.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
 import { tasksRoutes } from './routes/tasks.routes.ts';
+import { webhooksRoutes } from './routes/webhooks.routes.ts';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes(deps, deps.healthSources ?? emptyHealthSources));
   await app.register(alertsRoutes(deps));
   await app.register(connectorsRoutes());
+  await app.register(webhooksRoutes(deps));
   app.setNotFoundHandler((request, reply) => {
     const isApi = /^\/(api|metrics|healthz|readyz|openapi\.json|docs)(\/|$|\?)/.test(request.url);
     if (serveWeb && request.method === 'GET' && !isApi && (request.headers.accept ?? '').includes('text/html')) {

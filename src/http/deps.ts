@@ -6,6 +6,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { Mailer } from '../lib/mailer.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { HealthSources } from '../modules/operations/index.ts';
+import type { StoreLimits } from '../modules/stores/index.ts';
 import type { AuthDeps, EnvAgentToken } from '../modules/tenancy/index.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 
@@ -23,6 +24,8 @@ export interface AppDeps {
   mailer: Mailer;
   /** Breakers, rate limiters and open alerts for GET /api/health (wired by main/ when those features exist; empty otherwise). */
   healthSources?: HealthSources;
+  /** Breakers and token buckets around channel calls (the process's own; built from config when absent). */
+  storeLimits?: StoreLimits;
   /** Where the built dashboard lives; absent in API-only setups. */
   webDir?: string;
 }

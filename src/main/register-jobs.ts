@@ -12,13 +12,16 @@ import { jobsReconcileJob } from '../jobs/jobs-reconcile.job.ts';
 import { metricsSnapshotJob } from '../jobs/metrics-snapshot.job.ts';
 import { notificationsDeliverJob } from '../jobs/notifications-deliver.job.ts';
 import { schedulesSyncJob } from '../jobs/schedules-sync.job.ts';
+import { storesSyncDueJob, storesSyncJob } from '../jobs/stores-sync.job.ts';
 import { watchdogJob } from '../jobs/watchdog.job.ts';
+import { webhooksProcessJob } from '../jobs/webhooks-process.job.ts';
+import { webhooksPruneJob } from '../jobs/webhooks-prune.job.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import { type DeliveryEnqueuer, httpSignalProviders, type NotifyDeps, orgReading, type SignalProviders, taskSignalProviders } from '../modules/alerts/index.ts';
 import { jobEngineFailOver, jobSignalFigures, type SchedulerPort } from '../modules/operations/index.ts';
-import { listBreakers } from '../modules/stores/index.ts';
+import { createStoreLimits, listBreakers, type StoreLimits } from '../modules/stores/index.ts';
 import { agentsLastTaskAt, countAwaitingApproval, staleUndecidedTasks } from '../modules/tasks/index.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 
@@ -29,6 +32,8 @@ export interface JobDeps {
   database: Database;
   metrics: Metrics;
   log: Logger;
+  /** The process's breakers and token buckets around channel calls (built from config when absent). */
+  storeLimits?: StoreLimits;
   /** Aborted when the process starts shutting down. */
   shutdown?: AbortSignal;
 }
@@ -82,7 +87,8 @@ export const signalProvidersFor = (database: Database, metrics: Metrics): Signal
 });
 
 /** Every handler of the catalog, registered on this process's workers. */
-export async function registerJobs({ config, queue, bus, database, metrics, log, shutdown }: JobDeps): Promise<void> {
+export async function registerJobs({ config, queue, bus, database, metrics, log, shutdown, storeLimits }: JobDeps): Promise<void> {
+  const limits = storeLimits ?? createStoreLimits({ ...config.resilience, metrics });
   await queue.work('events.prune', eventsPruneJob(bus, config.events.retentionHours));
   await queue.work('auth.prune', authPruneJob(database.db));
   await queue.work('jobs.prune', jobsPruneJob(database.db, config.queue.runRetentionDays));
@@ -97,6 +103,13 @@ export async function registerJobs({ config, queue, bus, database, metrics, log,
     'notifications.deliver',
     notificationsDeliverJob(database.db, notifyDepsFor(config, log), jobCatalog['notifications.deliver'].policy.retryLimit),
   );
+  const storeCalls = { secretKey: resolveSecretKey(config), limits };
+  const enqueueSync = (job: { orgId: string; storeId: string; mode: 'full' | 'incremental' }) =>
+    queue.enqueue('stores.sync', job, { orgId: job.orgId, storeId: job.storeId });
+  await queue.work('webhooks.process', webhooksProcessJob(database.db, storeCalls, log, enqueueSync));
+  await queue.work('stores.sync', storesSyncJob(database.db, storeCalls, log));
+  await queue.work('stores.sync-due', storesSyncDueJob(database.db, enqueueSync));
+  await queue.work('webhooks.prune', webhooksPruneJob(database.db, config.webhooks.retentionHours));
   // Cron starts the next watchdog run at the next minute; this one covers the time until then.
   await queue.enqueue('watchdog.run', { durationSeconds: 60 - new Date().getUTCSeconds() });
 }

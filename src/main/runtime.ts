@@ -110,7 +110,7 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
     // Aborted first on stop (cleanups run in reverse), so long-running system loops (the watchdog) end before the queue drains.
     const shutdown = new AbortController();
     cleanups.push(() => shutdown.abort());
-    const jobDeps = { config, queue, bus, database, metrics, log, shutdown: shutdown.signal };
+    const jobDeps = { config, queue, bus, database, metrics, log, storeLimits, shutdown: shutdown.signal };
     await registerSchedules(jobDeps);
     if (config.queue.workers || role === 'worker') await registerJobs(jobDeps);
 
@@ -144,6 +144,7 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
         mailer,
         webDir: webDistDir,
         healthSources: healthSourcesFor(database, config),
+        storeLimits,
       });
       // Runs first on stop: stop taking requests (in-flight ones finish) before the queue drains.
       cleanups.push(() => closeWithin(app, config.queue.shutdownGraceMs, log));

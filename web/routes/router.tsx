@@ -85,6 +85,12 @@ const systemRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/system/system-page.tsx'), 'SystemPage'),
 });
 
+const storesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/stores',
+  component: lazyRouteComponent(() => import('../features/stores/stores-page.tsx'), 'StoresPage'),
+});
+
 const healthRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/health',
@@ -144,6 +150,7 @@ const routeTree = rootRoute.addChildren([
     dashboardRoute,
     tasksRoute.addChildren([tasksApprovalRoute, tasksApprovalAliasRoute, tasksAllRoute, tasksMineRoute]),
     jobsRoute,
+    storesRoute,
     ...comingSoonAreaIds.map(comingSoonRoute),
     healthRoute,
     systemRoute,

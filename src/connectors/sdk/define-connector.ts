@@ -125,6 +125,27 @@ export interface FeedAuth {
 
 export type ConnectorAuth<Credentials, Config> = OAuth2Auth<Credentials, Config> | ApiKeyAuth | FeedAuth;
 
+/** A verified inbound webhook, reduced to what Nexo stores and deduplicates on. */
+export interface VerifiedWebhook {
+  /** The channel's id of this event (deliveries are deduplicated on it). */
+  eventId: string;
+  topic: string;
+  /** The channel account it is about (Shopify: the shop domain): must be the store's external id. */
+  accountId: string;
+  /** The resource to re-fetch, when the topic names one. */
+  resource: { type: 'product' | 'order' | 'inventory' | 'other'; id: string | null };
+}
+
+/**
+ * How a channel signs its webhooks. `verify` gets the exact bytes received and every active secret
+ * (several during a rotation) and must compare in constant time; a missing, malformed or wrong-length
+ * signature is simply `null` (never a throw).
+ */
+export interface WebhookScheme {
+  signatureHeader: string;
+  verify(input: { rawBody: Buffer; headers: Record<string, string | string[] | undefined>; secrets: readonly string[]; now: Date }): VerifiedWebhook | null;
+}
+
 /** One entry of a capability matrix as a connector declares it (every capability must be present). */
 export type CapabilityDeclaration = CapabilityMatrix;
 
@@ -136,6 +157,8 @@ export interface ConnectorDefinitionInput<Credentials, Config> {
   credentialsSchema: z.ZodType<Credentials>;
   configSchema: z.ZodType<Config>;
   capabilities: CapabilityDeclaration;
+  /** Inbound webhooks (channels that sign them); absent: the channel has none Nexo verifies. */
+  webhooks?: WebhookScheme;
   create(context: ConnectorContext<Credentials, Config>): ConnectorClient;
 }
 

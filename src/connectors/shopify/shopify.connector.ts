@@ -3,6 +3,7 @@ import { shopifyOAuth } from './oauth.ts';
 import { API_VERSION } from './queries.ts';
 import { createShopifyClient } from './shopify-client.ts';
 import { shopifyConfigSchema, shopifyCredentialsSchema } from './shopify-schemas.ts';
+import { shopifyWebhookScheme } from './webhooks.ts';
 
 const costLimit = 'GraphQL cost bucket per shop: 1,000 points restored at 50/s (Advanced 2,000 @ 100/s, Plus 10,000 @ 500/s); max 1,000 points per query';
 
@@ -53,5 +54,6 @@ export const shopifyConnector = defineConnector({
       notes: "`fulfillmentCreate` over the order's open fulfillment orders (merchant-managed), optional tracking; read back",
     },
   },
+  webhooks: shopifyWebhookScheme,
   create: createShopifyClient,
 });

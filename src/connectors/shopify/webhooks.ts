@@ -1,4 +1,5 @@
 import { constantTimeEqual, hmacSha256 } from '../../lib/crypto.ts';
+import type { VerifiedWebhook, WebhookScheme } from '../sdk/define-connector.ts';
 
 /** `some-shop.myshopify.com`: the only shop form the OAuth flow and webhooks accept. */
 export const isShopDomain = (shop: string): boolean => /^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$/i.test(shop);
@@ -70,3 +71,27 @@ export function readWebhookHeaders(headers: Record<string, string | string[] | u
     eventId: get('x-shopify-event-id'),
   };
 }
+
+const resourceOf = (topic: string, body: Buffer): VerifiedWebhook['resource'] => {
+  const family = topic.split('/')[0];
+  const type = family === 'products' ? 'product' : family === 'orders' ? 'order' : family === 'inventory_levels' ? 'inventory' : 'other';
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { admin_graphql_api_id?: unknown; id?: unknown; inventory_item_id?: unknown };
+    const id = type === 'inventory' ? parsed.inventory_item_id : (parsed.admin_graphql_api_id ?? parsed.id);
+    return { type, id: typeof id === 'string' || typeof id === 'number' ? String(id) : null };
+  } catch {
+    return { type, id: null };
+  }
+};
+
+/** Shopify's webhook scheme: X-Shopify-Hmac-Sha256 over the raw body; deduplicated on X-Shopify-Webhook-Id (retries keep it). */
+export const shopifyWebhookScheme: WebhookScheme = {
+  signatureHeader: 'x-shopify-hmac-sha256',
+  verify({ rawBody, headers, secrets }) {
+    const signature = headers['x-shopify-hmac-sha256'];
+    if (!verifyWebhookHmac(rawBody, Array.isArray(signature) ? signature[0] : signature, secrets)) return null;
+    const read = readWebhookHeaders(headers);
+    if (!read) return null;
+    return { eventId: read.webhookId, topic: read.topic, accountId: read.shopDomain, resource: resourceOf(read.topic, rawBody) };
+  },
+};

@@ -8,6 +8,16 @@ export { parseRetryAfter, type ResponseSignals, signalsFrom } from './channel-si
 export { allBreakerStates, type BreakerView, listBreakers } from './circuit-breaker.service.ts';
 export { allBucketTokens, type BucketView, storeLimits } from './rate-limiter.service.ts';
 export {
+  connectStore,
+  getStoreView,
+  listStoreViews,
+  type StoreSecretsDeps,
+  toStoreView,
+  transitionStore,
+  updateStore,
+} from './store-admin.service.ts';
+export { type ConnectionTestResult, clientForStore, type StoreCallDeps, testStoreConnection } from './store-connection.service.ts';
+export {
   type CallIo,
   countsAsFailure,
   createStoreLimits,
@@ -16,5 +26,15 @@ export {
   type StoreLimits,
   type StoreLimitsOptions,
 } from './store-limits.service.ts';
+export { completeOAuthInstall, type OAuthDeps, startOAuthInstall } from './store-oauth.service.ts';
+export { runStoreSync, type SyncOutcome, storesDueForSync } from './store-sync.service.ts';
 export { type CreateStoreInput, createStore, getStore, listStores, type Store } from './stores.service.ts';
 export { type Lane, lanes, type RateLimitState } from './token-bucket.ts';
+export {
+  listWebhookEvents,
+  processWebhookEvent,
+  pruneWebhookEvents,
+  receiveWebhook,
+  type WebhookEventView,
+  type WebhookReceiveDeps,
+} from './webhooks.service.ts';

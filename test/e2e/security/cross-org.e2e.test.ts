@@ -43,6 +43,8 @@ const orgA = { alertId: '', ruleId: '', channelId: '' };
 const exempt: Record<string, string> = {
   'GET /api/invitations/{token}':
     'public: the invitation token is a 256-bit single-use secret; holding it is the authorization (its GET only previews the org name, e-mail and role)',
+  'POST /api/webhooks/{platform}/{storeId}':
+    "public: the caller is the channel, authenticated by its signature over the raw body with the store's own secrets (no Nexo credential, so no org); test/e2e/webhooks.e2e.test.ts checks that another store's or org's delivery is refused",
   'PUT /api/schedules/{name}':
     "not an object id: a schedule name is a job type of the catalog; every org has its own schedule of each name, chosen by the caller's credential",
 };
@@ -52,6 +54,7 @@ const attackBodies: Record<string, unknown> = {
   'PATCH /api/members/{userId}': { role: 'admin' },
   'PUT /api/alert-rules/{ruleId}': { threshold: 99999, enabled: false },
   'PATCH /api/notification-channels/{channelId}': { name: 'taken over', enabled: false },
+  'PATCH /api/stores/{storeId}': { name: 'taken over', priority: 'high' },
 };
 
 /** Routes that stream (SSE): checked separately with a reader. */
@@ -79,7 +82,9 @@ describe('security: cross-org isolation (BOLA)', () => {
     const alerts = await expectOk<{ alerts: Array<{ id: string; status: string }> }>(owner.request('GET', '/api/alerts'));
     const channels = await expectOk(owner.request('GET', '/api/notification-channels'));
     const deliveries = await expectOk<{ deliveries: Array<{ id: string }> }>(owner.request('GET', `/api/notification-channels/${orgA.channelId}/deliveries`));
+    const stores = await expectOk(owner.request('GET', '/api/stores'));
     return {
+      stores,
       rules: rules.rules.map(({ id, threshold, enabled, channels }) => ({ id, threshold, enabled, channels })),
       alerts: alerts.alerts.map(({ id, status }) => ({ id, status })),
       channels,
@@ -194,6 +199,7 @@ describe('security: cross-org isolation (BOLA)', () => {
       fx.a.people.viewer.client.request('GET', `/api/stores/${fx.a.storeId}/limits`),
     );
     expect(limits).toMatchObject({ platform: 'shopify', breakers: [] });
+    expect(await expectOk(fx.a.people.viewer.client.request('GET', `/api/stores/${fx.a.storeId}`))).toMatchObject({ id: fx.a.storeId, credentialFields: [] });
     expect(limits.buckets).toEqual([expect.objectContaining({ bucket: 'default', capacity: 40, refillPerSecond: 2 })]);
   });
 

@@ -254,6 +254,7 @@ const allScopes = [
   'alerts.acknowledge',
   'alerts.manage',
   'channels.read',
+  'stores.read',
 ];
 
 let taskSequence = 0;

@@ -94,6 +94,11 @@ const cases: Record<string, Case> = {
     path: () => '/api/notification-channels/00000000-0000-7000-8000-00000000000a',
     base: () => ({ name: 'Renamed channel' }),
   },
+  'POST /api/stores': {
+    caller: owner,
+    base: () => ({ platform: 'shopify', name: 'Mass', connectorConfig: { shop: 'mass.myshopify.com' }, credentials: { accessToken: 'shpat_mass_probe' } }),
+  },
+  'PATCH /api/stores/{storeId}': { caller: owner, path: (fx) => `/api/stores/${fx.a.storeId}`, base: () => ({ name: 'Renamed store' }) },
 };
 /** The first alert rule of A (read in beforeAll). */
 let alertRuleId = '';

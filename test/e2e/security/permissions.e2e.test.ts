@@ -123,6 +123,20 @@ const expectations: Record<string, Row> = {
   'GET /api/audit': { cells: [N, N, N, Y, Y, N, N, Y] },
   // Stores: rate limits and breakers are operational state (system.read), like the health page.
   'GET /api/stores/{storeId}/limits': { cells: [N, Y, Y, Y, Y, Y, N, Y], path: `/api/stores/${ghostUuid}/limits` },
+  // Stores: members read; owners and admins manage (credentials): stores.manage is never grantable to tokens.
+  'GET /api/stores': { cells: [N, Y, Y, Y, Y, N, N, Y] },
+  'POST /api/stores': { cells: [N, N, N, Y, Y, N, N, N], body: {} },
+  'GET /api/stores/oauth/shopify/start': { cells: [N, N, N, Y, Y, N, N, N] },
+  'GET /api/stores/oauth/shopify/callback': { cells: [N, N, N, Y, Y, N, N, N] },
+  'GET /api/stores/{storeId}': { cells: [N, H, H, H, H, N, N, H], path: `/api/stores/${ghostUuid}` },
+  'PATCH /api/stores/{storeId}': { cells: [N, N, N, H, H, N, N, N], path: `/api/stores/${ghostUuid}`, body: { name: 'x' } },
+  'POST /api/stores/{storeId}/pause': { cells: [N, N, N, H, H, N, N, N], path: `/api/stores/${ghostUuid}/pause` },
+  'POST /api/stores/{storeId}/resume': { cells: [N, N, N, H, H, N, N, N], path: `/api/stores/${ghostUuid}/resume` },
+  'POST /api/stores/{storeId}/disconnect': { cells: [N, N, N, H, H, N, N, N], path: `/api/stores/${ghostUuid}/disconnect` },
+  'POST /api/stores/{storeId}/test': { cells: [N, N, N, H, H, N, N, N], path: `/api/stores/${ghostUuid}/test` },
+  'GET /api/stores/{storeId}/webhook-events': { cells: [N, H, H, H, H, N, N, H], path: `/api/stores/${ghostUuid}/webhook-events` },
+  // Inbound channel webhooks: public (the channel's signature is the credential); an unknown store is 404 for everyone.
+  'POST /api/webhooks/{platform}/{storeId}': { cells: [Y, Y, Y, Y, Y, Y, Y, Y], path: `/api/webhooks/shopify/${ghostUuid}`, body: {} },
   // Tasks (seed 000). Agent tokens: system.read, tasks.read, tasks.create; integration tokens may carry tasks.read and tasks.create only.
   'POST /api/orchestration/tasks': {
     cells: [N, N, N, Y, Y, Y, N, Y],

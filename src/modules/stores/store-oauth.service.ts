@@ -1,0 +1,134 @@
+import { and, eq, gt, lt } from 'drizzle-orm';
+import type { Config } from '../../config.ts';
+import type { StoreView } from '../../contracts/stores.ts';
+import { actorUserId, type Ctx } from '../../db/context.ts';
+import { withTransaction } from '../../db/transaction.ts';
+import { randomToken, sha256Hex } from '../../lib/crypto.ts';
+import { AppError, validation } from '../../lib/errors.ts';
+import { connectorFor, insertStore, reconnectStore, type StoreSecretsDeps } from './store-admin.service.ts';
+import { isChannelError } from './store-connection.service.ts';
+import { storeOauthStates, stores } from './stores.tables.ts';
+
+const STATE_TTL_MS = 10 * 60_000;
+
+export interface OAuthDeps extends StoreSecretsDeps {
+  channels: Config['channels'];
+  fetch?: typeof fetch;
+}
+
+/** The OAuth app Nexo installs as on a platform; UNPROCESSABLE when the operator has not configured it. */
+function appOf(deps: OAuthDeps, platform: string) {
+  const connector = connectorFor(platform);
+  if (connector.auth.type !== 'oauth2') throw validation(`${connector.name} has no OAuth install flow: use key entry`, { field: 'platform' });
+  const app = platform === 'shopify' ? deps.channels.shopify : undefined;
+  if (!app?.clientId || !app.clientSecret) {
+    throw new AppError('UNPROCESSABLE', `The ${connector.name} app is not configured on this server (SHOPIFY_CLIENT_ID, SHOPIFY_CLIENT_SECRET)`);
+  }
+  return { connector, auth: connector.auth, clientId: app.clientId, clientSecret: app.clientSecret, apiBaseUrl: app.apiBaseUrl };
+}
+
+/** The connector config for a shop: the emulator (or proxy) base URL when the operator set one. */
+const shopConfig = (shop: string, apiBaseUrl: string | undefined) => ({ shop, ...(apiBaseUrl ? { apiBaseUrl: apiBaseUrl.replaceAll('{shop}', shop) } : {}) });
+
+/**
+ * Starts an install: a random `state` (256 bits, stored hashed) bound to the org, the user and the shop,
+ * valid for 10 minutes and consumed by the first callback that presents it. Returns the authorize URL.
+ */
+export async function startOAuthInstall(
+  ctx: Ctx,
+  deps: OAuthDeps,
+  input: { platform: string; shop: string; name?: string; redirectUri: string },
+): Promise<string> {
+  const { connector, auth, clientId, apiBaseUrl } = appOf(deps, input.platform);
+  const userId = actorUserId(ctx.actor);
+  if (!userId || ctx.actor.type !== 'user') throw new AppError('FORBIDDEN', 'Installing a store needs a signed-in person');
+  const shop = input.shop.trim().toLowerCase();
+  const config = connector.configSchema.safeParse(shopConfig(shop, apiBaseUrl));
+  if (!config.success) throw validation('shop must be a shop domain such as my-store.myshopify.com', { field: 'shop' });
+  const state = randomToken(32);
+  await ctx.db.delete(storeOauthStates).where(lt(storeOauthStates.expiresAt, ctx.now));
+  await ctx.db.insert(storeOauthStates).values({
+    stateHash: sha256Hex(state),
+    orgId: ctx.orgId,
+    userId,
+    platform: connector.id,
+    shop,
+    name: input.name ?? null,
+    expiresAt: new Date(ctx.now.getTime() + STATE_TTL_MS),
+    createdAt: ctx.now,
+  });
+  return auth.authorizeUrl({ config: config.data, clientId, redirectUri: input.redirectUri, state });
+}
+
+/**
+ * The callback: consumes the state (only the org and user that started the install, before it expires),
+ * lets the connector verify the callback (hmac, state, shop, timestamp) and exchange the code, then
+ * creates the store or re-connects the org's existing one for that shop.
+ */
+export async function completeOAuthInstall(
+  ctx: Ctx,
+  deps: OAuthDeps,
+  input: { platform: string; query: Record<string, string>; redirectUri: string },
+): Promise<{ store: StoreView; created: boolean }> {
+  const { connector, auth, clientId, clientSecret, apiBaseUrl } = appOf(deps, input.platform);
+  const state = input.query.state;
+  const userId = actorUserId(ctx.actor);
+  if (typeof state !== 'string' || state.length < 16 || state.length > 200 || !userId)
+    throw validation('The install link is not valid: start again', { field: 'state' });
+  const [pending] = await ctx.db
+    .delete(storeOauthStates)
+    .where(
+      and(
+        eq(storeOauthStates.stateHash, sha256Hex(state)),
+        eq(storeOauthStates.orgId, ctx.orgId),
+        eq(storeOauthStates.userId, userId),
+        eq(storeOauthStates.platform, connector.id),
+        gt(storeOauthStates.expiresAt, ctx.now),
+      ),
+    )
+    .returning();
+  if (!pending) throw validation('The install link expired, was already used or belongs to someone else: start again', { field: 'state' });
+  const config = shopConfig(pending.shop, apiBaseUrl);
+  let credentials: Record<string, unknown>;
+  try {
+    credentials = (await auth.completeAuthorization({
+      config,
+      query: input.query,
+      clientId,
+      clientSecret,
+      expectedState: state,
+      redirectUri: input.redirectUri,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    })) as Record<string, unknown>;
+  } catch (error) {
+    if (isChannelError(error)) {
+      const code = error.kind === 'auth' ? 'VALIDATION' : 'UPSTREAM';
+      throw new AppError(code, error.message);
+    }
+    throw error;
+  }
+  return withTransaction(ctx.db, async (tx) => {
+    const [existing] = await tx
+      .select({ id: stores.id })
+      .from(stores)
+      .where(and(eq(stores.orgId, ctx.orgId), eq(stores.platform, connector.id), eq(stores.externalId, pending.shop)));
+    if (existing) return { store: await reconnectStore(ctx, deps, existing.id, credentials, tx), created: false };
+    const store = await insertStore(
+      ctx,
+      deps,
+      {
+        platform: connector.id,
+        name: pending.name ?? pending.shop.replace(/\.myshopify\.com$/, ''),
+        externalId: pending.shop,
+        connectorConfig: config,
+        credentials,
+        webhookSecrets: [],
+        syncIntervalMinutes: 60,
+        priority: 'normal',
+        via: 'oauth',
+      },
+      tx,
+    );
+    return { store, created: true };
+  });
+}
