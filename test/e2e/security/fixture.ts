@@ -333,13 +333,15 @@ const relaxedLimits = {
 
 /** The org-scoped stuck pattern the watchdog opens for an org's task awaiting approval (see relaxedLimits). */
 async function stuckPatternOf(owner: ApiClient): Promise<string> {
-  for (let i = 0; i < 100; i++) {
+  // The first watchdog tick waits for the worker to start; on a loaded 2-core machine that took over 25 s.
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
     const list = await expectOk<{ patterns: Array<{ id: string; scope: string }> }>(owner.request('GET', '/api/health/patterns'));
     const found = list.patterns.find((p) => p.scope === 'org');
     if (found) return found.id;
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error('the watchdog opened no stuck pattern for the org');
+  throw new Error('the watchdog opened no stuck pattern for the org within 90 s');
 }
 
 export async function startSecurityFixture(options: { env?: Record<string, string> } = {}): Promise<SecurityFixture> {
