@@ -118,7 +118,7 @@ export const jobCatalog = {
     'watchdog.run',
     'The stuck-pattern watchdog: started every minute by cron, it ticks every NEXO_WATCHDOG_INTERVAL_SECONDS for about a minute (one writer at a time across processes).',
     z.strictObject({ durationSeconds: z.number().int().min(0).max(300).default(55) }),
-    { retryLimit: 0, expireInSeconds: 120, concurrency: 2, scope: 'system' },
+    { retryLimit: 0, expireInSeconds: 180, concurrency: 2, scope: 'system' },
   ),
   'metrics.snapshot': defineJob(
     'metrics.snapshot',

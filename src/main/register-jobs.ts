@@ -110,8 +110,9 @@ export async function registerJobs({ config, queue, bus, database, metrics, log,
   await queue.work('stores.sync', storesSyncJob(database.db, storeCalls, log));
   await queue.work('stores.sync-due', storesSyncDueJob(database.db, enqueueSync));
   await queue.work('webhooks.prune', webhooksPruneJob(database.db, config.webhooks.retentionHours));
-  // Cron starts the next watchdog run at the next minute; this one covers the time until then.
-  await queue.enqueue('watchdog.run', { durationSeconds: 60 - new Date().getUTCSeconds() });
+  // Cron starts a watchdog run every minute (pg-boss evaluates cron about every 30 s); this one covers the
+  // time until then with a minute to spare (ticks take an advisory lock, so an overlap is harmless).
+  await queue.enqueue('watchdog.run', { durationSeconds: 120 - new Date().getUTCSeconds() });
 }
 
 /** Recurring system jobs (idempotent: re-registering keeps one schedule per name), then every org's schedules. */
