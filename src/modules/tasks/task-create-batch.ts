@@ -26,7 +26,7 @@ interface Batcher {
 
 /** Rows per transaction, and transactions in flight per process (the rest of the pool stays free for reads). */
 const MAX_BATCH = 200;
-const MAX_IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = 3;
 
 const batchers = new WeakMap<Db, Batcher>();
 
