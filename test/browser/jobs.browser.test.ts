@@ -82,7 +82,10 @@ describe.skipIf(skipBrowserTests)('jobs page: live runs, log timeline, dead lett
     await row.locator('button').first().click();
     await page.getByTestId('job-cancel').click();
     await row.locator('[data-testid=job-status][data-status=cancelled]').waitFor();
-    expect(await page.getByTestId('job-drawer').getByTestId('job-status').textContent()).toBe('Cancelado');
+    // The drawer refetches its run on its own schedule: wait for it rather than read it at once.
+    const drawerStatus = page.getByTestId('job-drawer').locator('[data-testid=job-status][data-status=cancelled]');
+    await drawerStatus.waitFor();
+    expect(await drawerStatus.textContent()).toBe('Cancelado');
     await dashboard.screenshot(page, 'jobs-pt-br-cancelled.png');
   });
 });
