@@ -8,6 +8,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { Logger } from '../lib/logger.ts';
 import { sleep } from '../lib/sleep.ts';
+import { within } from '../lib/within.ts';
 import { listenPostgres } from './listener.ts';
 
 /** Drizzle over either driver: services never know which one they run on. */
@@ -118,15 +119,7 @@ async function waitForPostgres(pool: pg.Pool, budgetMs: number, log: Logger): Pr
 /** Round-trip time of a trivial query, for readiness checks. */
 export async function pingDatabase(database: Database, timeoutMs = 2000): Promise<number> {
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    await Promise.race([database.db.execute(sql`select 1`), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  await within(database.db.execute(sql`select 1`), timeoutMs);
   return performance.now() - started;
 }
 

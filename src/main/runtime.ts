@@ -9,6 +9,7 @@ import { buildApp } from '../http/app.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createMailer } from '../lib/mailer.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
+import { DeadlineExceeded, within } from '../lib/within.ts';
 import { openAlertCounts } from '../modules/alerts/index.ts';
 import { createJobRunsObserver, openPatternCounts, queueDepthByType } from '../modules/operations/index.ts';
 import { allBreakerStates, allBucketTokens, createStoreLimits, type StoreLimits } from '../modules/stores/index.ts';
@@ -46,17 +47,20 @@ export interface Runtime {
 
 /** Opens everything in dependency order; on failure closes what was opened and rethrows. */
 export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeOptions): Promise<Runtime> {
-  const cleanups: Array<() => Promise<void> | void> = [];
+  // Shutdown steps run in reverse order, each bounded: a step that hangs (a pool waiting for a connection lost in
+  // an outage) is reported and skipped, so a stop always ends.
+  const cleanups: ShutdownStep[] = [];
   const cleanup = async () => {
-    for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch((error) => log.warn({ err: error }, 'cleanup step failed'));
+    for (const step of cleanups.reverse()) await runShutdownStep(step, log);
     cleanups.length = 0;
   };
+  const graceMs = config.queue.shutdownGraceMs;
 
   try {
     let lock: DataDirLock | undefined;
     if (config.mode === 'embedded') {
       lock = acquireDataDirLock(config.dataDir);
-      cleanups.push(() => lock?.release());
+      cleanups.push(step('data dir lock', () => lock?.release()));
     }
     const secretKey = resolveSecretKey(config);
 
@@ -66,7 +70,7 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
       connectTimeoutMs: config.db.connectTimeoutMs,
       log,
     });
-    cleanups.push(() => database.close());
+    cleanups.push(step('database', () => database.close()));
     await migrateDatabase(database);
 
     const metrics = createMetrics();
@@ -77,7 +81,7 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
     metrics.breakerStates.read = () => allBreakerStates(database.db);
     metrics.bucketTokens.read = () => allBucketTokens(database.db, config.resilience.rateHeadroom);
     const storeLimits = createStoreLimits({ ...config.resilience, metrics });
-    cleanups.push(() => storeLimits.shutdown());
+    cleanups.push(step('store limits', () => storeLimits.shutdown()));
     const queue = createJobQueue({
       database,
       catalog: jobCatalog,
@@ -88,11 +92,11 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
       superviseSeconds: config.queue.superviseSeconds,
     });
     await queue.start();
-    cleanups.push(() => queue.stop(config.queue.shutdownGraceMs));
+    cleanups.push(step('job queue', () => queue.stop(graceMs), graceMs + STEP_LIMIT_MS));
 
     const bus = createEventBus(database, log.child({ component: 'events' }));
     await bus.start();
-    cleanups.push(() => bus.stop());
+    cleanups.push(step('event bus', () => bus.stop()));
 
     const bootstrap = role === 'serve' ? await ensureBootstrap(database.db, config.bootstrap, new Date()) : ({ created: false } as const);
     const envTokens = await prepareEnvAgentTokens(database.db, config.auth.agentEnvTokens, config.auth.defaultOrgSlug);
@@ -109,7 +113,7 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
 
     // Aborted first on stop (cleanups run in reverse), so long-running system loops (the watchdog) end before the queue drains.
     const shutdown = new AbortController();
-    cleanups.push(() => shutdown.abort());
+    cleanups.push(step('system loops', () => shutdown.abort()));
     const jobDeps = { config, queue, bus, database, metrics, log, storeLimits, shutdown: shutdown.signal };
     await registerSchedules(jobDeps);
     if (config.queue.workers || role === 'worker') await registerJobs(jobDeps);
@@ -147,7 +151,7 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
         storeLimits,
       });
       // Runs first on stop: stop taking requests (in-flight ones finish) before the queue drains.
-      cleanups.push(() => closeWithin(app, config.queue.shutdownGraceMs, log));
+      cleanups.push(step('http', () => closeWithin(app, graceMs, log), graceMs + STEP_LIMIT_MS));
       const address = await app.listen({ host: config.http.host, port: config.http.port });
       runtime.app = app;
       runtime.url = config.http.publicUrl ?? address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost');
@@ -156,6 +160,28 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
   } catch (error) {
     await cleanup();
     throw error;
+  }
+}
+
+/** How long a shutdown step may take (on top of the grace period for the steps that drain work). */
+const STEP_LIMIT_MS = 5000;
+
+interface ShutdownStep {
+  name: string;
+  run: () => Promise<void> | void;
+  limitMs: number;
+}
+
+const step = (name: string, run: ShutdownStep['run'], limitMs = STEP_LIMIT_MS): ShutdownStep => ({ name, run, limitMs });
+
+async function runShutdownStep({ name, run, limitMs }: ShutdownStep, log: Logger): Promise<void> {
+  const started = performance.now();
+  try {
+    await within(Promise.resolve().then(run), limitMs);
+    log.debug({ step: name, ms: Math.round(performance.now() - started) }, 'shutdown step done');
+  } catch (error) {
+    if (error instanceof DeadlineExceeded) log.warn({ step: name, limitMs }, `shutdown step "${name}" still running after ${limitMs} ms; moving on`);
+    else log.warn({ step: name, err: error }, `shutdown step "${name}" failed`);
   }
 }
 

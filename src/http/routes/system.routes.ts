@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorBodySchema, livenessSchema, type Readiness, readinessSchema, systemInfoSchema } from '../../contracts/system.ts';
 import { pingDatabase } from '../../db/client.ts';
+import { within } from '../../lib/within.ts';
 import type { AppDeps } from '../deps.ts';
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -8,13 +9,7 @@ const CHECK_TIMEOUT_MS = 2000;
 async function check(run: () => Promise<unknown>): Promise<Readiness['checks']['database']> {
   const started = performance.now();
   try {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      run(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-      }),
-    ]).finally(() => clearTimeout(timer));
+    await within(run(), CHECK_TIMEOUT_MS);
     return { ok: true, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
   } catch (error) {
     return { ok: false, latencyMs: Math.round(performance.now() - started), error: (error as Error).message };

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { HealthReport, StuckPatternView } from '../../contracts/health.ts';
 import { type Database, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../db/context.ts';
+import { within } from '../../lib/within.ts';
 import { detectors, type WatchdogThresholds } from './stuck-patterns.detectors.ts';
 import { listStuckPatterns, recentRecoveries } from './watchdog.service.ts';
 
@@ -28,19 +29,16 @@ const DB_TIMEOUT_MS = 2000;
 
 async function databaseHealth(database: Database): Promise<HealthReport['database']> {
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const rows = await Promise.race([
+    const rows = await within(
       selectRows(
         database.db,
         sql`select count(*)::int as total, count(*) filter (where state = 'active')::int as active,
               current_setting('max_connections')::int as max
             from pg_stat_activity where datname = current_database()`,
       ),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${DB_TIMEOUT_MS} ms`)), DB_TIMEOUT_MS);
-      }),
-    ]);
+      DB_TIMEOUT_MS,
+    );
     const r = rows[0] ?? {};
     return {
       ok: true,
@@ -49,8 +47,6 @@ async function databaseHealth(database: Database): Promise<HealthReport['databas
     };
   } catch (error) {
     return { ok: false, latency_ms: null, connections: null, error: (error as Error).message };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
