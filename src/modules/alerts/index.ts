@@ -7,7 +7,6 @@ export { attemptDelivery, type DeliveryEnqueuer, listDeliveries } from './delive
 export { httpSignalProviders, quantileFromBuckets } from './http-signals.ts';
 export { listNotifications, markNotificationsRead, type NotificationDraft, notifyUsers } from './notifications.service.ts';
 export {
-  noData,
   orgReading,
   type SignalInput,
   type SignalProvider,

@@ -28,10 +28,6 @@ export type SignalResult = { status: 'no_data'; reason: string } | { status: 'ok
 export type SignalProvider = (input: SignalInput) => Promise<SignalResult>;
 export type SignalProviders = Partial<Record<AlertRuleKind, SignalProvider>>;
 
-export const noData =
-  (reason: string): SignalProvider =>
-  async () => ({ status: 'no_data', reason });
-
 /** An org-wide figure compared with the threshold. */
 export const orgReading = (value: number, threshold: number, details: Record<string, unknown> = {}): SignalResult => ({
   status: 'ok',

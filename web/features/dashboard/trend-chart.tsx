@@ -1,4 +1,5 @@
 import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { axisProps, chartMargin, gridProps, labelledValue, tooltipStyle, valueAxisProps } from '../../components/chart-style.ts';
 import { useLocale, useT } from '../../i18n/index.ts';
 
 export interface TrendDay {
@@ -35,7 +36,7 @@ export default function TrendChart({ days }: { days: TrendDay[] }) {
   return (
     <div className="h-72 w-full" data-testid="trend-chart">
       <ResponsiveContainer width="100%" height="100%">
-        <AreaChart data={days} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+        <AreaChart data={days} margin={chartMargin}>
           <defs>
             {series.map(({ key, color }) => (
               <linearGradient key={key} id={`trend-${key}`} x1="0" y1="0" x2="0" y2="1">
@@ -44,28 +45,10 @@ export default function TrendChart({ days }: { days: TrendDay[] }) {
               </linearGradient>
             ))}
           </defs>
-          <CartesianGrid vertical={false} stroke="var(--color-border)" />
-          <XAxis
-            dataKey="date"
-            tickFormatter={(value: string) => shortDay(value, locale)}
-            tick={{ fill: 'var(--color-muted-foreground)', fontSize: 11 }}
-            tickLine={false}
-            axisLine={false}
-            minTickGap={24}
-          />
-          <YAxis allowDecimals={false} tick={{ fill: 'var(--color-muted-foreground)', fontSize: 11 }} tickLine={false} axisLine={false} width={40} />
-          <Tooltip
-            labelFormatter={(value) => shortDay(String(value), locale)}
-            formatter={(value, name) => [value, labels[name as keyof typeof labels] ?? name]}
-            contentStyle={{
-              background: 'var(--color-popover)',
-              border: '1px solid var(--color-border)',
-              borderRadius: 8,
-              color: 'var(--color-popover-foreground)',
-              fontSize: 12,
-            }}
-            labelStyle={{ color: 'var(--color-muted-foreground)', marginBottom: 4 }}
-          />
+          <CartesianGrid {...gridProps} />
+          <XAxis dataKey="date" tickFormatter={(value: string) => shortDay(value, locale)} {...axisProps} minTickGap={24} />
+          <YAxis {...valueAxisProps} />
+          <Tooltip labelFormatter={(value) => shortDay(String(value), locale)} formatter={labelledValue(labels)} {...tooltipStyle} />
           <Legend
             itemSorter={null}
             formatter={(value: string) => labels[value as keyof typeof labels] ?? value}

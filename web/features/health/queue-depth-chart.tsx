@@ -1,4 +1,5 @@
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { axisProps, chartMargin, gridProps, labelledValue, tooltipStyle, valueAxisProps } from '../../components/chart-style.ts';
 import { formatTime, useLocale, useT } from '../../i18n/index.ts';
 
 export interface DepthSample {
@@ -15,30 +16,18 @@ export default function QueueDepthChart({ samples }: { samples: DepthSample[] })
   return (
     <div className="h-48 w-full" data-testid="queue-depth-chart">
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={samples} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-          <CartesianGrid vertical={false} stroke="var(--color-border)" />
+        <LineChart data={samples} margin={chartMargin}>
+          <CartesianGrid {...gridProps} />
           <XAxis
             dataKey="at"
             type="number"
             domain={['dataMin', 'dataMax']}
             tickFormatter={(value: number) => formatTime(value, locale)}
-            tick={{ fill: 'var(--color-muted-foreground)', fontSize: 11 }}
-            tickLine={false}
-            axisLine={false}
+            {...axisProps}
             minTickGap={32}
           />
-          <YAxis allowDecimals={false} tick={{ fill: 'var(--color-muted-foreground)', fontSize: 11 }} tickLine={false} axisLine={false} width={40} />
-          <Tooltip
-            labelFormatter={(value) => formatTime(Number(value), locale)}
-            formatter={(value, name) => [value, labels[name as keyof typeof labels] ?? name]}
-            contentStyle={{
-              background: 'var(--color-popover)',
-              border: '1px solid var(--color-border)',
-              borderRadius: 8,
-              color: 'var(--color-popover-foreground)',
-              fontSize: 12,
-            }}
-          />
+          <YAxis {...valueAxisProps} />
+          <Tooltip labelFormatter={(value) => formatTime(Number(value), locale)} formatter={labelledValue(labels)} {...tooltipStyle} />
           <Line type="monotone" dataKey="depth" stroke="var(--color-info)" strokeWidth={2} dot={false} isAnimationActive={false} />
           <Line type="monotone" dataKey="active" stroke="var(--color-success)" strokeWidth={2} dot={false} isAnimationActive={false} />
         </LineChart>
