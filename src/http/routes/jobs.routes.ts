@@ -52,7 +52,7 @@ export const jobsRoutes =
           tags: ['jobs'],
           summary: "The org's job runs, newest first",
           description:
-            'Filters: `status` and `type` (one value or several, comma-separated), `storeId`, `from`/`to` (created time). Page with `nextCursor` as `cursor`. Live changes arrive on `/api/events` as `job.updated` events.',
+            'Filters: `status` and `type` (one value or several, comma-separated), `storeId`, `from`/`to` (created time). Page with `nextCursor` as `cursor`. Live changes arrive on `/api/events` as `job.updated` events (one run) and `jobs.updated` events (`{ ids, type, status }`, a batch).',
           querystring: listJobsQuerySchema,
           response: { 200: listJobsResponseSchema, ...errors },
         },

@@ -16,9 +16,20 @@ async function announce(db: DbOrTx, orgId: string | null, runId: string, type: s
   if (orgId) await publishEvent(db, orgId, 'job.updated', { id: runId, type, status });
 }
 
-/** The same announcements for many runs: one INSERT and one NOTIFY statement. */
+/**
+ * A batch transition (batch enqueue, batched fetch) is one `jobs.updated` event per org, naming every run, instead
+ * of one `job.updated` per run: high-volume types would otherwise write three event rows and NOTIFYs per job.
+ */
 async function announceMany(db: DbOrTx, runs: Array<Pick<RunRef, 'orgId' | 'runId' | 'name'>>, status: string) {
-  const list = runs.flatMap((r) => (r.orgId ? [{ orgId: r.orgId, type: 'job.updated', payload: { id: r.runId, type: r.name, status } }] : []));
+  const byOrg = Map.groupBy(
+    runs.filter((r) => r.orgId),
+    (r) => r.orgId as string,
+  );
+  const list = [...byOrg].map(([orgId, list]) => ({
+    orgId,
+    type: 'jobs.updated',
+    payload: { ids: list.map((r) => r.runId), type: list[0]?.name, status },
+  }));
   await publishEvents(db, list);
 }
 
@@ -66,9 +77,6 @@ export function createJobRunsObserver(database: Database): JobObserver {
     });
   };
 
-  const logRows = (runs: RunRef[], at: Date, message: (run: RunRef) => string) =>
-    runs.map((run) => ({ runId: run.runId, orgId: run.orgId, at, level: 'info', message: message(run), metadata: null, attempt: run.attempt }));
-
   return {
     async onEnqueued(tx, run) {
       await tx.insert(jobRuns).values(runRow(run)).onConflictDoNothing();
@@ -102,9 +110,7 @@ export function createJobRunsObserver(database: Database): JobObserver {
         );
         const ids = new Set(updated.map((r) => r.id));
         const started = runs.filter((r) => ids.has(r.runId));
-        if (started.length === 0) return ids;
-        await tx.insert(jobLogs).values(logRows(started, at, (r) => `attempt ${r.attempt} started`));
-        await announceMany(tx, started, 'running');
+        if (started.length > 0) await announceMany(tx, started, 'running');
         return ids;
       });
     },
@@ -126,21 +132,8 @@ export function createJobRunsObserver(database: Database): JobObserver {
           returning r.id::text as id`,
         );
         const ids = new Set(updated.map((r) => r.id));
-        const done = completed.filter(({ run }) => ids.has(run.runId));
-        if (done.length === 0) return;
-        const duration = new Map(done.map(({ run, durationMs }) => [run.runId, durationMs]));
-        await tx.insert(jobLogs).values(
-          logRows(
-            done.map(({ run }) => run),
-            at,
-            (r) => `completed in ${duration.get(r.runId)} ms`,
-          ),
-        );
-        await announceMany(
-          tx,
-          done.map(({ run }) => run),
-          'completed',
-        );
+        const done = completed.filter(({ run }) => ids.has(run.runId)).map(({ run }) => run);
+        if (done.length > 0) await announceMany(tx, done, 'completed');
       });
     },
 

@@ -41,14 +41,14 @@ function toFilters(form: FilterForm): JobFilters {
   return filters;
 }
 
-/** Live: a `job.updated` event on the org's stream refreshes every job query (debounced). */
+/** Live: a `job.updated` (one run) or `jobs.updated` (a batch) event on the org's stream refreshes every job query (debounced). */
 function useLiveJobs() {
   const me = useMe();
   const queryClient = useQueryClient();
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   return useEventSource({
     url: EVENTS_URL,
-    types: ['job.updated'],
+    types: ['job.updated', 'jobs.updated'],
     enabled: hasPermission(me, 'events.read'),
     onEvent: () => {
       clearTimeout(timer.current);
