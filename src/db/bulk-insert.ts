@@ -13,7 +13,7 @@ export async function bulkInsert<T extends PgTable>(
   db: DbOrTx,
   table: T,
   rows: T['$inferInsert'][],
-  options: { onConflictDoNothing?: boolean } = {},
+  options: { onConflictDoNothing?: boolean /** false: nothing comes back (answers []), for large write-only batches. */; returning?: boolean } = {},
 ): Promise<T['$inferSelect'][]> {
   if (rows.length === 0) return [];
   const columns = getTableColumns(table) as Record<string, { name: string; mapFromDriverValue: (value: unknown) => unknown }>;
@@ -22,10 +22,12 @@ export async function bulkInsert<T extends PgTable>(
   const json = JSON.stringify(rows.map((row) => Object.fromEntries(keys.map((key) => [columns[key]?.name, (row as Record<string, unknown>)[key] ?? null]))));
   const type = sql.raw(`"${getTableName(table)}"`);
   const conflict = options.onConflictDoNothing ? sql` on conflict do nothing` : sql``;
-  const raw = await selectRows<Record<string, unknown>>(
-    db,
-    sql`insert into ${table} (${names}) select ${names} from json_populate_recordset(null::${type}, ${json}::json)${conflict} returning *`,
-  );
+  const insert = sql`insert into ${table} (${names}) select ${names} from json_populate_recordset(null::${type}, ${json}::json)${conflict}`;
+  if (options.returning === false) {
+    await db.execute(insert);
+    return [];
+  }
+  const raw = await selectRows<Record<string, unknown>>(db, sql`${insert} returning *`);
   return raw.map((r) =>
     Object.fromEntries(
       Object.entries(columns).map(([key, column]) => {

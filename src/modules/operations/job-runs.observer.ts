@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { bulkInsert } from '../../db/bulk-insert.ts';
 import { type Database, type DbOrTx, selectRows } from '../../db/client.ts';
 import { publishEvent, publishEvents } from '../../events/event-bus.ts';
 import type { EnqueuedRun, JobObserver, RunRef } from '../../queue/job-observer.ts';
@@ -85,12 +86,8 @@ export function createJobRunsObserver(database: Database): JobObserver {
 
     async onEnqueuedMany(tx, runs) {
       if (runs.length === 0) return;
-      // Chunked: a statement carries at most 65,535 parameters (12 per run).
-      for (let i = 0; i < runs.length; i += 2000) {
-        const chunk = runs.slice(i, i + 2000);
-        await tx.insert(jobRuns).values(chunk.map(runRow)).onConflictDoNothing();
-        await announceMany(tx, chunk, 'queued');
-      }
+      await bulkInsert(tx, jobRuns, runs.map(runRow), { onConflictDoNothing: true, returning: false });
+      await announceMany(tx, runs, 'queued');
     },
 
     async onStartedMany(runs) {

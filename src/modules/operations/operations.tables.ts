@@ -40,7 +40,6 @@ export const jobRuns = pgTable(
     index('job_runs_org_created_idx').on(t.orgId, t.createdAt.desc(), t.id.desc()),
     index('job_runs_org_status_created_idx').on(t.orgId, t.status, t.createdAt.desc(), t.id.desc()),
     index('job_runs_org_type_idx').on(t.orgId, t.type, t.createdAt.desc()),
-    index('job_runs_boss_job_idx').on(t.bossJobId),
     index('job_runs_finished_idx').on(t.status, t.finishedAt),
   ],
 );

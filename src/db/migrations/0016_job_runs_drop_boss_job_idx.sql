@@ -1,0 +1,1 @@
+DROP INDEX "job_runs_boss_job_idx";
