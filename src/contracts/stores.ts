@@ -120,6 +120,10 @@ export const oauthStartQuerySchema = z.object({
   name: z.string().trim().min(1).max(120).optional().describe('Display name of the store (defaults to the shop name)'),
 });
 
+export const mlOauthStartQuerySchema = z.object({
+  name: z.string().trim().min(1).max(120).optional().describe('Display name of the store (defaults to "Mercado Livre <seller id>")'),
+});
+
 export const oauthCallbackQuerySchema = z
   .record(z.string(), z.string())
   .describe('The query string the channel sends back (code, hmac, shop, state, timestamp, host)');
@@ -136,6 +140,14 @@ export const webhookReceivedSchema = z.object({
   received: z.literal(true),
   eventId: z.string().describe("The channel's event id (Shopify: X-Shopify-Webhook-Id)"),
   duplicate: z.boolean().describe('Already received: not processed again'),
+});
+
+export const appNotificationReceivedSchema = z.object({
+  received: z.literal(true),
+  eventId: z.string().nullable().describe("The notification's id (Mercado Livre: `_id`)"),
+  stores: z.number().int().describe('Connected stores of the account it names (each gets the event once)'),
+  duplicate: z.boolean().optional().describe('Already received for every such store: not processed again'),
+  ignored: z.string().optional().describe('Why nothing was stored: another application, or no connected store for the account'),
 });
 
 export const webhookEventSchema = z.object({
