@@ -39,7 +39,14 @@ describe('channel webhooks and notifications', () => {
   beforeAll(async () => {
     emulator = createEmulator({ seed: 'channel-webhooks-e2e', webhookBatchMs: 5 });
     await emulator.listen(0, '127.0.0.1');
-    shop = emulator.createShop({ platform: 'shopify', shop: 'hooked.myshopify.com', products: 3, orders: 0, clientId: 'shopify-app', clientSecret: SHOPIFY_SECRET });
+    shop = emulator.createShop({
+      platform: 'shopify',
+      shop: 'hooked.myshopify.com',
+      products: 3,
+      orders: 0,
+      clientId: 'shopify-app',
+      clientSecret: SHOPIFY_SECRET,
+    });
     seller = emulator.createShop({ platform: 'mercadolivre', shop: 'hooked-seller', products: 3, orders: 1, clientId: ML_APP_ID, clientSecret: ML_APP_SECRET });
     const port = await freePort();
     server = await startTestServer({
@@ -96,9 +103,12 @@ describe('channel webhooks and notifications', () => {
       (s) => s.health.webhooks?.status === 'subscribed',
     );
     expect(subscribed.health.webhooks?.callbackUrl).toBe(callbackUrl);
-    expect(emulator.shop(shop.shop).webhooks.map((w) => w.topic).sort()).toEqual(
-      ['app/uninstalled', 'inventory_levels/update', 'orders/create', 'orders/updated', 'products/update'].sort(),
-    );
+    expect(
+      emulator
+        .shop(shop.shop)
+        .webhooks.map((w) => w.topic)
+        .sort(),
+    ).toEqual(['app/uninstalled', 'inventory_levels/update', 'orders/create', 'orders/updated', 'products/update'].sort());
 
     emulator.setFaults(shop.shop, { duplicateWebhookRate: 1, outOfOrderWebhooks: true });
     emulator.generateOrders(shop.shop, 2);
@@ -181,7 +191,11 @@ describe('channel webhooks and notifications', () => {
     expect(emulator.shop(seller.shop).stats.webhookFailures).toBe(0);
 
     const notify = (body: unknown) =>
-      fetch(notificationsUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      fetch(notificationsUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
     const stranger = await notify({
       _id: randomUUID(),
       resource: '/orders/1',
