@@ -142,13 +142,9 @@ export const webhookReceivedSchema = z.object({
   duplicate: z.boolean().describe('Already received: not processed again'),
 });
 
-export const appNotificationReceivedSchema = z.object({
-  received: z.literal(true),
-  eventId: z.string().nullable().describe("The notification's id (Mercado Livre: `_id`)"),
-  stores: z.number().int().describe('Connected stores of the account it names (each gets the event once)'),
-  duplicate: z.boolean().optional().describe('Already received for every such store: not processed again'),
-  ignored: z.string().optional().describe('Why nothing was stored: another application, or no connected store for the account'),
-});
+export const appNotificationReceivedSchema = z
+  .object({ received: z.literal(true) })
+  .describe('The same answer whether the notification was stored, a duplicate or ignored: an unsigned caller learns nothing about which sellers are connected');
 
 export const webhookEventSchema = z.object({
   id: z.uuid(),

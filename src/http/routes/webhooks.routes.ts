@@ -61,7 +61,7 @@ export const webhooksRoutes =
           tags: ['webhooks'],
           summary: "Mercado Livre notifications: the one callback URL of Nexo's Mercado Livre application (set it in ML's DevCenter)",
           description:
-            "ML posts unsigned `{ _id, resource, user_id, topic, application_id, attempts, sent, received }` for every seller of the application and wants a 200 within 500 ms. Nothing in it is trusted: it must name this deployment's application (MERCADOLIVRE_CLIENT_ID) and a connected seller (`user_id` = the store's external id, in any org), is stored once per store and event (`_id`; a redelivery answers `duplicate: true`), and the `webhooks.process` job re-fetches `/items/{id}` or `/orders/{id}` with that store's own token and upserts what ML answers. An unknown seller or another application answers 200 with `ignored` (ML would otherwise retry); a malformed body is 400. Not counted against the per-IP rate limit; body limited to 64 KiB.",
+            "ML posts unsigned `{ _id, resource, user_id, topic, application_id, attempts, sent, received }` for every seller of the application and wants a 200 within 500 ms. Nothing in it is trusted: it must name this deployment's application (MERCADOLIVRE_CLIENT_ID) and a connected seller (`user_id` = the store's external id, in any org), is stored once per store and event (`_id`; a redelivery is not stored again), and the `webhooks.process` job re-fetches `/items/{id}` or `/orders/{id}` with that store's own token and upserts what ML answers. An unknown seller or another application is ignored and logged, with the same 200 answer as a stored or duplicate one (ML would otherwise retry, and an unsigned caller learns nothing about which sellers are connected); a malformed body is 400. Not counted against the per-IP rate limit; body limited to 64 KiB.",
           response: { 200: appNotificationReceivedSchema, 400: errorBodySchema, 413: errorBodySchema },
         },
       },
@@ -69,7 +69,8 @@ export const webhooksRoutes =
         const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const outcome = await receiveAppNotification(deps.database.db, receiveDeps, { platform: 'mercadolivre', rawBody, now: new Date() });
         if ('ignored' in outcome) request.log.info({ eventId: outcome.eventId, reason: outcome.ignored }, 'mercado livre notification ignored');
-        return { received: true as const, ...outcome };
+        else request.log.debug({ eventId: outcome.eventId, stores: outcome.stores, duplicate: outcome.duplicate }, 'mercado livre notification stored');
+        return { received: true as const };
       },
     );
   };
