@@ -76,6 +76,25 @@ describe('loadConfig', () => {
     expect(configError({ NEXO_SECRET_KEY: 'short' }).problems[0]).toMatch(/^NEXO_SECRET_KEY: expected 32 random bytes/);
   });
 
+  it('reads the Mercado Livre application (numeric App ID) and the hosts it is pointed at', () => {
+    expect(loadConfig({}).channels.mercadolivre).toEqual({});
+    const config = loadConfig({
+      MERCADOLIVRE_CLIENT_ID: '4815162342',
+      MERCADOLIVRE_CLIENT_SECRET: 'secret',
+      MERCADOLIVRE_API_BASE_URL: 'http://127.0.0.1:4010/mercadolivre/demo-seller',
+      MERCADOLIVRE_AUTH_BASE_URL: 'https://auth.mercadolibre.com.ar',
+    });
+    expect(config.channels.mercadolivre).toEqual({
+      clientId: '4815162342',
+      clientSecret: 'secret',
+      apiBaseUrl: 'http://127.0.0.1:4010/mercadolivre/demo-seller',
+      authBaseUrl: 'https://auth.mercadolibre.com.ar',
+    });
+    const error = configError({ MERCADOLIVRE_CLIENT_ID: 'my-app', MERCADOLIVRE_API_BASE_URL: 'not a url' });
+    expect(error.problems.find((p) => p.startsWith('MERCADOLIVRE_CLIENT_ID:'))).toMatch(/numeric App ID/);
+    expect(error.problems.find((p) => p.startsWith('MERCADOLIVRE_API_BASE_URL:'))).toMatch(/http\(s\) URL/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).http.port).toBe(3000);
   });

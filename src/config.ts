@@ -92,6 +92,13 @@ const envSchema = z.object({
     .string()
     .regex(/^https?:\/\/\S+$/, { error: 'expected an http(s) URL template such as http://127.0.0.1:4010/shopify/{shop}' })
     .optional(),
+  MERCADOLIVRE_CLIENT_ID: z
+    .string()
+    .regex(/^\d{1,20}$/, { error: 'expected the numeric App ID of the Mercado Livre application' })
+    .optional(),
+  MERCADOLIVRE_CLIENT_SECRET: z.string().min(1).max(200).optional(),
+  MERCADOLIVRE_API_BASE_URL: z.url({ error: 'expected an http(s) URL such as http://127.0.0.1:4010/mercadolivre/demo-seller' }).optional(),
+  MERCADOLIVRE_AUTH_BASE_URL: z.url({ error: 'expected an http(s) URL such as https://auth.mercadolivre.com.br' }).optional(),
   NEXO_DEMO: bool(true),
   NEXO_OWNER_EMAIL: z.email({ error: 'expected an e-mail address' }).default('owner@nexo.local'),
   NEXO_OWNER_PASSWORD: z.string().min(12, { error: 'expected at least 12 characters' }).max(256).optional(),
@@ -148,7 +155,11 @@ export interface Config {
    * Channel apps Nexo installs as (OAuth client id/secret). Shopify signs webhooks with the app secret; the previous
    * secret stays accepted while it is rotated. `apiBaseUrl` (with `{shop}`) points the connector at the emulator.
    */
-  channels: { shopify: { clientId?: string; clientSecret?: string; previousClientSecret?: string; apiBaseUrl?: string } };
+  channels: {
+    shopify: { clientId?: string; clientSecret?: string; previousClientSecret?: string; apiBaseUrl?: string };
+    /** One application per deployment: its notifications callback is `<NEXO_PUBLIC_URL>/api/webhooks/mercadolivre`. */
+    mercadolivre: { clientId?: string; clientSecret?: string; apiBaseUrl?: string; authBaseUrl?: string };
+  };
   log: { level: string; pretty: boolean };
   demo: boolean;
   dataDir: string;
@@ -268,6 +279,12 @@ export function loadConfig(env: Env = readEnv()): Config {
         ...(e.SHOPIFY_CLIENT_SECRET ? { clientSecret: e.SHOPIFY_CLIENT_SECRET } : {}),
         ...(e.SHOPIFY_PREVIOUS_CLIENT_SECRET ? { previousClientSecret: e.SHOPIFY_PREVIOUS_CLIENT_SECRET } : {}),
         ...(e.SHOPIFY_API_BASE_URL ? { apiBaseUrl: e.SHOPIFY_API_BASE_URL } : {}),
+      },
+      mercadolivre: {
+        ...(e.MERCADOLIVRE_CLIENT_ID ? { clientId: e.MERCADOLIVRE_CLIENT_ID } : {}),
+        ...(e.MERCADOLIVRE_CLIENT_SECRET ? { clientSecret: e.MERCADOLIVRE_CLIENT_SECRET } : {}),
+        ...(e.MERCADOLIVRE_API_BASE_URL ? { apiBaseUrl: e.MERCADOLIVRE_API_BASE_URL } : {}),
+        ...(e.MERCADOLIVRE_AUTH_BASE_URL ? { authBaseUrl: e.MERCADOLIVRE_AUTH_BASE_URL } : {}),
       },
     },
     security: e.NEXO_SECRET_KEY ? { secretKey: decodeKey(e.NEXO_SECRET_KEY) as Buffer } : {},

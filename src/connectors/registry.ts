@@ -2,6 +2,9 @@ import { type CapabilityName, type ConnectorInfo, capabilityNames } from '../con
 import { kawayConnector } from './kaway/kaway.connector.ts';
 import { mercadoLivreConnector } from './mercadolivre/mercadolivre.connector.ts';
 import type { AnyConnectorDefinition } from './sdk/define-connector.ts';
+
+export type { VerifiedWebhook } from './sdk/define-connector.ts';
+
 import { shopifyConnector } from './shopify/shopify.connector.ts';
 
 /** Every connector Nexo ships, listed explicitly (no discovery, no plugins loaded from disk). */

@@ -169,6 +169,22 @@ export const jobCatalog = {
       scope: 'org',
     },
   ),
+  'stores.subscribe-webhooks': defineJob(
+    'stores.subscribe-webhooks',
+    "Subscribes a newly connected store to the channel's webhook topics at Nexo's public URL (NEXO_PUBLIC_URL), through its breaker and rate limiter; the outcome is kept in the store's health.",
+    z.strictObject({ orgId: z.uuid(), storeId: z.uuid() }),
+    {
+      retryLimit: 6,
+      retryDelaySeconds: 5,
+      retryBackoff: true,
+      retryDelayMaxSeconds: 600,
+      expireInSeconds: 120,
+      concurrency: 2,
+      storeConcurrency: 1,
+      singletonKey: (p: { storeId: string }) => p.storeId,
+      scope: 'org',
+    },
+  ),
   'stores.sync-due': defineJob(
     'stores.sync-due',
     "Enqueues an incremental stores.sync for each of the org's active stores whose sync interval has passed (high priority first).",

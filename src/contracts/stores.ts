@@ -120,6 +120,10 @@ export const oauthStartQuerySchema = z.object({
   name: z.string().trim().min(1).max(120).optional().describe('Display name of the store (defaults to the shop name)'),
 });
 
+export const mlOauthStartQuerySchema = z.object({
+  name: z.string().trim().min(1).max(120).optional().describe('Display name of the store (defaults to "Mercado Livre <seller id>")'),
+});
+
 export const oauthCallbackQuerySchema = z
   .record(z.string(), z.string())
   .describe('The query string the channel sends back (code, hmac, shop, state, timestamp, host)');
@@ -137,6 +141,10 @@ export const webhookReceivedSchema = z.object({
   eventId: z.string().describe("The channel's event id (Shopify: X-Shopify-Webhook-Id)"),
   duplicate: z.boolean().describe('Already received: not processed again'),
 });
+
+export const appNotificationReceivedSchema = z
+  .object({ received: z.literal(true) })
+  .describe('The same answer whether the notification was stored, a duplicate or ignored: an unsigned caller learns nothing about which sellers are connected');
 
 export const webhookEventSchema = z.object({
   id: z.uuid(),

@@ -70,6 +70,8 @@ describe('route access declarations', () => {
         'POST /api/invitations/accept',
         // Inbound channel webhooks: the channel authenticates by its signature over the raw body (test/e2e/webhooks.e2e.test.ts).
         'POST /api/webhooks/:platform/:storeId',
+        // Mercado Livre's app-wide notifications: unsigned hints, re-fetched with the store's own token (test/e2e/channel-webhooks.e2e.test.ts).
+        'POST /api/webhooks/mercadolivre',
       ].sort(),
     );
     await app.close();

@@ -83,6 +83,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'alerts', description: 'Alert rules with per-org thresholds, and the alerts they open and resolve' },
         { name: 'stores', description: 'Connected channel accounts: rate limits and circuit breakers' },
         { name: 'connectors', description: 'Channel connectors and their capability matrix' },
+        {
+          name: 'webhooks',
+          description:
+            "Inbound channel webhooks (signed by the channel) and Mercado Livre's app-wide notifications (unsigned hints, re-fetched with the store's token); exempt from the per-IP rate limit",
+        },
       ],
     },
     transform: jsonSchemaTransform,

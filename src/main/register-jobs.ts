@@ -12,6 +12,7 @@ import { jobsReconcileJob } from '../jobs/jobs-reconcile.job.ts';
 import { metricsSnapshotJob } from '../jobs/metrics-snapshot.job.ts';
 import { notificationsDeliverJob } from '../jobs/notifications-deliver.job.ts';
 import { schedulesSyncJob } from '../jobs/schedules-sync.job.ts';
+import { storesSubscribeWebhooksJob } from '../jobs/stores-subscribe-webhooks.job.ts';
 import { storesSyncDueJob, storesSyncJob } from '../jobs/stores-sync.job.ts';
 import { watchdogJob } from '../jobs/watchdog.job.ts';
 import { webhooksProcessJob } from '../jobs/webhooks-process.job.ts';
@@ -103,11 +104,12 @@ export async function registerJobs({ config, queue, bus, database, metrics, log,
     'notifications.deliver',
     notificationsDeliverJob(database.db, notifyDepsFor(config, log), jobCatalog['notifications.deliver'].policy.retryLimit),
   );
-  const storeCalls = { secretKey: resolveSecretKey(config), limits };
+  const storeCalls = { secretKey: resolveSecretKey(config), limits, channels: config.channels };
   const enqueueSync = (job: { orgId: string; storeId: string; mode: 'full' | 'incremental' }) =>
     queue.enqueue('stores.sync', job, { orgId: job.orgId, storeId: job.storeId });
   await queue.work('webhooks.process', webhooksProcessJob(database.db, storeCalls, log, enqueueSync));
   await queue.work('stores.sync', storesSyncJob(database.db, storeCalls, log));
+  await queue.work('stores.subscribe-webhooks', storesSubscribeWebhooksJob(database.db, storeCalls, config.http.publicUrl, log));
   await queue.work('stores.sync-due', storesSyncDueJob(database.db, enqueueSync));
   await queue.work('webhooks.prune', webhooksPruneJob(database.db, config.webhooks.retentionHours));
   // Cron starts a watchdog run every minute (pg-boss evaluates cron about every 30 s); this one covers the

@@ -4,6 +4,8 @@ import { documentState, skipBrowserTests, useDashboard } from './browser.ts';
 
 const clientId = 'nexo-browser-app';
 const clientSecret = 'shpss_browser_test_app_secret_0001';
+const mlAppId = '5550001112';
+const mlAppSecret = 'ml-browser-test-app-secret';
 
 describe.skipIf(skipBrowserTests)('stores page', () => {
   // The emulator runs in this process on loopback; the server is pointed at it before it starts (hooks run in order).
@@ -14,6 +16,20 @@ describe.skipIf(skipBrowserTests)('stores page', () => {
     await emulator.listen(0, '127.0.0.1');
     emulator.createShop({ platform: 'shopify', shop: 'browser-shop.myshopify.com', products: 8, orders: 3, clientId, clientSecret });
     env.SHOPIFY_API_BASE_URL = `${emulator.url}/shopify/{shop}`;
+    const seller = emulator.createShop({
+      platform: 'mercadolivre',
+      shop: 'browser-seller',
+      products: 4,
+      orders: 2,
+      clientId: mlAppId,
+      clientSecret: mlAppSecret,
+    });
+    Object.assign(env, {
+      MERCADOLIVRE_CLIENT_ID: mlAppId,
+      MERCADOLIVRE_CLIENT_SECRET: mlAppSecret,
+      MERCADOLIVRE_API_BASE_URL: seller.baseUrl,
+      MERCADOLIVRE_AUTH_BASE_URL: seller.baseUrl,
+    });
   });
   afterAll(async () => {
     await emulator?.close();
@@ -48,6 +64,22 @@ describe.skipIf(skipBrowserTests)('stores page', () => {
     expect(await row.getByTestId('store-test-result').textContent()).toMatch(/^Connection OK \(\d+ ms\)$/);
     expect(await page.content()).not.toContain('shpat_');
     await dashboard.screenshot(page, 'stores-light.png');
+  });
+
+  it('connects a Mercado Livre seller through OAuth from the same dialog', async () => {
+    const page = await dashboard.newPage({ colorScheme: 'light' });
+    await page.goto('/stores');
+    await page.getByTestId('connect-store').click();
+    await page.getByTestId('connect-name').fill('ML seller');
+    await page.getByTestId('connect-mercadolivre').click();
+    // Nexo → ML's authorization page (the emulated seller approves at once) → Nexo's callback → the Stores page.
+    await page.waitForURL(/\/stores\?connected=[0-9a-f-]{36}$/);
+    const row = page.locator('[data-testid=store-row][data-name="ML seller"]');
+    await row.waitFor();
+    expect(await row.getByTestId('store-status').textContent()).toBe('Active');
+    expect(await row.getByTestId('store-credentials').textContent()).toBe('Credentials set: accessToken, expiresAt, refreshToken, userId');
+    expect(await page.content()).not.toMatch(/APP_USR-|TG-[0-9a-f]/);
+    await dashboard.screenshot(page, 'stores-mercadolivre-connected.png');
   });
 
   it('speaks Brazilian Portuguese', async () => {

@@ -1,6 +1,7 @@
 import { defineConnector } from '../sdk/define-connector.ts';
 import { createMercadoLivreClient } from './mercadolivre-client.ts';
 import { mercadoLivreConfigSchema, mercadoLivreCredentialsSchema } from './mercadolivre-schemas.ts';
+import { mlNotificationScheme } from './notifications.ts';
 import { mercadoLivreOAuth } from './oauth.ts';
 
 const limits =
@@ -80,5 +81,6 @@ export const mercadoLivreConnector = defineConnector({
       notes: 'Shipping is run by Mercado Envios (labels and tracking come from ML); seller-managed shipments (me1/custom) are not implemented',
     },
   },
+  notifications: mlNotificationScheme,
   create: createMercadoLivreClient,
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isForStore, parseMlNotification } from './notifications.ts';
+import { isForStore, mlNotificationScheme, parseMlNotification } from './notifications.ts';
 
 const sample = {
   _id: 'f9f08571-1f65-4c46-9e0a-c0f43faac1ea',
@@ -54,5 +54,18 @@ describe('Mercado Livre notifications', () => {
     expect(isForStore(parsed, { userId: '123456789', applicationId: '2069392825111111' })).toBe(true);
     expect(isForStore(parsed, { userId: '123456780', applicationId: '2069392825111111' })).toBe(false);
     expect(isForStore(parsed, { userId: '123456789', applicationId: '1' })).toBe(false);
+  });
+
+  it('the scheme routes by seller and names the item or order to re-fetch', () => {
+    const parse = (fields: Record<string, unknown>) => mlNotificationScheme.parse(Buffer.from(JSON.stringify({ ...sample, ...fields })));
+    expect(parse({ topic: 'orders_v2', resource: '/orders/2000001234' })).toMatchObject({
+      accountId: '123456789',
+      applicationId: '2069392825111111',
+      resource: { type: 'order', id: '2000001234' },
+    });
+    expect(parse({ topic: 'items', resource: '/items/MLB3000000001' })?.resource).toEqual({ type: 'product', id: 'MLB3000000001' });
+    expect(parse({ topic: 'questions', resource: '/questions/77' })?.resource).toEqual({ type: 'other', id: '77' });
+    expect(parse({ topic: 'payments', resource: '/collections/1' })?.resource).toEqual({ type: 'other', id: null });
+    expect(mlNotificationScheme.parse(Buffer.from('[]'))).toBeNull();
   });
 });

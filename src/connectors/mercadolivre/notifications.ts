@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Order, Product } from '../../contracts/connectors.ts';
-import type { ConnectorClient } from '../sdk/define-connector.ts';
+import type { ConnectorClient, NotificationScheme, VerifiedWebhook } from '../sdk/define-connector.ts';
 
 /**
  * Mercado Livre notifications are UNSIGNED `POST`s to the application's callback URL:
@@ -105,3 +105,18 @@ export async function resolveMlNotification(client: ConnectorClient, notificatio
   if (hint.kind === 'order' && client.getOrder) return { kind: 'order', channelId: hint.orderId, order: await client.getOrder(hint.orderId) };
   return { kind: 'ignored', reason: `topic ${notification.topic} (${notification.resource}) is not synced` };
 }
+
+const resourceOf = (hint: MlNotificationHint): VerifiedWebhook['resource'] =>
+  hint.kind === 'item'
+    ? { type: 'product', id: hint.itemId }
+    : hint.kind === 'order'
+      ? { type: 'order', id: hint.orderId }
+      : { type: 'other', id: hint.kind === 'question' ? hint.questionId : null };
+
+/** The connector's notification scheme: the seller (`user_id`) is the store's account, the item or order the resource. */
+export const mlNotificationScheme: NotificationScheme = {
+  parse(rawBody) {
+    const n = parseMlNotification(rawBody);
+    return n && { eventId: n.eventId, topic: n.topic, accountId: n.userId, applicationId: n.applicationId, resource: resourceOf(n.hint) };
+  },
+};

@@ -143,7 +143,18 @@ export interface VerifiedWebhook {
  */
 export interface WebhookScheme {
   signatureHeader: string;
+  /** The topics a store is subscribed to when it is connected (`subscribeWebhooks`). */
+  topics?: readonly string[];
   verify(input: { rawBody: Buffer; headers: Record<string, string | string[] | undefined>; secrets: readonly string[]; now: Date }): VerifiedWebhook | null;
+}
+
+/**
+ * Unsigned notifications posted to ONE callback URL per application (Mercado Livre): nothing proves who sent
+ * them, so `parse` only identifies the event (its account, our application, the resource) and Nexo re-fetches
+ * the resource with the store's own credentials. Malformed input is `null` (a 400, never a throw).
+ */
+export interface NotificationScheme {
+  parse(rawBody: Buffer): (VerifiedWebhook & { applicationId: string }) | null;
 }
 
 /** One entry of a capability matrix as a connector declares it (every capability must be present). */
@@ -159,6 +170,8 @@ export interface ConnectorDefinitionInput<Credentials, Config> {
   capabilities: CapabilityDeclaration;
   /** Inbound webhooks (channels that sign them); absent: the channel has none Nexo verifies. */
   webhooks?: WebhookScheme;
+  /** App-wide unsigned notifications (`POST /api/webhooks/<id>`); absent: the channel sends none. */
+  notifications?: NotificationScheme;
   create(context: ConnectorContext<Credentials, Config>): ConnectorClient;
 }
 

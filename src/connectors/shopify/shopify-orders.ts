@@ -13,6 +13,19 @@ export const topicEnum = (topic: string) => topic.replace('/', '_').toUpperCase(
 /** Stock (set + read back), orders (pull by update time, fulfil) and webhook subscriptions. */
 export function orderAndStockMethods(session: ShopifySession) {
   const { call, wait, context, primaryLocation, getInventory, pageSize } = session;
+
+  /** One order by its GraphQL id (re-fetching a webhook hint); null when the shop has no such order. */
+  async function getOrder(channelId: string): Promise<Order | null> {
+    const { order } = await call<{ order: ShopifyOrderNode | null }>({
+      operation: 'Order',
+      query: Q.ORDER,
+      variables: { id: channelId, linesFirst: LINES_PER_ORDER },
+      cost: 4 + LINES_PER_ORDER,
+      idempotent: true,
+    });
+    return order ? toOrder(order) : null;
+  }
+
   return {
     getInventory,
 
@@ -67,18 +80,14 @@ export function orderAndStockMethods(session: ShopifySession) {
       return { items: orders.nodes.map(toOrder), nextCursor: orders.pageInfo.hasNextPage ? orders.pageInfo.endCursor : null };
     },
 
+    getOrder,
+
     async fulfillOrder(raw: FulfillmentInput): Promise<Order> {
       const input = fulfillmentInputSchema.parse(raw);
       const readOrder = async () => {
-        const { order } = await call<{ order: ShopifyOrderNode | null }>({
-          operation: 'Order',
-          query: Q.ORDER,
-          variables: { id: input.channelOrderId, linesFirst: LINES_PER_ORDER },
-          cost: 4 + LINES_PER_ORDER,
-          idempotent: true,
-        });
+        const order = await getOrder(input.channelOrderId);
         if (!order) throw new ConnectorError(`Shopify order ${input.channelOrderId} not found`, { kind: 'not_found' });
-        return toOrder(order);
+        return order;
       };
       for (let attempt = 1; ; attempt++) {
         const { order } = await call<{ order: { fulfillmentOrders: { nodes: Array<{ id: string; status: string }> } } | null }>({

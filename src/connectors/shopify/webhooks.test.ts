@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { oauthMessage, readWebhookHeaders, verifyOAuthCallbackHmac, verifyWebhookHmac } from './webhooks.ts';
+import { oauthMessage, readWebhookHeaders, shopifyWebhookScheme, verifyOAuthCallbackHmac, verifyWebhookHmac } from './webhooks.ts';
 
 // Shopify's published OAuth callback example (shopify.dev, "Verify a request"), secret "hush".
 const example =
@@ -112,5 +112,30 @@ describe('Shopify webhook hmac', () => {
     expect(readWebhookHeaders({ ...headers, 'x-shopify-shop-domain': 'evil.example.com' })).toBeNull();
     expect(readWebhookHeaders({ ...headers, 'x-shopify-webhook-id': undefined })).toBeNull();
     expect(readWebhookHeaders(new Headers(headers))).toMatchObject({ topic: 'orders/create' });
+  });
+
+  it('names the resource by the GraphQL id the connector reads it with', () => {
+    const resource = (topic: string, payload: unknown) => {
+      const raw = Buffer.from(JSON.stringify(payload));
+      const headers = {
+        'x-shopify-topic': topic,
+        'x-shopify-webhook-id': 'w-1',
+        'x-shopify-shop-domain': 'some-shop.myshopify.com',
+        'x-shopify-hmac-sha256': createHmac('sha256', secret).update(raw).digest('base64'),
+      };
+      return shopifyWebhookScheme.verify({ rawBody: raw, headers, secrets: [secret], now: new Date() })?.resource;
+    };
+    expect(resource('orders/updated', { id: 450789469, admin_graphql_api_id: 'gid://shopify/Order/450789469' })).toEqual({
+      type: 'order',
+      id: 'gid://shopify/Order/450789469',
+    });
+    expect(resource('orders/create', { id: 450789469 })).toEqual({ type: 'order', id: 'gid://shopify/Order/450789469' });
+    expect(resource('products/update', { id: '632910392' })).toEqual({ type: 'product', id: 'gid://shopify/Product/632910392' });
+    expect(resource('inventory_levels/update', { inventory_item_id: 271878346, available: 5 })).toEqual({
+      type: 'inventory',
+      id: 'gid://shopify/InventoryItem/271878346',
+    });
+    expect(resource('app/uninstalled', { id: 548380009 })).toEqual({ type: 'other', id: null });
+    expect(resource('orders/create', { note: 'no id' })).toEqual({ type: 'order', id: null });
   });
 });

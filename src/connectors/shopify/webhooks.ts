@@ -72,13 +72,19 @@ export function readWebhookHeaders(headers: Record<string, string | string[] | u
   };
 }
 
+const gidTypes: Record<string, string> = { product: 'Product', order: 'Order', inventory: 'InventoryItem' };
+
+/** The resource a delivery names, as the Admin GraphQL id the connector reads it by (`gid://shopify/Product/1`). */
 const resourceOf = (topic: string, body: Buffer): VerifiedWebhook['resource'] => {
   const family = topic.split('/')[0];
   const type = family === 'products' ? 'product' : family === 'orders' ? 'order' : family === 'inventory_levels' ? 'inventory' : 'other';
   try {
     const parsed = JSON.parse(body.toString('utf8')) as { admin_graphql_api_id?: unknown; id?: unknown; inventory_item_id?: unknown };
     const id = type === 'inventory' ? parsed.inventory_item_id : (parsed.admin_graphql_api_id ?? parsed.id);
-    return { type, id: typeof id === 'string' || typeof id === 'number' ? String(id) : null };
+    if (typeof id === 'string' && id.startsWith('gid://')) return { type, id };
+    const gidType = gidTypes[type];
+    const numeric = typeof id === 'number' || (typeof id === 'string' && /^\d+$/.test(id));
+    return { type, id: numeric && gidType ? `gid://shopify/${gidType}/${id}` : typeof id === 'string' ? id : null };
   } catch {
     return { type, id: null };
   }
@@ -87,6 +93,7 @@ const resourceOf = (topic: string, body: Buffer): VerifiedWebhook['resource'] =>
 /** Shopify's webhook scheme: X-Shopify-Hmac-Sha256 over the raw body; deduplicated on X-Shopify-Webhook-Id (retries keep it). */
 export const shopifyWebhookScheme: WebhookScheme = {
   signatureHeader: 'x-shopify-hmac-sha256',
+  topics: ['orders/create', 'orders/updated', 'products/update', 'inventory_levels/update', 'app/uninstalled'],
   verify({ rawBody, headers, secrets }) {
     const signature = headers['x-shopify-hmac-sha256'];
     if (!verifyWebhookHmac(rawBody, Array.isArray(signature) ? signature[0] : signature, secrets)) return null;

@@ -29,6 +29,12 @@ declare module 'fastify' {
      * and `request.ctx` is set, so the handler can answer them more; anonymous callers pass as public.
      */
     optionalAuth?: boolean;
+    /**
+     * With `access: 'public'`: not counted against the per-IP limit for anonymous callers. For channel webhooks only:
+     * channels send bursts from a few addresses; the route keeps its own protection (body size limit, signature
+     * checked before anything is stored, deduplication, per-store limits on the work it queues).
+     */
+    exemptFromIpRateLimit?: boolean;
   }
   interface FastifyRequest {
     /** The caller's context: org, actor, permissions. Set on every non-public route. */
@@ -98,7 +104,8 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps): void {
     const now = new Date();
     const presented = request.headers.authorization !== undefined || readCookie(request, SESSION_COOKIE) !== undefined;
     if (access === 'public' && !(request.routeOptions.config?.optionalAuth === true && presented)) {
-      if (!unlimited.has(request.routeOptions.url ?? '')) limiter.hit(`ip:${request.ip}`, deps.config.auth.anonymousRateLimitPerMinute, reply);
+      if (!unlimited.has(request.routeOptions.url ?? '') && request.routeOptions.config?.exemptFromIpRateLimit !== true)
+        limiter.hit(`ip:${request.ip}`, deps.config.auth.anonymousRateLimitPerMinute, reply);
       return;
     }
 

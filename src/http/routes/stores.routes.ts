@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   createStoreRequestSchema,
+  mlOauthStartQuerySchema,
   oauthCallbackQuerySchema,
   oauthStartQuerySchema,
   storeIdParamsSchema,
@@ -41,11 +42,15 @@ export const storesRoutes =
     if (!deps.storeLimits) app.addHook('onClose', async () => limits.shutdown());
     const secrets = { secretKey: deps.auth.secretKey };
     const oauthDeps = { ...secrets, channels: deps.config.channels };
-    /** A full sync right after a store is connected (a failure to enqueue never undoes the connection: the schedule catches up). */
-    const syncNow = (orgId: string, storeId: string) =>
-      deps.queue
-        .enqueue('stores.sync', { orgId, storeId, mode: 'full' }, { orgId, storeId })
-        .catch((error) => deps.log.warn({ err: error, storeId }, 'could not queue the first sync'));
+    /**
+     * Right after a store is connected: its webhook subscriptions and a full sync (a failure to enqueue never undoes
+     * the connection: the schedule catches up).
+     */
+    const afterConnect = async (orgId: string, storeId: string) => {
+      const warn = (job: string) => (error: unknown) => deps.log.warn({ err: error, storeId }, `could not queue ${job}`);
+      await deps.queue.enqueue('stores.subscribe-webhooks', { orgId, storeId }, { orgId, storeId }).catch(warn('stores.subscribe-webhooks'));
+      await deps.queue.enqueue('stores.sync', { orgId, storeId, mode: 'full' }, { orgId, storeId }).catch(warn('stores.sync'));
+    };
     const callbackUrl = (request: { protocol: string; headers: { host?: string } }, platform: string) =>
       `${(deps.config.http.publicUrl ?? `${request.protocol}://${request.headers.host}`).replace(/\/+$/, '')}/api/stores/oauth/${platform}/callback`;
 
@@ -73,64 +78,83 @@ export const storesRoutes =
       },
       async (request, reply) => {
         const store = await connectStore(request.ctx, secrets, request.body);
-        await syncNow(request.ctx.orgId, store.id);
+        await afterConnect(request.ctx.orgId, store.id);
         return reply.status(201).send(store);
       },
     );
 
-    app.get(
-      '/api/stores/oauth/shopify/start',
+    const installs = [
       {
-        config: { access: 'stores.manage' },
-        schema: {
-          tags: ['stores'],
-          summary: "Install Nexo on a Shopify shop: redirects to the shop's OAuth authorize page",
-          description:
-            'Sets a random `state` bound to the org, the signed-in person and the shop, valid for 10 minutes and usable once. Needs SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET (422 otherwise).',
-          querystring: oauthStartQuerySchema,
-          response: { 302: z.null(), ...writeErrors },
-        },
+        platform: 'shopify',
+        name: 'Shopify',
+        querystring: oauthStartQuerySchema,
+        summary: "Install Nexo on a Shopify shop: redirects to the shop's OAuth authorize page",
+        needs: 'SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET',
+        refused: 'bad hmac, unknown, expired or reused state, another shop',
       },
-      async (request, reply) => {
-        const url = await startOAuthInstall(request.ctx, oauthDeps, {
-          platform: 'shopify',
-          shop: request.query.shop,
-          ...(request.query.name ? { name: request.query.name } : {}),
-          redirectUri: callbackUrl(request, 'shopify'),
-        });
-        return reply.redirect(url, 302);
-      },
-    );
-
-    app.get(
-      '/api/stores/oauth/shopify/callback',
       {
-        config: { access: 'stores.manage' },
-        schema: {
-          tags: ['stores'],
-          summary: 'Where Shopify sends the merchant back: verifies hmac and state, exchanges the code, connects the store',
-          description:
-            'Redirects to the Stores page: `/stores?connected=<storeId>` on success, `/stores?oauthError=<reason>` when the callback is refused (bad hmac, unknown, expired or reused state, another shop).',
-          querystring: oauthCallbackQuerySchema,
-          response: { 302: z.null(), ...errors },
-        },
+        platform: 'mercadolivre',
+        name: 'Mercado Livre',
+        querystring: mlOauthStartQuerySchema,
+        summary: "Connect a Mercado Livre seller: redirects to Mercado Livre's authorization page",
+        needs: 'MERCADOLIVRE_CLIENT_ID and MERCADOLIVRE_CLIENT_SECRET',
+        refused: 'the seller declined, unknown, expired or reused state, a code ML refuses',
       },
-      async (request, reply) => {
-        try {
-          const { store } = await completeOAuthInstall(request.ctx, oauthDeps, {
-            platform: 'shopify',
-            query: request.query,
-            redirectUri: callbackUrl(request, 'shopify'),
+    ] as const;
+    for (const install of installs) {
+      app.get(
+        `/api/stores/oauth/${install.platform}/start`,
+        {
+          config: { access: 'stores.manage' },
+          schema: {
+            tags: ['stores'],
+            summary: install.summary,
+            description: `Sets a random \`state\` bound to the org, the signed-in person${install.platform === 'shopify' ? ' and the shop' : ''}, valid for 10 minutes and usable once. Needs ${install.needs} (422 otherwise).`,
+            querystring: install.querystring,
+            response: { 302: z.null(), ...writeErrors },
+          },
+        },
+        async (request, reply) => {
+          const query = request.query as { shop?: string; name?: string };
+          const url = await startOAuthInstall(request.ctx, oauthDeps, {
+            platform: install.platform,
+            ...(query.shop ? { shop: query.shop } : {}),
+            ...(query.name ? { name: query.name } : {}),
+            redirectUri: callbackUrl(request, install.platform),
           });
-          await syncNow(request.ctx.orgId, store.id);
-          return reply.redirect(`/stores?connected=${store.id}`, 302);
-        } catch (error) {
-          if (!isAppError(error) || error.code === 'INTERNAL') throw error;
-          request.log.warn({ code: error.code, reason: error.message }, 'shopify install callback refused');
-          return reply.redirect(`/stores?oauthError=${encodeURIComponent(error.message)}`, 302);
-        }
-      },
-    );
+          return reply.redirect(url, 302);
+        },
+      );
+
+      app.get(
+        `/api/stores/oauth/${install.platform}/callback`,
+        {
+          config: { access: 'stores.manage' },
+          schema: {
+            tags: ['stores'],
+            summary: `Where ${install.name} sends the person back: verifies the callback and state, exchanges the code, connects the store`,
+            description: `Redirects to the Stores page: \`/stores?connected=<storeId>\` on success, \`/stores?oauthError=<reason>\` when the callback is refused (${install.refused}). The credentials are sealed (AES-256-GCM) and never returned${install.platform === 'mercadolivre' ? '; Mercado Livre rotates the refresh token on every refresh, and each rotation is written to the store before the new token is used' : ''}.`,
+            querystring: oauthCallbackQuerySchema,
+            response: { 302: z.null(), ...errors },
+          },
+        },
+        async (request, reply) => {
+          try {
+            const { store } = await completeOAuthInstall(request.ctx, oauthDeps, {
+              platform: install.platform,
+              query: request.query,
+              redirectUri: callbackUrl(request, install.platform),
+            });
+            await afterConnect(request.ctx.orgId, store.id);
+            return reply.redirect(`/stores?connected=${store.id}`, 302);
+          } catch (error) {
+            if (!isAppError(error) || error.code === 'INTERNAL') throw error;
+            request.log.warn({ code: error.code, reason: error.message }, `${install.platform} install callback refused`);
+            return reply.redirect(`/stores?oauthError=${encodeURIComponent(error.message)}`, 302);
+          }
+        },
+      );
+    }
 
     app.get(
       '/api/stores/:storeId',
@@ -194,7 +218,7 @@ export const storesRoutes =
           response: { 200: testConnectionResponseSchema, ...writeErrors, 429: errorBodySchema },
         },
       },
-      async (request) => testStoreConnection(request.ctx, { ...secrets, limits }, request.params.storeId),
+      async (request) => testStoreConnection(request.ctx, { ...secrets, limits, channels: deps.config.channels }, request.params.storeId),
     );
 
     app.get(

@@ -16,7 +16,7 @@ export {
   transitionStore,
   updateStore,
 } from './store-admin.service.ts';
-export { type ConnectionTestResult, clientForStore, type StoreCallDeps, testStoreConnection } from './store-connection.service.ts';
+export { type ConnectionTestResult, clientForStore, type StoreCallDeps, storeClients, testStoreConnection } from './store-connection.service.ts';
 export {
   type CallIo,
   countsAsFailure,
@@ -30,10 +30,13 @@ export { completeOAuthInstall, type OAuthDeps, startOAuthInstall } from './store
 export { runStoreSync, type SyncOutcome, storesDueForSync } from './store-sync.service.ts';
 export { type CreateStoreInput, createStore, getStore, listStores, type Store } from './stores.service.ts';
 export { type Lane, lanes, type RateLimitState } from './token-bucket.ts';
+export { subscribeStoreWebhooks, type WebhookSubscription } from './webhook-subscriptions.service.ts';
 export {
+  type AppNotificationOutcome,
   listWebhookEvents,
   processWebhookEvent,
   pruneWebhookEvents,
+  receiveAppNotification,
   receiveWebhook,
   type WebhookEventView,
   type WebhookReceiveDeps,

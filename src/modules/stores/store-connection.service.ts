@@ -1,15 +1,20 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
+import type { Config } from '../../config.ts';
+import type { DbOrTx } from '../../db/client.ts';
 import type { Ctx } from '../../db/context.ts';
 import { AppError, conflict } from '../../lib/errors.ts';
 import { isPostponeJob } from '../../lib/job-control.ts';
+import { oauthAppOf } from './oauth-apps.ts';
 import { connectorFor, requireStoreRow, type StoreSecretsDeps } from './store-admin.service.ts';
 import type { StoreLimits } from './store-limits.service.ts';
-import { openCredentials } from './store-secrets.ts';
+import { credentialFieldsOf, openCredentials, sealCredentials } from './store-secrets.ts';
 import type { StoreRow } from './stores.service.ts';
 import { stores } from './stores.tables.ts';
 
 export interface StoreCallDeps extends StoreSecretsDeps {
   limits: StoreLimits;
+  /** The deployment's OAuth apps: connectors with expiring tokens (Mercado Livre) refresh them with it. */
+  channels?: Config['channels'];
   /** Tests point connectors at a loopback emulator through this. */
   fetch?: typeof fetch;
 }
@@ -18,18 +23,64 @@ export interface StoreCallDeps extends StoreSecretsDeps {
 export const isChannelError = (error: unknown): error is Error & { kind?: string; retryable?: boolean; upstreamStatus?: number } =>
   error instanceof Error && error.name === 'ConnectorError';
 
-/** A connector client for the store, with its decrypted credentials (never leaves the server). */
-export function clientForStore(deps: StoreCallDeps, row: StoreRow, signal?: AbortSignal) {
+/** How long a refused refresh waits for the rotated credentials another worker is committing. */
+const RELOAD_WAIT_MS = 3_000;
+
+/**
+ * Connector clients for one store (one per call, each with that call's AbortSignal) sharing the store's
+ * credentials: every refresh the connector makes is written to the store row (one UPDATE of the sealed
+ * credentials, awaited before the new token is used; refresh tokens rotate and the old one dies), and the
+ * next client of the factory starts from it. When the channel refuses a refresh token because another worker
+ * rotated it first, `reloadCredentials` reads the row (waiting briefly for that worker's commit).
+ */
+export function storeClients(db: DbOrTx, deps: StoreCallDeps, row: StoreRow) {
   if (row.status === 'disconnected' || !row.credentialsEncrypted) throw conflict('The store is disconnected: connect it again first', { status: row.status });
   const connector = connectorFor(row.platform);
-  const credentials = openCredentials(deps.secretKey, row.orgId, row.id, row.credentialsEncrypted);
-  return connector.connect({
-    credentials,
-    config: (row.config.connector as Record<string, unknown> | undefined) ?? {},
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    ...(signal ? { signal } : {}),
-  });
+  const where = and(eq(stores.id, row.id), eq(stores.orgId, row.orgId), ne(stores.status, 'disconnected'));
+  let sealed = row.credentialsEncrypted;
+  let credentials = openCredentials(deps.secretKey, row.orgId, row.id, sealed);
+  const oauthApp = deps.channels ? oauthAppOf(deps.channels, row.platform) : undefined;
+
+  async function persist(next: Record<string, unknown>): Promise<void> {
+    const nextSealed = sealCredentials(deps.secretKey, row.orgId, row.id, next);
+    const updated = await db
+      .update(stores)
+      .set({ credentialsEncrypted: nextSealed, credentialFields: credentialFieldsOf(next) })
+      .where(where)
+      .returning({ id: stores.id });
+    if (updated.length === 0) throw conflict('The store was disconnected while its token was refreshed');
+    sealed = nextSealed;
+    credentials = next;
+  }
+
+  async function reload(): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + RELOAD_WAIT_MS;
+    for (;;) {
+      const [current] = await db.select({ sealed: stores.credentialsEncrypted }).from(stores).where(where);
+      if (current?.sealed && (current.sealed !== sealed || Date.now() >= deadline)) {
+        sealed = current.sealed;
+        credentials = openCredentials(deps.secretKey, row.orgId, row.id, sealed);
+        return credentials;
+      }
+      if (!current?.sealed) throw conflict('The store was disconnected');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  return (signal?: AbortSignal) =>
+    connector.connect({
+      credentials,
+      config: (row.config.connector as Record<string, unknown> | undefined) ?? {},
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      ...(signal ? { signal } : {}),
+      ...(oauthApp ? { oauthApp } : {}),
+      onCredentialsRefreshed: (next: unknown) => persist(next as Record<string, unknown>),
+      reloadCredentials: reload,
+    });
 }
+
+/** One connector client for the store, with its decrypted credentials (never leaves the server). */
+export const clientForStore = (db: DbOrTx, deps: StoreCallDeps, row: StoreRow, signal?: AbortSignal) => storeClients(db, deps, row)(signal);
 
 export interface ConnectionTestResult {
   ok: boolean;
@@ -47,7 +98,7 @@ export async function testStoreConnection(ctx: Ctx, deps: StoreCallDeps, storeId
   let result: ConnectionTestResult;
   try {
     const identity = await deps.limits.withStoreLimits(ctx, storeId, { operation: 'testConnection' }, (io) =>
-      clientForStore(deps, row, io.signal).testConnection(),
+      clientForStore(ctx.db, deps, row, io.signal).testConnection(),
     );
     result = { ok: true, externalId: identity.externalId, shopName: identity.name, currency: identity.currency, latencyMs: 0, error: null };
   } catch (error) {

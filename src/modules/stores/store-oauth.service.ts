@@ -5,6 +5,7 @@ import { actorUserId, type Ctx } from '../../db/context.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { AppError, validation } from '../../lib/errors.ts';
+import { oauthAppEnv, oauthAppOf } from './oauth-apps.ts';
 import { connectorFor, insertStore, reconnectStore, type StoreSecretsDeps } from './store-admin.service.ts';
 import { isChannelError } from './store-connection.service.ts';
 import { storeOauthStates, stores } from './stores.tables.ts';
@@ -16,19 +17,29 @@ export interface OAuthDeps extends StoreSecretsDeps {
   fetch?: typeof fetch;
 }
 
+/**
+ * The connector config of an install. Shopify: the shop (the emulator or proxy base URL when the operator set
+ * one, `{shop}` filled in); Mercado Livre: the seller is only known after the callback, the config carries the
+ * API and authorization hosts the operator pointed Nexo at (the emulator in tests and the demo).
+ */
+function installConfig(channels: Config['channels'], platform: string, shop: string): Record<string, unknown> {
+  if (platform === 'shopify') {
+    const base = channels.shopify.apiBaseUrl;
+    return { shop, ...(base ? { apiBaseUrl: base.replaceAll('{shop}', shop) } : {}) };
+  }
+  const { apiBaseUrl, authBaseUrl } = channels.mercadolivre;
+  return { ...(apiBaseUrl ? { apiBaseUrl } : {}), ...(authBaseUrl ? { authBaseUrl } : {}) };
+}
+
 /** The OAuth app Nexo installs as on a platform; UNPROCESSABLE when the operator has not configured it. */
 function appOf(deps: OAuthDeps, platform: string) {
   const connector = connectorFor(platform);
   if (connector.auth.type !== 'oauth2') throw validation(`${connector.name} has no OAuth install flow: use key entry`, { field: 'platform' });
-  const app = platform === 'shopify' ? deps.channels.shopify : undefined;
-  if (!app?.clientId || !app.clientSecret) {
-    throw new AppError('UNPROCESSABLE', `The ${connector.name} app is not configured on this server (SHOPIFY_CLIENT_ID, SHOPIFY_CLIENT_SECRET)`);
-  }
-  return { connector, auth: connector.auth, clientId: app.clientId, clientSecret: app.clientSecret, apiBaseUrl: app.apiBaseUrl };
+  const app = oauthAppOf(deps.channels, connector.id);
+  if (!app)
+    throw new AppError('UNPROCESSABLE', `The ${connector.name} app is not configured on this server (${oauthAppEnv[connector.id] ?? 'client id and secret'})`);
+  return { connector, auth: connector.auth, ...app };
 }
-
-/** The connector config for a shop: the emulator (or proxy) base URL when the operator set one. */
-const shopConfig = (shop: string, apiBaseUrl: string | undefined) => ({ shop, ...(apiBaseUrl ? { apiBaseUrl: apiBaseUrl.replaceAll('{shop}', shop) } : {}) });
 
 /**
  * Starts an install: a random `state` (256 bits, stored hashed) bound to the org, the user and the shop,
@@ -37,13 +48,14 @@ const shopConfig = (shop: string, apiBaseUrl: string | undefined) => ({ shop, ..
 export async function startOAuthInstall(
   ctx: Ctx,
   deps: OAuthDeps,
-  input: { platform: string; shop: string; name?: string; redirectUri: string },
+  input: { platform: string; shop?: string; name?: string; redirectUri: string },
 ): Promise<string> {
-  const { connector, auth, clientId, apiBaseUrl } = appOf(deps, input.platform);
+  const { connector, auth, clientId } = appOf(deps, input.platform);
   const userId = actorUserId(ctx.actor);
   if (!userId || ctx.actor.type !== 'user') throw new AppError('FORBIDDEN', 'Installing a store needs a signed-in person');
-  const shop = input.shop.trim().toLowerCase();
-  const config = connector.configSchema.safeParse(shopConfig(shop, apiBaseUrl));
+  // Mercado Livre: the seller signs in on ML's page, so who it is is only known from the token answer.
+  const shop = connector.id === 'shopify' ? (input.shop ?? '').trim().toLowerCase() : '';
+  const config = connector.configSchema.safeParse(installConfig(deps.channels, connector.id, shop));
   if (!config.success) throw validation('shop must be a shop domain such as my-store.myshopify.com', { field: 'shop' });
   const state = randomToken(32);
   await ctx.db.delete(storeOauthStates).where(lt(storeOauthStates.expiresAt, ctx.now));
@@ -70,7 +82,7 @@ export async function completeOAuthInstall(
   deps: OAuthDeps,
   input: { platform: string; query: Record<string, string>; redirectUri: string },
 ): Promise<{ store: StoreView; created: boolean }> {
-  const { connector, auth, clientId, clientSecret, apiBaseUrl } = appOf(deps, input.platform);
+  const { connector, auth, clientId, clientSecret } = appOf(deps, input.platform);
   const state = input.query.state;
   const userId = actorUserId(ctx.actor);
   if (typeof state !== 'string' || state.length < 16 || state.length > 200 || !userId)
@@ -88,7 +100,7 @@ export async function completeOAuthInstall(
     )
     .returning();
   if (!pending) throw validation('The install link expired, was already used or belongs to someone else: start again', { field: 'state' });
-  const config = shopConfig(pending.shop, apiBaseUrl);
+  const config = installConfig(deps.channels, connector.id, pending.shop);
   let credentials: Record<string, unknown>;
   try {
     credentials = (await auth.completeAuthorization({
@@ -107,19 +119,22 @@ export async function completeOAuthInstall(
     }
     throw error;
   }
+  // The account on the channel: Shopify's shop domain, Mercado Livre's seller user id (from the token answer).
+  const externalId = connector.id === 'shopify' ? pending.shop : String(credentials.userId ?? '');
+  if (externalId === '') throw new AppError('UPSTREAM', `${connector.name} answered the code exchange without the account id`);
   return withTransaction(ctx.db, async (tx) => {
     const [existing] = await tx
       .select({ id: stores.id })
       .from(stores)
-      .where(and(eq(stores.orgId, ctx.orgId), eq(stores.platform, connector.id), eq(stores.externalId, pending.shop)));
+      .where(and(eq(stores.orgId, ctx.orgId), eq(stores.platform, connector.id), eq(stores.externalId, externalId)));
     if (existing) return { store: await reconnectStore(ctx, deps, existing.id, credentials, tx), created: false };
     const store = await insertStore(
       ctx,
       deps,
       {
         platform: connector.id,
-        name: pending.name ?? pending.shop.replace(/\.myshopify\.com$/, ''),
-        externalId: pending.shop,
+        name: pending.name ?? (connector.id === 'shopify' ? pending.shop.replace(/\.myshopify\.com$/, '') : `${connector.name} ${externalId}`),
+        externalId,
         connectorConfig: config,
         credentials,
         webhookSecrets: [],

@@ -4,7 +4,7 @@ import { withTransaction } from '../../db/transaction.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { upsertChannelProducts } from '../catalog/index.ts';
 import { upsertChannelOrders } from '../orders/index.ts';
-import { clientForStore, type StoreCallDeps } from './store-connection.service.ts';
+import { type StoreCallDeps, storeClients } from './store-connection.service.ts';
 import { type SyncState, stores } from './stores.tables.ts';
 
 /** Incremental syncs re-read this much before the previous sync's start (clock skew, late writes on the channel). */
@@ -48,14 +48,15 @@ export async function runStoreSync(
   const ctx = { orgId: input.orgId, db, log };
   const limit = input.pageSize ?? 50;
   const since = state.since ? { updatedSince: state.since } : {};
-  const pure = clientForStore(deps, store);
+  const clientFor = storeClients(db, deps, store);
+  const pure = clientFor();
   let productCount = 0;
   let orderCount = 0;
 
   while (state.phase === 'products') {
     const cursor = state.cursor;
     const page = await deps.limits.withStoreLimits(ctx, store.id, { operation: 'listProducts', lane: 'content' }, (io) => {
-      const client = clientForStore(deps, store, io.signal);
+      const client = clientFor(io.signal);
       if (!client.listProducts) throw new Error(`${store.platform} cannot list products`);
       return client.listProducts({ cursor, limit, ...since });
     });
@@ -77,7 +78,7 @@ export async function runStoreSync(
   while (state.phase === 'orders') {
     const cursor = state.cursor;
     const page = await deps.limits.withStoreLimits(ctx, store.id, { operation: 'listOrders', lane: 'content' }, (io) => {
-      const client = clientForStore(deps, store, io.signal);
+      const client = clientFor(io.signal);
       return client.listOrders ? client.listOrders({ cursor, limit, ...since }) : Promise.resolve({ items: [], nextCursor: null });
     });
     const done = !page.nextCursor;

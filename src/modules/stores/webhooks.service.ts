@@ -1,15 +1,18 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
+import { connectorById, type VerifiedWebhook } from '../../connectors/registry.ts';
 import type { Db, Tx } from '../../db/client.ts';
 import { withTransaction } from '../../db/transaction.ts';
-import { AppError, notFound } from '../../lib/errors.ts';
+import { AppError, notFound, validation } from '../../lib/errors.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { upsertChannelProducts } from '../catalog/index.ts';
+import { upsertChannelOrders } from '../orders/index.ts';
+import { oauthAppOf } from './oauth-apps.ts';
 import { connectorFor } from './store-admin.service.ts';
-import { clientForStore, isChannelError, type StoreCallDeps } from './store-connection.service.ts';
+import { isChannelError, type StoreCallDeps, storeClients } from './store-connection.service.ts';
 import { openWebhookSecrets } from './store-secrets.ts';
-import { isUuid } from './stores.service.ts';
+import { isUuid, type StoreRow } from './stores.service.ts';
 import { stores, webhookEvents } from './stores.tables.ts';
 
 export interface WebhookReceiveDeps {
@@ -20,8 +23,8 @@ export interface WebhookReceiveDeps {
 }
 
 /** App-level secrets that also sign a platform's webhooks (Shopify signs with the app's client secret; the previous one during rotation). */
-const appSecretsOf = (channels: Config['channels'], platform: string): string[] =>
-  platform === 'shopify' ? [channels.shopify.clientSecret, channels.shopify.previousClientSecret].filter((s): s is string => Boolean(s)) : [];
+export const appSecretsOf = (channels: Config['channels'] | undefined, platform: string): string[] =>
+  platform === 'shopify' && channels ? [channels.shopify.clientSecret, channels.shopify.previousClientSecret].filter((s): s is string => Boolean(s)) : [];
 
 const parsePayload = (raw: Buffer): unknown => {
   try {
@@ -52,32 +55,70 @@ export async function receiveWebhook(
   if (!verified) throw new AppError('UNAUTHORIZED', `Webhook signature (${scheme.signatureHeader}) is missing or invalid`);
   if (verified.accountId !== store.externalId) throw missing();
   return withTransaction(db, async (tx) => {
-    const [row] = await tx
-      .insert(webhookEvents)
-      .values({
-        id: uuidv7(input.now.getTime()),
-        orgId: store.orgId,
-        storeId: store.id,
-        platform: store.platform,
-        eventId: verified.eventId,
-        topic: verified.topic,
-        resourceType: verified.resource.type,
-        resourceId: verified.resource.id,
-        payload: parsePayload(input.rawBody),
-        receivedAt: input.now,
-      })
-      .onConflictDoNothing({ target: [webhookEvents.storeId, webhookEvents.eventId] })
-      .returning({ id: webhookEvents.id });
-    if (!row) return { eventId: verified.eventId, duplicate: true };
-    await deps.enqueue(tx, { orgId: store.orgId, storeId: store.id, webhookEventId: row.id });
-    return { eventId: verified.eventId, duplicate: false };
+    const stored = await storeEvent(tx, deps, store, verified, input.rawBody, input.now);
+    return { eventId: verified.eventId, duplicate: !stored };
+  });
+}
+
+/** Stores one event for one store (once per channel event id) and queues its job in the same transaction; false when already stored. */
+async function storeEvent(tx: Tx, deps: WebhookReceiveDeps, store: StoreRow, event: VerifiedWebhook, rawBody: Buffer, now: Date): Promise<boolean> {
+  const [row] = await tx
+    .insert(webhookEvents)
+    .values({
+      id: uuidv7(now.getTime()),
+      orgId: store.orgId,
+      storeId: store.id,
+      platform: store.platform,
+      eventId: event.eventId,
+      topic: event.topic,
+      resourceType: event.resource.type,
+      resourceId: event.resource.id,
+      payload: parsePayload(rawBody),
+      receivedAt: now,
+    })
+    .onConflictDoNothing({ target: [webhookEvents.storeId, webhookEvents.eventId] })
+    .returning({ id: webhookEvents.id });
+  if (row) await deps.enqueue(tx, { orgId: store.orgId, storeId: store.id, webhookEventId: row.id });
+  return Boolean(row);
+}
+
+export type AppNotificationOutcome = { eventId: string; stores: number; duplicate: boolean } | { eventId: string | null; stores: 0; ignored: string };
+
+/**
+ * An app-wide, unsigned notification (Mercado Livre posts every seller's to one URL): parsed (malformed → 400),
+ * checked to name this deployment's application, routed by the seller to every connected store of that account
+ * (in any org) and stored once per store and event, each with its job. Nothing in it is trusted: the job
+ * re-fetches the resource with the store's token. An unknown seller or another application is ignored (200).
+ */
+export async function receiveAppNotification(
+  db: Db,
+  deps: WebhookReceiveDeps,
+  input: { platform: string; rawBody: Buffer; now: Date },
+): Promise<AppNotificationOutcome> {
+  const scheme = connectorById(input.platform)?.notifications;
+  if (!scheme) throw notFound('notification route', { platform: input.platform });
+  const event = scheme.parse(input.rawBody);
+  if (!event) throw validation(`Not a ${input.platform} notification`, { field: 'body' });
+  const app = oauthAppOf(deps.channels, input.platform);
+  if (app && event.applicationId !== app.clientId) return { eventId: event.eventId, stores: 0, ignored: 'another application' };
+  const targets = await db
+    .select()
+    .from(stores)
+    .where(and(eq(stores.platform, input.platform), eq(stores.externalId, event.accountId), ne(stores.status, 'disconnected')));
+  if (targets.length === 0) return { eventId: event.eventId, stores: 0, ignored: 'no connected store for this account' };
+  return withTransaction(db, async (tx) => {
+    let stored = 0;
+    for (const store of targets) if (await storeEvent(tx, deps, store, event, input.rawBody, input.now)) stored++;
+    return { eventId: event.eventId, stores: targets.length, duplicate: stored === 0 };
   });
 }
 
 /**
- * The `webhooks.process` job: webhooks are hints, so the resource is re-fetched from the channel with the
- * store's own credentials (through its breaker and token bucket). Until the read-side sync tables exist
- * the outcome records what would be synced. Runs once per event (a processed event is left alone).
+ * The `webhooks.process` job: a webhook or notification is a hint, so the resource it names is re-fetched from
+ * the channel with the store's own credentials (through its breaker and token bucket) and upserted: a product
+ * with its listings and stock, an order with its lines (an older copy never overwrites a newer one, so
+ * out-of-order deliveries are harmless). Stock changes queue an incremental sync; topics Nexo does not mirror
+ * are recorded. Runs once per event (a processed event is left alone).
  */
 export async function processWebhookEvent(
   db: Db,
@@ -104,17 +145,17 @@ export async function processWebhookEvent(
     .where(and(eq(stores.id, input.storeId), eq(stores.orgId, input.orgId)));
   if (store?.status !== 'active') return finish('skipped', { reason: `store is ${store?.status ?? 'gone'}` });
   const ctx = { orgId: input.orgId, db, log };
+  const scope = () => ({ orgId: input.orgId, storeId: store.id, now: new Date() });
+  const clientFor = storeClients(db, deps, store);
   const { resourceType: type, resourceId: id, topic } = event;
   try {
     if (type === 'product' && id && !topic.endsWith('/delete')) {
       const product = await deps.limits.withStoreLimits(ctx, store.id, { operation: 'getProduct' }, async (io) => {
-        const client = clientForStore(deps, store, io.signal);
-        return client.getProduct ? client.getProduct(id.startsWith('gid://') ? id : `gid://shopify/Product/${id}`) : null;
+        const client = clientFor(io.signal);
+        return client.getProduct ? client.getProduct(id) : null;
       });
       if (!product) return finish('processed', { topic, product: { deletedOnChannel: id } });
-      await upsertChannelProducts(db, { orgId: input.orgId, storeId: store.id, now: new Date() }, [
-        { product, listings: clientForStore(deps, store).listingsOf(product) },
-      ]);
+      await upsertChannelProducts(db, scope(), [{ product, listings: clientFor().listingsOf(product) }]);
       const synced = {
         channelId: product.channelId,
         title: product.title,
@@ -123,7 +164,18 @@ export async function processWebhookEvent(
       };
       return finish('processed', { topic, synced: { product: synced } });
     }
-    return finish('processed', { topic, syncRequested: { [type ?? 'other']: id }, note: 'an incremental sync of the store picks it up' });
+    if (type === 'order' && id) {
+      const order = await deps.limits.withStoreLimits(ctx, store.id, { operation: 'getOrder' }, async (io) => {
+        const client = clientFor(io.signal);
+        return client.getOrder ? client.getOrder(id) : undefined;
+      });
+      if (order === undefined) return finish('processed', { topic, syncRequested: { order: id }, note: 'an incremental sync of the store picks it up' });
+      if (!order) return finish('processed', { topic, order: { notFoundOnChannel: id } });
+      await upsertChannelOrders(db, scope(), [order]);
+      return finish('processed', { topic, synced: { order: { channelId: order.channelId, number: order.number, updatedAt: order.updatedAt } } });
+    }
+    if (type === 'inventory') return finish('processed', { topic, syncRequested: { inventory: id }, note: 'an incremental sync of the store picks it up' });
+    return finish('processed', { topic, ignored: 'Nexo does not mirror this topic' });
   } catch (error) {
     if (isChannelError(error) && error.retryable === false) return finish('failed', { topic }, error.message);
     throw error;

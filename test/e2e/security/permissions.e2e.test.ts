@@ -128,6 +128,8 @@ const expectations: Record<string, Row> = {
   'POST /api/stores': { cells: [N, N, N, Y, Y, N, N, N], body: {} },
   'GET /api/stores/oauth/shopify/start': { cells: [N, N, N, Y, Y, N, N, N] },
   'GET /api/stores/oauth/shopify/callback': { cells: [N, N, N, Y, Y, N, N, N] },
+  'GET /api/stores/oauth/mercadolivre/start': { cells: [N, N, N, Y, Y, N, N, N] },
+  'GET /api/stores/oauth/mercadolivre/callback': { cells: [N, N, N, Y, Y, N, N, N] },
   'GET /api/stores/{storeId}': { cells: [N, H, H, H, H, N, N, H], path: `/api/stores/${ghostUuid}` },
   'PATCH /api/stores/{storeId}': { cells: [N, N, N, H, H, N, N, N], path: `/api/stores/${ghostUuid}`, body: { name: 'x' } },
   'POST /api/stores/{storeId}/pause': { cells: [N, N, N, H, H, N, N, N], path: `/api/stores/${ghostUuid}/pause` },
@@ -137,6 +139,8 @@ const expectations: Record<string, Row> = {
   'GET /api/stores/{storeId}/webhook-events': { cells: [N, H, H, H, H, N, N, H], path: `/api/stores/${ghostUuid}/webhook-events` },
   // Inbound channel webhooks: public (the channel's signature is the credential); an unknown store is 404 for everyone.
   'POST /api/webhooks/{platform}/{storeId}': { cells: [Y, Y, Y, Y, Y, Y, Y, Y], path: `/api/webhooks/shopify/${ghostUuid}`, body: {} },
+  // Mercado Livre's app-wide notifications: unsigned hints (a malformed one is 400 for everyone), re-fetched with the store's token.
+  'POST /api/webhooks/mercadolivre': { cells: [Y, Y, Y, Y, Y, Y, Y, Y], body: {} },
   // Tasks (seed 000). Agent tokens: system.read, tasks.read, tasks.create; integration tokens may carry tasks.read and tasks.create only.
   'POST /api/orchestration/tasks': {
     cells: [N, N, N, Y, Y, Y, N, Y],

@@ -41,6 +41,10 @@ export const testStore = (id: string) => request(`/api/stores/${encodeURICompone
 export const storeAction = (id: string, action: 'pause' | 'resume' | 'disconnect') =>
   request(`/api/stores/${encodeURIComponent(id)}/${action}`, { method: 'POST', schema: storeSchema });
 
-/** The OAuth install is a full-page navigation: the server redirects to the shop, which redirects back. */
+/** The OAuth installs are full-page navigations: the server redirects to the channel, which redirects back. */
 export const shopifyInstallUrl = (shop: string, name?: string) =>
   `/api/stores/oauth/shopify/start?${new URLSearchParams({ shop: shop.trim().toLowerCase(), ...(name?.trim() ? { name: name.trim() } : {}) }).toString()}`;
+
+/** Mercado Livre: the seller signs in on ML's authorization page (who it is is known only when ML sends them back). */
+export const mercadoLivreConnectUrl = (name?: string) =>
+  `/api/stores/oauth/mercadolivre/start${name?.trim() ? `?${new URLSearchParams({ name: name.trim() }).toString()}` : ''}`;

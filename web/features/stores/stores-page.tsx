@@ -14,7 +14,17 @@ import { Field } from '../../components/ui/label.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table.tsx';
 import { formatDateTime, useLocale, useT } from '../../i18n/index.ts';
 import { useCan } from '../auth/session.tsx';
-import { connectorsQuery, createStore, shopifyInstallUrl, storeAction, storeLimitsQuery, storesQuery, testStore, webhookEventsQuery } from './stores-api.ts';
+import {
+  connectorsQuery,
+  createStore,
+  mercadoLivreConnectUrl,
+  shopifyInstallUrl,
+  storeAction,
+  storeLimitsQuery,
+  storesQuery,
+  testStore,
+  webhookEventsQuery,
+} from './stores-api.ts';
 
 const statusBadge = { active: 'success', paused: 'warning', disconnected: 'secondary', error: 'danger' } as const;
 const levelBadge = { native: 'success', workaround: 'warning', unsupported: 'secondary' } as const;
@@ -317,6 +327,19 @@ function ConnectDialog({ open, onClose }: { open: boolean; onClose: () => void }
           {t('stores.connect.oauth')}
         </Button>
         <p className="text-muted-foreground text-xs">{t('stores.connect.oauthHelp')}</p>
+      </form>
+      <form
+        className="mt-6 space-y-2 border-t pt-4"
+        onSubmit={(event) => {
+          event.preventDefault();
+          window.location.assign(mercadoLivreConnectUrl(name));
+        }}
+      >
+        <Button type="submit" variant="outline" data-testid="connect-mercadolivre">
+          <Plug />
+          {t('stores.connect.mercadolivre')}
+        </Button>
+        <p className="text-muted-foreground text-xs">{t('stores.connect.mercadolivreHelp')}</p>
       </form>
       <form
         className="mt-6 space-y-4 border-t pt-4"
