@@ -4,7 +4,7 @@ import { type ContractHarness, runConnectorContract } from '../sdk/contract-suit
 import { amazonConnector } from './amazon.connector.ts';
 
 /** The connector contract for Amazon SP-API, against the emulator on loopback, driven through its control endpoints. */
-export async function amazonHarness(): Promise<ContractHarness> {
+async function amazonHarness(): Promise<ContractHarness> {
   const emulator = createEmulator({ seed: 'contract-amazon' });
   const url = await emulator.listen(0);
   let n = 0;

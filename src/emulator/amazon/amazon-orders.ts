@@ -23,7 +23,7 @@ function status(order: EmuOrder): string {
   return order.fulfillmentStatus === 'fulfilled' ? 'SHIPPED' : 'UNSHIPPED';
 }
 
-function renderOrder(shop: EmuShop, state: AmazonState, order: EmuOrder, included: Set<string>): Record<string, unknown> {
+function renderOrder(state: AmazonState, order: EmuOrder, included: Set<string>): Record<string, unknown> {
   const total = order.lines.reduce((sum, line) => sum + line.unitMinor * line.quantity, 0);
   return {
     orderId: amazonOrderId(order.id),
@@ -67,7 +67,7 @@ export function searchOrders(shop: EmuShop, state: AmazonState, query: URLSearch
   return {
     status: 200,
     body: {
-      orders: page.map((o) => renderOrder(shop, state, o, data)),
+      orders: page.map((o) => renderOrder(state, o, data)),
       ...(next ? { pagination: { nextToken: next } } : {}),
       ...(updatedAfter ? { lastUpdatedBefore: new Date().toISOString() } : { createdBefore: new Date().toISOString() }),
     },
@@ -78,5 +78,5 @@ export function getOrder(shop: EmuShop, state: AmazonState, orderId: string, que
   const id = parseAmazonOrderId(orderId);
   const order = id === null ? undefined : shop.orders.get(id);
   if (!order || amazonOrderId(order.id) !== orderId) return spError(404, 'NotFound', `Order ${orderId} not found`);
-  return { status: 200, body: { order: renderOrder(shop, state, order, included(query)) } };
+  return { status: 200, body: { order: renderOrder(state, order, included(query)) } };
 }
