@@ -143,14 +143,14 @@ const PAGE_MAX = 20;
 export function searchItems(context: ListingsContext, query: URLSearchParams): EmuResponse {
   const pageSize = Number(query.get('pageSize') ?? 10);
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > PAGE_MAX) return spError(400, 'InvalidInput', `pageSize must be between 1 and ${PAGE_MAX}`);
-  let refs = allSkus(context.shop, context.state);
   const identifiers = query.get('identifiers');
+  let refs: SkuRef[];
   if (identifiers) {
     if (query.get('identifiersType') !== 'SKU') return spError(400, 'InvalidInput', 'identifiersType is required with identifiers (only SKU is emulated)');
     const wanted = identifiers.split(',');
     if (wanted.length > 20) return spError(400, 'InvalidInput', 'At most 20 identifiers are allowed');
     refs = wanted.map((sku) => findSku(context.shop, context.state, sku)).filter((r): r is SkuRef => r !== null);
-  }
+  } else refs = allSkus(context.shop, context.state);
   const parent = query.get('variationParentSku');
   if (parent) {
     const family = findSku(context.shop, context.state, parent);
