@@ -1,5 +1,6 @@
 import type { EmuShop } from '../shop-state.ts';
 import type { EmuRequest, EmuResponse, HandlerContext } from '../shopify/shopify-handler.ts';
+import { takeToken } from '../token-bucket.ts';
 import { createDocument, createFeed, getFeed, getFeedDocument, s3 } from './amazon-feeds.ts';
 import { deleteItem, getItem, type ListingsContext, patchBodySchema, patchItem, putBodySchema, putItem, searchItems, spError } from './amazon-listings.ts';
 import { getOrder, searchOrders } from './amazon-orders.ts';
@@ -62,21 +63,8 @@ function checkToken(shop: EmuShop, state: AmazonState, request: EmuRequest, nowM
 /** Per seller and operation, as SP-API's usage plans: rate per second, burst. */
 function rateLimit(shop: EmuShop, state: AmazonState, operation: string, nowMs: number): EmuResponse | null {
   const limit = state.limits[operation] ?? { rate: 1, burst: 1 };
-  const bucket = state.buckets.get(operation) ?? { tokens: limit.burst, at: nowMs };
-  bucket.tokens = Math.min(limit.burst, bucket.tokens + ((nowMs - bucket.at) / 1000) * limit.rate);
-  bucket.at = nowMs;
-  state.buckets.set(operation, bucket);
-  if (bucket.tokens < 1) {
-    shop.stats.throttled++;
-    shop.stats.http429++;
-    return {
-      ...spError(429, 'QuotaExceeded', 'You exceeded your quota for the requested resource.'),
-      headers: { 'x-amzn-ratelimit-limit': String(limit.rate) },
-    };
-  }
-  bucket.tokens -= 1;
-  shop.stats.minBucketLevel = Math.min(shop.stats.minBucketLevel, bucket.tokens);
-  return null;
+  if (takeToken(shop, state.buckets, operation, limit, nowMs) === null) return null;
+  return { ...spError(429, 'QuotaExceeded', 'You exceeded your quota for the requested resource.'), headers: { 'x-amzn-ratelimit-limit': String(limit.rate) } };
 }
 
 function parseJson(request: EmuRequest): unknown {

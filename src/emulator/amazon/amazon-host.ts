@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { fillCatalog, generateOrder } from '../generator.ts';
-import { seededRandom } from '../random.ts';
-import { type EmuShop, emptyStats, noFaults } from '../shop-state.ts';
+import { type EmuShop, newEmuShop } from '../shop-state.ts';
 import { indexCatalog, initAmazonState } from './amazon-state.ts';
 
 /** Marketplace id -> currency, for the marketplaces the emulator knows (any id is accepted with `currency`). */
@@ -62,24 +61,14 @@ export function createAmazonShop(
   options: { seed: string; baseUrl: string; now: Date },
 ): { shop: EmuShop; credentials: AmazonShopCredentials } {
   const input = createAmazonShopSchema.parse(raw);
-  let id = 1000;
-  let orderNumber = 1000;
-  const shop: EmuShop = {
+  const shop = newEmuShop({
     shop: input.shop,
     platform: 'amazon',
-    name: input.name ?? input.shop.replace(/-/g, ' '),
+    name: input.name,
     currency: input.currency ?? marketplaceCurrency[input.marketplaceId] ?? 'USD',
-    products: new Map(),
-    stock: new Map(),
-    orders: new Map(),
-    nextId: () => ++id,
-    nextOrderNumber: () => ++orderNumber,
-    random: seededRandom(`${options.seed}:${input.seed ?? input.shop}`),
-    faults: noFaults(),
-    stats: emptyStats(),
-    webhooks: [],
-    channel: {},
-  };
+    seed: options.seed,
+    shopSeed: input.seed,
+  });
   const scale = input.rateScale ?? 1;
   const state = initAmazonState(shop, { ...input, feedDelayMs: input.feedDelayMs }, options.seed);
   for (const [operation, limit] of Object.entries(state.limits))

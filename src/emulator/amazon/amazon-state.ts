@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { EmuProduct, EmuShop, EmuVariant } from '../shop-state.ts';
+import type { EmuBucket } from '../token-bucket.ts';
 
 /**
  * Amazon-specific state of an emulated selling partner: the LWA app and the seller's refresh token,
@@ -52,7 +53,7 @@ export interface AmazonState {
   accessTokens: Map<string, { expiresAt: number }>;
   accessTokenTtlMs: number;
   limits: Record<string, OperationLimit>;
-  buckets: Map<string, { tokens: number; at: number }>;
+  buckets: Map<string, EmuBucket>;
   /** SKU -> product and variant (null: the parent SKU of a variation family). */
   skus: Map<string, { productId: number; variantId: number | null }>;
   /** Products rendered as a variation family (a parent SKU with child SKUs). */
