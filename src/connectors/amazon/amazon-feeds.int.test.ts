@@ -70,7 +70,7 @@ describe('Amazon connector: feeds, LWA tokens, FBA', () => {
     expect(levels.map((l) => l.available)).toEqual(skus.map((_, i) => 100 + i));
     expect(seller.calls.filter((c) => c === 'POST /feeds/2021-06-30/feeds')).toHaveLength(1);
     expect(seller.calls.filter((c) => c.startsWith('PATCH '))).toHaveLength(0);
-    expect(seller.calls).toContain('PUT /_s3/' + must([...seller.state().documents.keys()][0], 'a document'));
+    expect(seller.calls).toContain(`PUT /_s3/${must([...seller.state().documents.keys()][0], 'a document')}`);
     const feed = must([...seller.state().feeds.values()][0], 'a feed');
     expect(feed.processingStatus).toBe('DONE');
     const report = JSON.parse(must(seller.state().documents.get(must(feed.resultFeedDocumentId, 'a report'))?.content, 'report content').toString('utf8'));

@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { controlledShop, emulatorControl } from '../../../test/helpers/emulator-control.ts';
 import { createEmulator } from '../../emulator/emulator.ts';
 import { type ContractHarness, runConnectorContract } from '../sdk/contract-suite.ts';
 import { amazonConnector } from './amazon.connector.ts';
@@ -8,15 +9,7 @@ async function amazonHarness(): Promise<ContractHarness> {
   const emulator = createEmulator({ seed: 'contract-amazon' });
   const url = await emulator.listen(0);
   let n = 0;
-  const control = async (path: string, method = 'GET', body?: unknown) => {
-    const response = await fetch(`${url}/_emulator${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`emulator ${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.json();
-  };
+  const control = emulatorControl(url);
   return {
     connector: amazonConnector,
     async newStore({ products, orders, tightRateLimit }) {
@@ -30,7 +23,6 @@ async function amazonHarness(): Promise<ContractHarness> {
         // Tight: searchListingsItems at 2/s burst 2 and searchOrders at 1/s burst 2 (the connector starts from the published 5/s and 20).
         ...(tightRateLimit ? { rateLimits: { searchListingsItems: { rate: 2, burst: 2 }, searchOrders: { rate: 1, burst: 2 } } } : {}),
       });
-      const path = `/shops/${encodeURIComponent(shop)}`;
       return {
         connect: ({ signals } = {}) =>
           amazonConnector.connect({
@@ -46,14 +38,7 @@ async function amazonHarness(): Promise<ContractHarness> {
             },
             signals,
           }),
-        setFaults: async (faults) => void (await control(`${path}/faults`, 'POST', faults)),
-        clearFaults: async () => void (await control(`${path}/faults`, 'DELETE')),
-        stats: async () => (await control(path)).stats,
-        counts: async () => {
-          const summary = await control(path);
-          return { products: summary.products, orders: summary.orders };
-        },
-        generateOrders: async (count) => (await control(`${path}/orders`, 'POST', { count })).created,
+        ...controlledShop(control, shop),
       };
     },
     close: () => emulator.close(),
