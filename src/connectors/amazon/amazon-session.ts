@@ -158,7 +158,6 @@ export function createAmazonSession(context: ConnectorContext<AmazonCredentials,
     },
     currency: () => currencyOf(config),
     language: () => marketplaces[config.marketplaceId]?.language ?? 'en_US',
-    fetch: context.fetch ?? fetch,
     wait,
     now,
   };

@@ -73,7 +73,7 @@ const feedSchema = z.object({
     .max(10_000),
 });
 
-function processFeed(context: ListingsContext, baseUrl: string, feed: AmazonFeed): void {
+function processFeed(context: ListingsContext, feed: AmazonFeed): void {
   const state = amazonStateOf(context.shop);
   const input = state.documents.get(feed.inputFeedDocumentId)?.content?.toString('utf8') ?? '';
   const issues: Array<Record<string, unknown>> = [];
@@ -146,16 +146,15 @@ function processFeed(context: ListingsContext, baseUrl: string, feed: AmazonFeed
   feed.processingStatus = parsed ? 'DONE' : 'FATAL';
   feed.processingEndTime = context.now.toISOString();
   feed.resultFeedDocumentId = reportId;
-  void baseUrl;
 }
 
 /** getFeed: processes the feed once its delay has passed (IN_QUEUE → IN_PROGRESS half way → DONE / FATAL). */
-export function getFeed(context: ListingsContext, baseUrl: string, feedId: string): EmuResponse {
+export function getFeed(context: ListingsContext, feedId: string): EmuResponse {
   const feed = context.state.feeds.get(feedId);
   if (!feed) return spError(404, 'NotFound', `Feed ${feedId} not found`);
   const now = context.now.getTime();
   if (feed.processingStatus === 'IN_QUEUE' || feed.processingStatus === 'IN_PROGRESS') {
-    if (now >= feed.readyAt) processFeed(context, baseUrl, feed);
+    if (now >= feed.readyAt) processFeed(context, feed);
     else if (now >= feed.readyAt - context.state.feedDelayMs / 2 && feed.processingStatus === 'IN_QUEUE') {
       feed.processingStatus = 'IN_PROGRESS';
       feed.processingStartTime = context.now.toISOString();

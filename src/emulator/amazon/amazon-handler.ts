@@ -117,7 +117,7 @@ function route(shop: EmuShop, state: AmazonState, request: EmuRequest, listings:
     return { operation: 'createFeedDocument', run: () => createDocument(listings, baseUrl, parseJson(request)) };
   if (method === 'POST' && path === '/feeds/2021-06-30/feeds') return { operation: 'createFeed', run: () => createFeed(listings, parseJson(request)) };
   const feed = /^\/feeds\/2021-06-30\/feeds\/(\d+)$/.exec(path);
-  if (feed && method === 'GET') return { operation: 'getFeed', run: () => getFeed(listings, baseUrl, feed[1] as string) };
+  if (feed && method === 'GET') return { operation: 'getFeed', run: () => getFeed(listings, feed[1] as string) };
   const document = /^\/feeds\/2021-06-30\/documents\/([^/]+)$/.exec(path);
   if (document && method === 'GET')
     return { operation: 'getFeedDocument', run: () => getFeedDocument(listings, baseUrl, decodeURIComponent(document[1] as string)) };
