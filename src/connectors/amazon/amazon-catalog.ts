@@ -92,8 +92,8 @@ export function catalogMethods(session: AmazonSession) {
     const item = await getItem(channelId);
     if (!item) return null;
     const parent = !isParent(item) ? parentSkuOf(item) : null;
-    if (parent) return getProduct(parent);
-    return productOf(item);
+    // A child is part of its parent's product; an orphan (its parent was deleted) is a product of its own.
+    return (parent ? await getProduct(parent) : null) ?? productOf(item);
   }
 
   /**
@@ -105,6 +105,7 @@ export function catalogMethods(session: AmazonSession) {
     let at = decodeCursor(options.cursor);
     const products: Product[] = [];
     const seen = new Set<string>();
+    const parentExists = new Map<string, boolean>();
     for (;;) {
       const page = await search({
         pageSize: PAGE_MAX,
@@ -116,10 +117,15 @@ export function catalogMethods(session: AmazonSession) {
       for (; i < page.items.length && products.length < want; i++) {
         const item = page.items[i] as SpListingsItem;
         const parent = isParent(item) ? null : parentSkuOf(item);
-        // A child comes with its parent; in a full listing the parent is listed too, in an incremental one it may not be.
-        if (parent && !options.updatedSince) continue;
-        const root = parent ? (bySku.get(parent) ?? (await getItem(parent))) : item;
-        if (!root || seen.has(root.sku)) continue;
+        // A child comes with its parent: in a full listing the parent is listed too (unless it was deleted: then the
+        // orphan child is a product of its own), in an incremental one it may not be.
+        let root = item;
+        if (parent && !options.updatedSince) {
+          if (bySku.has(parent)) continue;
+          if (!parentExists.has(parent)) parentExists.set(parent, (await getItem(parent)) !== null);
+          if (parentExists.get(parent)) continue;
+        } else if (parent) root = bySku.get(parent) ?? (await getItem(parent)) ?? item;
+        if (seen.has(root.sku)) continue;
         seen.add(root.sku);
         products.push(await productOf(root, bySku));
       }

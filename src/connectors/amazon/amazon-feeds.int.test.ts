@@ -8,7 +8,7 @@ import { amazonConnector } from './amazon.connector.ts';
 import type { AmazonConfig } from './amazon-schemas.ts';
 
 /** Feeds, LWA and FBA behaviour of the Amazon connector against the emulator (the contract suite covers the rest). */
-describe('Amazon connector: feeds, LWA tokens, FBA', () => {
+describe('Amazon connector: feeds, LWA tokens, FBA, variation families', () => {
   let emulator: Emulator;
   let n = 0;
   beforeAll(async () => {
@@ -145,6 +145,30 @@ describe('Amazon connector: feeds, LWA tokens, FBA', () => {
     expect((error as { retryable: boolean }).retryable).toBe(false);
     expect((error as Error).message).toMatch(/invalid_grant.*reconnect/);
     expect((error as Error).message).not.toContain(seller.created.refreshToken);
+  });
+
+  it('lists the children of a deleted parent SKU (orphans) as products of their own, once each', async () => {
+    const seller = newSeller({ products: 10 });
+    const client = seller.connect();
+    const family = must(
+      [...emulator.shop(seller.shop).products.values()].find((p) => p.variants.length > 1),
+      'a product with variants',
+    );
+    const parentSku = must(seller.state().parentSku.get(family.id), 'its parent SKU');
+    const before = await skusOf(client);
+    const response = await fetch(
+      `${seller.created.baseUrl}/listings/2021-08-01/items/${seller.created.sellerId}/${parentSku}?marketplaceIds=${seller.created.marketplaceId}`,
+      {
+        method: 'DELETE',
+        headers: { 'x-amz-access-token': must([...seller.state().accessTokens.keys()][0], 'an access token') },
+      },
+    );
+    expect(response.status).toBe(200);
+    const after = await skusOf(client);
+    expect(after.sort()).toEqual(before.sort());
+    const orphan = must(await must(client.getProduct, 'getProduct').call(client, must(family.variants[0], 'a child').sku), 'the orphan');
+    expect(orphan.channelId).toBe(family.variants[0]?.sku);
+    expect(await must(client.getProduct, 'getProduct').call(client, parentSku)).toBeNull();
   });
 
   it('refuses a config whose region does not match the marketplace, and an unknown marketplace', () => {

@@ -350,13 +350,17 @@ export function patchItem(context: ListingsContext, sku: string, body: z.infer<t
   return accepted(context, sku);
 }
 
-/** deleteListingsItem: a parent takes its children with it (as deleting a family does in Seller Central). */
+/** deleteListingsItem: deleting a parent SKU leaves its children listed, orphaned (they still name the parent). */
 export function deleteItem(context: ListingsContext, sku: string): EmuResponse {
   const { shop, state } = context;
   const ref = findSku(shop, state, sku);
   if (!ref) return spError(404, 'NOT_FOUND', `SKU '${sku}' not found`);
   if (context.dropWrite()) return { status: 200, body: accepted(context, sku) };
-  if (!ref.variant || ref.product.variants.length <= 1) {
+  if (!ref.variant && ref.product.variants.length > 0) {
+    state.skus.delete(sku);
+    state.orphans.add(ref.product.id);
+    ref.product.updatedAt = context.now.toISOString();
+  } else if (!ref.variant || ref.product.variants.length <= 1) {
     unindexProduct(state, ref.product);
     shop.products.delete(ref.product.id);
   } else {

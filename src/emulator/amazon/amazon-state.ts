@@ -58,6 +58,8 @@ export interface AmazonState {
   skus: Map<string, { productId: number; variantId: number | null }>;
   /** Products rendered as a variation family (a parent SKU with child SKUs). */
   parentSku: Map<number, string>;
+  /** Families whose parent SKU was deleted: the children stay, still naming it (orphans, as on Amazon). */
+  orphans: Set<number>;
   /** SKUs whose offer was removed (not BUYABLE). */
   noOffer: Set<string>;
   /** Per-SKU item names set by a put/patch on a child. */
@@ -100,6 +102,7 @@ export function initAmazonState(
     buckets: new Map(),
     skus: new Map(),
     parentSku: new Map(),
+    orphans: new Set(),
     noOffer: new Set(),
     childNames: new Map(),
     fba: new Set(),
@@ -129,7 +132,7 @@ export function indexCatalog(shop: EmuShop, state: AmazonState): void {
 export function indexProduct(state: AmazonState, product: EmuProduct): void {
   if (product.variants.length > 1 && !state.parentSku.has(product.id)) state.parentSku.set(product.id, `PARENT-${product.id}`);
   const parent = state.parentSku.get(product.id);
-  if (parent) state.skus.set(parent, { productId: product.id, variantId: null });
+  if (parent && !state.orphans.has(product.id)) state.skus.set(parent, { productId: product.id, variantId: null });
   for (const variant of product.variants) state.skus.set(variant.sku, { productId: product.id, variantId: variant.id });
 }
 
@@ -137,6 +140,7 @@ export function unindexProduct(state: AmazonState, product: EmuProduct): void {
   const parent = state.parentSku.get(product.id);
   if (parent) state.skus.delete(parent);
   state.parentSku.delete(product.id);
+  state.orphans.delete(product.id);
   for (const variant of product.variants) state.skus.delete(variant.sku);
 }
 
@@ -161,7 +165,7 @@ export function allSkus(shop: EmuShop, state: AmazonState): SkuRef[] {
   const out: SkuRef[] = [];
   for (const product of shop.products.values()) {
     const parent = state.parentSku.get(product.id);
-    if (parent) out.push({ sku: parent, product, variant: null });
+    if (parent && !state.orphans.has(product.id)) out.push({ sku: parent, product, variant: null });
     for (const variant of product.variants) out.push({ sku: variant.sku, product, variant });
   }
   return out;
