@@ -1,4 +1,5 @@
 import { type CapabilityName, type ConnectorInfo, capabilityNames } from '../contracts/connectors.ts';
+import { amazonConnector } from './amazon/amazon.connector.ts';
 import { kawayConnector } from './kaway/kaway.connector.ts';
 import { mercadoLivreConnector } from './mercadolivre/mercadolivre.connector.ts';
 import type { AnyConnectorDefinition } from './sdk/define-connector.ts';
@@ -8,7 +9,7 @@ export type { VerifiedWebhook } from './sdk/define-connector.ts';
 import { shopifyConnector } from './shopify/shopify.connector.ts';
 
 /** Every connector Nexo ships, listed explicitly (no discovery, no plugins loaded from disk). */
-export const connectors: readonly AnyConnectorDefinition[] = [shopifyConnector, mercadoLivreConnector, kawayConnector];
+export const connectors: readonly AnyConnectorDefinition[] = [shopifyConnector, mercadoLivreConnector, kawayConnector, amazonConnector];
 
 export function connectorById(id: string): AnyConnectorDefinition | undefined {
   return connectors.find((connector) => connector.id === id);

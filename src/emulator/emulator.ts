@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { handleAmazon } from './amazon/amazon-handler.ts';
+import { type AmazonShopCredentials, type CreateAmazonShopInput, createAmazonShop } from './amazon/amazon-host.ts';
 import { fillCatalog, generateOrder } from './generator.ts';
 import { type CreateKawayShopInput, createKawayShop, handleKaway, type KawayShopCredentials } from './kaway/kaway-host.ts';
 import { handleMercadoLivre } from './mercadolivre/ml-handler.ts';
@@ -91,6 +93,8 @@ export interface Emulator {
   createShop(input: CreateShopInput): ShopCredentials;
   /** A Kaway feed host shop (see kaway/kaway-host.ts). */
   createKawayShop(input: CreateKawayShopInput): KawayShopCredentials;
+  /** An Amazon SP-API selling partner (see amazon/amazon-host.ts). */
+  createAmazonShop(input: CreateAmazonShopInput): AmazonShopCredentials;
   shop(name: string): EmuShop;
   setFaults(name: string, faults: Partial<z.input<typeof faultsSchema>>): void;
   generateOrders(name: string, count: number): number;
@@ -225,6 +229,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     return credentials;
   }
 
+  function addAmazonShop(raw: CreateAmazonShopInput): AmazonShopCredentials {
+    const name = (raw as { shop?: string }).shop ?? '';
+    if (shops.has(name)) throw Object.assign(new Error(`Shop ${name} already exists`), { status: 409 });
+    const { shop, credentials } = createAmazonShop(raw, { seed: String(options.seed ?? 'nexo'), baseUrl, now: now() });
+    shops.set(shop.shop, shop);
+    return credentials;
+  }
+
   function generateOrders(name: string, count: number): number {
     const shop = shopOf(name);
     let created = 0;
@@ -260,6 +272,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     if (path === '/_emulator/shops' && method === 'GET') return { status: 200, body: { shops: [...shops.values()].map(summary) } };
     if (path === '/_emulator/shops' && method === 'POST') {
       const input = parse();
+      if (input?.platform === 'amazon') return { status: 201, body: addAmazonShop(input) };
       return { status: 201, body: input?.platform === 'kaway' ? addKawayShop(input) : createShop(input) };
     }
     const file = /^\/_emulator\/files\/bulk\/([^/]+)\/(\d+)\.jsonl$/.exec(path);
@@ -304,6 +317,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (url.pathname.startsWith('/_emulator/')) return send(response, await control(request.method ?? 'GET', url.pathname, body));
       const kaway = /^\/kaway\/([^/]+)(\/.*)$/.exec(url.pathname);
       if (kaway) return handleKaway(shops.get(decodeURIComponent(kaway[1] as string)), request, response, kaway[2] as string, body, handlerContext());
+      const amazon = /^\/amazon\/([^/]+)(\/.*)$/.exec(url.pathname);
+      const amazonShop = amazon ? shops.get(decodeURIComponent(amazon[1] as string)) : undefined;
+      if (amazon && amazonShop?.platform === 'amazon') {
+        const emuRequest: EmuRequest = { method: request.method ?? 'GET', path: amazon[2] as string, query: url.searchParams, headers: request.headers, body };
+        return send(response, await handleAmazon(amazonShop, emuRequest, handlerContext()));
+      }
       const channel = /^\/(shopify|mercadolivre)\/([^/]+)(\/.*)$/.exec(url.pathname);
       if (!channel) return send(response, { status: 404, body: { errors: 'Not Found' } });
       const shop = shops.get(decodeURIComponent(channel[2] as string));
@@ -353,6 +372,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
     createShop,
     createKawayShop: addKawayShop,
+    createAmazonShop: addAmazonShop,
     shop: shopOf,
     setFaults(name, faults) {
       const shop = shopOf(name);

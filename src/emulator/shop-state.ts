@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Random } from './random.ts';
+import { type Random, seededRandom } from './random.ts';
 
 /** Channel-neutral state of one emulated shop; each channel adapter renders it in its own protocol. */
 export interface EmuVariant {
@@ -108,7 +108,7 @@ export interface WebhookSubscription {
 export interface EmuShop {
   /** The shop's unique key, e.g. `demo.myshopify.com`. */
   shop: string;
-  platform: 'shopify' | 'mercadolivre' | 'kaway';
+  platform: 'shopify' | 'mercadolivre' | 'kaway' | 'amazon';
   name: string;
   currency: string;
   products: Map<number, EmuProduct>;
@@ -136,3 +136,33 @@ export const emptyStats = (): ShopStats => ({
   webhookFailures: 0,
   minBucketLevel: Number.POSITIVE_INFINITY,
 });
+
+/** An empty shop: ids and order numbers count up from `firstId`, randomness comes from the emulator seed and the shop's. */
+export function newEmuShop(input: {
+  shop: string;
+  platform: EmuShop['platform'];
+  name?: string;
+  currency: string;
+  seed: string;
+  shopSeed?: string | number;
+  firstId?: number;
+}): EmuShop {
+  let id = input.firstId ?? 1000;
+  let orderNumber = input.firstId ?? 1000;
+  return {
+    shop: input.shop,
+    platform: input.platform,
+    name: input.name ?? input.shop.replace(/-/g, ' '),
+    currency: input.currency,
+    products: new Map(),
+    stock: new Map(),
+    orders: new Map(),
+    nextId: () => ++id,
+    nextOrderNumber: () => ++orderNumber,
+    random: seededRandom(`${input.seed}:${input.shopSeed ?? input.shop}`),
+    faults: noFaults(),
+    stats: emptyStats(),
+    webhooks: [],
+    channel: {},
+  };
+}

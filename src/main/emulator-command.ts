@@ -22,9 +22,14 @@ export async function emulatorCommand(options: EmulatorCommandOptions): Promise<
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
-    // `mercadolivre:<seller>` is a Mercado Livre seller; anything else a Shopify shop domain.
+    // `mercadolivre:<seller>` is a Mercado Livre seller, `amazon:<seller>` an Amazon selling partner; anything else a Shopify shop domain.
     const seller = /^mercadolivre:(.+)$/.exec(shop)?.[1];
     const sizes = { products: Number(options.products), orders: Number(options.orders) };
+    const amazon = /^amazon:(.+)$/.exec(shop)?.[1];
+    if (amazon) {
+      process.stdout.write(`${JSON.stringify(emulator.createAmazonShop({ platform: 'amazon', shop: amazon, ...sizes }))}\n`);
+      continue;
+    }
     const credentials = seller
       ? emulator.createShop({ platform: 'mercadolivre', shop: seller, ...sizes })
       : emulator.createShop({ platform: 'shopify', shop, ...sizes });

@@ -29,6 +29,11 @@ describe('GET /api/connectors', () => {
     expect(kaway?.auth.type).toBe('feed');
     expect(kaway?.capabilities.list_products.level).toBe('workaround');
     expect(kaway?.capabilities.order_webhooks.level).toBe('unsupported');
+    const amazon = matrix.connectors.find((c) => c.id === 'amazon');
+    expect(amazon?.auth.type).toBe('api_key');
+    expect(amazon?.capabilities.bulk_operations.level).toBe('native');
+    expect(amazon?.capabilities.order_webhooks.level).toBe('workaround');
+    expect(amazon?.capabilities.push_inventory.notes).toMatch(/FBA/);
     const mercadoLivre = matrix.connectors.find((c) => c.id === 'mercadolivre');
     expect(mercadoLivre?.auth.type).toBe('oauth2');
     expect(mercadoLivre?.capabilities.delete_product.level).toBe('workaround');

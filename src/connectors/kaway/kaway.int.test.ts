@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { controlledShop, emulatorControl } from '../../../test/helpers/emulator-control.ts';
 import { createEmulator } from '../../emulator/emulator.ts';
 import { type ContractHarness, runConnectorContract } from '../sdk/contract-suite.ts';
 import { kawayConnector } from './kaway.connector.ts';
@@ -8,15 +9,7 @@ async function kawayHarness(options: { format?: 'csv' | 'json' } = {}): Promise<
   const emulator = createEmulator({ seed: 'contract' });
   const url = await emulator.listen(0);
   let n = 0;
-  const control = async (path: string, method = 'GET', body?: unknown) => {
-    const response = await fetch(`${url}/_emulator${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`emulator ${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.json();
-  };
+  const control = emulatorControl(url);
   const format = options.format ?? 'csv';
   return {
     connector: kawayConnector,
@@ -30,7 +23,6 @@ async function kawayHarness(options: { format?: 'csv' | 'json' } = {}): Promise<
         auth: n % 2 ? 'bearer' : 'basic',
         ...(tightRateLimit ? { rateLimit: 2, rateWindowSeconds: 1 } : {}),
       });
-      const path = `/shops/${encodeURIComponent(shop)}`;
       return {
         connect: ({ signals } = {}) =>
           kawayConnector.connect({
@@ -45,14 +37,7 @@ async function kawayHarness(options: { format?: 'csv' | 'json' } = {}): Promise<
             },
             signals,
           }),
-        setFaults: async (faults) => void (await control(`${path}/faults`, 'POST', faults)),
-        clearFaults: async () => void (await control(`${path}/faults`, 'DELETE')),
-        stats: async () => (await control(path)).stats,
-        counts: async () => {
-          const summary = await control(path);
-          return { products: summary.products, orders: summary.orders };
-        },
-        generateOrders: async (count) => (await control(`${path}/orders`, 'POST', { count })).created,
+        ...controlledShop(control, shop),
       };
     },
     close: () => emulator.close(),

@@ -23,6 +23,7 @@ describe('connector HTTP helper', () => {
       if (url.pathname === '/404') return send(404, {});
       if (url.pathname === '/422') return send(422, { errors: { title: ['is too long'] } });
       if (url.pathname === '/503') return send(503, {});
+      if (url.pathname === '/amazon') return send(200, {}, { 'x-amzn-ratelimit-limit': '0.5' });
       if (url.pathname === '/limits') return send(200, {}, { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '7', 'x-ratelimit-reset': '3' });
       send(500, {});
     });
@@ -54,6 +55,9 @@ describe('connector HTTP helper', () => {
     const generic: RateLimitSignal[] = [];
     await client(generic).request({ path: '/limits' });
     expect(generic).toEqual([{ kind: 'calls', used: 93, limit: 100, resetMs: 3000 }]);
+    const amazon: RateLimitSignal[] = [];
+    await client(amazon).request({ path: '/amazon' });
+    expect(amazon).toEqual([{ kind: 'rate', requestsPerSecond: 0.5, source: 'x-amzn-RateLimit-Limit' }]);
   });
 
   it('maps statuses to ConnectorError kinds, with Retry-After surfaced', async () => {

@@ -16,7 +16,9 @@ export type RateLimitSignal =
       throttled: boolean;
     }
   /** Request-count limits reported in headers (Shopify REST `X-Shopify-Shop-Api-Call-Limit: 32/40`, `X-RateLimit-*`). */
-  | { kind: 'calls'; used: number; limit: number; resetMs: number | null };
+  | { kind: 'calls'; used: number; limit: number; resetMs: number | null }
+  /** A request rate the channel reported for the call just made (Amazon SP-API `x-amzn-RateLimit-Limit`, requests/s). */
+  | { kind: 'rate'; requestsPerSecond: number; source: string };
 
 export interface HttpClientOptions {
   baseUrl: string;
@@ -127,6 +129,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
       const callLimit = readCallLimit(response.headers);
       if (callLimit) options.signals?.({ kind: 'calls', ...callLimit });
+      const amazonRate = Number(response.headers.get('x-amzn-ratelimit-limit'));
+      if (response.headers.has('x-amzn-ratelimit-limit') && amazonRate > 0)
+        options.signals?.({ kind: 'rate', requestsPerSecond: amazonRate, source: 'x-amzn-RateLimit-Limit' });
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
       if (retryAfterMs !== null && (response.status === 429 || response.status === 503)) {
         options.signals?.({ kind: 'retry_after', status: response.status, retryAfterMs });

@@ -3,8 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { parseCsv } from '../../lib/csv.ts';
 import { fillCatalog, generateOrder } from '../generator.ts';
-import { seededRandom } from '../random.ts';
-import { type EmuShop, emptyStats, noFaults } from '../shop-state.ts';
+import { type EmuShop, newEmuShop } from '../shop-state.ts';
 import { type KawayFeedFormat, type KawayFeedKind, renderKawayFeed, strongEtag } from './kaway-feeds.ts';
 
 /**
@@ -54,24 +53,15 @@ const stateOf = (shop: EmuShop) => shop.channel.kaway as KawayState;
 
 export function createKawayShop(raw: unknown, options: { seed: string; baseUrl: string; now: Date }): { shop: EmuShop; credentials: KawayShopCredentials } {
   const input = createKawayShopSchema.parse(raw);
-  let id = 5000;
-  let orderNumber = 5000;
-  const shop: EmuShop = {
+  const shop = newEmuShop({
     shop: input.shop,
     platform: 'kaway',
-    name: input.name ?? input.shop.replace(/-/g, ' '),
+    name: input.name,
     currency: input.currency,
-    products: new Map(),
-    stock: new Map(),
-    orders: new Map(),
-    nextId: () => ++id,
-    nextOrderNumber: () => ++orderNumber,
-    random: seededRandom(`${options.seed}:${input.seed ?? input.shop}`),
-    faults: noFaults(),
-    stats: emptyStats(),
-    webhooks: [],
-    channel: {},
-  };
+    seed: options.seed,
+    shopSeed: input.seed,
+    firstId: 5000,
+  });
   const secret = createHmac('sha256', options.seed).update(`kaway:${input.shop}`).digest('hex');
   const auth: KawayShopCredentials['auth'] =
     input.auth === 'basic'

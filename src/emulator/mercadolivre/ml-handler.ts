@@ -1,5 +1,6 @@
 import type { EmuShop } from '../shop-state.ts';
 import type { EmuRequest, EmuResponse, HandlerContext } from '../shopify/shopify-handler.ts';
+import { takeToken } from '../token-bucket.ts';
 import { authorize, checkBearer, token } from './ml-auth.ts';
 import { createItem, getDescription, getItem, type ItemWriteContext, multiget, putDescription, updateItem } from './ml-items.ts';
 import { mlError } from './ml-render.ts';
@@ -21,19 +22,9 @@ export function endpointKey(method: string, path: string): string {
 function rateLimit(shop: EmuShop, key: string, nowMs: number): EmuResponse | null {
   const { limits } = mlStateOf(shop);
   if (limits.scope === 'seller') key = 'seller';
-  const bucket = limits.buckets.get(key) ?? { tokens: limits.burst, at: nowMs };
-  bucket.tokens = Math.min(limits.burst, bucket.tokens + ((nowMs - bucket.at) / 1000) * limits.requestsPerSecond);
-  bucket.at = nowMs;
-  limits.buckets.set(key, bucket);
-  if (bucket.tokens < 1) {
-    shop.stats.throttled++;
-    shop.stats.http429++;
-    const waitS = (1 - bucket.tokens) / limits.requestsPerSecond;
-    return json(429, mlError(429, 'too_many_requests', `Too many requests for ${key}`), limits.sendRetryAfter ? { 'retry-after': waitS.toFixed(2) } : {});
-  }
-  bucket.tokens -= 1;
-  shop.stats.minBucketLevel = Math.min(shop.stats.minBucketLevel, bucket.tokens);
-  return null;
+  const waitS = takeToken(shop, limits.buckets, key, { rate: limits.requestsPerSecond, burst: limits.burst }, nowMs);
+  if (waitS === null) return null;
+  return json(429, mlError(429, 'too_many_requests', `Too many requests for ${key}`), limits.sendRetryAfter ? { 'retry-after': waitS.toFixed(2) } : {});
 }
 
 function parseBody(request: EmuRequest): unknown {

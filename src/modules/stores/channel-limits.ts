@@ -45,6 +45,10 @@ export const channelLimits: Record<string, ChannelLimits> = {
       getFeed: { capacity: 15, refillPerSecond: 2 },
       createReport: { capacity: 15, refillPerSecond: 0.0167 },
       getReport: { capacity: 15, refillPerSecond: 2 },
+      // The sync's calls: one listProducts page is searchListingsItems (5/s, burst 5) plus child reads; one
+      // listOrders page is Orders 2026-01-01 searchOrders (0.0056/s, burst 20). The connector paces each SP-API operation itself.
+      listProducts: { capacity: 5, refillPerSecond: 5 },
+      listOrders: { capacity: 20, refillPerSecond: 0.0056 },
     },
   },
   etsy: { default: { capacity: 10, refillPerSecond: 10 } },

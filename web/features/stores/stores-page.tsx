@@ -14,6 +14,7 @@ import { Field } from '../../components/ui/label.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table.tsx';
 import { formatDateTime, useLocale, useT } from '../../i18n/index.ts';
 import { useCan } from '../auth/session.tsx';
+import { AmazonConnectForm } from './amazon-connect-form.tsx';
 import {
   connectorsQuery,
   createStore,
@@ -374,6 +375,7 @@ function ConnectDialog({ open, onClose }: { open: boolean; onClose: () => void }
           {t('stores.connect.save')}
         </Button>
       </form>
+      <AmazonConnectForm onDone={onClose} />
     </Dialog>
   );
 }
