@@ -98,7 +98,8 @@ export interface OAuth2Auth<Credentials, Config> {
   type: 'oauth2';
   description: string;
   /** Where to send the merchant's browser. */
-  authorizeUrl(input: { config: Config; clientId: string; redirectUri: string; state: string; scopes?: string[] }): string;
+  /** `clientSecret`: for channels whose authorization link itself is signed (Shopee). */
+  authorizeUrl(input: { config: Config; clientId: string; clientSecret?: string; redirectUri: string; state: string; scopes?: string[] }): string;
   /** Verifies the callback (signature, state, shop) and exchanges the code for credentials. */
   completeAuthorization(input: {
     config: Config;
@@ -143,7 +144,14 @@ export interface VerifiedWebhook {
  */
 export interface WebhookScheme {
   signatureHeader: string;
-  verify(input: { rawBody: Buffer; headers: Record<string, string | string[] | undefined>; secrets: readonly string[]; now: Date }): VerifiedWebhook | null;
+  /** `url`: the URL the channel was told to call (Shopee signs it together with the body). */
+  verify(input: {
+    rawBody: Buffer;
+    headers: Record<string, string | string[] | undefined>;
+    secrets: readonly string[];
+    now: Date;
+    url?: string;
+  }): VerifiedWebhook | null;
 }
 
 /** One entry of a capability matrix as a connector declares it (every capability must be present). */
