@@ -2,10 +2,16 @@ import { type CapabilityName, type ConnectorInfo, capabilityNames } from '../con
 import { kawayConnector } from './kaway/kaway.connector.ts';
 import { mercadoLivreConnector } from './mercadolivre/mercadolivre.connector.ts';
 import type { AnyConnectorDefinition } from './sdk/define-connector.ts';
+import { shopeeConnector } from './shopee/shopee.connector.ts';
 import { shopifyConnector } from './shopify/shopify.connector.ts';
 
 /** Every connector Nexo ships, listed explicitly (no discovery, no plugins loaded from disk). */
-export const connectors: readonly AnyConnectorDefinition[] = [shopifyConnector, mercadoLivreConnector, kawayConnector];
+export const connectors: readonly AnyConnectorDefinition[] = [
+  shopifyConnector,
+  mercadoLivreConnector,
+  kawayConnector,
+  shopeeConnector,
+];
 
 export function connectorById(id: string): AnyConnectorDefinition | undefined {
   return connectors.find((connector) => connector.id === id);

@@ -304,7 +304,8 @@ export function runConnectorContract(makeHarness: () => Promise<ContractHarness>
       const error = await expectConnectorError(() => expired.connect().testConnection());
       expect(error.kind).toBe('auth');
       expect(error.retryable).toBe(false);
-      expect(error.upstreamStatus).toBe(401);
+      // 401 for most channels; Shopee (and others) answer an invalid token with 403.
+      expect([401, 403]).toContain(error.upstreamStatus);
       expect(error.message).toMatch(/reconnect/i);
       expect(error.message).not.toMatch(/shpat_|token=/);
     });

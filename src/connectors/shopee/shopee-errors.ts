@@ -28,10 +28,10 @@ export const isTokenError = (error: unknown) => {
 };
 
 /** Maps a Shopee error code (with the HTTP status it came with) to the SDK's error kinds. */
-export function shopeeError(where: string, body: ShopeeErrorBody, status: number): ConnectorError {
+export function shopeeError(where: string, body: ShopeeErrorBody, status: number, retryAfter: number | null = null): ConnectorError {
   const code = body.error ?? 'unknown';
   const message = `Shopee ${where}: ${code}${body.message ? ` (${body.message.slice(0, 200)})` : ''}${body.request_id ? ` [request ${body.request_id}]` : ''}`;
-  const common = { upstreamStatus: status, details: { shopeeError: code, requestId: body.request_id ?? null } };
+  const common = { upstreamStatus: status, retryAfter, details: { shopeeError: code, requestId: body.request_id ?? null } };
   if (TOKEN_ERRORS.test(code)) return new ConnectorError(message, { kind: 'auth', ...common });
   if (code === 'error_sign' || /wrong sign/i.test(body.message ?? ''))
     return new ConnectorError(`${message}: check the partner id and partner key`, { kind: 'auth', ...common });
@@ -52,5 +52,5 @@ export function remapHttpError(error: unknown, where: string): unknown {
     return error;
   }
   if (!body?.error) return error;
-  return shopeeError(where, body, error.upstreamStatus);
+  return shopeeError(where, body, error.upstreamStatus, error.retryAfter);
 }

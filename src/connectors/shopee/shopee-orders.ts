@@ -56,7 +56,8 @@ export function orderMethods(session: ShopeeSession) {
       });
       const sns = (answer.response?.order_list ?? []).map((o) => o.order_sn);
       const more = answer.response?.more === true && Boolean(answer.response.next_cursor);
-      const next = more ? `${from}:${end}:${answer.response?.next_cursor}` : to < end ? `${to}:${end}:` : null;
+      // Windows are inclusive at both ends: the next one starts a second later so no order is read twice.
+      const next = more ? `${from}:${end}:${answer.response?.next_cursor}` : to < end ? `${to + 1}:${end}:` : null;
       if (sns.length > 0 || next === null) return { items: await details(sns), nextCursor: next };
       ({ from, end, inner } = parseCursor(next)); // an empty window: go on to the next one in this call
     }

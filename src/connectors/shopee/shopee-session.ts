@@ -39,7 +39,13 @@ export function createShopeeSession(context: ConnectorContext<ShopeeCredentials,
   const { config } = context;
   const now = context.now ?? Date.now;
   const http = createHttpClient({ baseUrl: shopeeBase(config), channel: 'Shopee', fetch: context.fetch, signal: context.signal, timeoutMs: 30_000 });
-  const pacer = createPacer({ requestsPerSecond: config.requestsPerSecond, now, sleep: context.sleep, signal: context.signal });
+  const pacer = createPacer({
+    requestsPerSecond: config.requestsPerSecond,
+    minRate: Math.max(1, config.requestsPerSecond / 4),
+    now,
+    sleep: context.sleep,
+    signal: context.signal,
+  });
   const wait = (ms: number) => (context.sleep ? context.sleep(ms, context.signal) : new Promise<void>((r) => setTimeout(r, ms)));
   let credentials = context.credentials;
   let refreshing: Promise<void> | null = null;
