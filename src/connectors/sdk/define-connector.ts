@@ -144,6 +144,8 @@ export interface VerifiedWebhook {
  */
 export interface WebhookScheme {
   signatureHeader: string;
+  /** Secrets that sign this channel's webhooks and live in the store's credentials (Shopee: the partner key). */
+  credentialSecrets?(credentials: unknown): string[];
   /** `url`: the URL the channel was told to call (Shopee signs it together with the body). */
   verify(input: {
     rawBody: Buffer;

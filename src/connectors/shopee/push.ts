@@ -64,6 +64,10 @@ export function describePush(message: ShopeePushMessage): VerifiedWebhook | null
  */
 export const shopeePushScheme: WebhookScheme = {
   signatureHeader: 'Authorization',
+  credentialSecrets: (credentials) => {
+    const key = (credentials as { partnerKey?: unknown } | null)?.partnerKey;
+    return typeof key === 'string' && key !== '' ? [key] : [];
+  },
   verify({ rawBody, headers, secrets, url }) {
     const header = headers.authorization;
     if (!url || !verifyPushSignature({ url, rawBody, authorization: Array.isArray(header) ? header[0] : header, keys: secrets })) return null;

@@ -1,10 +1,11 @@
 import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
 import type { Ctx } from '../../db/context.ts';
 import { AppError, conflict } from '../../lib/errors.ts';
 import { isPostponeJob } from '../../lib/job-control.ts';
 import { connectorFor, requireStoreRow, type StoreSecretsDeps } from './store-admin.service.ts';
 import type { StoreLimits } from './store-limits.service.ts';
-import { openCredentials } from './store-secrets.ts';
+import { openCredentials, sealCredentials } from './store-secrets.ts';
 import type { StoreRow } from './stores.service.ts';
 import { stores } from './stores.tables.ts';
 
@@ -18,16 +19,38 @@ export interface StoreCallDeps extends StoreSecretsDeps {
 export const isChannelError = (error: unknown): error is Error & { kind?: string; retryable?: boolean; upstreamStatus?: number } =>
   error instanceof Error && error.name === 'ConnectorError';
 
-/** A connector client for the store, with its decrypted credentials (never leaves the server). */
-export function clientForStore(deps: StoreCallDeps, row: StoreRow, signal?: AbortSignal) {
+/**
+ * A connector client for the store, with its decrypted credentials (never leaves the server). With `db`,
+ * credentials a connector rotates itself (Shopee: refresh token renewed on every refresh) are stored in one
+ * UPDATE before the connector uses them, and re-read when the channel refuses the refresh token (another
+ * worker rotated it first).
+ */
+export function clientForStore(deps: StoreCallDeps, row: StoreRow, signal?: AbortSignal, db?: Db) {
   if (row.status === 'disconnected' || !row.credentialsEncrypted) throw conflict('The store is disconnected: connect it again first', { status: row.status });
   const connector = connectorFor(row.platform);
   const credentials = openCredentials(deps.secretKey, row.orgId, row.id, row.credentialsEncrypted);
+  const where = and(eq(stores.id, row.id), eq(stores.orgId, row.orgId));
   return connector.connect({
     credentials,
     config: (row.config.connector as Record<string, unknown> | undefined) ?? {},
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...(signal ? { signal } : {}),
+    ...(db
+      ? {
+          onCredentialsRefreshed: async (next: Record<string, unknown>) => {
+            const sealed = sealCredentials(deps.secretKey, row.orgId, row.id, next);
+            await db.update(stores).set({ credentialsEncrypted: sealed, updatedAt: new Date() }).where(where);
+            // Later clients built from this row (the next sync page) start from the rotated credentials.
+            row.credentialsEncrypted = sealed;
+          },
+          reloadCredentials: async () => {
+            const [current] = await db.select({ sealed: stores.credentialsEncrypted }).from(stores).where(where);
+            if (!current?.sealed) throw conflict('The store is disconnected: connect it again first', { status: 'disconnected' });
+            row.credentialsEncrypted = current.sealed;
+            return openCredentials(deps.secretKey, row.orgId, row.id, current.sealed);
+          },
+        }
+      : {}),
   });
 }
 

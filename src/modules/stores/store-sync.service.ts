@@ -55,7 +55,7 @@ export async function runStoreSync(
   while (state.phase === 'products') {
     const cursor = state.cursor;
     const page = await deps.limits.withStoreLimits(ctx, store.id, { operation: 'listProducts', lane: 'content' }, (io) => {
-      const client = clientForStore(deps, store, io.signal);
+      const client = clientForStore(deps, store, io.signal, db);
       if (!client.listProducts) throw new Error(`${store.platform} cannot list products`);
       return client.listProducts({ cursor, limit, ...since });
     });
@@ -77,7 +77,7 @@ export async function runStoreSync(
   while (state.phase === 'orders') {
     const cursor = state.cursor;
     const page = await deps.limits.withStoreLimits(ctx, store.id, { operation: 'listOrders', lane: 'content' }, (io) => {
-      const client = clientForStore(deps, store, io.signal);
+      const client = clientForStore(deps, store, io.signal, db);
       return client.listOrders ? client.listOrders({ cursor, limit, ...since }) : Promise.resolve({ items: [], nextCursor: null });
     });
     const done = !page.nextCursor;

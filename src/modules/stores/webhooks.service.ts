@@ -8,7 +8,7 @@ import type { Logger } from '../../lib/logger.ts';
 import { upsertChannelProducts } from '../catalog/index.ts';
 import { connectorFor } from './store-admin.service.ts';
 import { clientForStore, isChannelError, type StoreCallDeps } from './store-connection.service.ts';
-import { openWebhookSecrets } from './store-secrets.ts';
+import { openCredentials, openWebhookSecrets } from './store-secrets.ts';
 import { isUuid } from './stores.service.ts';
 import { stores, webhookEvents } from './stores.tables.ts';
 
@@ -39,7 +39,7 @@ const parsePayload = (raw: Buffer): unknown => {
 export async function receiveWebhook(
   db: Db,
   deps: WebhookReceiveDeps,
-  input: { platform: string; storeId: string; rawBody: Buffer; headers: Record<string, string | string[] | undefined>; now: Date },
+  input: { platform: string; storeId: string; rawBody: Buffer; headers: Record<string, string | string[] | undefined>; now: Date; url?: string },
 ): Promise<{ eventId: string; duplicate: boolean }> {
   const missing = () => notFound('store', { storeId: input.storeId });
   if (!isUuid(input.storeId)) throw missing();
@@ -47,8 +47,17 @@ export async function receiveWebhook(
   if (!store || store.platform !== input.platform || store.status === 'disconnected') throw missing();
   const scheme = connectorFor(store.platform).webhooks;
   if (!scheme) throw missing();
-  const secrets = [...openWebhookSecrets(deps.secretKey, store.orgId, store.id, store.webhookSecretsEncrypted), ...appSecretsOf(deps.channels, store.platform)];
-  const verified = secrets.length > 0 ? scheme.verify({ rawBody: input.rawBody, headers: input.headers, secrets, now: input.now }) : null;
+  const fromCredentials =
+    scheme.credentialSecrets && store.credentialsEncrypted
+      ? scheme.credentialSecrets(openCredentials(deps.secretKey, store.orgId, store.id, store.credentialsEncrypted))
+      : [];
+  const secrets = [
+    ...openWebhookSecrets(deps.secretKey, store.orgId, store.id, store.webhookSecretsEncrypted),
+    ...appSecretsOf(deps.channels, store.platform),
+    ...fromCredentials,
+  ];
+  const verified =
+    secrets.length > 0 ? scheme.verify({ rawBody: input.rawBody, headers: input.headers, secrets, now: input.now, ...(input.url ? { url: input.url } : {}) }) : null;
   if (!verified) throw new AppError('UNAUTHORIZED', `Webhook signature (${scheme.signatureHeader}) is missing or invalid`);
   if (verified.accountId !== store.externalId) throw missing();
   return withTransaction(db, async (tx) => {
@@ -108,7 +117,7 @@ export async function processWebhookEvent(
   try {
     if (type === 'product' && id && !topic.endsWith('/delete')) {
       const product = await deps.limits.withStoreLimits(ctx, store.id, { operation: 'getProduct' }, async (io) => {
-        const client = clientForStore(deps, store, io.signal);
+        const client = clientForStore(deps, store, io.signal, db);
         return client.getProduct ? client.getProduct(id.startsWith('gid://') ? id : `gid://shopify/Product/${id}`) : null;
       });
       if (!product) return finish('processed', { topic, product: { deletedOnChannel: id } });
