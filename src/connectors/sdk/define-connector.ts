@@ -144,6 +144,16 @@ export interface VerifiedWebhook {
  */
 export interface WebhookScheme {
   signatureHeader: string;
+  /**
+   * Channels that keep the deliveries they could not make (Shopee's lost pushes): one page of them, already
+   * reduced to events, and `confirm()` to acknowledge that page once it is stored. The messages may belong to
+   * other shops of the same partner app (`accountId` tells which).
+   */
+  recoverLost?(input: { credentials: unknown; config: unknown; fetch?: typeof fetch }): Promise<{
+    events: Array<{ verified: VerifiedWebhook; payload: unknown }>;
+    hasMore: boolean;
+    confirm(): Promise<void>;
+  }>;
   /** Secrets that sign this channel's webhooks and live in the store's credentials (Shopee: the partner key). */
   credentialSecrets?(credentials: unknown): string[];
   /** `url`: the URL the channel was told to call (Shopee signs it together with the body). */

@@ -1,5 +1,7 @@
 import { sha256Hex } from '../../lib/crypto.ts';
 import type { VerifiedWebhook, WebhookScheme } from '../sdk/define-connector.ts';
+import { createLostPushClient } from './lost-push.ts';
+import { shopeeConfigSchema, shopeeCredentialsSchema } from './shopee-schemas.ts';
 import { verifyPushSignature } from './signing.ts';
 
 /** Push codes Nexo acts on (Shopee Open Platform v2 push mechanism). */
@@ -67,6 +69,17 @@ export const shopeePushScheme: WebhookScheme = {
   credentialSecrets: (credentials) => {
     const key = (credentials as { partnerKey?: unknown } | null)?.partnerKey;
     return typeof key === 'string' && key !== '' ? [key] : [];
+  },
+  async recoverLost({ credentials, config, fetch }) {
+    const { partnerId, partnerKey } = shopeeCredentialsSchema.parse(credentials);
+    const client = createLostPushClient({ config: shopeeConfigSchema.parse(config), partnerId, partnerKey, fetch });
+    const page = await client.fetch();
+    const events = page.messages.flatMap((message) => {
+      const verified = describePush(message);
+      return verified ? [{ verified, payload: message }] : [];
+    });
+    const last = page.lastMessageId;
+    return { events, hasMore: page.hasNextPage, confirm: async () => void (last ? await client.confirm(last) : undefined) };
   },
   verify({ rawBody, headers, secrets, url }) {
     const header = headers.authorization;

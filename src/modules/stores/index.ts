@@ -35,6 +35,7 @@ export {
   processWebhookEvent,
   pruneWebhookEvents,
   receiveWebhook,
+  recoverLostWebhooks,
   type WebhookEventView,
   type WebhookReceiveDeps,
 } from './webhooks.service.ts';

@@ -61,26 +61,89 @@ export async function receiveWebhook(
   if (!verified) throw new AppError('UNAUTHORIZED', `Webhook signature (${scheme.signatureHeader}) is missing or invalid`);
   if (verified.accountId !== store.externalId) throw missing();
   return withTransaction(db, async (tx) => {
-    const [row] = await tx
-      .insert(webhookEvents)
-      .values({
-        id: uuidv7(input.now.getTime()),
-        orgId: store.orgId,
-        storeId: store.id,
-        platform: store.platform,
-        eventId: verified.eventId,
-        topic: verified.topic,
-        resourceType: verified.resource.type,
-        resourceId: verified.resource.id,
-        payload: parsePayload(input.rawBody),
-        receivedAt: input.now,
-      })
-      .onConflictDoNothing({ target: [webhookEvents.storeId, webhookEvents.eventId] })
-      .returning({ id: webhookEvents.id });
-    if (!row) return { eventId: verified.eventId, duplicate: true };
-    await deps.enqueue(tx, { orgId: store.orgId, storeId: store.id, webhookEventId: row.id });
-    return { eventId: verified.eventId, duplicate: false };
+    const duplicate = !(await storeWebhookEvent(tx, deps, store, verified, parsePayload(input.rawBody), input.now));
+    return { eventId: verified.eventId, duplicate };
   });
+}
+
+/** Stores one verified event for the store once (deduplicated on the channel's event id); a new one gets its job. */
+async function storeWebhookEvent(
+  tx: Tx,
+  deps: Pick<WebhookReceiveDeps, 'enqueue'>,
+  store: { id: string; orgId: string; platform: string },
+  verified: VerifiedEvent,
+  payload: unknown,
+  now: Date,
+): Promise<boolean> {
+  const [row] = await tx
+    .insert(webhookEvents)
+    .values({
+      id: uuidv7(now.getTime()),
+      orgId: store.orgId,
+      storeId: store.id,
+      platform: store.platform,
+      eventId: verified.eventId,
+      topic: verified.topic,
+      resourceType: verified.resource.type,
+      resourceId: verified.resource.id,
+      payload,
+      receivedAt: now,
+    })
+    .onConflictDoNothing({ target: [webhookEvents.storeId, webhookEvents.eventId] })
+    .returning({ id: webhookEvents.id });
+  if (!row) return false;
+  await deps.enqueue(tx, { orgId: store.orgId, storeId: store.id, webhookEventId: row.id });
+  return true;
+}
+
+type VerifiedEvent = NonNullable<ReturnType<NonNullable<ReturnType<typeof connectorFor>['webhooks']>['verify']>>;
+
+/**
+ * The `webhooks.recover` job: channels that keep undelivered webhooks (Shopee's lost pushes) are asked for
+ * them with each active store's credentials; every event is stored for the store(s) of that channel account
+ * (deduplicated exactly like a live delivery, so a push that did arrive is not processed twice), and the page
+ * is confirmed only after it is committed. At most `maxPages` pages per store and run.
+ */
+export async function recoverLostWebhooks(
+  db: Db,
+  deps: Pick<WebhookReceiveDeps, 'secretKey' | 'enqueue'> & { fetch?: typeof fetch },
+  options: { maxPages?: number; now?: Date } = {},
+): Promise<{ stores: number; recovered: number; stored: number; failures: string[] }> {
+  const candidates = (await db.select().from(stores).where(eq(stores.status, 'active'))).filter(
+    (s) => s.credentialsEncrypted && connectorFor(s.platform).webhooks?.recoverLost,
+  );
+  let recovered = 0;
+  let stored = 0;
+  const failures: string[] = [];
+  for (const store of candidates) {
+    const recover = connectorFor(store.platform).webhooks?.recoverLost;
+    if (!recover) continue;
+    try {
+      for (let pageNo = 0; pageNo < (options.maxPages ?? 10); pageNo++) {
+        const page = await recover({
+          credentials: openCredentials(deps.secretKey, store.orgId, store.id, store.credentialsEncrypted as string),
+          config: (store.config.connector as Record<string, unknown> | undefined) ?? {},
+          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        });
+        recovered += page.events.length;
+        await withTransaction(db, async (tx) => {
+          for (const { verified, payload } of page.events) {
+            const owners = await tx
+              .select({ id: stores.id, orgId: stores.orgId, platform: stores.platform })
+              .from(stores)
+              .where(and(eq(stores.platform, store.platform), eq(stores.externalId, verified.accountId), eq(stores.status, 'active')));
+            for (const owner of owners) if (await storeWebhookEvent(tx, deps, owner, verified, payload, options.now ?? new Date())) stored++;
+          }
+        });
+        await page.confirm();
+        if (!page.hasMore) break;
+      }
+    } catch (error) {
+      if (!isChannelError(error)) throw error;
+      failures.push(`${store.id}: ${error.message}`);
+    }
+  }
+  return { stores: candidates.length, recovered, stored, failures };
 }
 
 /**
