@@ -6,12 +6,7 @@ import { shopeeConnector } from './shopee/shopee.connector.ts';
 import { shopifyConnector } from './shopify/shopify.connector.ts';
 
 /** Every connector Nexo ships, listed explicitly (no discovery, no plugins loaded from disk). */
-export const connectors: readonly AnyConnectorDefinition[] = [
-  shopifyConnector,
-  mercadoLivreConnector,
-  kawayConnector,
-  shopeeConnector,
-];
+export const connectors: readonly AnyConnectorDefinition[] = [shopifyConnector, mercadoLivreConnector, kawayConnector, shopeeConnector];
 
 export function connectorById(id: string): AnyConnectorDefinition | undefined {
   return connectors.find((connector) => connector.id === id);

@@ -7,10 +7,10 @@ import { handleMercadoLivre } from './mercadolivre/ml-handler.ts';
 import { createMlNotifier } from './mercadolivre/ml-notifier.ts';
 import { initMlState, issueTokens, mlStateOf, orderId } from './mercadolivre/ml-state.ts';
 import { seededRandom } from './random.ts';
+import { type EmuShop, emptyStats, faultsSchema, noFaults } from './shop-state.ts';
 import { handleShopee } from './shopee/shopee-handler.ts';
 import { createShopeePusher } from './shopee/shopee-push.ts';
 import { initShopeeState, issueShopeeTokens, orderSnOf, shopeeStateOf } from './shopee/shopee-state.ts';
-import { type EmuShop, emptyStats, faultsSchema, noFaults } from './shop-state.ts';
 import { type EmuRequest, type EmuResponse, type HandlerContext, handleShopify } from './shopify/shopify-handler.ts';
 import { orderWebhookPayload } from './shopify/shopify-render.ts';
 import { initShopifyState, issueAccessToken, shopifyStateOf } from './shopify/shopify-state.ts';
@@ -75,7 +75,10 @@ const shopeeShopSchema = z.strictObject({
   orders: z.number().int().min(0).max(100_000).default(20),
   partnerId: z.number().int().positive().optional(),
   partnerKey: z.string().min(1).optional(),
-  region: z.string().regex(/^[A-Z]{2}$/).optional(),
+  region: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
   accessTokenTtlSeconds: z.number().positive().optional(),
   requestsPerSecond: z.number().positive().optional(),
   burst: z.number().min(1).optional(),

@@ -3,7 +3,15 @@ import { shopeeBase, unixSeconds } from './oauth.ts';
 import { remapHttpError, shopeeError } from './shopee-errors.ts';
 import type { ShopeeConfig } from './shopee-schemas.ts';
 import { signRequest } from './signing.ts';
-import type { ShopeePushMessage } from './push.ts';
+
+/** One push message (live pushes and lost-push answers alike). */
+export interface ShopeePushMessage {
+  shop_id: number;
+  code: number;
+  timestamp: number;
+  /** An object in live pushes, a JSON string in get_lost_push_message answers. */
+  data: unknown;
+}
 
 export const LOST_PUSH_PATH = '/api/v2/push/get_lost_push_message';
 export const CONFIRM_LOST_PUSH_PATH = '/api/v2/push/confirm_consumed_lost_push_message';

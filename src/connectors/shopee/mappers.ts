@@ -88,9 +88,7 @@ export function toProduct(item: ShopeeItem, models: ShopeeModels | null, fallbac
   const variants: Variant[] =
     models && models.model.length > 0
       ? models.model.map((m) => {
-          const attributes = Object.fromEntries(
-            models.tier_variation.map((tier, t) => [tier.name, tier.option_list[m.tier_index[t] ?? 0]?.option ?? '']),
-          );
+          const attributes = Object.fromEntries(models.tier_variation.map((tier, t) => [tier.name, tier.option_list[m.tier_index[t] ?? 0]?.option ?? '']));
           return {
             channelId: String(m.model_id),
             sku: m.model_sku ?? '',

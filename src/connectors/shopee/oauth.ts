@@ -22,7 +22,8 @@ export const shopeeBase = (config: Pick<ShopeeConfig, 'apiBaseUrl'>) => (config.
 export const unixSeconds = (ms: number) => Math.floor(ms / 1000);
 
 /** Shopee's way of saying a refresh token or code is spent, expired or unknown. */
-export const isRefusedGrant = (error: unknown) => error instanceof ConnectorError && error.kind === 'auth' && (error.details as { grant?: boolean })?.grant === true;
+export const isRefusedGrant = (error: unknown) =>
+  error instanceof ConnectorError && error.kind === 'auth' && (error.details as { grant?: boolean })?.grant === true;
 
 /** POST a public (partner-signed) auth call: `/api/v2/auth/token/get` or `/api/v2/auth/access_token/get`. */
 export async function requestTokens(
@@ -58,7 +59,11 @@ export async function requestTokens(
     throw error;
   }
   if (answer?.error) {
-    throw new ConnectorError(`Shopee refused the token request (${answer.error}: ${answer.message ?? ''})`, { kind: 'auth', retryable: false, details: { grant: true } });
+    throw new ConnectorError(`Shopee refused the token request (${answer.error}: ${answer.message ?? ''})`, {
+      kind: 'auth',
+      retryable: false,
+      details: { grant: true },
+    });
   }
   const parsed = shopeeCredentialsSchema.safeParse({
     partnerId: partner.partnerId,

@@ -1,6 +1,6 @@
 import { sha256Hex } from '../../lib/crypto.ts';
 import type { VerifiedWebhook, WebhookScheme } from '../sdk/define-connector.ts';
-import { createLostPushClient } from './lost-push.ts';
+import { createLostPushClient, type ShopeePushMessage } from './lost-push.ts';
 import { shopeeConfigSchema, shopeeCredentialsSchema } from './shopee-schemas.ts';
 import { verifyPushSignature } from './signing.ts';
 
@@ -14,14 +14,6 @@ export const pushCodes: Record<number, { topic: string; resource: VerifiedWebhoo
   8: { topic: 'reserved_stock_change_push', resource: 'inventory' },
   16: { topic: 'violation_item_push', resource: 'product' },
 };
-
-export interface ShopeePushMessage {
-  shop_id: number;
-  code: number;
-  timestamp: number;
-  /** An object in live pushes, a JSON string in get_lost_push_message answers. */
-  data: unknown;
-}
 
 /** Keys sorted at every level: a live push and its lost-push copy give the same text. */
 const canonical = (value: unknown): string =>

@@ -123,8 +123,9 @@ export function catalogMethods(session: ShopeeSession): Partial<ConnectorClient>
     let itemId: number | null = null;
     for (let attempt = 1; itemId === null; attempt++) {
       try {
-        itemId = (await session.request<{ response?: { item_id?: number } }>({ method: 'POST', path: '/api/v2/product/add_item', body, idempotent: false })).response
-          ?.item_id ?? null;
+        itemId =
+          (await session.request<{ response?: { item_id?: number } }>({ method: 'POST', path: '/api/v2/product/add_item', body, idempotent: false })).response
+            ?.item_id ?? null;
         if (itemId === null) throw new ConnectorError('Shopee add_item answered without an item_id', { kind: 'protocol' });
       } catch (error) {
         if (!isAmbiguous(error) || attempt >= 4) throw error;

@@ -40,9 +40,7 @@ export function orderMethods(session: ShopeeSession) {
     let { from, end, inner } = options.cursor
       ? parseCursor(options.cursor)
       : {
-          from: options.updatedSince
-            ? Math.floor(Date.parse(options.updatedSince) / 1000)
-            : nowSeconds - session.config.orderLookbackDays * 86_400,
+          from: options.updatedSince ? Math.floor(Date.parse(options.updatedSince) / 1000) : nowSeconds - session.config.orderLookbackDays * 86_400,
           end: nowSeconds + 1,
           inner: '',
         };

@@ -36,7 +36,8 @@ export const shopeeConnector = defineConnector({
       level: 'workaround',
       rateLimit: limits,
       batchSize: 50,
-      notes: 'No channel-side export or batch write: the catalog is read page by page (base info 50 a call) and writes are queued single calls through the store limiter',
+      notes:
+        'No channel-side export or batch write: the catalog is read page by page (base info 50 a call) and writes are queued single calls through the store limiter',
     },
     real_time_inventory: {
       level: 'native',

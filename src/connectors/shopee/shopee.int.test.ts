@@ -5,7 +5,7 @@ import { shopeeConnector } from './shopee.connector.ts';
 import type { ShopeeCredentials } from './shopee-schemas.ts';
 
 /** The connector contract for Shopee, against the emulator's Shopee Open Platform v2 on loopback. */
-export async function shopeeHarness(): Promise<ContractHarness & { url: string }> {
+async function shopeeHarness(): Promise<ContractHarness> {
   const emulator = createEmulator({ seed: 'contract-shopee' });
   const url = await emulator.listen(0);
   let n = 0;
@@ -19,12 +19,17 @@ export async function shopeeHarness(): Promise<ContractHarness & { url: string }
     return response.json();
   };
   return {
-    url,
     connector: shopeeConnector,
     async newStore({ products, orders, tightRateLimit }) {
       const shop = `shopee-contract-${++n}`;
       // Tight: 6 calls/s with a burst of 3 for the shop (the connector starts at 10/s).
-      const created = await control('/shops', 'POST', { platform: 'shopee', shop, products, orders, ...(tightRateLimit ? { requestsPerSecond: 6, burst: 3 } : {}) });
+      const created = await control('/shops', 'POST', {
+        platform: 'shopee',
+        shop,
+        products,
+        orders,
+        ...(tightRateLimit ? { requestsPerSecond: 6, burst: 3 } : {}),
+      });
       const path = `/shops/${encodeURIComponent(shop)}`;
       let credentials: ShopeeCredentials = {
         partnerId: created.partnerId,

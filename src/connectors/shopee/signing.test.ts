@@ -36,7 +36,12 @@ describe('Shopee request signing', () => {
     expect(signBaseString(input)).toBe('2001887/api/v2/product/get_item_list1655714431a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6600000101');
     expect(signRequest('shpk-nexo-example-key', input)).toBe('72740cb9b38f21fa1678867fdfd3f5d42a3ed4943396139166c257ffc25777b5');
     // Any change of an input changes the sign.
-    for (const changed of [{ timestamp: 1655714432 }, { shopId: 600000102 }, { accessToken: 'b1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6' }, { path: '/api/v2/product/get_item_lis' }])
+    for (const changed of [
+      { timestamp: 1655714432 },
+      { shopId: 600000102 },
+      { accessToken: 'b1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6' },
+      { path: '/api/v2/product/get_item_lis' },
+    ])
       expect(signRequest('shpk-nexo-example-key', { ...input, ...changed })).not.toBe('72740cb9b38f21fa1678867fdfd3f5d42a3ed4943396139166c257ffc25777b5');
   });
 });

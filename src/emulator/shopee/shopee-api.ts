@@ -179,7 +179,8 @@ export function updateModels(write: ShopeeWrite, body: Record<string, unknown>, 
   const product = productOf(write.shop, body.item_id);
   if (!product) return notFound(body.item_id);
   const entries = (kind === 'stock' ? body.stock_list : body.price_list) as Array<Record<string, unknown>> | undefined;
-  if (!Array.isArray(entries) || entries.length === 0 || entries.length > 50) return param(`${kind === 'stock' ? 'stock_list' : 'price_list'} must hold 1..50 entries`);
+  if (!Array.isArray(entries) || entries.length === 0 || entries.length > 50)
+    return param(`${kind === 'stock' ? 'stock_list' : 'price_list'} must hold 1..50 entries`);
   const models = hasModels(write.state, product);
   const success: unknown[] = [];
   const failure: unknown[] = [];

@@ -69,7 +69,13 @@ describe('read-side sync against an emulated Shopee shop', () => {
 
   const counts = async () => {
     const c = await catalogCounts(t.database.db, ctx.orgId, storeId);
-    return { products: c.products, variants: c.variants, listings: c.listings, levels: c.inventoryLevels, ...(await countOrders(t.database.db, ctx.orgId, storeId)) };
+    return {
+      products: c.products,
+      variants: c.variants,
+      listings: c.listings,
+      levels: c.inventoryLevels,
+      ...(await countOrders(t.database.db, ctx.orgId, storeId)),
+    };
   };
   const emulated = () => {
     const state = emulator.shop(shop.shop);
@@ -97,7 +103,12 @@ describe('read-side sync against an emulated Shopee shop', () => {
     const before = await counts();
     emulator.generateOrders(shop.shop, 4);
     await new Promise((resolve) => setTimeout(resolve, 1100)); // Shopee times are whole seconds
-    const outcome = await runStoreSync(t.database.db, { secretKey: testKey, limits }, { orgId: ctx.orgId, storeId, mode: 'incremental', pageSize: 10 }, silentLog);
+    const outcome = await runStoreSync(
+      t.database.db,
+      { secretKey: testKey, limits },
+      { orgId: ctx.orgId, storeId, mode: 'incremental', pageSize: 10 },
+      silentLog,
+    );
     expect(outcome).toMatchObject({ status: 'done', mode: 'incremental' });
     const after = await counts();
     expect(after.orders).toBe(before.orders + 4);

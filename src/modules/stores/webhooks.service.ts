@@ -57,7 +57,9 @@ export async function receiveWebhook(
     ...fromCredentials,
   ];
   const verified =
-    secrets.length > 0 ? scheme.verify({ rawBody: input.rawBody, headers: input.headers, secrets, now: input.now, ...(input.url ? { url: input.url } : {}) }) : null;
+    secrets.length > 0
+      ? scheme.verify({ rawBody: input.rawBody, headers: input.headers, secrets, now: input.now, ...(input.url ? { url: input.url } : {}) })
+      : null;
   if (!verified) throw new AppError('UNAUTHORIZED', `Webhook signature (${scheme.signatureHeader}) is missing or invalid`);
   if (verified.accountId !== store.externalId) throw missing();
   return withTransaction(db, async (tx) => {
