@@ -92,6 +92,15 @@ const envSchema = z.object({
     .string()
     .regex(/^https?:\/\/\S+$/, { error: 'expected an http(s) URL template such as http://127.0.0.1:4010/shopify/{shop}' })
     .optional(),
+  SHOPEE_PARTNER_ID: z
+    .string()
+    .regex(/^\d{1,15}$/, { error: 'expected the numeric Shopee partner id' })
+    .optional(),
+  SHOPEE_PARTNER_KEY: z.string().min(1).max(200).optional(),
+  SHOPEE_API_BASE_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, { error: 'expected an http(s) URL such as https://partner.test-stable.shopeemobile.com' })
+    .optional(),
   NEXO_DEMO: bool(true),
   NEXO_OWNER_EMAIL: z.email({ error: 'expected an e-mail address' }).default('owner@nexo.local'),
   NEXO_OWNER_PASSWORD: z.string().min(12, { error: 'expected at least 12 characters' }).max(256).optional(),
@@ -148,7 +157,11 @@ export interface Config {
    * Channel apps Nexo installs as (OAuth client id/secret). Shopify signs webhooks with the app secret; the previous
    * secret stays accepted while it is rotated. `apiBaseUrl` (with `{shop}`) points the connector at the emulator.
    */
-  channels: { shopify: { clientId?: string; clientSecret?: string; previousClientSecret?: string; apiBaseUrl?: string } };
+  channels: {
+    shopify: { clientId?: string; clientSecret?: string; previousClientSecret?: string; apiBaseUrl?: string };
+    /** Shopee's partner app: partner id (client id) and partner key (client secret); `apiBaseUrl` may hold `{shop}` (emulator). */
+    shopee?: { clientId?: string; clientSecret?: string; apiBaseUrl?: string };
+  };
   log: { level: string; pretty: boolean };
   demo: boolean;
   dataDir: string;
@@ -268,6 +281,11 @@ export function loadConfig(env: Env = readEnv()): Config {
         ...(e.SHOPIFY_CLIENT_SECRET ? { clientSecret: e.SHOPIFY_CLIENT_SECRET } : {}),
         ...(e.SHOPIFY_PREVIOUS_CLIENT_SECRET ? { previousClientSecret: e.SHOPIFY_PREVIOUS_CLIENT_SECRET } : {}),
         ...(e.SHOPIFY_API_BASE_URL ? { apiBaseUrl: e.SHOPIFY_API_BASE_URL } : {}),
+      },
+      shopee: {
+        ...(e.SHOPEE_PARTNER_ID ? { clientId: e.SHOPEE_PARTNER_ID } : {}),
+        ...(e.SHOPEE_PARTNER_KEY ? { clientSecret: e.SHOPEE_PARTNER_KEY } : {}),
+        ...(e.SHOPEE_API_BASE_URL ? { apiBaseUrl: e.SHOPEE_API_BASE_URL } : {}),
       },
     },
     security: e.NEXO_SECRET_KEY ? { secretKey: decodeKey(e.NEXO_SECRET_KEY) as Buffer } : {},

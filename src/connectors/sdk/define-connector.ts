@@ -110,6 +110,8 @@ export interface OAuth2Auth<Credentials, Config> {
     redirectUri: string;
     fetch?: typeof fetch;
   }): Promise<Credentials>;
+  /** The channel account the credentials are for, when the callback names it (Shopee: the shop_id) rather than the install start. */
+  accountOf?(credentials: Credentials): string;
   /** Channels with expiring tokens: returns the new credentials (store them atomically, refresh tokens may rotate). */
   refresh?(input: { config: Config; credentials: Credentials; clientId: string; clientSecret: string; fetch?: typeof fetch }): Promise<Credentials>;
 }

@@ -108,6 +108,7 @@ export const shopeeOAuth: OAuth2Auth<ShopeeCredentials, ShopeeConfig> = {
     const partner = { partnerId: Number(clientId), partnerKey: clientSecret };
     return requestTokens(config, partner, TOKEN_GET_PATH, { code: query.code, shop_id: shopId }, { fetch, shopId });
   },
+  accountOf: (credentials) => String(credentials.shopId),
   refresh: ({ config, credentials, fetch }) =>
     requestTokens(
       config,

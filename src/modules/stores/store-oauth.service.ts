@@ -20,9 +20,10 @@ export interface OAuthDeps extends StoreSecretsDeps {
 function appOf(deps: OAuthDeps, platform: string) {
   const connector = connectorFor(platform);
   if (connector.auth.type !== 'oauth2') throw validation(`${connector.name} has no OAuth install flow: use key entry`, { field: 'platform' });
-  const app = platform === 'shopify' ? deps.channels.shopify : undefined;
+  const app = platform === 'shopify' ? deps.channels.shopify : platform === 'shopee' ? deps.channels.shopee : undefined;
   if (!app?.clientId || !app.clientSecret) {
-    throw new AppError('UNPROCESSABLE', `The ${connector.name} app is not configured on this server (SHOPIFY_CLIENT_ID, SHOPIFY_CLIENT_SECRET)`);
+    const env = platform === 'shopee' ? 'SHOPEE_PARTNER_ID, SHOPEE_PARTNER_KEY' : 'SHOPIFY_CLIENT_ID, SHOPIFY_CLIENT_SECRET';
+    throw new AppError('UNPROCESSABLE', `The ${connector.name} app is not configured on this server (${env})`);
   }
   return { connector, auth: connector.auth, clientId: app.clientId, clientSecret: app.clientSecret, apiBaseUrl: app.apiBaseUrl };
 }
@@ -39,7 +40,7 @@ export async function startOAuthInstall(
   deps: OAuthDeps,
   input: { platform: string; shop: string; name?: string; redirectUri: string },
 ): Promise<string> {
-  const { connector, auth, clientId, apiBaseUrl } = appOf(deps, input.platform);
+  const { connector, auth, clientId, clientSecret, apiBaseUrl } = appOf(deps, input.platform);
   const userId = actorUserId(ctx.actor);
   if (!userId || ctx.actor.type !== 'user') throw new AppError('FORBIDDEN', 'Installing a store needs a signed-in person');
   const shop = input.shop.trim().toLowerCase();
@@ -57,7 +58,7 @@ export async function startOAuthInstall(
     expiresAt: new Date(ctx.now.getTime() + STATE_TTL_MS),
     createdAt: ctx.now,
   });
-  return auth.authorizeUrl({ config: config.data, clientId, redirectUri: input.redirectUri, state });
+  return auth.authorizeUrl({ config: config.data, clientId, clientSecret, redirectUri: input.redirectUri, state });
 }
 
 /**
@@ -107,19 +108,21 @@ export async function completeOAuthInstall(
     }
     throw error;
   }
+  // Channels that name the account only in the callback (Shopee's shop_id) say which it is.
+  const account = auth.accountOf?.(credentials) ?? pending.shop;
   return withTransaction(ctx.db, async (tx) => {
     const [existing] = await tx
       .select({ id: stores.id })
       .from(stores)
-      .where(and(eq(stores.orgId, ctx.orgId), eq(stores.platform, connector.id), eq(stores.externalId, pending.shop)));
+      .where(and(eq(stores.orgId, ctx.orgId), eq(stores.platform, connector.id), eq(stores.externalId, account)));
     if (existing) return { store: await reconnectStore(ctx, deps, existing.id, credentials, tx), created: false };
     const store = await insertStore(
       ctx,
       deps,
       {
         platform: connector.id,
-        name: pending.name ?? pending.shop.replace(/\.myshopify\.com$/, ''),
-        externalId: pending.shop,
+        name: pending.name ?? (account === pending.shop ? pending.shop.replace(/\.myshopify\.com$/, '') : `${connector.name} ${account}`),
+        externalId: account,
         connectorConfig: config,
         credentials,
         webhookSecrets: [],
