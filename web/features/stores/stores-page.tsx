@@ -14,6 +14,7 @@ import { Field } from '../../components/ui/label.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table.tsx';
 import { formatDateTime, useLocale, useT } from '../../i18n/index.ts';
 import { useCan } from '../auth/session.tsx';
+import { ShopeeConnect } from './shopee-connect.tsx';
 import { connectorsQuery, createStore, shopifyInstallUrl, storeAction, storeLimitsQuery, storesQuery, testStore, webhookEventsQuery } from './stores-api.ts';
 
 const statusBadge = { active: 'success', paused: 'warning', disconnected: 'secondary', error: 'danger' } as const;
@@ -351,6 +352,7 @@ function ConnectDialog({ open, onClose }: { open: boolean; onClose: () => void }
           {t('stores.connect.save')}
         </Button>
       </form>
+      <ShopeeConnect />
     </Dialog>
   );
 }
