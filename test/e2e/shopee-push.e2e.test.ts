@@ -82,6 +82,27 @@ describe('Shopee push notifications', () => {
     expect(pushes.every((e) => e.status === 'processed')).toBe(true);
   });
 
+  it('re-fetches the item an item push names, with the store own signed credentials', async () => {
+    const product = [...emulator.shop(shop.shop).products.values()][0];
+    const itemId = 800_000_000 + (product?.id ?? 0); // the emulator's item ids
+    const body = JSON.stringify({ shop_id: shop.shopId, code: 6, timestamp: 1_700_000_100, data: { item_id: itemId, reason: 'test' } });
+    const answer = await deliver(body, sign(body));
+    expect(answer.status).toBe(200);
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const event = (
+        await owner.json<{ events: Array<EventView & { result: Record<string, unknown> | null }> }>('GET', `/api/stores/${storeId}/webhook-events`)
+      ).body.events.find((e) => e.topic === 'banned_item_push');
+      if (event && event.status !== 'received') {
+        expect(event.status).toBe('processed');
+        expect(event.result).toMatchObject({ synced: { product: { channelId: String(itemId), title: product?.title } } });
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`item push not processed: ${JSON.stringify(event)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  });
+
   it('answers a redelivery with duplicate: true', async () => {
     const body = JSON.stringify({ shop_id: shop.shopId, code: 3, timestamp: 1_700_000_000, data: { ordersn: '231114ABCDEFGH', status: 'SHIPPED' } });
     const first = await deliver(body, sign(body));

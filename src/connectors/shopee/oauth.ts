@@ -1,3 +1,4 @@
+import { constantTimeEqual } from '../../lib/crypto.ts';
 import { ConnectorError } from '../sdk/connector-error.ts';
 import type { OAuth2Auth } from '../sdk/define-connector.ts';
 import { createHttpClient } from '../sdk/http.ts';
@@ -101,7 +102,7 @@ export const shopeeOAuth: OAuth2Auth<ShopeeCredentials, ShopeeConfig> = {
   },
   async completeAuthorization({ config, query, clientId, clientSecret, expectedState, fetch }) {
     const refuse = (why: string) => new ConnectorError(`Shopee authorization callback refused: ${why}`, { kind: 'auth', retryable: false });
-    if (typeof query.state !== 'string' || expectedState === '' || query.state !== expectedState) throw refuse('state does not match');
+    if (typeof query.state !== 'string' || expectedState === '' || !constantTimeEqual(query.state, expectedState)) throw refuse('state does not match');
     if (typeof query.code !== 'string' || !/^[A-Za-z0-9_-]{1,200}$/.test(query.code)) throw refuse('no code');
     const shopId = Number(query.shop_id);
     if (!Number.isSafeInteger(shopId) || shopId <= 0) throw refuse('no shop_id (main-account authorizations are not supported)');

@@ -183,7 +183,9 @@ export async function processWebhookEvent(
     if (type === 'product' && id && !topic.endsWith('/delete')) {
       const product = await deps.limits.withStoreLimits(ctx, store.id, { operation: 'getProduct' }, async (io) => {
         const client = clientForStore(deps, store, io.signal, db);
-        return client.getProduct ? client.getProduct(id.startsWith('gid://') ? id : `gid://shopify/Product/${id}`) : null;
+        // Shopify webhooks name products by numeric id; its connector reads them by GraphQL id.
+        const channelId = store.platform === 'shopify' && !id.startsWith('gid://') ? `gid://shopify/Product/${id}` : id;
+        return client.getProduct ? client.getProduct(channelId) : null;
       });
       if (!product) return finish('processed', { topic, product: { deletedOnChannel: id } });
       await upsertChannelProducts(db, { orgId: input.orgId, storeId: store.id, now: new Date() }, [
