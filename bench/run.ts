@@ -1,5 +1,5 @@
 // Runs the benchmarks (all, or those named on the command line), prints a table per benchmark and
-// writes bench/results/latest.json.  Usage: node bench/run.ts [startup] [http] [queue-latency] [tasks] [jobs] [connector-sync] [amazon-sync]
+// writes bench/results/latest.json.  Usage: node bench/run.ts [startup] [http] [queue-latency] [tasks] [jobs] [connector-sync] [amazon-sync] [shopee-sync]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ const registry: Record<string, () => Promise<Benchmark>> = {
   jobs: async () => (await import('./jobs.bench.ts')).benchmark,
   'connector-sync': async () => (await import('./connector-sync.bench.ts')).benchmark,
   'amazon-sync': async () => (await import('./amazon-sync.bench.ts')).benchmark,
+  'shopee-sync': async () => (await import('./shopee-sync.bench.ts')).benchmark,
 };
 
 const names = process.argv.slice(2);

@@ -99,6 +99,15 @@ const envSchema = z.object({
   MERCADOLIVRE_CLIENT_SECRET: z.string().min(1).max(200).optional(),
   MERCADOLIVRE_API_BASE_URL: z.url({ error: 'expected an http(s) URL such as http://127.0.0.1:4010/mercadolivre/demo-seller' }).optional(),
   MERCADOLIVRE_AUTH_BASE_URL: z.url({ error: 'expected an http(s) URL such as https://auth.mercadolivre.com.br' }).optional(),
+  SHOPEE_PARTNER_ID: z
+    .string()
+    .regex(/^\d{1,15}$/, { error: 'expected the numeric Shopee partner id' })
+    .optional(),
+  SHOPEE_PARTNER_KEY: z.string().min(1).max(200).optional(),
+  SHOPEE_API_BASE_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, { error: 'expected an http(s) URL such as https://partner.test-stable.shopeemobile.com' })
+    .optional(),
   NEXO_DEMO: bool(true),
   NEXO_OWNER_EMAIL: z.email({ error: 'expected an e-mail address' }).default('owner@nexo.local'),
   NEXO_OWNER_PASSWORD: z.string().min(12, { error: 'expected at least 12 characters' }).max(256).optional(),
@@ -159,6 +168,8 @@ export interface Config {
     shopify: { clientId?: string; clientSecret?: string; previousClientSecret?: string; apiBaseUrl?: string };
     /** One application per deployment: its notifications callback is `<NEXO_PUBLIC_URL>/api/webhooks/mercadolivre`. */
     mercadolivre: { clientId?: string; clientSecret?: string; apiBaseUrl?: string; authBaseUrl?: string };
+    /** Shopee's partner app: partner id (client id) and partner key (client secret); `apiBaseUrl` may hold `{shop}` (emulator). */
+    shopee?: { clientId?: string; clientSecret?: string; apiBaseUrl?: string };
   };
   log: { level: string; pretty: boolean };
   demo: boolean;
@@ -285,6 +296,11 @@ export function loadConfig(env: Env = readEnv()): Config {
         ...(e.MERCADOLIVRE_CLIENT_SECRET ? { clientSecret: e.MERCADOLIVRE_CLIENT_SECRET } : {}),
         ...(e.MERCADOLIVRE_API_BASE_URL ? { apiBaseUrl: e.MERCADOLIVRE_API_BASE_URL } : {}),
         ...(e.MERCADOLIVRE_AUTH_BASE_URL ? { authBaseUrl: e.MERCADOLIVRE_AUTH_BASE_URL } : {}),
+      },
+      shopee: {
+        ...(e.SHOPEE_PARTNER_ID ? { clientId: e.SHOPEE_PARTNER_ID } : {}),
+        ...(e.SHOPEE_PARTNER_KEY ? { clientSecret: e.SHOPEE_PARTNER_KEY } : {}),
+        ...(e.SHOPEE_API_BASE_URL ? { apiBaseUrl: e.SHOPEE_API_BASE_URL } : {}),
       },
     },
     security: e.NEXO_SECRET_KEY ? { secretKey: decodeKey(e.NEXO_SECRET_KEY) as Buffer } : {},

@@ -6,10 +6,11 @@ import type { AnyConnectorDefinition } from './sdk/define-connector.ts';
 
 export type { VerifiedWebhook } from './sdk/define-connector.ts';
 
+import { shopeeConnector } from './shopee/shopee.connector.ts';
 import { shopifyConnector } from './shopify/shopify.connector.ts';
 
 /** Every connector Nexo ships, listed explicitly (no discovery, no plugins loaded from disk). */
-export const connectors: readonly AnyConnectorDefinition[] = [shopifyConnector, mercadoLivreConnector, kawayConnector, amazonConnector];
+export const connectors: readonly AnyConnectorDefinition[] = [shopifyConnector, mercadoLivreConnector, kawayConnector, amazonConnector, shopeeConnector];
 
 export function connectorById(id: string): AnyConnectorDefinition | undefined {
   return connectors.find((connector) => connector.id === id);

@@ -197,6 +197,12 @@ export const jobCatalog = {
     z.strictObject({}),
     { retryLimit: 2, expireInSeconds: 300, concurrency: 1, scope: 'system' },
   ),
+  'webhooks.recover': defineJob(
+    'webhooks.recover',
+    "Asks channels that keep undelivered webhooks (Shopee's lost pushes) for them, stores them like live deliveries (deduplicated) and confirms them.",
+    z.strictObject({}),
+    { retryLimit: 2, expireInSeconds: 300, concurrency: 1, scope: 'system' },
+  ),
 } satisfies Record<string, JobDefinition>;
 
 /** A job type an org runs on a cron schedule (in the org's time zone); each org may change or disable it. */
@@ -230,6 +236,7 @@ export const orgScheduleCatalog: Record<string, OrgScheduleDefinition> = {
 export const systemSchedules: Array<{ name: JobName; cron: string }> = [
   { name: 'events.prune', cron: '17 * * * *' },
   { name: 'webhooks.prune', cron: '29 * * * *' },
+  { name: 'webhooks.recover', cron: '*/10 * * * *' },
   { name: 'auth.prune', cron: '23 * * * *' },
   { name: 'jobs.prune', cron: '41 3 * * *' },
   { name: 'schedules.sync', cron: '*/10 * * * *' },

@@ -124,6 +124,16 @@ export const mlOauthStartQuerySchema = z.object({
   name: z.string().trim().min(1).max(120).optional().describe('Display name of the store (defaults to "Mercado Livre <seller id>")'),
 });
 
+/** Shopee names the shop only in the callback (shop_id); `shop` is only the emulator's key for the shop. */
+export const shopeeOauthStartQuerySchema = z.object({
+  name: z.string().trim().min(1).max(120).optional().describe('Display name of the store (defaults to "Shopee <shop_id>")'),
+  shop: z
+    .string()
+    .regex(/^[a-z0-9-]{0,60}$/)
+    .default('')
+    .describe('Only with SHOPEE_API_BASE_URL containing {shop} (the emulator): the emulated shop key'),
+});
+
 export const oauthCallbackQuerySchema = z
   .record(z.string(), z.string())
   .describe('The query string the channel sends back (code, hmac, shop, state, timestamp, host)');

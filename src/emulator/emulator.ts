@@ -10,6 +10,9 @@ import { createMlNotifier } from './mercadolivre/ml-notifier.ts';
 import { initMlState, issueTokens, mlStateOf, orderId } from './mercadolivre/ml-state.ts';
 import { seededRandom } from './random.ts';
 import { type EmuShop, emptyStats, faultsSchema, noFaults } from './shop-state.ts';
+import { handleShopee } from './shopee/shopee-handler.ts';
+import { createShopeePusher } from './shopee/shopee-push.ts';
+import { initShopeeState, issueShopeeTokens, orderSnOf, shopeeStateOf } from './shopee/shopee-state.ts';
 import { type EmuRequest, type EmuResponse, type HandlerContext, handleShopify } from './shopify/shopify-handler.ts';
 import { orderWebhookPayload } from './shopify/shopify-render.ts';
 import { initShopifyState, issueAccessToken, shopifyStateOf } from './shopify/shopify-state.ts';
@@ -60,11 +63,34 @@ const mercadoLivreShopSchema = z.strictObject({
   sendRetryAfter: z.boolean().optional(),
   notificationsUrl: z.url().optional(),
 });
-export const createShopSchema = z.discriminatedUnion('platform', [shopifyShopSchema, mercadoLivreShopSchema]);
+/** A Shopee shop: `shop` is the emulator's key for it (Shopee's API host is shared; the emulator prefixes the shop). */
+const shopeeShopSchema = z.strictObject({
+  platform: z.literal('shopee'),
+  shop: z.string().regex(/^[a-z0-9][a-z0-9-]{0,60}$/, 'a shop key like demo-shopee'),
+  name: z.string().optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default('BRL'),
+  seed: z.union([z.string(), z.number()]).optional(),
+  products: z.number().int().min(0).max(100_000).default(50),
+  orders: z.number().int().min(0).max(100_000).default(20),
+  partnerId: z.number().int().positive().optional(),
+  partnerKey: z.string().min(1).optional(),
+  region: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
+  accessTokenTtlSeconds: z.number().positive().optional(),
+  requestsPerSecond: z.number().positive().optional(),
+  burst: z.number().min(1).optional(),
+  pushUrl: z.url().optional(),
+});
+export const createShopSchema = z.discriminatedUnion('platform', [shopifyShopSchema, mercadoLivreShopSchema, shopeeShopSchema]);
 export type CreateShopInput = z.input<typeof createShopSchema>;
 
 export interface ShopCredentials {
-  platform: 'shopify' | 'mercadolivre';
+  platform: 'shopify' | 'mercadolivre' | 'shopee';
   shop: string;
   /** Where the connector should send its API calls (instead of https://<shop>). */
   baseUrl: string;
@@ -76,6 +102,10 @@ export interface ShopCredentials {
   refreshToken?: string;
   expiresAt?: string;
   userId?: string;
+  /** Shopee: the partner app (signs every call) and the shop id. */
+  partnerId?: number;
+  partnerKey?: string;
+  shopId?: number;
 }
 
 export interface EmulatorOptions {
@@ -131,6 +161,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const now = options.now ?? (() => new Date());
   const webhooks = createWebhookDispatcher({ batchMs: options.webhookBatchMs });
   const mlNotifications = createMlNotifier({ batchMs: options.webhookBatchMs });
+  const shopeePushes = createShopeePusher({ batchMs: options.webhookBatchMs });
   let server: Server | null = null;
   let baseUrl = '';
   let orderTimer: NodeJS.Timeout | null = null;
@@ -209,6 +240,24 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         userId: String(ml.userId),
       };
     }
+    if (input.platform === 'shopee') {
+      const shopee = initShopeeState(shop, input, String(options.seed ?? 'nexo'));
+      fill();
+      const tokens = issueShopeeTokens(shopee, createdAt.getTime());
+      return {
+        platform: 'shopee',
+        shop: shop.shop,
+        baseUrl: `${baseUrl}/shopee/${shop.shop}`,
+        clientId: String(shopee.partnerId),
+        clientSecret: shopee.partnerKey,
+        accessToken: tokens.access_token,
+        refreshToken: tokens.refresh_token,
+        expiresAt: new Date(createdAt.getTime() + tokens.expire_in * 1000).toISOString(),
+        partnerId: shopee.partnerId,
+        partnerKey: shopee.partnerKey,
+        shopId: shopee.shopId,
+      };
+    }
     const state = initShopifyState(shop, input, Date.now(), String(options.seed ?? 'nexo'));
     fill();
     return {
@@ -245,6 +294,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (!order) break;
       created++;
       if (shop.platform === 'mercadolivre') mlNotifications.enqueue(shop, 'orders_v2', `/orders/${orderId(order.id)}`, now());
+      else if (shop.platform === 'shopee')
+        shopeePushes.enqueue(shop, 3, { ordersn: orderSnOf(order), status: 'READY_TO_SHIP', update_time: Math.floor(now().getTime() / 1000) }, now());
       else webhooks.enqueue(shop, 'orders/create', orderWebhookPayload(order), now());
     }
     return created;
@@ -303,8 +354,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       mlStateOf(shop).notificationsUrl = url;
       return { status: 200, body: { notificationsUrl: url } };
     }
+    if (match[2] === '/notifications' && method === 'POST' && shop.platform === 'shopee') {
+      // The partner app's push URL (Open Platform console on the real Shopee).
+      const { url } = z.object({ url: z.url().nullable() }).parse(parse());
+      shopeeStateOf(shop).pushUrl = url;
+      return { status: 200, body: { pushUrl: url } };
+    }
     if (match[2] === '/webhooks' && method === 'POST') {
-      await Promise.all([webhooks.drain(), mlNotifications.drain()]);
+      await Promise.all([webhooks.drain(), mlNotifications.drain(), shopeePushes.drain()]);
       return { status: 200, body: { drained: true } };
     }
     return { status: 405, body: { errors: 'Method not allowed' } };
@@ -323,11 +380,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         const emuRequest: EmuRequest = { method: request.method ?? 'GET', path: amazon[2] as string, query: url.searchParams, headers: request.headers, body };
         return send(response, await handleAmazon(amazonShop, emuRequest, handlerContext()));
       }
-      const channel = /^\/(shopify|mercadolivre)\/([^/]+)(\/.*)$/.exec(url.pathname);
+      const channel = /^\/(shopify|mercadolivre|shopee)\/([^/]+)(\/.*)$/.exec(url.pathname);
       if (!channel) return send(response, { status: 404, body: { errors: 'Not Found' } });
       const shop = shops.get(decodeURIComponent(channel[2] as string));
       if (!shop || shop.platform !== channel[1]) return send(response, { status: 404, body: { errors: 'Not Found' } });
       const emuRequest: EmuRequest = { method: request.method ?? 'GET', path: channel[3] as string, query: url.searchParams, headers: request.headers, body };
+      if (shop.platform === 'shopee') return send(response, await handleShopee(shop, emuRequest, handlerContext()));
       if (shop.platform === 'mercadolivre') {
         const context = { ...handlerContext(), notify: (s: EmuShop, topic: string, resource: string) => mlNotifications.enqueue(s, topic, resource, now()) };
         return send(response, await handleMercadoLivre(shop, emuRequest, context));
@@ -364,6 +422,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (orderTimer) clearInterval(orderTimer);
       webhooks.stop();
       mlNotifications.stop();
+      shopeePushes.stop();
       if (server) {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server?.close(() => resolve()));
@@ -380,7 +439,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
     generateOrders,
     drainWebhooks: async () => {
-      await Promise.all([webhooks.drain(), mlNotifications.drain()]);
+      await Promise.all([webhooks.drain(), mlNotifications.drain(), shopeePushes.drain()]);
     },
     handle,
   };

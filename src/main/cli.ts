@@ -27,14 +27,14 @@ program
   .action(async () => process.exit(await (await import('./doctor.ts')).doctor()));
 program
   .command('emulator')
-  .description('the marketplace emulator: offline stand-ins for the channel APIs (Shopify, Mercado Livre), with fault injection under /_emulator/')
+  .description('the marketplace emulator: offline stand-ins for the channel APIs (Shopify, Mercado Livre, Shopee), with fault injection under /_emulator/')
   .option('--port <port>', 'TCP port (0 picks a free one)', '4010')
   .option('--host <host>', 'interface to bind; the control plane has no auth, keep it on loopback', '127.0.0.1')
   .option('--seed <seed>', 'seed of the catalog and order generator', 'nexo')
   .option(
     '--shops <list>',
-    'comma-separated shops to create: Shopify domains (demo.myshopify.com), Mercado Livre sellers (mercadolivre:demo-seller) and Amazon sellers (amazon:demo-amazon)',
-    'demo.myshopify.com,mercadolivre:demo-seller',
+    'comma-separated shops to create: Shopify domains (demo.myshopify.com), Mercado Livre sellers (mercadolivre:demo-seller), Amazon sellers (amazon:demo-amazon) and Shopee shops (shopee:demo-shopee)',
+    'demo.myshopify.com,mercadolivre:demo-seller,amazon:demo-amazon,shopee:demo-shopee',
   )
   .option('--kaway-shops <list>', 'comma-separated Kaway feed-host shops to create (e.g. demo-kaway)', '')
   .option('--products <n>', 'products per shop', '200')

@@ -22,8 +22,9 @@ export async function emulatorCommand(options: EmulatorCommandOptions): Promise<
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
-    // `mercadolivre:<seller>` is a Mercado Livre seller, `amazon:<seller>` an Amazon selling partner; anything else a Shopify shop domain.
+    // `mercadolivre:<seller>` is a Mercado Livre seller, `amazon:<seller>` an Amazon selling partner, `shopee:<shop>` a Shopee shop; anything else a Shopify shop domain.
     const seller = /^mercadolivre:(.+)$/.exec(shop)?.[1];
+    const shopee = /^shopee:(.+)$/.exec(shop)?.[1];
     const sizes = { products: Number(options.products), orders: Number(options.orders) };
     const amazon = /^amazon:(.+)$/.exec(shop)?.[1];
     if (amazon) {
@@ -32,7 +33,9 @@ export async function emulatorCommand(options: EmulatorCommandOptions): Promise<
     }
     const credentials = seller
       ? emulator.createShop({ platform: 'mercadolivre', shop: seller, ...sizes })
-      : emulator.createShop({ platform: 'shopify', shop, ...sizes });
+      : shopee
+        ? emulator.createShop({ platform: 'shopee', shop: shopee, ...sizes })
+        : emulator.createShop({ platform: 'shopify', shop, ...sizes });
     process.stdout.write(`${JSON.stringify(credentials)}\n`);
   }
   for (const shop of (options.kawayShops ?? '')

@@ -17,6 +17,7 @@ import { storesSyncDueJob, storesSyncJob } from '../jobs/stores-sync.job.ts';
 import { watchdogJob } from '../jobs/watchdog.job.ts';
 import { webhooksProcessJob } from '../jobs/webhooks-process.job.ts';
 import { webhooksPruneJob } from '../jobs/webhooks-prune.job.ts';
+import { webhooksRecoverJob } from '../jobs/webhooks-recover.job.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
@@ -112,6 +113,13 @@ export async function registerJobs({ config, queue, bus, database, metrics, log,
   await queue.work('stores.subscribe-webhooks', storesSubscribeWebhooksJob(database.db, storeCalls, config.http.publicUrl, log));
   await queue.work('stores.sync-due', storesSyncDueJob(database.db, enqueueSync));
   await queue.work('webhooks.prune', webhooksPruneJob(database.db, config.webhooks.retentionHours));
+  await queue.work(
+    'webhooks.recover',
+    webhooksRecoverJob(database.db, {
+      secretKey: storeCalls.secretKey,
+      enqueue: (tx, job) => queue.enqueue('webhooks.process', job, { tx, orgId: job.orgId, storeId: job.storeId }),
+    }),
+  );
   // Cron starts a watchdog run every minute (pg-boss evaluates cron about every 30 s); this one covers the
   // time until then with a minute to spare (ticks take an advisory lock, so an overlap is harmless).
   await queue.enqueue('watchdog.run', { durationSeconds: 120 - new Date().getUTCSeconds() });

@@ -403,6 +403,10 @@ export const en = {
   'stores.amazon.refreshToken': 'Refresh token',
   'stores.amazon.authUrl': 'LWA token URL (only for the emulator)',
   'stores.amazon.save': 'Connect Amazon seller',
+  'stores.connect.shopee': 'Or authorize a Shopee shop',
+  'stores.connect.shopeeOauth': 'Connect with Shopee',
+  'stores.connect.shopeeHelp':
+    "You are sent to Shopee to authorize Nexo's partner app for your shop, then back here (needs SHOPEE_PARTNER_ID and SHOPEE_PARTNER_KEY on the server).",
   'health.title': 'Health',
   'health.subtitle': 'What is stuck, why, and what to do about it: refreshed every 5 seconds.',
   'health.status.healthy': 'Healthy',

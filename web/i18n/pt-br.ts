@@ -405,6 +405,10 @@ export const ptBR = {
   'stores.amazon.refreshToken': 'Refresh token',
   'stores.amazon.authUrl': 'URL de token do LWA (só para o emulador)',
   'stores.amazon.save': 'Conectar vendedor Amazon',
+  'stores.connect.shopee': 'Ou autorize uma loja Shopee',
+  'stores.connect.shopeeOauth': 'Conectar com a Shopee',
+  'stores.connect.shopeeHelp':
+    'Você vai para a Shopee autorizar o app parceiro do Nexo na sua loja e volta para cá (o servidor precisa de SHOPEE_PARTNER_ID e SHOPEE_PARTNER_KEY).',
   'health.title': 'Saúde',
   'health.subtitle': 'O que está travado, por quê e o que fazer: atualizado a cada 5 segundos.',
   'health.status.healthy': 'Saudável',

@@ -304,7 +304,7 @@ export function runConnectorContract(makeHarness: () => Promise<ContractHarness>
       const error = await expectConnectorError(() => expired.connect().testConnection());
       expect(error.kind).toBe('auth');
       expect(error.retryable).toBe(false);
-      // 401 (most channels) or 403 (Amazon SP-API answers an expired access token with 403 Unauthorized).
+      // 401 (most channels) or 403 (Amazon SP-API and Shopee answer an expired or invalid access token with 403).
       expect([401, 403]).toContain(error.upstreamStatus);
       expect(error.message).toMatch(/reconnect/i);
       expect(error.message).not.toMatch(/shpat_|token=/);

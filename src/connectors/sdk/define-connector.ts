@@ -98,7 +98,8 @@ export interface OAuth2Auth<Credentials, Config> {
   type: 'oauth2';
   description: string;
   /** Where to send the merchant's browser. */
-  authorizeUrl(input: { config: Config; clientId: string; redirectUri: string; state: string; scopes?: string[] }): string;
+  /** `clientSecret`: for channels whose authorization link itself is signed (Shopee). */
+  authorizeUrl(input: { config: Config; clientId: string; clientSecret?: string; redirectUri: string; state: string; scopes?: string[] }): string;
   /** Verifies the callback (signature, state, shop) and exchanges the code for credentials. */
   completeAuthorization(input: {
     config: Config;
@@ -109,6 +110,8 @@ export interface OAuth2Auth<Credentials, Config> {
     redirectUri: string;
     fetch?: typeof fetch;
   }): Promise<Credentials>;
+  /** The channel account the credentials are for, when the callback names it (Shopee: the shop_id) rather than the install start. */
+  accountOf?(credentials: Credentials): string;
   /** Channels with expiring tokens: returns the new credentials (store them atomically, refresh tokens may rotate). */
   refresh?(input: { config: Config; credentials: Credentials; clientId: string; clientSecret: string; fetch?: typeof fetch }): Promise<Credentials>;
 }
@@ -145,7 +148,26 @@ export interface WebhookScheme {
   signatureHeader: string;
   /** The topics a store is subscribed to when it is connected (`subscribeWebhooks`). */
   topics?: readonly string[];
-  verify(input: { rawBody: Buffer; headers: Record<string, string | string[] | undefined>; secrets: readonly string[]; now: Date }): VerifiedWebhook | null;
+  /**
+   * Channels that keep the deliveries they could not make (Shopee's lost pushes): one page of them, already
+   * reduced to events, and `confirm()` to acknowledge that page once it is stored. The messages may belong to
+   * other shops of the same partner app (`accountId` tells which).
+   */
+  recoverLost?(input: { credentials: unknown; config: unknown; fetch?: typeof fetch }): Promise<{
+    events: Array<{ verified: VerifiedWebhook; payload: unknown }>;
+    hasMore: boolean;
+    confirm(): Promise<void>;
+  }>;
+  /** Secrets that sign this channel's webhooks and live in the store's credentials (Shopee: the partner key). */
+  credentialSecrets?(credentials: unknown): string[];
+  /** `url`: the URL the channel was told to call (Shopee signs it together with the body). */
+  verify(input: {
+    rawBody: Buffer;
+    headers: Record<string, string | string[] | undefined>;
+    secrets: readonly string[];
+    now: Date;
+    url?: string;
+  }): VerifiedWebhook | null;
 }
 
 /**

@@ -47,6 +47,8 @@ export const webhooksRoutes =
           rawBody,
           headers: request.headers,
           now: new Date(),
+          // The URL the channel was told to call (Shopee signs it with the body): the public URL when configured.
+          url: `${(deps.config.http.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '')}${request.url}`,
         });
         return { received: true as const, ...result };
       },

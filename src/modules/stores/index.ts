@@ -38,6 +38,7 @@ export {
   pruneWebhookEvents,
   receiveAppNotification,
   receiveWebhook,
+  recoverLostWebhooks,
   type WebhookEventView,
   type WebhookReceiveDeps,
 } from './webhooks.service.ts';

@@ -4,6 +4,7 @@ import type { Config } from '../../config.ts';
 export const oauthAppEnv: Record<string, string> = {
   shopify: 'SHOPIFY_CLIENT_ID, SHOPIFY_CLIENT_SECRET',
   mercadolivre: 'MERCADOLIVRE_CLIENT_ID, MERCADOLIVRE_CLIENT_SECRET',
+  shopee: 'SHOPEE_PARTNER_ID, SHOPEE_PARTNER_KEY',
 };
 
 /** The OAuth app of this deployment on a platform (client id and secret), when the operator configured both. */

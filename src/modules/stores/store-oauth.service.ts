@@ -27,6 +27,10 @@ function installConfig(channels: Config['channels'], platform: string, shop: str
     const base = channels.shopify.apiBaseUrl;
     return { shop, ...(base ? { apiBaseUrl: base.replaceAll('{shop}', shop) } : {}) };
   }
+  if (platform === 'shopee') {
+    const base = channels.shopee?.apiBaseUrl;
+    return { ...(base ? { apiBaseUrl: base.replaceAll('{shop}', shop) } : {}) };
+  }
   const { apiBaseUrl, authBaseUrl } = channels.mercadolivre;
   return { ...(apiBaseUrl ? { apiBaseUrl } : {}), ...(authBaseUrl ? { authBaseUrl } : {}) };
 }
@@ -50,11 +54,12 @@ export async function startOAuthInstall(
   deps: OAuthDeps,
   input: { platform: string; shop?: string; name?: string; redirectUri: string },
 ): Promise<string> {
-  const { connector, auth, clientId } = appOf(deps, input.platform);
+  const { connector, auth, clientId, clientSecret } = appOf(deps, input.platform);
   const userId = actorUserId(ctx.actor);
   if (!userId || ctx.actor.type !== 'user') throw new AppError('FORBIDDEN', 'Installing a store needs a signed-in person');
   // Mercado Livre: the seller signs in on ML's page, so who it is is only known from the token answer.
-  const shop = connector.id === 'shopify' ? (input.shop ?? '').trim().toLowerCase() : '';
+  // Shopee: the shop (the emulator's key for it) only fills the operator's base URL template.
+  const shop = connector.id === 'mercadolivre' ? '' : (input.shop ?? '').trim().toLowerCase();
   const config = connector.configSchema.safeParse(installConfig(deps.channels, connector.id, shop));
   if (!config.success) throw validation('shop must be a shop domain such as my-store.myshopify.com', { field: 'shop' });
   const state = randomToken(32);
@@ -69,7 +74,7 @@ export async function startOAuthInstall(
     expiresAt: new Date(ctx.now.getTime() + STATE_TTL_MS),
     createdAt: ctx.now,
   });
-  return auth.authorizeUrl({ config: config.data, clientId, redirectUri: input.redirectUri, state });
+  return auth.authorizeUrl({ config: config.data, clientId, clientSecret, redirectUri: input.redirectUri, state });
 }
 
 /**
@@ -119,8 +124,9 @@ export async function completeOAuthInstall(
     }
     throw error;
   }
-  // The account on the channel: Shopify's shop domain, Mercado Livre's seller user id (from the token answer).
-  const externalId = connector.id === 'shopify' ? pending.shop : String(credentials.userId ?? '');
+  // The account on the channel: Shopify's shop domain, Mercado Livre's seller user id (from the token answer);
+  // channels that name the account only in the callback (Shopee's shop_id) say which it is.
+  const externalId = auth.accountOf?.(credentials) ?? (connector.id === 'shopify' ? pending.shop : String(credentials.userId ?? ''));
   if (externalId === '') throw new AppError('UPSTREAM', `${connector.name} answered the code exchange without the account id`);
   return withTransaction(ctx.db, async (tx) => {
     const [existing] = await tx

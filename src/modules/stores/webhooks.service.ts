@@ -11,7 +11,7 @@ import { upsertChannelOrders } from '../orders/index.ts';
 import { oauthAppOf } from './oauth-apps.ts';
 import { connectorFor } from './store-admin.service.ts';
 import { isChannelError, type StoreCallDeps, storeClients } from './store-connection.service.ts';
-import { openWebhookSecrets } from './store-secrets.ts';
+import { openCredentials, openWebhookSecrets } from './store-secrets.ts';
 import { isUuid, type StoreRow } from './stores.service.ts';
 import { stores, webhookEvents } from './stores.tables.ts';
 
@@ -42,7 +42,7 @@ const parsePayload = (raw: Buffer): unknown => {
 export async function receiveWebhook(
   db: Db,
   deps: WebhookReceiveDeps,
-  input: { platform: string; storeId: string; rawBody: Buffer; headers: Record<string, string | string[] | undefined>; now: Date },
+  input: { platform: string; storeId: string; rawBody: Buffer; headers: Record<string, string | string[] | undefined>; now: Date; url?: string },
 ): Promise<{ eventId: string; duplicate: boolean }> {
   const missing = () => notFound('store', { storeId: input.storeId });
   if (!isUuid(input.storeId)) throw missing();
@@ -50,18 +50,36 @@ export async function receiveWebhook(
   if (!store || store.platform !== input.platform || store.status === 'disconnected') throw missing();
   const scheme = connectorFor(store.platform).webhooks;
   if (!scheme) throw missing();
-  const secrets = [...openWebhookSecrets(deps.secretKey, store.orgId, store.id, store.webhookSecretsEncrypted), ...appSecretsOf(deps.channels, store.platform)];
-  const verified = secrets.length > 0 ? scheme.verify({ rawBody: input.rawBody, headers: input.headers, secrets, now: input.now }) : null;
+  const fromCredentials =
+    scheme.credentialSecrets && store.credentialsEncrypted
+      ? scheme.credentialSecrets(openCredentials(deps.secretKey, store.orgId, store.id, store.credentialsEncrypted))
+      : [];
+  const secrets = [
+    ...openWebhookSecrets(deps.secretKey, store.orgId, store.id, store.webhookSecretsEncrypted),
+    ...appSecretsOf(deps.channels, store.platform),
+    ...fromCredentials,
+  ];
+  const verified =
+    secrets.length > 0
+      ? scheme.verify({ rawBody: input.rawBody, headers: input.headers, secrets, now: input.now, ...(input.url ? { url: input.url } : {}) })
+      : null;
   if (!verified) throw new AppError('UNAUTHORIZED', `Webhook signature (${scheme.signatureHeader}) is missing or invalid`);
   if (verified.accountId !== store.externalId) throw missing();
   return withTransaction(db, async (tx) => {
-    const stored = await storeEvent(tx, deps, store, verified, input.rawBody, input.now);
+    const stored = await storeEvent(tx, deps, store, verified, parsePayload(input.rawBody), input.now);
     return { eventId: verified.eventId, duplicate: !stored };
   });
 }
 
 /** Stores one event for one store (once per channel event id) and queues its job in the same transaction; false when already stored. */
-async function storeEvent(tx: Tx, deps: WebhookReceiveDeps, store: StoreRow, event: VerifiedWebhook, rawBody: Buffer, now: Date): Promise<boolean> {
+async function storeEvent(
+  tx: Tx,
+  deps: Pick<WebhookReceiveDeps, 'enqueue'>,
+  store: Pick<StoreRow, 'id' | 'orgId' | 'platform'>,
+  event: VerifiedWebhook,
+  payload: unknown,
+  now: Date,
+): Promise<boolean> {
   const [row] = await tx
     .insert(webhookEvents)
     .values({
@@ -73,7 +91,7 @@ async function storeEvent(tx: Tx, deps: WebhookReceiveDeps, store: StoreRow, eve
       topic: event.topic,
       resourceType: event.resource.type,
       resourceId: event.resource.id,
-      payload: parsePayload(rawBody),
+      payload,
       receivedAt: now,
     })
     .onConflictDoNothing({ target: [webhookEvents.storeId, webhookEvents.eventId] })
@@ -108,9 +126,58 @@ export async function receiveAppNotification(
   if (targets.length === 0) return { eventId: event.eventId, stores: 0, ignored: 'no connected store for this account' };
   return withTransaction(db, async (tx) => {
     let stored = 0;
-    for (const store of targets) if (await storeEvent(tx, deps, store, event, input.rawBody, input.now)) stored++;
+    const payload = parsePayload(input.rawBody);
+    for (const store of targets) if (await storeEvent(tx, deps, store, event, payload, input.now)) stored++;
     return { eventId: event.eventId, stores: targets.length, duplicate: stored === 0 };
   });
+}
+
+/**
+ * The `webhooks.recover` job: channels that keep undelivered webhooks (Shopee's lost pushes) are asked for
+ * them with each active store's credentials; every event is stored for the store(s) of that channel account
+ * (deduplicated exactly like a live delivery, so a push that did arrive is not processed twice), and the page
+ * is confirmed only after it is committed. At most `maxPages` pages per store and run.
+ */
+export async function recoverLostWebhooks(
+  db: Db,
+  deps: Pick<WebhookReceiveDeps, 'secretKey' | 'enqueue'> & { fetch?: typeof fetch },
+  options: { maxPages?: number; now?: Date } = {},
+): Promise<{ stores: number; recovered: number; stored: number; failures: string[] }> {
+  const candidates = (await db.select().from(stores).where(eq(stores.status, 'active'))).filter(
+    (s) => s.credentialsEncrypted && connectorFor(s.platform).webhooks?.recoverLost,
+  );
+  let recovered = 0;
+  let stored = 0;
+  const failures: string[] = [];
+  for (const store of candidates) {
+    const recover = connectorFor(store.platform).webhooks?.recoverLost;
+    if (!recover) continue;
+    try {
+      for (let pageNo = 0; pageNo < (options.maxPages ?? 10); pageNo++) {
+        const page = await recover({
+          credentials: openCredentials(deps.secretKey, store.orgId, store.id, store.credentialsEncrypted as string),
+          config: (store.config.connector as Record<string, unknown> | undefined) ?? {},
+          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        });
+        recovered += page.events.length;
+        await withTransaction(db, async (tx) => {
+          for (const { verified, payload } of page.events) {
+            const owners = await tx
+              .select({ id: stores.id, orgId: stores.orgId, platform: stores.platform })
+              .from(stores)
+              .where(and(eq(stores.platform, store.platform), eq(stores.externalId, verified.accountId), eq(stores.status, 'active')));
+            for (const owner of owners) if (await storeEvent(tx, deps, owner, verified, payload, options.now ?? new Date())) stored++;
+          }
+        });
+        await page.confirm();
+        if (!page.hasMore) break;
+      }
+    } catch (error) {
+      if (!isChannelError(error)) throw error;
+      failures.push(`${store.id}: ${error.message}`);
+    }
+  }
+  return { stores: candidates.length, recovered, stored, failures };
 }
 
 /**

@@ -15,6 +15,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '.
 import { formatDateTime, useLocale, useT } from '../../i18n/index.ts';
 import { useCan } from '../auth/session.tsx';
 import { AmazonConnectForm } from './amazon-connect-form.tsx';
+import { ShopeeConnect } from './shopee-connect.tsx';
 import {
   connectorsQuery,
   createStore,
@@ -376,6 +377,7 @@ function ConnectDialog({ open, onClose }: { open: boolean; onClose: () => void }
         </Button>
       </form>
       <AmazonConnectForm onDone={onClose} />
+      <ShopeeConnect />
     </Dialog>
   );
 }

@@ -1,0 +1,68 @@
+import { describe } from 'vitest';
+import { createEmulator } from '../../emulator/emulator.ts';
+import { type ContractHarness, runConnectorContract } from '../sdk/contract-suite.ts';
+import { shopeeConnector } from './shopee.connector.ts';
+import type { ShopeeCredentials } from './shopee-schemas.ts';
+
+/** The connector contract for Shopee, against the emulator's Shopee Open Platform v2 on loopback. */
+async function shopeeHarness(): Promise<ContractHarness> {
+  const emulator = createEmulator({ seed: 'contract-shopee' });
+  const url = await emulator.listen(0);
+  let n = 0;
+  const control = async (path: string, method = 'GET', body?: unknown) => {
+    const response = await fetch(`${url}/_emulator${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`emulator ${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  return {
+    connector: shopeeConnector,
+    async newStore({ products, orders, tightRateLimit }) {
+      const shop = `shopee-contract-${++n}`;
+      // Tight: 6 calls/s with a burst of 3 for the shop (the connector starts at 10/s).
+      const created = await control('/shops', 'POST', {
+        platform: 'shopee',
+        shop,
+        products,
+        orders,
+        ...(tightRateLimit ? { requestsPerSecond: 6, burst: 3 } : {}),
+      });
+      const path = `/shops/${encodeURIComponent(shop)}`;
+      let credentials: ShopeeCredentials = {
+        partnerId: created.partnerId,
+        partnerKey: created.partnerKey,
+        shopId: created.shopId,
+        accessToken: created.accessToken,
+        refreshToken: created.refreshToken,
+        expiresAt: created.expiresAt,
+      };
+      return {
+        connect: ({ signals } = {}) =>
+          shopeeConnector.connect({
+            credentials,
+            config: { apiBaseUrl: created.baseUrl },
+            onCredentialsRefreshed: async (next) => {
+              credentials = next;
+            },
+            signals,
+          }),
+        setFaults: async (faults) => void (await control(`${path}/faults`, 'POST', faults)),
+        clearFaults: async () => void (await control(`${path}/faults`, 'DELETE')),
+        stats: async () => (await control(path)).stats,
+        counts: async () => {
+          const summary = await control(path);
+          return { products: summary.products, orders: summary.orders };
+        },
+        generateOrders: async (count) => (await control(`${path}/orders`, 'POST', { count })).created,
+      };
+    },
+    close: () => emulator.close(),
+  };
+}
+
+describe('Shopee connector contract (emulator)', () => {
+  runConnectorContract(shopeeHarness);
+});
