@@ -9,6 +9,10 @@ import { initMlState, issueTokens, mlStateOf, orderId } from './mercadolivre/ml-
 import { seededRandom } from './random.ts';
 import { type EmuShop, emptyStats, faultsSchema, noFaults } from './shop-state.ts';
 import { type EmuRequest, type EmuResponse, type HandlerContext, handleShopify } from './shopify/shopify-handler.ts';
+import { handleTikTokShop } from './tiktokshop/tts-handler.ts';
+import { createTtsNotifier } from './tiktokshop/tts-notifier.ts';
+import { renderOrder as renderTtsOrder } from './tiktokshop/tts-render.ts';
+import { initTtsState, issueTtsTokens, tiktokShopShopSchema } from './tiktokshop/tts-state.ts';
 import { orderWebhookPayload } from './shopify/shopify-render.ts';
 import { initShopifyState, issueAccessToken, shopifyStateOf } from './shopify/shopify-state.ts';
 import { createWebhookDispatcher } from './webhook-dispatcher.ts';
@@ -58,11 +62,11 @@ const mercadoLivreShopSchema = z.strictObject({
   sendRetryAfter: z.boolean().optional(),
   notificationsUrl: z.url().optional(),
 });
-export const createShopSchema = z.discriminatedUnion('platform', [shopifyShopSchema, mercadoLivreShopSchema]);
+export const createShopSchema = z.discriminatedUnion('platform', [shopifyShopSchema, mercadoLivreShopSchema, tiktokShopShopSchema]);
 export type CreateShopInput = z.input<typeof createShopSchema>;
 
 export interface ShopCredentials {
-  platform: 'shopify' | 'mercadolivre';
+  platform: 'shopify' | 'mercadolivre' | 'tiktokshop';
   shop: string;
   /** Where the connector should send its API calls (instead of https://<shop>). */
   baseUrl: string;
@@ -74,6 +78,9 @@ export interface ShopCredentials {
   refreshToken?: string;
   expiresAt?: string;
   userId?: string;
+  /** TikTok Shop: clientId/clientSecret are the app key/secret; the shop's id and cipher. */
+  shopId?: string;
+  shopCipher?: string;
 }
 
 export interface EmulatorOptions {
@@ -127,6 +134,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const now = options.now ?? (() => new Date());
   const webhooks = createWebhookDispatcher({ batchMs: options.webhookBatchMs });
   const mlNotifications = createMlNotifier({ batchMs: options.webhookBatchMs });
+  const ttsNotifications = createTtsNotifier({ batchMs: options.webhookBatchMs });
   let server: Server | null = null;
   let baseUrl = '';
   let orderTimer: NodeJS.Timeout | null = null;
@@ -205,6 +213,23 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         userId: String(ml.userId),
       };
     }
+    if (input.platform === 'tiktokshop') {
+      const tts = initTtsState(shop, input, String(options.seed ?? 'nexo'));
+      fill();
+      const tokens = issueTtsTokens(tts, createdAt.getTime());
+      return {
+        platform: 'tiktokshop',
+        shop: shop.shop,
+        baseUrl: `${baseUrl}/tiktokshop/${shop.shop}`,
+        clientId: tts.appKey,
+        clientSecret: tts.appSecret,
+        accessToken: tokens.access_token,
+        refreshToken: tokens.refresh_token,
+        expiresAt: new Date(tokens.access_token_expire_in * 1000).toISOString(),
+        shopId: tts.shopId,
+        shopCipher: tts.cipher,
+      };
+    }
     const state = initShopifyState(shop, input, Date.now(), String(options.seed ?? 'nexo'));
     fill();
     return {
@@ -233,6 +258,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (!order) break;
       created++;
       if (shop.platform === 'mercadolivre') mlNotifications.enqueue(shop, 'orders_v2', `/orders/${orderId(order.id)}`, now());
+      else if (shop.platform === 'tiktokshop') {
+        const rendered = renderTtsOrder(shop, order);
+        ttsNotifications.enqueue(shop, 'ORDER_STATUS_CHANGE', { order_id: rendered.id, order_status: rendered.status, update_time: rendered.update_time }, now());
+      }
       else webhooks.enqueue(shop, 'orders/create', orderWebhookPayload(order), now());
     }
     return created;
@@ -291,7 +320,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       return { status: 200, body: { notificationsUrl: url } };
     }
     if (match[2] === '/webhooks' && method === 'POST') {
-      await Promise.all([webhooks.drain(), mlNotifications.drain()]);
+      await Promise.all([webhooks.drain(), mlNotifications.drain(), ttsNotifications.drain()]);
       return { status: 200, body: { drained: true } };
     }
     return { status: 405, body: { errors: 'Method not allowed' } };
@@ -304,7 +333,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (url.pathname.startsWith('/_emulator/')) return send(response, await control(request.method ?? 'GET', url.pathname, body));
       const kaway = /^\/kaway\/([^/]+)(\/.*)$/.exec(url.pathname);
       if (kaway) return handleKaway(shops.get(decodeURIComponent(kaway[1] as string)), request, response, kaway[2] as string, body, handlerContext());
-      const channel = /^\/(shopify|mercadolivre)\/([^/]+)(\/.*)$/.exec(url.pathname);
+      const channel = /^\/(shopify|mercadolivre|tiktokshop)\/([^/]+)(\/.*)$/.exec(url.pathname);
       if (!channel) return send(response, { status: 404, body: { errors: 'Not Found' } });
       const shop = shops.get(decodeURIComponent(channel[2] as string));
       if (!shop || shop.platform !== channel[1]) return send(response, { status: 404, body: { errors: 'Not Found' } });
@@ -312,6 +341,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (shop.platform === 'mercadolivre') {
         const context = { ...handlerContext(), notify: (s: EmuShop, topic: string, resource: string) => mlNotifications.enqueue(s, topic, resource, now()) };
         return send(response, await handleMercadoLivre(shop, emuRequest, context));
+      }
+      if (shop.platform === 'tiktokshop') {
+        const context = { ...handlerContext(), notify: (s: EmuShop, type: string, data: Record<string, unknown>) => ttsNotifications.enqueue(s, type, data, now()) };
+        return send(response, await handleTikTokShop(shop, emuRequest, context));
       }
       send(response, await handleShopify(shop, emuRequest, handlerContext()));
     })().catch((error: Error & { status?: number; issues?: unknown }) => {
@@ -345,6 +378,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (orderTimer) clearInterval(orderTimer);
       webhooks.stop();
       mlNotifications.stop();
+      ttsNotifications.stop();
       if (server) {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server?.close(() => resolve()));
@@ -360,7 +394,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
     generateOrders,
     drainWebhooks: async () => {
-      await Promise.all([webhooks.drain(), mlNotifications.drain()]);
+      await Promise.all([webhooks.drain(), mlNotifications.drain(), ttsNotifications.drain()]);
     },
     handle,
   };
