@@ -144,6 +144,8 @@ export interface VerifiedWebhook {
 export interface WebhookScheme {
   signatureHeader: string;
   verify(input: { rawBody: Buffer; headers: Record<string, string | string[] | undefined>; secrets: readonly string[]; now: Date }): VerifiedWebhook | null;
+  /** Channels that sign webhooks with the store's own app credentials (TikTok Shop): the secrets they give. */
+  secretsFromCredentials?(credentials: Record<string, unknown>): string[];
 }
 
 /** One entry of a capability matrix as a connector declares it (every capability must be present). */

@@ -34,6 +34,8 @@ interface TtsNotification {
  */
 export const tiktokShopWebhookScheme: WebhookScheme = {
   signatureHeader: 'authorization',
+  secretsFromCredentials: (credentials) =>
+    typeof credentials.appKey === 'string' && typeof credentials.appSecret === 'string' ? [webhookSecretOf(credentials.appKey, credentials.appSecret)] : [],
   verify({ rawBody, headers, secrets }) {
     const raw = headers.authorization;
     const header = Array.isArray(raw) ? raw[0] : raw;

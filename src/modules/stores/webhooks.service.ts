@@ -8,7 +8,7 @@ import type { Logger } from '../../lib/logger.ts';
 import { upsertChannelProducts } from '../catalog/index.ts';
 import { connectorFor } from './store-admin.service.ts';
 import { clientForStore, isChannelError, type StoreCallDeps } from './store-connection.service.ts';
-import { openWebhookSecrets } from './store-secrets.ts';
+import { openCredentials, openWebhookSecrets } from './store-secrets.ts';
 import { isUuid } from './stores.service.ts';
 import { stores, webhookEvents } from './stores.tables.ts';
 
@@ -48,6 +48,8 @@ export async function receiveWebhook(
   const scheme = connectorFor(store.platform).webhooks;
   if (!scheme) throw missing();
   const secrets = [...openWebhookSecrets(deps.secretKey, store.orgId, store.id, store.webhookSecretsEncrypted), ...appSecretsOf(deps.channels, store.platform)];
+  if (scheme.secretsFromCredentials && store.credentialsEncrypted)
+    secrets.push(...scheme.secretsFromCredentials(openCredentials(deps.secretKey, store.orgId, store.id, store.credentialsEncrypted)));
   const verified = secrets.length > 0 ? scheme.verify({ rawBody: input.rawBody, headers: input.headers, secrets, now: input.now }) : null;
   if (!verified) throw new AppError('UNAUTHORIZED', `Webhook signature (${scheme.signatureHeader}) is missing or invalid`);
   if (verified.accountId !== store.externalId) throw missing();
@@ -109,7 +111,8 @@ export async function processWebhookEvent(
     if (type === 'product' && id && !topic.endsWith('/delete')) {
       const product = await deps.limits.withStoreLimits(ctx, store.id, { operation: 'getProduct' }, async (io) => {
         const client = clientForStore(deps, store, io.signal);
-        return client.getProduct ? client.getProduct(id.startsWith('gid://') ? id : `gid://shopify/Product/${id}`) : null;
+        const channelId = store.platform === 'shopify' && !id.startsWith('gid://') ? `gid://shopify/Product/${id}` : id;
+        return client.getProduct ? client.getProduct(channelId) : null;
       });
       if (!product) return finish('processed', { topic, product: { deletedOnChannel: id } });
       await upsertChannelProducts(db, { orgId: input.orgId, storeId: store.id, now: new Date() }, [
