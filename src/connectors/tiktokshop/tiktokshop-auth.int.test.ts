@@ -33,7 +33,7 @@ describe('TikTok Shop authorization and tokens (emulator)', () => {
       auth.completeAuthorization({ config: tiktokShopConnector.configSchema.parse(config), query: q, clientId: shop.clientId, clientSecret: shop.clientSecret, expectedState, redirectUri });
     await expect(complete(query, 'state-other-0000000000')).rejects.toThrow(/state does not match/);
     const credentials = await complete(query);
-    expect(credentials).toMatchObject({ appKey: shop.clientId, appSecret: shop.clientSecret });
+    expect(credentials).toMatchObject({ appKey: shop.clientId, appSecret: shop.clientSecret, shopId: shop.shopId, shopCipher: shop.shopCipher });
     expect(Date.parse(String(credentials.accessTokenExpiresAt))).toBeGreaterThan(Date.now() + 6 * 86_400_000);
     const identity = await tiktokShopConnector.connect({ credentials, config }).testConnection();
     expect(identity).toMatchObject({ externalId: shop.shopId, currency: 'BRL' });

@@ -2,7 +2,19 @@ import { defineConnector } from '../sdk/define-connector.ts';
 import { tiktokShopOAuth } from './oauth.ts';
 import { createTikTokShopClient } from './tiktokshop-client.ts';
 import { tiktokShopConfigSchema, tiktokShopCredentialsSchema } from './tiktokshop-schemas.ts';
+import { createTtsSession } from './tts-session.ts';
 import { tiktokShopWebhookScheme } from './webhooks.ts';
+
+/** After the code exchange, the authorized shop's id and cipher are read once and kept with the credentials. */
+const auth: typeof tiktokShopOAuth = {
+  ...tiktokShopOAuth,
+  async completeAuthorization(input) {
+    const credentials = await tiktokShopOAuth.completeAuthorization(input);
+    const config = tiktokShopConfigSchema.parse(input.config);
+    const shop = await createTtsSession({ credentials, config, ...(input.fetch ? { fetch: input.fetch } : {}) }).shop();
+    return { ...credentials, shopId: shop.id, shopCipher: shop.cipher };
+  },
+};
 
 const limits =
   'Per app, shop and endpoint (QPS listed in Partner Center, no limit headers; code 36009002 / HTTP 429 beyond it): paced at config.requestsPerSecond (10/s), halved on each 429';
@@ -11,7 +23,7 @@ export const tiktokShopConnector = defineConnector({
   id: 'tiktokshop',
   name: 'TikTok Shop',
   version: '1.0.0 (Partner API 202309)',
-  auth: tiktokShopOAuth,
+  auth,
   credentialsSchema: tiktokShopCredentialsSchema,
   configSchema: tiktokShopConfigSchema,
   webhooks: tiktokShopWebhookScheme,
