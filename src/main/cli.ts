@@ -33,7 +33,7 @@ program
   .option('--seed <seed>', 'seed of the catalog and order generator', 'nexo')
   .option(
     '--shops <list>',
-    'comma-separated shops to create: Shopify domains (demo.myshopify.com) and Mercado Livre sellers (mercadolivre:demo-seller)',
+    'comma-separated shops to create: Shopify domains (demo.myshopify.com), Mercado Livre sellers (mercadolivre:demo-seller), TikTok Shop shops (tiktokshop:demo-tiktok)',
     'demo.myshopify.com,mercadolivre:demo-seller',
   )
   .option('--kaway-shops <list>', 'comma-separated Kaway feed-host shops to create (e.g. demo-kaway)', '')

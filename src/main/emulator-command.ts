@@ -24,8 +24,11 @@ export async function emulatorCommand(options: EmulatorCommandOptions): Promise<
     .filter(Boolean)) {
     // `mercadolivre:<seller>` is a Mercado Livre seller; anything else a Shopify shop domain.
     const seller = /^mercadolivre:(.+)$/.exec(shop)?.[1];
+    const tiktok = /^tiktokshop:(.+)$/.exec(shop)?.[1];
     const sizes = { products: Number(options.products), orders: Number(options.orders) };
-    const credentials = seller
+    const credentials = tiktok
+      ? emulator.createShop({ platform: 'tiktokshop', shop: tiktok, ...sizes })
+      : seller
       ? emulator.createShop({ platform: 'mercadolivre', shop: seller, ...sizes })
       : emulator.createShop({ platform: 'shopify', shop, ...sizes });
     process.stdout.write(`${JSON.stringify(credentials)}\n`);
