@@ -1,10 +1,10 @@
 import { loadConfig } from '../src/config.ts';
-import { tiktokShopConnector } from '../src/connectors/tiktokshop/tiktokshop.connector.ts';
 import { paginate } from '../src/connectors/sdk/http.ts';
+import { tiktokShopConnector } from '../src/connectors/tiktokshop/tiktokshop.connector.ts';
 import { openDatabase } from '../src/db/client.ts';
+import { systemActor } from '../src/db/context.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { withTransaction } from '../src/db/transaction.ts';
-import { systemActor } from '../src/db/context.ts';
 import { createEmulator } from '../src/emulator/emulator.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { channelLimits } from '../src/modules/stores/channel-limits.ts';
@@ -73,14 +73,27 @@ export const benchmark: Benchmark = {
       const org = await withTransaction(database.db, (tx) =>
         createOrg(tx, { actor: systemActor('bench'), requestId: null, ip: null, now }, { slug: `bench-${Date.now()}`, name: 'Bench' }),
       );
-      const ctx = { orgId: org.id, actor: systemActor('bench'), permissions: new Set<never>(), db: database.db, log: createLogger({ level: 'silent', pretty: false }), now, requestId: null, ip: null };
+      const ctx = {
+        orgId: org.id,
+        actor: systemActor('bench'),
+        permissions: new Set<never>(),
+        db: database.db,
+        log: createLogger({ level: 'silent', pretty: false }),
+        now,
+        requestId: null,
+        ip: null,
+      };
       const secretKey = Buffer.alloc(32, 9);
-      const store = await connectStore(ctx as never, { secretKey }, {
-        platform: 'tiktokshop',
-        name: 'Bench',
-        connectorConfig: { apiBaseUrl: jobShop.baseUrl, authBaseUrl: jobShop.baseUrl, requestsPerSecond: RATE },
-        credentials: credentialsOf(jobShop),
-      });
+      const store = await connectStore(
+        ctx as never,
+        { secretKey },
+        {
+          platform: 'tiktokshop',
+          name: 'Bench',
+          connectorConfig: { apiBaseUrl: jobShop.baseUrl, authBaseUrl: jobShop.baseUrl, requestsPerSecond: RATE },
+          credentials: credentialsOf(jobShop),
+        },
+      );
       started = performance.now();
       const outcome = await runStoreSync(database.db, { secretKey, limits }, { orgId: org.id, storeId: store.id, mode: 'full', pageSize: 100 }, ctx.log);
       const jobSeconds = (performance.now() - started) / 1000;
@@ -112,7 +125,18 @@ export const benchmark: Benchmark = {
           `${skus} SKUs in ${products} products and ${orders} orders per shop; share = requests / (rate × seconds).`,
           `Connector: ${round(directShare * 100, 1)} % of the limit; stores.sync job: ${round(jobShare * 100, 1)} % (headroom ${config.resilience.rateHeadroom * 100} % kept by the store bucket) — goal >= 90 %: ${directShare >= 0.9 ? 'met' : 'NOT met'} / ${jobShare >= 0.9 ? 'met' : 'NOT met'}.`,
         ],
-        data: { skus, orders, rate: RATE, directSeconds, directRequests: directStats.requests, directShare, jobSeconds, jobRequests: jobStats.requests, jobShare, job429: jobStats.http429 },
+        data: {
+          skus,
+          orders,
+          rate: RATE,
+          directSeconds,
+          directRequests: directStats.requests,
+          directShare,
+          jobSeconds,
+          jobRequests: jobStats.requests,
+          jobShare,
+          job429: jobStats.http429,
+        },
       };
     } finally {
       limits.shutdown();

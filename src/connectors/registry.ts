@@ -6,12 +6,7 @@ import { shopifyConnector } from './shopify/shopify.connector.ts';
 import { tiktokShopConnector } from './tiktokshop/tiktokshop.connector.ts';
 
 /** Every connector Nexo ships, listed explicitly (no discovery, no plugins loaded from disk). */
-export const connectors: readonly AnyConnectorDefinition[] = [
-  shopifyConnector,
-  mercadoLivreConnector,
-  kawayConnector,
-  tiktokShopConnector,
-];
+export const connectors: readonly AnyConnectorDefinition[] = [shopifyConnector, mercadoLivreConnector, kawayConnector, tiktokShopConnector];
 
 export function connectorById(id: string): AnyConnectorDefinition | undefined {
   return connectors.find((connector) => connector.id === id);

@@ -9,12 +9,12 @@ import { initMlState, issueTokens, mlStateOf, orderId } from './mercadolivre/ml-
 import { seededRandom } from './random.ts';
 import { type EmuShop, emptyStats, faultsSchema, noFaults } from './shop-state.ts';
 import { type EmuRequest, type EmuResponse, type HandlerContext, handleShopify } from './shopify/shopify-handler.ts';
+import { orderWebhookPayload } from './shopify/shopify-render.ts';
+import { initShopifyState, issueAccessToken, shopifyStateOf } from './shopify/shopify-state.ts';
 import { handleTikTokShop } from './tiktokshop/tts-handler.ts';
 import { createTtsNotifier } from './tiktokshop/tts-notifier.ts';
 import { renderOrder as renderTtsOrder } from './tiktokshop/tts-render.ts';
 import { initTtsState, issueTtsTokens, tiktokShopShopSchema } from './tiktokshop/tts-state.ts';
-import { orderWebhookPayload } from './shopify/shopify-render.ts';
-import { initShopifyState, issueAccessToken, shopifyStateOf } from './shopify/shopify-state.ts';
 import { createWebhookDispatcher } from './webhook-dispatcher.ts';
 
 /**
@@ -260,9 +260,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (shop.platform === 'mercadolivre') mlNotifications.enqueue(shop, 'orders_v2', `/orders/${orderId(order.id)}`, now());
       else if (shop.platform === 'tiktokshop') {
         const rendered = renderTtsOrder(shop, order);
-        ttsNotifications.enqueue(shop, 'ORDER_STATUS_CHANGE', { order_id: rendered.id, order_status: rendered.status, update_time: rendered.update_time }, now());
-      }
-      else webhooks.enqueue(shop, 'orders/create', orderWebhookPayload(order), now());
+        ttsNotifications.enqueue(
+          shop,
+          'ORDER_STATUS_CHANGE',
+          { order_id: rendered.id, order_status: rendered.status, update_time: rendered.update_time },
+          now(),
+        );
+      } else webhooks.enqueue(shop, 'orders/create', orderWebhookPayload(order), now());
     }
     return created;
   }
@@ -343,7 +347,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         return send(response, await handleMercadoLivre(shop, emuRequest, context));
       }
       if (shop.platform === 'tiktokshop') {
-        const context = { ...handlerContext(), notify: (s: EmuShop, type: string, data: Record<string, unknown>) => ttsNotifications.enqueue(s, type, data, now()) };
+        const context = {
+          ...handlerContext(),
+          notify: (s: EmuShop, type: string, data: Record<string, unknown>) => ttsNotifications.enqueue(s, type, data, now()),
+        };
         return send(response, await handleTikTokShop(shop, emuRequest, context));
       }
       send(response, await handleShopify(shop, emuRequest, handlerContext()));

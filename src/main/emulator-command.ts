@@ -29,8 +29,8 @@ export async function emulatorCommand(options: EmulatorCommandOptions): Promise<
     const credentials = tiktok
       ? emulator.createShop({ platform: 'tiktokshop', shop: tiktok, ...sizes })
       : seller
-      ? emulator.createShop({ platform: 'mercadolivre', shop: seller, ...sizes })
-      : emulator.createShop({ platform: 'shopify', shop, ...sizes });
+        ? emulator.createShop({ platform: 'mercadolivre', shop: seller, ...sizes })
+        : emulator.createShop({ platform: 'shopify', shop, ...sizes });
     process.stdout.write(`${JSON.stringify(credentials)}\n`);
   }
   for (const shop of (options.kawayShops ?? '')

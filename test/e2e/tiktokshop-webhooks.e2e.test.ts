@@ -50,7 +50,10 @@ describe('TikTok Shop inbound webhooks', () => {
 
   const route = () => `${server.url}/api/webhooks/tiktokshop/${storeId}`;
   const events = async () => (await owner.json<{ events: EventView[] }>('GET', `/api/stores/${storeId}/webhook-events`)).body.events;
-  const sign = (body: string, appKey = shop.clientId, appSecret = shop.clientSecret) => createHmac('sha256', appSecret).update(appKey + body).digest('hex');
+  const sign = (body: string, appKey = shop.clientId, appSecret = shop.clientSecret) =>
+    createHmac('sha256', appSecret)
+      .update(appKey + body)
+      .digest('hex');
 
   it('receives duplicated, out-of-order notifications from the emulated shop and processes each one once', async () => {
     const client = tiktokShopConnector.connect({
@@ -79,7 +82,13 @@ describe('TikTok Shop inbound webhooks', () => {
   });
 
   it('answers well within 3 s, 200 then duplicate on a redelivery, 401 for a one-bit change, 404 for another shop', async () => {
-    const body = JSON.stringify({ type: 1, tts_notification_id: '7327112393057371910', shop_id: shop.shopId, timestamp: 1644412885, data: { order_id: '5764000000000000999', order_status: 'AWAITING_SHIPMENT', update_time: 1644412885 } });
+    const body = JSON.stringify({
+      type: 1,
+      tts_notification_id: '7327112393057371910',
+      shop_id: shop.shopId,
+      timestamp: 1644412885,
+      data: { order_id: '5764000000000000999', order_status: 'AWAITING_SHIPMENT', update_time: 1644412885 },
+    });
     const post = (text: string, authorization: string) =>
       fetch(route(), { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: text });
     const started = performance.now();

@@ -2,7 +2,7 @@ import { constantTimeEqual } from '../../lib/crypto.ts';
 import { ConnectorError, isConnectorError } from '../sdk/connector-error.ts';
 import type { OAuth2Auth } from '../sdk/define-connector.ts';
 import { createHttpClient } from '../sdk/http.ts';
-import { TTS_AUTH_BASE, TTS_SERVICES_BASE, type TikTokShopConfig, type TikTokShopCredentials } from './tiktokshop-schemas.ts';
+import { type TikTokShopConfig, type TikTokShopCredentials, TTS_AUTH_BASE, TTS_SERVICES_BASE } from './tiktokshop-schemas.ts';
 
 interface TokenData {
   access_token?: string;
@@ -18,7 +18,8 @@ const expiry = (value: number | undefined, nowMs: number) =>
   typeof value !== 'number' || value <= 0 ? undefined : new Date(value > 1e9 ? value * 1000 : nowMs + value * 1000).toISOString();
 
 /** The token endpoint refused the code or refresh token (TikTok answers HTTP 200 with a non-zero code). */
-export const isRefusedGrant = (error: unknown) => isConnectorError(error) && error.kind === 'auth' && (error.details as { grant?: boolean } | undefined)?.grant === true;
+export const isRefusedGrant = (error: unknown) =>
+  isConnectorError(error) && error.kind === 'auth' && (error.details as { grant?: boolean } | undefined)?.grant === true;
 
 /**
  * `GET {auth}/api/v2/token/get?app_key&app_secret&auth_code&grant_type=authorized_code` or
@@ -47,12 +48,15 @@ export async function requestToken(
     },
   });
   if (body?.code !== 0) {
-    throw new ConnectorError(`TikTok Shop refused the ${refresh ? 'refresh token' : 'authorization code'} (code ${body?.code ?? '?'}: ${String(body?.message ?? '').slice(0, 120)})`, {
-      kind: 'auth',
-      retryable: false,
-      upstreamStatus: 200,
-      details: { grant: true, code: body?.code },
-    });
+    throw new ConnectorError(
+      `TikTok Shop refused the ${refresh ? 'refresh token' : 'authorization code'} (code ${body?.code ?? '?'}: ${String(body?.message ?? '').slice(0, 120)})`,
+      {
+        kind: 'auth',
+        retryable: false,
+        upstreamStatus: 200,
+        details: { grant: true, code: body?.code },
+      },
+    );
   }
   const data = body.data ?? {};
   if (!data.access_token || !data.refresh_token) throw new ConnectorError('TikTok Shop answered the token request without tokens', { kind: 'protocol' });

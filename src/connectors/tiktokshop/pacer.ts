@@ -6,7 +6,14 @@ import { sleep as defaultSleep } from '../../lib/sleep.ts';
  * the rate (not below `floor`) and pushes every waiting call past the pause; after `recoverMs` without one the
  * rate climbs back one step at a time.
  */
-export function createPacer(options: { rate: number; floor?: number; recoverMs?: number; now?: () => number; sleep?: typeof defaultSleep; signal?: AbortSignal }) {
+export function createPacer(options: {
+  rate: number;
+  floor?: number;
+  recoverMs?: number;
+  now?: () => number;
+  sleep?: typeof defaultSleep;
+  signal?: AbortSignal;
+}) {
   const now = options.now ?? Date.now;
   const wait = options.sleep ?? defaultSleep;
   const floor = options.floor ?? 1;

@@ -18,7 +18,7 @@ describe('TikTok Shop request signing', () => {
     expect(signRequest(official)).toBe(officialSign);
   });
 
-  it("builds the published body-bearing base string (Update Shop Webhook) and signs it like openssl dgst -sha256 -hmac", () => {
+  it('builds the published body-bearing base string (Update Shop Webhook) and signs it like openssl dgst -sha256 -hmac', () => {
     const input = {
       appSecret: 'e59af819cc',
       path: '/event/202309/webhooks',
@@ -90,7 +90,8 @@ describe('TikTok Shop webhook signature (Authorization: HMAC-SHA256(app_secret, 
   });
 
   it('rejects every one-bit change of the body, the signature, the app key and the app secret', () => {
-    const verify = (raw: Buffer, header: string, secret: string) => tiktokShopWebhookScheme.verify({ rawBody: raw, headers: { authorization: header }, secrets: [secret], now: new Date() });
+    const verify = (raw: Buffer, header: string, secret: string) =>
+      tiktokShopWebhookScheme.verify({ rawBody: raw, headers: { authorization: header }, secrets: [secret], now: new Date() });
     for (let i = 0; i < body.length; i++)
       for (const bit of [1, 2, 4, 8, 16, 32, 64, 128]) {
         const changed = Buffer.from(body);
@@ -103,7 +104,8 @@ describe('TikTok Shop webhook signature (Authorization: HMAC-SHA256(app_secret, 
   });
 
   it('refuses missing, upper-case or malformed headers and secrets without a key, and accepts a rotated secret', () => {
-    const verify = (header: string | undefined, list: string[]) => tiktokShopWebhookScheme.verify({ rawBody: body, headers: { authorization: header }, secrets: list, now: new Date() });
+    const verify = (header: string | undefined, list: string[]) =>
+      tiktokShopWebhookScheme.verify({ rawBody: body, headers: { authorization: header }, secrets: list, now: new Date() });
     expect(verify(undefined, secrets)).toBeNull();
     expect(verify(signature.toUpperCase(), secrets)).toBeNull();
     expect(verify(`Bearer ${signature}`, secrets)).toBeNull();

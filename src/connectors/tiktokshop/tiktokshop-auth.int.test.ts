@@ -21,7 +21,9 @@ describe('TikTok Shop authorization and tokens (emulator)', () => {
     const config = { apiBaseUrl: shop.baseUrl, authBaseUrl: shop.baseUrl, servicesBaseUrl: shop.baseUrl, serviceId: '7310000000000000001' };
     const auth = tiktokShopConnector.auth;
     if (auth.type !== 'oauth2') throw new Error('expected OAuth');
-    const link = new URL(auth.authorizeUrl({ config: tiktokShopConnector.configSchema.parse(config), clientId: shop.clientId, redirectUri, state: 'state-1234567890abcdef' }));
+    const link = new URL(
+      auth.authorizeUrl({ config: tiktokShopConnector.configSchema.parse(config), clientId: shop.clientId, redirectUri, state: 'state-1234567890abcdef' }),
+    );
     expect(link.pathname.endsWith('/open/authorize')).toBe(true);
     expect(link.searchParams.get('service_id')).toBe('7310000000000000001');
     const redirect = await fetch(link, { redirect: 'manual' });
@@ -30,7 +32,14 @@ describe('TikTok Shop authorization and tokens (emulator)', () => {
     expect(back.origin + back.pathname).toBe(redirectUri);
     const query = Object.fromEntries(back.searchParams);
     const complete = (q: Record<string, string>, expectedState = 'state-1234567890abcdef') =>
-      auth.completeAuthorization({ config: tiktokShopConnector.configSchema.parse(config), query: q, clientId: shop.clientId, clientSecret: shop.clientSecret, expectedState, redirectUri });
+      auth.completeAuthorization({
+        config: tiktokShopConnector.configSchema.parse(config),
+        query: q,
+        clientId: shop.clientId,
+        clientSecret: shop.clientSecret,
+        expectedState,
+        redirectUri,
+      });
     await expect(complete(query, 'state-other-0000000000')).rejects.toThrow(/state does not match/);
     const credentials = await complete(query);
     expect(credentials).toMatchObject({ appKey: shop.clientId, appSecret: shop.clientSecret, shopId: shop.shopId, shopCipher: shop.shopCipher });

@@ -32,7 +32,8 @@ export const tiktokShopConnector = defineConnector({
       level: 'native',
       rateLimit: limits,
       batchSize: 100,
-      notes: '`POST /product/202309/products/search` (page_size ≤ 100, page_token; `update_time_ge` for incremental syncs); SKUs, prices and stock come with the page',
+      notes:
+        '`POST /product/202309/products/search` (page_size ≤ 100, page_token; `update_time_ge` for incremental syncs); SKUs, prices and stock come with the page',
     },
     create_product: {
       level: 'native',
@@ -45,9 +46,15 @@ export const tiktokShopConnector = defineConnector({
       level: 'native',
       rateLimit: limits,
       batchSize: 1,
-      notes: '`partial_edit` for title/description, `activate` / `deactivate` for status; TikTok re-audits edited products; tags/vendor are not sent; read back',
+      notes:
+        '`partial_edit` for title/description, `activate` / `deactivate` for status; TikTok re-audits edited products; tags/vendor are not sent; read back',
     },
-    delete_product: { level: 'native', rateLimit: limits, batchSize: 20, notes: '`DELETE /product/202309/products` with product_ids; a missing product succeeds' },
+    delete_product: {
+      level: 'native',
+      rateLimit: limits,
+      batchSize: 20,
+      notes: '`DELETE /product/202309/products` with product_ids; a missing product succeeds',
+    },
     bulk_operations: {
       level: 'workaround',
       rateLimit: limits,
@@ -67,7 +74,8 @@ export const tiktokShopConnector = defineConnector({
       level: 'native',
       rateLimit: limits,
       batchSize: 100,
-      notes: '`POST /order/202309/orders/search` sorted by update_time ascending, page_token, `update_time_ge` (seconds); line items are one per unit and are grouped by SKU',
+      notes:
+        '`POST /order/202309/orders/search` sorted by update_time ascending, page_token, `update_time_ge` (seconds); line items are one per unit and are grouped by SKU',
     },
     push_inventory: {
       level: 'native',

@@ -5,7 +5,7 @@ import { tiktokShopConnector } from './tiktokshop.connector.ts';
 import type { TikTokShopCredentials } from './tiktokshop-schemas.ts';
 
 /** The connector contract for TikTok Shop, against the emulator's TikTok Shop API on loopback, driven through its control endpoints. */
-export async function tiktokShopHarness(): Promise<ContractHarness> {
+async function tiktokShopHarness(): Promise<ContractHarness> {
   const emulator = createEmulator({ seed: 'contract-tts' });
   const url = await emulator.listen(0);
   let n = 0;

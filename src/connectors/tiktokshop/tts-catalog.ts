@@ -57,12 +57,18 @@ export function catalogMethods(session: TtsSession) {
   /** The default sales warehouse (config.warehouseId, else /logistics/202309/warehouses). */
   function warehouseId(): Promise<string> {
     if (session.config.warehouseId) return Promise.resolve(session.config.warehouseId);
-    warehouse ??= session.request<{ warehouses?: Array<{ id: string; is_default?: boolean; type?: string }> }>({ path: '/logistics/202309/warehouses', shop: true, idempotent: true }).then((data) => {
-      const list = (data.warehouses ?? []).filter((w) => w.type !== 'RETURN_WAREHOUSE');
-      const found = list.find((w) => w.is_default) ?? list[0];
-      if (!found) throw new ConnectorError('TikTok Shop: the shop has no sales warehouse', { kind: 'rejected' });
-      return found.id;
-    });
+    warehouse ??= session
+      .request<{ warehouses?: Array<{ id: string; is_default?: boolean; type?: string }> }>({
+        path: '/logistics/202309/warehouses',
+        shop: true,
+        idempotent: true,
+      })
+      .then((data) => {
+        const list = (data.warehouses ?? []).filter((w) => w.type !== 'RETURN_WAREHOUSE');
+        const found = list.find((w) => w.is_default) ?? list[0];
+        if (!found) throw new ConnectorError('TikTok Shop: the shop has no sales warehouse', { kind: 'rejected' });
+        return found.id;
+      });
     warehouse.catch(() => {
       warehouse = null;
     });
@@ -162,7 +168,12 @@ export function catalogMethods(session: TtsSession) {
       for (const { skuId } of parsed.filter((p) => p.productId === productId)) {
         const sku = product?.skus.find((s) => s.id === skuId);
         if (sku)
-          levels.push({ inventoryItemId: `${productId}:${skuId}`, sku: sku.seller_sku ?? null, locationId: sku.inventory?.[0]?.warehouse_id ?? null, available: quantityOf(sku) });
+          levels.push({
+            inventoryItemId: `${productId}:${skuId}`,
+            sku: sku.seller_sku ?? null,
+            locationId: sku.inventory?.[0]?.warehouse_id ?? null,
+            available: quantityOf(sku),
+          });
       }
     }
     return levels;

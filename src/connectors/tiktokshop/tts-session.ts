@@ -5,7 +5,7 @@ import { createHttpClient } from '../sdk/http.ts';
 import { isRefusedGrant, requestToken } from './oauth.ts';
 import { createPacer } from './pacer.ts';
 import { signRequest } from './signing.ts';
-import { TTS_API_BASE, type TikTokShopConfig, type TikTokShopCredentials } from './tiktokshop-schemas.ts';
+import { type TikTokShopConfig, type TikTokShopCredentials, TTS_API_BASE } from './tiktokshop-schemas.ts';
 
 const REFRESH_MARGIN_MS = 60_000;
 
@@ -85,7 +85,11 @@ export function createTtsSession(context: ConnectorContext<TikTokShopCredentials
     const previous = credentials;
     let next: TikTokShopCredentials;
     try {
-      next = await requestToken(config, { appKey: previous.appKey, appSecret: previous.appSecret, refreshToken: previous.refreshToken }, { fetch: context.fetch, now, signal: context.signal });
+      next = await requestToken(
+        config,
+        { appKey: previous.appKey, appSecret: previous.appSecret, refreshToken: previous.refreshToken },
+        { fetch: context.fetch, now, signal: context.signal },
+      );
     } catch (error) {
       if (!isRefusedGrant(error)) throw error;
       const stored = context.reloadCredentials ? await context.reloadCredentials() : null;
@@ -100,7 +104,11 @@ export function createTtsSession(context: ConnectorContext<TikTokShopCredentials
     try {
       await context.onCredentialsRefreshed?.(next, previous);
     } catch (error) {
-      throw new ConnectorError('TikTok Shop issued new tokens but they could not be stored: reconnect the store', { kind: 'auth', retryable: false, cause: error });
+      throw new ConnectorError('TikTok Shop issued new tokens but they could not be stored: reconnect the store', {
+        kind: 'auth',
+        retryable: false,
+        cause: error,
+      });
     }
   }
 
@@ -137,7 +145,8 @@ export function createTtsSession(context: ConnectorContext<TikTokShopCredentials
     if (code === ttsCodes.internal) throw new ConnectorError(message, { kind: 'upstream', upstreamStatus: response.status, details });
     if (code === ttsCodes.expiredToken || code === ttsCodes.invalidToken || code === ttsCodes.invalidSign || code === ttsCodes.scope)
       throw new ConnectorError(message, { kind: 'auth', upstreamStatus: response.status, details });
-    if (/not (exist|found)/i.test(String(envelope?.message))) throw new ConnectorError(message, { kind: 'not_found', upstreamStatus: response.status, details });
+    if (/not (exist|found)/i.test(String(envelope?.message)))
+      throw new ConnectorError(message, { kind: 'not_found', upstreamStatus: response.status, details });
     throw new ConnectorError(message, { kind: envelope ? 'rejected' : 'protocol', upstreamStatus: response.status, details });
   }
 
@@ -148,7 +157,12 @@ export function createTtsSession(context: ConnectorContext<TikTokShopCredentials
       const list = data.shops ?? [];
       const wanted = config.shopId ?? credentials.shopId;
       const found = wanted ? list.find((s) => s.id === wanted) : list[0];
-      if (!found) throw new ConnectorError(`TikTok Shop: the token authorizes no shop${wanted ? ` ${wanted}` : ''}`, { kind: 'auth', retryable: false, upstreamStatus: 200 });
+      if (!found)
+        throw new ConnectorError(`TikTok Shop: the token authorizes no shop${wanted ? ` ${wanted}` : ''}`, {
+          kind: 'auth',
+          retryable: false,
+          upstreamStatus: 200,
+        });
       return found;
     });
     shops.catch(() => {
@@ -182,7 +196,13 @@ export function createTtsSession(context: ConnectorContext<TikTokShopCredentials
           if (credentials.accessToken === token) await refresh();
           continue;
         }
-        if (error.kind === 'auth') throw new ConnectorError(`${error.message}: reconnect the store or check the app key and secret`, { kind: 'auth', retryable: false, upstreamStatus: error.upstreamStatus, cause: error });
+        if (error.kind === 'auth')
+          throw new ConnectorError(`${error.message}: reconnect the store or check the app key and secret`, {
+            kind: 'auth',
+            retryable: false,
+            upstreamStatus: error.upstreamStatus,
+            cause: error,
+          });
         if (error.kind === 'rate_limited' && ++limited <= 50) {
           const pause = error.retryAfter ?? Math.max(100, Math.random() * Math.min(10_000, 500 * 2 ** (limited - 1)));
           if (error.retryAfter === null) context.signals?.({ kind: 'retry_after', status: 429, retryAfterMs: Math.round(pause) });

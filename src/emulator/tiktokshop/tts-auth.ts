@@ -34,13 +34,15 @@ export function token(shop: EmuShop, request: EmuRequest, kind: 'get' | 'refresh
   if (kind === 'get') {
     const code = q.get('auth_code') ?? '';
     const expires = state.codes.get(code);
-    if (q.get('grant_type') !== 'authorized_code' || expires === undefined || expires < nowMs) return envelope(200, 36004005, 'The auth_code is invalid or expired');
+    if (q.get('grant_type') !== 'authorized_code' || expires === undefined || expires < nowMs)
+      return envelope(200, 36004005, 'The auth_code is invalid or expired');
     state.codes.delete(code);
     return ok(issueTtsTokens(state, nowMs));
   }
   const refresh = q.get('refresh_token') ?? '';
   const expires = state.refreshTokens.get(refresh);
-  if (q.get('grant_type') !== 'refresh_token' || expires === undefined || expires < nowMs) return envelope(200, 36004006, 'The refresh_token is invalid or expired');
+  if (q.get('grant_type') !== 'refresh_token' || expires === undefined || expires < nowMs)
+    return envelope(200, 36004006, 'The refresh_token is invalid or expired');
   return ok(issueTtsTokens(state, nowMs, refresh));
 }
 

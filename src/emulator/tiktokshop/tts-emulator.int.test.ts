@@ -19,7 +19,18 @@ describe('TikTok Shop emulator', () => {
   });
   afterAll(() => emulator.close());
 
-  const call = async (path: string, options: { query?: Record<string, string>; body?: string; sent?: string; method?: string; token?: string; sign?: (sign: string) => string; timestamp?: number } = {}) => {
+  const call = async (
+    path: string,
+    options: {
+      query?: Record<string, string>;
+      body?: string;
+      sent?: string;
+      method?: string;
+      token?: string;
+      sign?: (sign: string) => string;
+      timestamp?: number;
+    } = {},
+  ) => {
     const query: Record<string, string> = { app_key: shop.clientId, timestamp: String(options.timestamp ?? Math.floor(Date.now() / 1000)), ...options.query };
     const base = Object.keys(query)
       .sort()
@@ -50,7 +61,11 @@ describe('TikTok Shop emulator', () => {
     expect(future.body.code).toBe(36009004);
     const body = await call('/product/202309/products/search', { query: { page_size: '5', shop_cipher: String(shop.shopCipher) }, body: '{}' });
     expect(body.body.code).toBe(0);
-    const tampered = await call('/product/202309/products/search', { query: { page_size: '5', shop_cipher: String(shop.shopCipher) }, body: '{}', sent: '{ }' });
+    const tampered = await call('/product/202309/products/search', {
+      query: { page_size: '5', shop_cipher: String(shop.shopCipher) },
+      body: '{}',
+      sent: '{ }',
+    });
     expect(tampered).toMatchObject({ status: 401, body: { code: 106001 } });
     expect((await call('/authorization/202309/shops', { token: 'ROW_unknown' })).body.code).toBe(105001);
     expect((await call('/product/202309/products/search', { query: { page_size: '5' }, body: '{}' })).body.code).toBe(106013);
@@ -60,17 +75,30 @@ describe('TikTok Shop emulator', () => {
     const seen = new Set<string>();
     let token = '';
     do {
-      const page = await call('/product/202309/products/search', { query: { page_size: '5', shop_cipher: String(shop.shopCipher), ...(token ? { page_token: token } : {}) }, body: '{}' });
+      const page = await call('/product/202309/products/search', {
+        query: { page_size: '5', shop_cipher: String(shop.shopCipher), ...(token ? { page_token: token } : {}) },
+        body: '{}',
+      });
       for (const product of page.body.data.products as Array<{ id: string }>) seen.add(product.id);
       token = String(page.body.data.next_page_token);
     } while (token);
     expect(seen.size).toBe(12);
-    expect((await call('/product/202309/products/search', { query: { page_size: '101', shop_cipher: String(shop.shopCipher) }, body: '{}' })).body.code).not.toBe(0);
+    expect(
+      (await call('/product/202309/products/search', { query: { page_size: '101', shop_cipher: String(shop.shopCipher) }, body: '{}' })).body.code,
+    ).not.toBe(0);
   });
 
   it('answers 429 with code 36009002 above the shop limit', async () => {
     const main = shop;
-    shop = emulator.createShop({ platform: 'tiktokshop', shop: 'emu-tts-tight', products: 1, orders: 0, requestsPerSecond: 5, burst: 2, rateLimitScope: 'shop' });
+    shop = emulator.createShop({
+      platform: 'tiktokshop',
+      shop: 'emu-tts-tight',
+      products: 1,
+      orders: 0,
+      requestsPerSecond: 5,
+      burst: 2,
+      rateLimitScope: 'shop',
+    });
     const answers = await Promise.all(Array.from({ length: 6 }, () => call('/authorization/202309/shops')));
     shop = main;
     const limited = answers.filter((a) => a.status === 429);
@@ -93,7 +121,11 @@ describe('TikTok Shop emulator', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-      const subscribe = await call('/event/202309/webhooks', { method: 'PUT', query: { shop_cipher: String(shop.shopCipher) }, body: JSON.stringify({ address, event_type: 'ORDER_STATUS_CHANGE' }) });
+      const subscribe = await call('/event/202309/webhooks', {
+        method: 'PUT',
+        query: { shop_cipher: String(shop.shopCipher) },
+        body: JSON.stringify({ address, event_type: 'ORDER_STATUS_CHANGE' }),
+      });
       expect(subscribe.body.code).toBe(0);
       emulator.setFaults('emu-tts', { duplicateWebhookRate: 1, outOfOrderWebhooks: true });
       expect(emulator.generateOrders('emu-tts', 3)).toBe(3);

@@ -2,7 +2,17 @@ import { z } from 'zod';
 import type { EmuShop } from '../shop-state.ts';
 import type { EmuRequest, EmuResponse, HandlerContext } from '../shopify/shopify-handler.ts';
 import { authorize, checkRequest, token } from './tts-auth.ts';
-import { createProduct, deleteProducts, getProduct, partialEdit, searchProducts, setStatus, updateInventory, updatePrices, type WriteContext } from './tts-products.ts';
+import {
+  createProduct,
+  deleteProducts,
+  getProduct,
+  partialEdit,
+  searchProducts,
+  setStatus,
+  updateInventory,
+  updatePrices,
+  type WriteContext,
+} from './tts-products.ts';
 import { envelope, ok, pageToken, readPageToken, renderOrder, seconds } from './tts-render.ts';
 import { parseOrderId, ttsStateOf } from './tts-state.ts';
 
@@ -35,16 +45,26 @@ const parseJson = (request: EmuRequest): unknown => {
 
 function searchOrders(shop: EmuShop, query: URLSearchParams, body: unknown): EmuResponse {
   const filter = z
-    .object({ order_status: z.string().optional(), update_time_ge: z.number().optional(), update_time_lt: z.number().optional(), create_time_ge: z.number().optional() })
+    .object({
+      order_status: z.string().optional(),
+      update_time_ge: z.number().optional(),
+      update_time_lt: z.number().optional(),
+      create_time_ge: z.number().optional(),
+    })
     .safeParse(body ?? {});
   const size = Number(query.get('page_size'));
   const offset = readPageToken(query.get('page_token'));
-  if (!filter.success || !Number.isInteger(size) || size < 1 || size > 100 || offset === null) return envelope(200, 36009004, 'Invalid request param: page_size, page_token or filters');
+  if (!filter.success || !Number.isInteger(size) || size < 1 || size > 100 || offset === null)
+    return envelope(200, 36009004, 'Invalid request param: page_size, page_token or filters');
   const f = filter.data;
   const field = query.get('sort_field') === 'update_time' ? 'updatedAt' : 'createdAt';
   const direction = query.get('sort_order') === 'DESC' ? -1 : 1;
   const all = [...shop.orders.values()]
-    .filter((o) => (f.update_time_ge === undefined || seconds(o.updatedAt) >= f.update_time_ge) && (f.update_time_lt === undefined || seconds(o.updatedAt) < f.update_time_lt))
+    .filter(
+      (o) =>
+        (f.update_time_ge === undefined || seconds(o.updatedAt) >= f.update_time_ge) &&
+        (f.update_time_lt === undefined || seconds(o.updatedAt) < f.update_time_lt),
+    )
     .filter((o) => f.create_time_ge === undefined || seconds(o.createdAt) >= f.create_time_ge)
     .sort((a, b) => direction * (a[field].localeCompare(b[field]) || a.id - b.id))
     .map((o) => renderOrder(shop, o))
@@ -75,8 +95,13 @@ export async function handleTikTokShop(shop: EmuShop, request: EmuRequest, conte
 
   const fault = await context.apiFault(shop);
   if (fault) {
-    if (fault.status === 429) return { ...envelope(429, 36009002, "Too many requests. You've made too many requests in a short period of time."), headers: fault.headers };
-    return envelope(fault.status, 36009003, 'Internal error. Please try again. If the issue persists after multiple attempts, please contact platform support.');
+    if (fault.status === 429)
+      return { ...envelope(429, 36009002, "Too many requests. You've made too many requests in a short period of time."), headers: fault.headers };
+    return envelope(
+      fault.status,
+      36009003,
+      'Internal error. Please try again. If the issue persists after multiple attempts, please contact platform support.',
+    );
   }
   const shopScoped = path !== '/authorization/202309/shops';
   const refused = checkRequest(shop, request, nowMs, shopScoped);
@@ -105,7 +130,9 @@ export async function handleTikTokShop(shop: EmuShop, request: EmuRequest, conte
   };
 
   if (method === 'GET' && path === '/authorization/202309/shops')
-    return ok({ shops: [{ id: state.shopId, name: shop.name, region: state.region, seller_type: 'LOCAL', cipher: state.cipher, code: shop.shop.toUpperCase() }] });
+    return ok({
+      shops: [{ id: state.shopId, name: shop.name, region: state.region, seller_type: 'LOCAL', cipher: state.cipher, code: shop.shop.toUpperCase() }],
+    });
   if (method === 'GET' && path === '/logistics/202309/warehouses')
     return ok({ warehouses: [{ id: state.warehouseId, name: 'Main warehouse', effect_status: 'ENABLED', type: 'SALES_WAREHOUSE', is_default: true }] });
   if (method === 'PUT' && path === '/event/202309/webhooks') {
@@ -115,13 +142,17 @@ export async function handleTikTokShop(shop: EmuShop, request: EmuRequest, conte
     return ok({});
   }
   if (method === 'GET' && path === '/event/202309/webhooks')
-    return ok({ webhooks: [...state.webhooks].map(([event_type, address]) => ({ event_type, address, update_time: Math.floor(nowMs / 1000) })), total_count: state.webhooks.size });
+    return ok({
+      webhooks: [...state.webhooks].map(([event_type, address]) => ({ event_type, address, update_time: Math.floor(nowMs / 1000) })),
+      total_count: state.webhooks.size,
+    });
 
   const P = '/product/202309/products';
   if (method === 'POST' && path === `${P}/search`) return searchProducts(shop, request.query, parseJson(request));
   if (method === 'POST' && path === P) return lostAnswer(createProduct(write, parseJson(request)));
   if (method === 'DELETE' && path === P) return lostAnswer(deleteProducts(write, parseJson(request)));
-  if (method === 'POST' && (path === `${P}/activate` || path === `${P}/deactivate`)) return lostAnswer(setStatus(write, parseJson(request), path.endsWith('/activate')));
+  if (method === 'POST' && (path === `${P}/activate` || path === `${P}/deactivate`))
+    return lostAnswer(setStatus(write, parseJson(request), path.endsWith('/activate')));
   const product = /^\/product\/202309\/products\/(\d+)(\/partial_edit|\/prices\/update|\/inventory\/update)?$/.exec(path);
   if (product) {
     const id = product[1] as string;

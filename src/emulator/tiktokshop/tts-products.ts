@@ -26,7 +26,12 @@ const productOf = (shop: EmuShop, id: string): EmuProduct | null => {
 /** `POST /product/202309/products/search`: filters status, update_time_ge/lt, seller_skus; ordered by id; page_token. */
 export function searchProducts(shop: EmuShop, query: URLSearchParams, body: unknown): EmuResponse {
   const filter = z
-    .object({ status: z.string().optional(), update_time_ge: z.number().optional(), update_time_lt: z.number().optional(), seller_skus: z.array(z.string()).optional() })
+    .object({
+      status: z.string().optional(),
+      update_time_ge: z.number().optional(),
+      update_time_lt: z.number().optional(),
+      seller_skus: z.array(z.string()).optional(),
+    })
     .safeParse(body ?? {});
   if (!filter.success) return invalid('search body');
   const size = Number(query.get('page_size'));
@@ -35,7 +40,11 @@ export function searchProducts(shop: EmuShop, query: URLSearchParams, body: unkn
   if (offset === null) return invalid('page_token');
   const f = filter.data;
   const all = [...shop.products.values()]
-    .filter((p) => (f.update_time_ge === undefined || seconds(p.updatedAt) >= f.update_time_ge) && (f.update_time_lt === undefined || seconds(p.updatedAt) < f.update_time_lt))
+    .filter(
+      (p) =>
+        (f.update_time_ge === undefined || seconds(p.updatedAt) >= f.update_time_ge) &&
+        (f.update_time_lt === undefined || seconds(p.updatedAt) < f.update_time_lt),
+    )
     .filter((p) => !f.seller_skus || p.variants.some((v) => f.seller_skus?.includes(v.sku)))
     .map((p) => renderProduct(shop, p, 'search'))
     .filter((p) => !f.status || f.status === 'ALL' || p.status === f.status);
@@ -53,7 +62,10 @@ const createSchema = z.object({
   title: z.string().min(1).max(255),
   description: z.string().max(10_000).default(''),
   category_id: z.string().min(1),
-  main_images: z.array(z.object({ uri: z.string() })).max(9).default([]),
+  main_images: z
+    .array(z.object({ uri: z.string() }))
+    .max(9)
+    .default([]),
   save_mode: z.enum(['LISTING', 'AS_DRAFT']).default('LISTING'),
   skus: z
     .array(
@@ -110,7 +122,7 @@ export function createProduct(write: WriteContext, body: unknown): EmuResponse {
   if (write.dropWrite()) return ok({ product_id: productIdOf(id), skus: [] });
   shop.products.set(id, product);
   if (input.save_mode === 'AS_DRAFT') state.drafts.add(id);
-  product.variants.forEach((v, i) => shop.stock.set(v.inventoryItemId, input.skus[i]?.inventory.reduce((sum, w) => sum + w.quantity, 0) ?? 0));
+  for (const [i, v] of product.variants.entries()) shop.stock.set(v.inventoryItemId, input.skus[i]?.inventory.reduce((sum, w) => sum + w.quantity, 0) ?? 0);
   write.emit('PRODUCT_STATUS_CHANGE', { product_id: productIdOf(id), status: 'ACTIVATE', update_time: seconds(at) });
   return ok({ product_id: productIdOf(id), skus: product.variants.map((v) => ({ id: skuIdOf(v.id), seller_sku: v.sku })), warnings: [] });
 }
@@ -156,7 +168,8 @@ export function deleteProducts(write: WriteContext, body: unknown): EmuResponse 
   if (write.dropWrite()) return ok({ errors: [] });
   for (const id of parsed.data.product_ids) {
     const numeric = parseProductId(id);
-    if (numeric !== null && write.shop.products.delete(numeric)) write.emit('PRODUCT_STATUS_CHANGE', { product_id: id, status: 'DELETED', update_time: seconds(write.now.toISOString()) });
+    if (numeric !== null && write.shop.products.delete(numeric))
+      write.emit('PRODUCT_STATUS_CHANGE', { product_id: id, status: 'DELETED', update_time: seconds(write.now.toISOString()) });
   }
   return ok({ errors: [] });
 }
@@ -172,7 +185,11 @@ export function updatePrices(write: WriteContext, id: string, body: unknown): Em
   if (targets.some((t) => !t.v)) return invalid('a sku id is not in this product');
   if (targets.some((t) => t.s.price.currency !== write.shop.currency)) return invalid(`price currency must be ${write.shop.currency}`);
   if (write.dropWrite()) return ok({});
-  for (const { s, v } of targets) if (v) ((v.priceMinor = toMinorUnits(s.price.amount, write.shop.currency)), (v.priceUpdatedAt = write.now.toISOString()));
+  for (const { s, v } of targets) {
+    if (!v) continue;
+    v.priceMinor = toMinorUnits(s.price.amount, write.shop.currency);
+    v.priceUpdatedAt = write.now.toISOString();
+  }
   touch(write, product);
   return ok({});
 }
@@ -180,7 +197,9 @@ export function updatePrices(write: WriteContext, id: string, body: unknown): Em
 export function updateInventory(write: WriteContext, id: string, body: unknown): EmuResponse {
   const product = productOf(write.shop, id);
   if (!product) return notFound(id);
-  const schema = skuUpdates(z.object({ id: z.string(), inventory: z.array(z.object({ warehouse_id: z.string(), quantity: z.number().int().min(0).max(99_999) })).min(1) }));
+  const schema = skuUpdates(
+    z.object({ id: z.string(), inventory: z.array(z.object({ warehouse_id: z.string(), quantity: z.number().int().min(0).max(99_999) })).min(1) }),
+  );
   const parsed = schema.safeParse(body);
   if (!parsed.success) return invalid('skus');
   const warehouse = ttsStateOf(write.shop).warehouseId;
@@ -188,7 +207,12 @@ export function updateInventory(write: WriteContext, id: string, body: unknown):
   if (targets.some((t) => !t.v)) return invalid('a sku id is not in this product');
   if (targets.some((t) => t.s.inventory.some((w) => w.warehouse_id !== warehouse))) return invalid('unknown warehouse_id');
   if (write.dropWrite()) return ok({});
-  for (const { s, v } of targets) if (v) write.shop.stock.set(v.inventoryItemId, s.inventory.reduce((sum, w) => sum + w.quantity, 0));
+  for (const { s, v } of targets)
+    if (v)
+      write.shop.stock.set(
+        v.inventoryItemId,
+        s.inventory.reduce((sum, w) => sum + w.quantity, 0),
+      );
   product.updatedAt = write.now.toISOString();
   return ok({});
 }

@@ -28,13 +28,28 @@ export function renderProduct(shop: EmuShop, product: EmuProduct, shape: 'detail
     return {
       id: skuIdOf(v.id),
       seller_sku: v.sku,
-      price: shape === 'detail' ? { amount, currency: shop.currency, sale_price: amount } : { tax_exclusive_price: amount, currency: shop.currency, sale_price: amount },
+      price:
+        shape === 'detail'
+          ? { amount, currency: shop.currency, sale_price: amount }
+          : { tax_exclusive_price: amount, currency: shop.currency, sale_price: amount },
       ...(v.compareAtMinor !== null ? { list_price: { amount: fromMinorUnits(v.compareAtMinor, shop.currency), currency: shop.currency } } : {}),
       inventory: [{ warehouse_id: state.warehouseId, quantity: shop.stock.get(v.inventoryItemId) ?? 0 }],
-      sales_attributes: Object.entries(v.options).map(([name, value_name], i) => ({ id: String(100_000 + i), name, value_id: String(v.id * 10 + i), value_name })),
+      sales_attributes: Object.entries(v.options).map(([name, value_name], i) => ({
+        id: String(100_000 + i),
+        name,
+        value_id: String(v.id * 10 + i),
+        value_name,
+      })),
     };
   });
-  const base = { id: productIdOf(product.id), title: product.title, status: statusOf(shop, product), skus, create_time: seconds(product.createdAt), update_time: seconds(product.updatedAt) };
+  const base = {
+    id: productIdOf(product.id),
+    title: product.title,
+    status: statusOf(shop, product),
+    skus,
+    create_time: seconds(product.createdAt),
+    update_time: seconds(product.updatedAt),
+  };
   if (shape === 'search') return { ...base, sales_regions: [state.region] };
   return {
     ...base,

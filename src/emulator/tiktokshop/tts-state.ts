@@ -59,7 +59,9 @@ export function initTtsState(shop: EmuShop, input: TikTokShopShopInput, seed: st
     appKey: input.appKey ?? derive(seed, `${shop.shop}:app-key`).slice(0, 13),
     appSecret: input.appSecret ?? derive(seed, `${shop.shop}:app-secret`).slice(0, 40),
     shopId: `7494${digits(derive(seed, `${shop.shop}:shop-id`), 15)}`,
-    cipher: `ROW_${Buffer.from(derive(seed, `${shop.shop}:cipher`), 'hex').toString('base64url').slice(0, 28)}`,
+    cipher: `ROW_${Buffer.from(derive(seed, `${shop.shop}:cipher`), 'hex')
+      .toString('base64url')
+      .slice(0, 28)}`,
     region: input.region,
     warehouseId: `7068${digits(derive(seed, `${shop.shop}:warehouse`), 15)}`,
     redirectUri: input.redirectUri ?? null,
@@ -107,7 +109,8 @@ export function issueTtsTokens(state: TtsState, nowMs: number, refreshToken?: st
 
 // TikTok ids are 19-digit decimal strings; the emulator's small ids are padded behind a fixed prefix.
 const idOf = (prefix: string, id: number) => `${prefix}${String(id).padStart(15, '0')}`;
-const parse = (prefix: string, value: string): number | null => (value.startsWith(prefix) && /^\d{19}$/.test(value) ? Number(value.slice(prefix.length)) : null);
+const parse = (prefix: string, value: string): number | null =>
+  value.startsWith(prefix) && /^\d{19}$/.test(value) ? Number(value.slice(prefix.length)) : null;
 export const productIdOf = (id: number) => idOf('1729', id);
 export const parseProductId = (value: string) => parse('1729', value);
 export const skuIdOf = (id: number) => idOf('1730', id);

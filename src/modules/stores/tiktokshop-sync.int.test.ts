@@ -60,7 +60,13 @@ describe('read-side sync against the emulated TikTok Shop', () => {
 
   const counts = async () => {
     const c = await catalogCounts(t.database.db, ctx.orgId, storeId);
-    return { products: c.products, variants: c.variants, listings: c.listings, levels: c.inventoryLevels, ...(await countOrders(t.database.db, ctx.orgId, storeId)) };
+    return {
+      products: c.products,
+      variants: c.variants,
+      listings: c.listings,
+      levels: c.inventoryLevels,
+      ...(await countOrders(t.database.db, ctx.orgId, storeId)),
+    };
   };
   const emulated = () => {
     const state = emulator.shop(shop.shop);
@@ -83,7 +89,12 @@ describe('read-side sync against the emulated TikTok Shop', () => {
     emulator.setFaults(shop.shop, { stormRequests: 0, failNext: 0 });
     const before = await counts();
     expect(emulator.generateOrders(shop.shop, 4)).toBe(4);
-    const outcome = await runStoreSync(t.database.db, { secretKey: testKey, limits }, { orgId: ctx.orgId, storeId, mode: 'incremental', pageSize: 15 }, silentLog);
+    const outcome = await runStoreSync(
+      t.database.db,
+      { secretKey: testKey, limits },
+      { orgId: ctx.orgId, storeId, mode: 'incremental', pageSize: 15 },
+      silentLog,
+    );
     expect(outcome).toMatchObject({ status: 'done', mode: 'incremental' });
     // Only what changed since the last sync (minus the 5-minute overlap) was read: the seeded catalog is older.
     expect(outcome.products).toBe(0);
