@@ -1,10 +1,11 @@
 import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
 import type { Ctx } from '../../db/context.ts';
 import { AppError, conflict } from '../../lib/errors.ts';
 import { isPostponeJob } from '../../lib/job-control.ts';
 import { connectorFor, requireStoreRow, type StoreSecretsDeps } from './store-admin.service.ts';
 import type { StoreLimits } from './store-limits.service.ts';
-import { openCredentials } from './store-secrets.ts';
+import { credentialFieldsOf, openCredentials, sealCredentials } from './store-secrets.ts';
 import type { StoreRow } from './stores.service.ts';
 import { stores } from './stores.tables.ts';
 
@@ -12,6 +13,32 @@ export interface StoreCallDeps extends StoreSecretsDeps {
   limits: StoreLimits;
   /** Tests point connectors at a loopback emulator through this. */
   fetch?: typeof fetch;
+  /** With it, credentials a connector rotates (expired access tokens refreshed) are stored at once and re-read on a refused refresh. */
+  db?: Db;
+}
+
+/**
+ * The connector's credential-rotation hooks for one store: `next` is sealed and written in one UPDATE before the
+ * connector uses it (and the row in hand follows, so the next client of the same run starts from it);
+ * `reloadCredentials` reads what is stored now (another worker may have rotated it first).
+ */
+function credentialHooks(db: Db, key: Buffer, row: StoreRow) {
+  const where = and(eq(stores.id, row.id), eq(stores.orgId, row.orgId));
+  return {
+    async onCredentialsRefreshed(next: Record<string, unknown>) {
+      const sealed = sealCredentials(key, row.orgId, row.id, next);
+      await db
+        .update(stores)
+        .set({ credentialsEncrypted: sealed, credentialFields: credentialFieldsOf(next) })
+        .where(where);
+      row.credentialsEncrypted = sealed;
+    },
+    async reloadCredentials() {
+      const [current] = await db.select({ sealed: stores.credentialsEncrypted }).from(stores).where(where);
+      if (!current?.sealed) throw conflict('The store is disconnected: connect it again first', { status: 'disconnected' });
+      return openCredentials(key, row.orgId, row.id, current.sealed);
+    },
+  };
 }
 
 /** A ConnectorError (the SDK's; modules see connectors only through the registry, so it is recognised by name). */
@@ -27,6 +54,7 @@ export function clientForStore(deps: StoreCallDeps, row: StoreRow, signal?: Abor
     credentials,
     config: (row.config.connector as Record<string, unknown> | undefined) ?? {},
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...(deps.db ? credentialHooks(deps.db, deps.secretKey, row) : {}),
     ...(signal ? { signal } : {}),
   });
 }
@@ -47,7 +75,7 @@ export async function testStoreConnection(ctx: Ctx, deps: StoreCallDeps, storeId
   let result: ConnectionTestResult;
   try {
     const identity = await deps.limits.withStoreLimits(ctx, storeId, { operation: 'testConnection' }, (io) =>
-      clientForStore(deps, row, io.signal).testConnection(),
+      clientForStore({ ...deps, db: ctx.db }, row, io.signal).testConnection(),
     );
     result = { ok: true, externalId: identity.externalId, shopName: identity.name, currency: identity.currency, latencyMs: 0, error: null };
   } catch (error) {

@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrg, testKey } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
@@ -7,6 +8,8 @@ import { createEmulator, type Emulator, type ShopCredentials } from '../../emula
 import { catalogCounts } from '../catalog/index.ts';
 import { countOrders } from '../orders/index.ts';
 import { connectStore, createStoreLimits, runStoreSync, type StoreLimits } from './index.ts';
+import { openCredentials } from './store-secrets.ts';
+import { stores } from './stores.tables.ts';
 
 /** The read-side sync of a TikTok Shop store: the same job code, limiter and breaker as every channel. */
 describe('read-side sync against the emulated TikTok Shop', () => {
@@ -103,5 +106,44 @@ describe('read-side sync against the emulated TikTok Shop', () => {
     expect(after).toEqual(emulated());
     await runStoreSync(t.database.db, { secretKey: testKey, limits }, { orgId: ctx.orgId, storeId, mode: 'full', pageSize: 50 }, silentLog);
     expect(await counts()).toEqual(after);
+  });
+
+  it('stores the credentials a refresh produced at once: later clients of the run and later runs use them', async () => {
+    const short = emulator.createShop({ platform: 'tiktokshop', shop: 'sync-tts-expiring', products: 25, orders: 3, accessTokenTtlSeconds: 1 });
+    const store = await connectStore(
+      ctx,
+      { secretKey: testKey },
+      {
+        platform: 'tiktokshop',
+        name: 'Expiring',
+        connectorConfig: { apiBaseUrl: short.baseUrl, authBaseUrl: short.baseUrl },
+        credentials: {
+          appKey: short.clientId,
+          appSecret: short.clientSecret,
+          accessToken: short.accessToken,
+          refreshToken: short.refreshToken,
+          shopCipher: short.shopCipher,
+        },
+      },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const run = () =>
+      runStoreSync(t.database.db, { secretKey: testKey, limits }, { orgId: ctx.orgId, storeId: store.id, mode: 'full', pageSize: 10 }, silentLog);
+    expect(await run()).toMatchObject({ status: 'done', products: 25, orders: 3 });
+    const stored = async () => {
+      const [row] = await t.database.db
+        .select({ sealed: stores.credentialsEncrypted, fields: stores.credentialFields })
+        .from(stores)
+        .where(eq(stores.id, store.id));
+      return { credentials: openCredentials(testKey, ctx.orgId, store.id, String(row?.sealed)), fields: row?.fields };
+    };
+    const after = await stored();
+    expect(after.credentials.accessToken).not.toBe(short.accessToken);
+    expect(after.credentials.shopCipher).toBe(short.shopCipher);
+    expect(after.fields).toContain('accessTokenExpiresAt');
+    // One refused call in the whole run (the first page's), not one per page.
+    expect(emulator.shop('sync-tts-expiring').stats.unauthorized).toBe(1);
+    expect(await run()).toMatchObject({ status: 'done' });
+    expect(emulator.shop('sync-tts-expiring').stats.unauthorized).toBe(1);
   });
 });

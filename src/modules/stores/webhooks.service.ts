@@ -83,10 +83,11 @@ export async function receiveWebhook(
  */
 export async function processWebhookEvent(
   db: Db,
-  deps: StoreCallDeps,
+  storeDeps: StoreCallDeps,
   input: { orgId: string; storeId: string; webhookEventId: string },
   log: Logger,
 ): Promise<Record<string, unknown>> {
+  const deps = { ...storeDeps, db };
   const [event] = await db
     .select()
     .from(webhookEvents)
