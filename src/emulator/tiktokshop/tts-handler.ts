@@ -13,7 +13,7 @@ import {
   updatePrices,
   type WriteContext,
 } from './tts-products.ts';
-import { envelope, ok, pageToken, readPageToken, renderOrder, seconds } from './tts-render.ts';
+import { envelope, ok, orderStatus, pageToken, readPageToken, renderOrder, seconds } from './tts-render.ts';
 import { parseOrderId, ttsStateOf } from './tts-state.ts';
 
 export interface TtsHandlerContext extends HandlerContext {
@@ -67,10 +67,9 @@ function searchOrders(shop: EmuShop, query: URLSearchParams, body: unknown): Emu
     )
     .filter((o) => f.create_time_ge === undefined || seconds(o.createdAt) >= f.create_time_ge)
     .sort((a, b) => direction * (a[field].localeCompare(b[field]) || a.id - b.id))
-    .map((o) => renderOrder(shop, o))
-    .filter((o) => !f.order_status || o.status === f.order_status);
+    .filter((o) => !f.order_status || orderStatus(o) === f.order_status);
   const next = offset + size < all.length ? pageToken(offset + size) : '';
-  return ok({ orders: all.slice(offset, offset + size), next_page_token: next, total_count: all.length });
+  return ok({ orders: all.slice(offset, offset + size).map((o) => renderOrder(shop, o)), next_page_token: next, total_count: all.length });
 }
 
 function getOrders(shop: EmuShop, ids: string | null): EmuResponse {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { toMinorUnits } from '../../lib/money.ts';
 import type { EmuProduct, EmuShop } from '../shop-state.ts';
 import type { EmuResponse } from '../shopify/shopify-handler.ts';
-import { envelope, ok, pageToken, readPageToken, renderProduct, seconds } from './tts-render.ts';
+import { envelope, ok, pageToken, readPageToken, renderProduct, seconds, statusOf } from './tts-render.ts';
 import { parseProductId, parseSkuId, productIdOf, skuIdOf, ttsStateOf } from './tts-state.ts';
 
 export interface WriteContext {
@@ -46,9 +46,8 @@ export function searchProducts(shop: EmuShop, query: URLSearchParams, body: unkn
         (f.update_time_lt === undefined || seconds(p.updatedAt) < f.update_time_lt),
     )
     .filter((p) => !f.seller_skus || p.variants.some((v) => f.seller_skus?.includes(v.sku)))
-    .map((p) => renderProduct(shop, p, 'search'))
-    .filter((p) => !f.status || f.status === 'ALL' || p.status === f.status);
-  const page = all.slice(offset, offset + size);
+    .filter((p) => !f.status || f.status === 'ALL' || statusOf(shop, p) === f.status);
+  const page = all.slice(offset, offset + size).map((p) => renderProduct(shop, p, 'search'));
   const next = offset + size < all.length ? pageToken(offset + size) : '';
   return ok({ products: page, next_page_token: next, total_count: all.length });
 }

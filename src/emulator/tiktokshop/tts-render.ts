@@ -14,7 +14,7 @@ export const ok = (data: unknown = {}) => envelope(200, 0, 'Success', data);
 
 export const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
-function statusOf(shop: EmuShop, product: EmuProduct): string {
+export function statusOf(shop: EmuShop, product: EmuProduct): string {
   if (product.status === 'active') return 'ACTIVATE';
   if (product.status === 'archived') return 'PLATFORM_DEACTIVATED';
   return ttsStateOf(shop).drafts.has(product.id) ? 'DRAFT' : 'SELLER_DEACTIVATED';
@@ -61,7 +61,7 @@ export function renderProduct(shop: EmuShop, product: EmuProduct, shape: 'detail
   };
 }
 
-function orderStatus(order: EmuOrder): string {
+export function orderStatus(order: EmuOrder): string {
   if (order.cancelledAt) return 'CANCELLED';
   if (order.fulfillmentStatus === 'fulfilled') return 'IN_TRANSIT';
   return order.financialStatus === 'pending' ? 'UNPAID' : 'AWAITING_SHIPMENT';
@@ -71,7 +71,10 @@ function orderStatus(order: EmuOrder): string {
 export function renderOrder(shop: EmuShop, order: EmuOrder) {
   const money = (minor: number) => fromMinorUnits(minor, order.currency);
   const total = order.lines.reduce((sum, l) => sum + l.unitMinor * l.quantity, 0);
-  const productOf = (variantId: number | null) => [...shop.products.values()].find((p) => p.variants.some((v) => v.id === variantId));
+  const productOf = (variantId: number | null) => {
+    for (const p of shop.products.values()) if (p.variants.some((v) => v.id === variantId)) return p;
+    return undefined;
+  };
   return {
     id: orderIdOf(order.id),
     status: orderStatus(order),
