@@ -81,6 +81,19 @@ describe('TikTok Shop inbound webhooks', () => {
     }
   });
 
+  it('lists TikTok Shop in GET /api/connectors with its honest matrix', async () => {
+    const { body } = await owner.json<{ connectors: Array<{ id: string; auth: { type: string }; capabilities: Record<string, { level: string }> }> }>(
+      'GET',
+      '/api/connectors',
+    );
+    const tiktok = body.connectors.find((c) => c.id === 'tiktokshop');
+    expect(tiktok?.auth.type).toBe('oauth2');
+    expect(tiktok?.capabilities.list_products?.level).toBe('native');
+    expect(tiktok?.capabilities.bulk_operations?.level).toBe('workaround');
+    expect(tiktok?.capabilities.real_time_inventory?.level).toBe('unsupported');
+    expect(tiktok?.capabilities.fulfill_order?.level).toBe('unsupported');
+  });
+
   it('answers well within 3 s, 200 then duplicate on a redelivery, 401 for a one-bit change, 404 for another shop', async () => {
     const body = JSON.stringify({
       type: 1,
