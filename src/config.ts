@@ -92,6 +92,13 @@ const envSchema = z.object({
     .string()
     .regex(/^https?:\/\/\S+$/, { error: 'expected an http(s) URL template such as http://127.0.0.1:4010/shopify/{shop}' })
     .optional(),
+  TIKTOKSHOP_APP_KEY: z.string().min(1).max(200).optional(),
+  TIKTOKSHOP_APP_SECRET: z.string().min(1).max(200).optional(),
+  TIKTOKSHOP_SERVICE_ID: z.string().min(1).max(200).optional(),
+  TIKTOKSHOP_API_BASE_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, { error: 'expected an http(s) URL such as http://127.0.0.1:4010/tiktokshop/demo-tiktok' })
+    .optional(),
   NEXO_DEMO: bool(true),
   NEXO_OWNER_EMAIL: z.email({ error: 'expected an e-mail address' }).default('owner@nexo.local'),
   NEXO_OWNER_PASSWORD: z.string().min(12, { error: 'expected at least 12 characters' }).max(256).optional(),
@@ -148,7 +155,11 @@ export interface Config {
    * Channel apps Nexo installs as (OAuth client id/secret). Shopify signs webhooks with the app secret; the previous
    * secret stays accepted while it is rotated. `apiBaseUrl` (with `{shop}`) points the connector at the emulator.
    */
-  channels: { shopify: { clientId?: string; clientSecret?: string; previousClientSecret?: string; apiBaseUrl?: string } };
+  channels: {
+    shopify: { clientId?: string; clientSecret?: string; previousClientSecret?: string; apiBaseUrl?: string };
+    /** TikTok Shop app (app key / secret, service id); `connectorConfig` points a store at the emulator (API, auth and service hosts). */
+    tiktokshop: { clientId?: string; clientSecret?: string; connectorConfig: Record<string, string> };
+  };
   log: { level: string; pretty: boolean };
   demo: boolean;
   dataDir: string;
@@ -268,6 +279,16 @@ export function loadConfig(env: Env = readEnv()): Config {
         ...(e.SHOPIFY_CLIENT_SECRET ? { clientSecret: e.SHOPIFY_CLIENT_SECRET } : {}),
         ...(e.SHOPIFY_PREVIOUS_CLIENT_SECRET ? { previousClientSecret: e.SHOPIFY_PREVIOUS_CLIENT_SECRET } : {}),
         ...(e.SHOPIFY_API_BASE_URL ? { apiBaseUrl: e.SHOPIFY_API_BASE_URL } : {}),
+      },
+      tiktokshop: {
+        ...(e.TIKTOKSHOP_APP_KEY ? { clientId: e.TIKTOKSHOP_APP_KEY } : {}),
+        ...(e.TIKTOKSHOP_APP_SECRET ? { clientSecret: e.TIKTOKSHOP_APP_SECRET } : {}),
+        connectorConfig: {
+          ...(e.TIKTOKSHOP_SERVICE_ID ? { serviceId: e.TIKTOKSHOP_SERVICE_ID } : {}),
+          ...(e.TIKTOKSHOP_API_BASE_URL
+            ? { apiBaseUrl: e.TIKTOKSHOP_API_BASE_URL, authBaseUrl: e.TIKTOKSHOP_API_BASE_URL, servicesBaseUrl: e.TIKTOKSHOP_API_BASE_URL }
+            : {}),
+        },
       },
     },
     security: e.NEXO_SECRET_KEY ? { secretKey: decodeKey(e.NEXO_SECRET_KEY) as Buffer } : {},

@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -48,6 +49,19 @@ export const storesRoutes =
         .catch((error) => deps.log.warn({ err: error, storeId }, 'could not queue the first sync'));
     const callbackUrl = (request: { protocol: string; headers: { host?: string } }, platform: string) =>
       `${(deps.config.http.publicUrl ?? `${request.protocol}://${request.headers.host}`).replace(/\/+$/, '')}/api/stores/oauth/${platform}/callback`;
+
+    /** The OAuth callback of any channel: connect (or re-connect) the store, then back to the Stores page, with the reason when refused. */
+    const finishInstall = async (platform: string, request: FastifyRequest<{ Querystring: Record<string, string> }>, reply: FastifyReply): Promise<void> => {
+      try {
+        const { store } = await completeOAuthInstall(request.ctx, oauthDeps, { platform, query: request.query, redirectUri: callbackUrl(request, platform) });
+        await syncNow(request.ctx.orgId, store.id);
+        await reply.redirect(`/stores?connected=${store.id}`, 302);
+      } catch (error) {
+        if (!isAppError(error) || error.code === 'INTERNAL') throw error;
+        request.log.warn({ code: error.code, reason: error.message }, `${platform} install callback refused`);
+        await reply.redirect(`/stores?oauthError=${encodeURIComponent(error.message)}`, 302);
+      }
+    };
 
     app.get(
       '/api/stores',
@@ -115,21 +129,47 @@ export const storesRoutes =
           response: { 302: z.null(), ...errors },
         },
       },
-      async (request, reply) => {
-        try {
-          const { store } = await completeOAuthInstall(request.ctx, oauthDeps, {
-            platform: 'shopify',
-            query: request.query,
-            redirectUri: callbackUrl(request, 'shopify'),
-          });
-          await syncNow(request.ctx.orgId, store.id);
-          return reply.redirect(`/stores?connected=${store.id}`, 302);
-        } catch (error) {
-          if (!isAppError(error) || error.code === 'INTERNAL') throw error;
-          request.log.warn({ code: error.code, reason: error.message }, 'shopify install callback refused');
-          return reply.redirect(`/stores?oauthError=${encodeURIComponent(error.message)}`, 302);
-        }
+      (request, reply) => finishInstall('shopify', request, reply),
+    );
+
+    app.get(
+      '/api/stores/oauth/tiktokshop/start',
+      {
+        config: { access: 'stores.manage' },
+        schema: {
+          tags: ['stores'],
+          summary: "Connect a TikTok Shop seller: redirects to the app's service authorization link",
+          description:
+            'The seller picks the shop while authorizing. Sets a random `state` bound to the org and the signed-in person, valid for 10 minutes and usable once. Needs TIKTOKSHOP_APP_KEY and TIKTOKSHOP_APP_SECRET (and TIKTOKSHOP_SERVICE_ID for the service link; 422 without the app). The redirect URL registered in Partner Center must be `/api/stores/oauth/tiktokshop/callback`.',
+          querystring: oauthStartQuerySchema.pick({ name: true }),
+          response: { 302: z.null(), ...writeErrors },
+        },
       },
+      async (request, reply) => {
+        const url = await startOAuthInstall(request.ctx, oauthDeps, {
+          platform: 'tiktokshop',
+          shop: '',
+          ...(request.query.name ? { name: request.query.name } : {}),
+          redirectUri: callbackUrl(request, 'tiktokshop'),
+        });
+        return reply.redirect(url, 302);
+      },
+    );
+
+    app.get(
+      '/api/stores/oauth/tiktokshop/callback',
+      {
+        config: { access: 'stores.manage' },
+        schema: {
+          tags: ['stores'],
+          summary: 'Where TikTok Shop sends the seller back: checks state, exchanges the code, reads the authorized shop, connects the store',
+          description:
+            'Redirects to the Stores page: `/stores?connected=<storeId>` on success, `/stores?oauthError=<reason>` when the callback is refused (unknown, expired or reused state, a code TikTok refuses).',
+          querystring: oauthCallbackQuerySchema,
+          response: { 302: z.null(), ...errors },
+        },
+      },
+      (request, reply) => finishInstall('tiktokshop', request, reply),
     );
 
     app.get(

@@ -20,15 +20,25 @@ export interface OAuthDeps extends StoreSecretsDeps {
 function appOf(deps: OAuthDeps, platform: string) {
   const connector = connectorFor(platform);
   if (connector.auth.type !== 'oauth2') throw validation(`${connector.name} has no OAuth install flow: use key entry`, { field: 'platform' });
-  const app = platform === 'shopify' ? deps.channels.shopify : undefined;
+  const app = platform === 'shopify' ? deps.channels.shopify : platform === 'tiktokshop' ? deps.channels.tiktokshop : undefined;
   if (!app?.clientId || !app.clientSecret) {
-    throw new AppError('UNPROCESSABLE', `The ${connector.name} app is not configured on this server (SHOPIFY_CLIENT_ID, SHOPIFY_CLIENT_SECRET)`);
+    const env = platform === 'tiktokshop' ? 'TIKTOKSHOP_APP_KEY, TIKTOKSHOP_APP_SECRET' : 'SHOPIFY_CLIENT_ID, SHOPIFY_CLIENT_SECRET';
+    throw new AppError('UNPROCESSABLE', `The ${connector.name} app is not configured on this server (${env})`);
   }
-  return { connector, auth: connector.auth, clientId: app.clientId, clientSecret: app.clientSecret, apiBaseUrl: app.apiBaseUrl };
+  const extra = 'connectorConfig' in app ? app.connectorConfig : {};
+  const apiBaseUrl = 'apiBaseUrl' in app ? app.apiBaseUrl : undefined;
+  return { connector, auth: connector.auth, clientId: app.clientId, clientSecret: app.clientSecret, apiBaseUrl, extra };
 }
 
-/** The connector config for a shop: the emulator (or proxy) base URL when the operator set one. */
-const shopConfig = (shop: string, apiBaseUrl: string | undefined) => ({ shop, ...(apiBaseUrl ? { apiBaseUrl: apiBaseUrl.replaceAll('{shop}', shop) } : {}) });
+/**
+ * The connector config for a shop: the emulator (or proxy) base URL when the operator set one. Channels whose seller
+ * picks the shop while authorizing (TikTok Shop) start with no shop and take the app's settings.
+ */
+const shopConfig = (shop: string, apiBaseUrl: string | undefined, extra: Record<string, string> = {}) => ({
+  ...(shop ? { shop } : {}),
+  ...extra,
+  ...(apiBaseUrl ? { apiBaseUrl: apiBaseUrl.replaceAll('{shop}', shop) } : {}),
+});
 
 /**
  * Starts an install: a random `state` (256 bits, stored hashed) bound to the org, the user and the shop,
@@ -39,11 +49,11 @@ export async function startOAuthInstall(
   deps: OAuthDeps,
   input: { platform: string; shop: string; name?: string; redirectUri: string },
 ): Promise<string> {
-  const { connector, auth, clientId, apiBaseUrl } = appOf(deps, input.platform);
+  const { connector, auth, clientId, apiBaseUrl, extra } = appOf(deps, input.platform);
   const userId = actorUserId(ctx.actor);
   if (!userId || ctx.actor.type !== 'user') throw new AppError('FORBIDDEN', 'Installing a store needs a signed-in person');
   const shop = input.shop.trim().toLowerCase();
-  const config = connector.configSchema.safeParse(shopConfig(shop, apiBaseUrl));
+  const config = connector.configSchema.safeParse(shopConfig(shop, apiBaseUrl, extra));
   if (!config.success) throw validation('shop must be a shop domain such as my-store.myshopify.com', { field: 'shop' });
   const state = randomToken(32);
   await ctx.db.delete(storeOauthStates).where(lt(storeOauthStates.expiresAt, ctx.now));
@@ -70,7 +80,7 @@ export async function completeOAuthInstall(
   deps: OAuthDeps,
   input: { platform: string; query: Record<string, string>; redirectUri: string },
 ): Promise<{ store: StoreView; created: boolean }> {
-  const { connector, auth, clientId, clientSecret, apiBaseUrl } = appOf(deps, input.platform);
+  const { connector, auth, clientId, clientSecret, apiBaseUrl, extra } = appOf(deps, input.platform);
   const state = input.query.state;
   const userId = actorUserId(ctx.actor);
   if (typeof state !== 'string' || state.length < 16 || state.length > 200 || !userId)
@@ -88,8 +98,9 @@ export async function completeOAuthInstall(
     )
     .returning();
   if (!pending) throw validation('The install link expired, was already used or belongs to someone else: start again', { field: 'state' });
-  const config = shopConfig(pending.shop, apiBaseUrl);
+  const config = shopConfig(pending.shop, apiBaseUrl, extra);
   let credentials: Record<string, unknown>;
+  let account = { externalId: pending.shop, name: pending.shop.replace(/\.myshopify\.com$/, '') };
   try {
     credentials = (await auth.completeAuthorization({
       config,
@@ -100,6 +111,8 @@ export async function completeOAuthInstall(
       redirectUri: input.redirectUri,
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
     })) as Record<string, unknown>;
+    // No shop named up front (the seller chose it while authorizing): the channel says which account this is.
+    if (!pending.shop) account = await connector.connect({ credentials, config, ...(deps.fetch ? { fetch: deps.fetch } : {}) }).testConnection();
   } catch (error) {
     if (isChannelError(error)) {
       const code = error.kind === 'auth' ? 'VALIDATION' : 'UPSTREAM';
@@ -111,15 +124,15 @@ export async function completeOAuthInstall(
     const [existing] = await tx
       .select({ id: stores.id })
       .from(stores)
-      .where(and(eq(stores.orgId, ctx.orgId), eq(stores.platform, connector.id), eq(stores.externalId, pending.shop)));
+      .where(and(eq(stores.orgId, ctx.orgId), eq(stores.platform, connector.id), eq(stores.externalId, account.externalId)));
     if (existing) return { store: await reconnectStore(ctx, deps, existing.id, credentials, tx), created: false };
     const store = await insertStore(
       ctx,
       deps,
       {
         platform: connector.id,
-        name: pending.name ?? pending.shop.replace(/\.myshopify\.com$/, ''),
-        externalId: pending.shop,
+        name: pending.name ?? account.name,
+        externalId: account.externalId,
         connectorConfig: config,
         credentials,
         webhookSecrets: [],
