@@ -108,6 +108,13 @@ const envSchema = z.object({
     .string()
     .regex(/^https?:\/\/\S+$/, { error: 'expected an http(s) URL such as https://partner.test-stable.shopeemobile.com' })
     .optional(),
+  TIKTOKSHOP_APP_KEY: z.string().min(1).max(200).optional(),
+  TIKTOKSHOP_APP_SECRET: z.string().min(1).max(200).optional(),
+  TIKTOKSHOP_SERVICE_ID: z.string().min(1).max(200).optional(),
+  TIKTOKSHOP_API_BASE_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, { error: 'expected an http(s) URL such as http://127.0.0.1:4010/tiktokshop/demo-tiktok' })
+    .optional(),
   NEXO_DEMO: bool(true),
   NEXO_OWNER_EMAIL: z.email({ error: 'expected an e-mail address' }).default('owner@nexo.local'),
   NEXO_OWNER_PASSWORD: z.string().min(12, { error: 'expected at least 12 characters' }).max(256).optional(),
@@ -170,6 +177,8 @@ export interface Config {
     mercadolivre: { clientId?: string; clientSecret?: string; apiBaseUrl?: string; authBaseUrl?: string };
     /** Shopee's partner app: partner id (client id) and partner key (client secret); `apiBaseUrl` may hold `{shop}` (emulator). */
     shopee?: { clientId?: string; clientSecret?: string; apiBaseUrl?: string };
+    /** TikTok Shop app (app key / secret, service id); `connectorConfig` points a store at the emulator (API, auth and service hosts). */
+    tiktokshop?: { clientId?: string; clientSecret?: string; connectorConfig: Record<string, string> };
   };
   log: { level: string; pretty: boolean };
   demo: boolean;
@@ -301,6 +310,16 @@ export function loadConfig(env: Env = readEnv()): Config {
         ...(e.SHOPEE_PARTNER_ID ? { clientId: e.SHOPEE_PARTNER_ID } : {}),
         ...(e.SHOPEE_PARTNER_KEY ? { clientSecret: e.SHOPEE_PARTNER_KEY } : {}),
         ...(e.SHOPEE_API_BASE_URL ? { apiBaseUrl: e.SHOPEE_API_BASE_URL } : {}),
+      },
+      tiktokshop: {
+        ...(e.TIKTOKSHOP_APP_KEY ? { clientId: e.TIKTOKSHOP_APP_KEY } : {}),
+        ...(e.TIKTOKSHOP_APP_SECRET ? { clientSecret: e.TIKTOKSHOP_APP_SECRET } : {}),
+        connectorConfig: {
+          ...(e.TIKTOKSHOP_SERVICE_ID ? { serviceId: e.TIKTOKSHOP_SERVICE_ID } : {}),
+          ...(e.TIKTOKSHOP_API_BASE_URL
+            ? { apiBaseUrl: e.TIKTOKSHOP_API_BASE_URL, authBaseUrl: e.TIKTOKSHOP_API_BASE_URL, servicesBaseUrl: e.TIKTOKSHOP_API_BASE_URL }
+            : {}),
+        },
       },
     },
     security: e.NEXO_SECRET_KEY ? { secretKey: decodeKey(e.NEXO_SECRET_KEY) as Buffer } : {},

@@ -8,9 +8,17 @@ export type { VerifiedWebhook } from './sdk/define-connector.ts';
 
 import { shopeeConnector } from './shopee/shopee.connector.ts';
 import { shopifyConnector } from './shopify/shopify.connector.ts';
+import { tiktokShopConnector } from './tiktokshop/tiktokshop.connector.ts';
 
 /** Every connector Nexo ships, listed explicitly (no discovery, no plugins loaded from disk). */
-export const connectors: readonly AnyConnectorDefinition[] = [shopifyConnector, mercadoLivreConnector, kawayConnector, amazonConnector, shopeeConnector];
+export const connectors: readonly AnyConnectorDefinition[] = [
+  shopifyConnector,
+  mercadoLivreConnector,
+  kawayConnector,
+  amazonConnector,
+  shopeeConnector,
+  tiktokShopConnector,
+];
 
 export function connectorById(id: string): AnyConnectorDefinition | undefined {
   return connectors.find((connector) => connector.id === id);

@@ -16,6 +16,10 @@ import { initShopeeState, issueShopeeTokens, orderSnOf, shopeeStateOf } from './
 import { type EmuRequest, type EmuResponse, type HandlerContext, handleShopify } from './shopify/shopify-handler.ts';
 import { orderWebhookPayload } from './shopify/shopify-render.ts';
 import { initShopifyState, issueAccessToken, shopifyStateOf } from './shopify/shopify-state.ts';
+import { handleTikTokShop } from './tiktokshop/tts-handler.ts';
+import { createTtsNotifier } from './tiktokshop/tts-notifier.ts';
+import { renderOrder as renderTtsOrder } from './tiktokshop/tts-render.ts';
+import { initTtsState, issueTtsTokens, tiktokShopShopSchema } from './tiktokshop/tts-state.ts';
 import { createWebhookDispatcher } from './webhook-dispatcher.ts';
 
 /**
@@ -86,11 +90,11 @@ const shopeeShopSchema = z.strictObject({
   burst: z.number().min(1).optional(),
   pushUrl: z.url().optional(),
 });
-export const createShopSchema = z.discriminatedUnion('platform', [shopifyShopSchema, mercadoLivreShopSchema, shopeeShopSchema]);
+export const createShopSchema = z.discriminatedUnion('platform', [shopifyShopSchema, mercadoLivreShopSchema, shopeeShopSchema, tiktokShopShopSchema]);
 export type CreateShopInput = z.input<typeof createShopSchema>;
 
 export interface ShopCredentials {
-  platform: 'shopify' | 'mercadolivre' | 'shopee';
+  platform: 'shopify' | 'mercadolivre' | 'shopee' | 'tiktokshop';
   shop: string;
   /** Where the connector should send its API calls (instead of https://<shop>). */
   baseUrl: string;
@@ -105,7 +109,10 @@ export interface ShopCredentials {
   /** Shopee: the partner app (signs every call) and the shop id. */
   partnerId?: number;
   partnerKey?: string;
-  shopId?: number;
+  /** Shopee: the numeric shop id; TikTok Shop: the shop's id (a 19-digit string). */
+  shopId?: number | string;
+  /** TikTok Shop: clientId/clientSecret are the app key/secret; the shop's cipher. */
+  shopCipher?: string;
 }
 
 export interface EmulatorOptions {
@@ -162,6 +169,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const webhooks = createWebhookDispatcher({ batchMs: options.webhookBatchMs });
   const mlNotifications = createMlNotifier({ batchMs: options.webhookBatchMs });
   const shopeePushes = createShopeePusher({ batchMs: options.webhookBatchMs });
+  const ttsNotifications = createTtsNotifier({ batchMs: options.webhookBatchMs });
   let server: Server | null = null;
   let baseUrl = '';
   let orderTimer: NodeJS.Timeout | null = null;
@@ -258,6 +266,23 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         shopId: shopee.shopId,
       };
     }
+    if (input.platform === 'tiktokshop') {
+      const tts = initTtsState(shop, input, String(options.seed ?? 'nexo'));
+      fill();
+      const tokens = issueTtsTokens(tts, createdAt.getTime());
+      return {
+        platform: 'tiktokshop',
+        shop: shop.shop,
+        baseUrl: `${baseUrl}/tiktokshop/${shop.shop}`,
+        clientId: tts.appKey,
+        clientSecret: tts.appSecret,
+        accessToken: tokens.access_token,
+        refreshToken: tokens.refresh_token,
+        expiresAt: new Date(tokens.access_token_expire_in * 1000).toISOString(),
+        shopId: tts.shopId,
+        shopCipher: tts.cipher,
+      };
+    }
     const state = initShopifyState(shop, input, Date.now(), String(options.seed ?? 'nexo'));
     fill();
     return {
@@ -296,7 +321,15 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (shop.platform === 'mercadolivre') mlNotifications.enqueue(shop, 'orders_v2', `/orders/${orderId(order.id)}`, now());
       else if (shop.platform === 'shopee')
         shopeePushes.enqueue(shop, 3, { ordersn: orderSnOf(order), status: 'READY_TO_SHIP', update_time: Math.floor(now().getTime() / 1000) }, now());
-      else webhooks.enqueue(shop, 'orders/create', orderWebhookPayload(order), now());
+      else if (shop.platform === 'tiktokshop') {
+        const rendered = renderTtsOrder(shop, order);
+        ttsNotifications.enqueue(
+          shop,
+          'ORDER_STATUS_CHANGE',
+          { order_id: rendered.id, order_status: rendered.status, update_time: rendered.update_time },
+          now(),
+        );
+      } else webhooks.enqueue(shop, 'orders/create', orderWebhookPayload(order), now());
     }
     return created;
   }
@@ -361,7 +394,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       return { status: 200, body: { pushUrl: url } };
     }
     if (match[2] === '/webhooks' && method === 'POST') {
-      await Promise.all([webhooks.drain(), mlNotifications.drain(), shopeePushes.drain()]);
+      await Promise.all([webhooks.drain(), mlNotifications.drain(), shopeePushes.drain(), ttsNotifications.drain()]);
       return { status: 200, body: { drained: true } };
     }
     return { status: 405, body: { errors: 'Method not allowed' } };
@@ -380,7 +413,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         const emuRequest: EmuRequest = { method: request.method ?? 'GET', path: amazon[2] as string, query: url.searchParams, headers: request.headers, body };
         return send(response, await handleAmazon(amazonShop, emuRequest, handlerContext()));
       }
-      const channel = /^\/(shopify|mercadolivre|shopee)\/([^/]+)(\/.*)$/.exec(url.pathname);
+      const channel = /^\/(shopify|mercadolivre|shopee|tiktokshop)\/([^/]+)(\/.*)$/.exec(url.pathname);
       if (!channel) return send(response, { status: 404, body: { errors: 'Not Found' } });
       const shop = shops.get(decodeURIComponent(channel[2] as string));
       if (!shop || shop.platform !== channel[1]) return send(response, { status: 404, body: { errors: 'Not Found' } });
@@ -389,6 +422,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (shop.platform === 'mercadolivre') {
         const context = { ...handlerContext(), notify: (s: EmuShop, topic: string, resource: string) => mlNotifications.enqueue(s, topic, resource, now()) };
         return send(response, await handleMercadoLivre(shop, emuRequest, context));
+      }
+      if (shop.platform === 'tiktokshop') {
+        const context = {
+          ...handlerContext(),
+          notify: (s: EmuShop, type: string, data: Record<string, unknown>) => ttsNotifications.enqueue(s, type, data, now()),
+        };
+        return send(response, await handleTikTokShop(shop, emuRequest, context));
       }
       send(response, await handleShopify(shop, emuRequest, handlerContext()));
     })().catch((error: Error & { status?: number; issues?: unknown }) => {
@@ -423,6 +463,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       webhooks.stop();
       mlNotifications.stop();
       shopeePushes.stop();
+      ttsNotifications.stop();
       if (server) {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server?.close(() => resolve()));
@@ -439,7 +480,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
     generateOrders,
     drainWebhooks: async () => {
-      await Promise.all([webhooks.drain(), mlNotifications.drain(), shopeePushes.drain()]);
+      await Promise.all([webhooks.drain(), mlNotifications.drain(), shopeePushes.drain(), ttsNotifications.drain()]);
     },
     handle,
   };

@@ -108,7 +108,7 @@ export interface WebhookSubscription {
 export interface EmuShop {
   /** The shop's unique key, e.g. `demo.myshopify.com`. */
   shop: string;
-  platform: 'shopify' | 'mercadolivre' | 'kaway' | 'amazon' | 'shopee';
+  platform: 'shopify' | 'mercadolivre' | 'kaway' | 'amazon' | 'shopee' | 'tiktokshop';
   name: string;
   currency: string;
   products: Map<number, EmuProduct>;

@@ -33,8 +33,8 @@ program
   .option('--seed <seed>', 'seed of the catalog and order generator', 'nexo')
   .option(
     '--shops <list>',
-    'comma-separated shops to create: Shopify domains (demo.myshopify.com), Mercado Livre sellers (mercadolivre:demo-seller), Amazon sellers (amazon:demo-amazon) and Shopee shops (shopee:demo-shopee)',
-    'demo.myshopify.com,mercadolivre:demo-seller,amazon:demo-amazon,shopee:demo-shopee',
+    'comma-separated shops to create: Shopify domains (demo.myshopify.com), Mercado Livre sellers (mercadolivre:demo-seller), Amazon sellers (amazon:demo-amazon), Shopee shops (shopee:demo-shopee) and TikTok Shop shops (tiktokshop:demo-tiktok)',
+    'demo.myshopify.com,mercadolivre:demo-seller,amazon:demo-amazon,shopee:demo-shopee,tiktokshop:demo-tiktok',
   )
   .option('--kaway-shops <list>', 'comma-separated Kaway feed-host shops to create (e.g. demo-kaway)', '')
   .option('--products <n>', 'products per shop', '200')

@@ -22,20 +22,13 @@ export async function emulatorCommand(options: EmulatorCommandOptions): Promise<
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
-    // `mercadolivre:<seller>` is a Mercado Livre seller, `amazon:<seller>` an Amazon selling partner, `shopee:<shop>` a Shopee shop; anything else a Shopify shop domain.
-    const seller = /^mercadolivre:(.+)$/.exec(shop)?.[1];
-    const shopee = /^shopee:(.+)$/.exec(shop)?.[1];
+    // `<platform>:<key>` names a shop of that channel (mercadolivre:, amazon:, shopee:, tiktokshop:); anything else a Shopify shop domain.
+    const [, platform = 'shopify', key = shop] = /^(mercadolivre|amazon|shopee|tiktokshop):(.+)$/.exec(shop) ?? [];
     const sizes = { products: Number(options.products), orders: Number(options.orders) };
-    const amazon = /^amazon:(.+)$/.exec(shop)?.[1];
-    if (amazon) {
-      process.stdout.write(`${JSON.stringify(emulator.createAmazonShop({ platform: 'amazon', shop: amazon, ...sizes }))}\n`);
-      continue;
-    }
-    const credentials = seller
-      ? emulator.createShop({ platform: 'mercadolivre', shop: seller, ...sizes })
-      : shopee
-        ? emulator.createShop({ platform: 'shopee', shop: shopee, ...sizes })
-        : emulator.createShop({ platform: 'shopify', shop, ...sizes });
+    const credentials =
+      platform === 'amazon'
+        ? emulator.createAmazonShop({ platform: 'amazon', shop: key, ...sizes })
+        : emulator.createShop({ platform: platform as 'shopify' | 'mercadolivre' | 'shopee' | 'tiktokshop', shop: key, ...sizes });
     process.stdout.write(`${JSON.stringify(credentials)}\n`);
   }
   for (const shop of (options.kawayShops ?? '')

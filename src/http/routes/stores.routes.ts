@@ -101,6 +101,22 @@ export const storesRoutes =
         needs: 'MERCADOLIVRE_CLIENT_ID and MERCADOLIVRE_CLIENT_SECRET',
         refused: 'the seller declined, unknown, expired or reused state, a code ML refuses',
       },
+      {
+        platform: 'shopee',
+        name: 'Shopee',
+        querystring: shopeeOauthStartQuerySchema,
+        summary: "Authorize Nexo's Shopee partner app on a shop: redirects to Shopee's signed auth_partner link (valid 5 minutes)",
+        needs: 'SHOPEE_PARTNER_ID and SHOPEE_PARTNER_KEY',
+        refused: 'unknown, expired or reused state, a spent code; Shopee passes no state back, so it rides in the redirect URL',
+      },
+      {
+        platform: 'tiktokshop',
+        name: 'TikTok Shop',
+        querystring: oauthStartQuerySchema.pick({ name: true }),
+        summary: "Connect a TikTok Shop seller: redirects to the app's service authorization link (the seller picks the shop)",
+        needs: 'TIKTOKSHOP_APP_KEY and TIKTOKSHOP_APP_SECRET (and TIKTOKSHOP_SERVICE_ID for the service link)',
+        refused: 'unknown, expired or reused state, a code TikTok Shop refuses',
+      },
     ] as const;
     for (const install of installs) {
       app.get(
@@ -156,60 +172,6 @@ export const storesRoutes =
         },
       );
     }
-
-    app.get(
-      '/api/stores/oauth/shopee/start',
-      {
-        config: { access: 'stores.manage' },
-        schema: {
-          tags: ['stores'],
-          summary: "Authorize Nexo's Shopee partner app on a shop: redirects to Shopee's signed auth_partner link",
-          description:
-            'The link is signed with the partner key and valid for 5 minutes; the random `state` (bound to the org and the signed-in person, 10 minutes, single use) rides in the redirect URL because Shopee passes none back. Needs SHOPEE_PARTNER_ID and SHOPEE_PARTNER_KEY (422 otherwise).',
-          querystring: shopeeOauthStartQuerySchema,
-          response: { 302: z.null(), ...writeErrors },
-        },
-      },
-      async (request, reply) => {
-        const url = await startOAuthInstall(request.ctx, oauthDeps, {
-          platform: 'shopee',
-          shop: request.query.shop,
-          ...(request.query.name ? { name: request.query.name } : {}),
-          redirectUri: callbackUrl(request, 'shopee'),
-        });
-        return reply.redirect(url, 302);
-      },
-    );
-
-    app.get(
-      '/api/stores/oauth/shopee/callback',
-      {
-        config: { access: 'stores.manage' },
-        schema: {
-          tags: ['stores'],
-          summary: 'Where Shopee sends the seller back (code, shop_id, state): exchanges the code, connects the store for that shop_id',
-          description:
-            'Redirects to the Stores page: `/stores?connected=<storeId>` on success, `/stores?oauthError=<reason>` when refused (unknown, expired or reused state, a spent code).',
-          querystring: oauthCallbackQuerySchema,
-          response: { 302: z.null(), ...errors },
-        },
-      },
-      async (request, reply) => {
-        try {
-          const { store } = await completeOAuthInstall(request.ctx, oauthDeps, {
-            platform: 'shopee',
-            query: request.query,
-            redirectUri: callbackUrl(request, 'shopee'),
-          });
-          await afterConnect(request.ctx.orgId, store.id);
-          return reply.redirect(`/stores?connected=${store.id}`, 302);
-        } catch (error) {
-          if (!isAppError(error) || error.code === 'INTERNAL') throw error;
-          request.log.warn({ code: error.code, reason: error.message }, 'shopee authorization callback refused');
-          return reply.redirect(`/stores?oauthError=${encodeURIComponent(error.message)}`, 302);
-        }
-      },
-    );
 
     app.get(
       '/api/stores/:storeId',

@@ -5,6 +5,7 @@ export const oauthAppEnv: Record<string, string> = {
   shopify: 'SHOPIFY_CLIENT_ID, SHOPIFY_CLIENT_SECRET',
   mercadolivre: 'MERCADOLIVRE_CLIENT_ID, MERCADOLIVRE_CLIENT_SECRET',
   shopee: 'SHOPEE_PARTNER_ID, SHOPEE_PARTNER_KEY',
+  tiktokshop: 'TIKTOKSHOP_APP_KEY, TIKTOKSHOP_APP_SECRET',
 };
 
 /** The OAuth app of this deployment on a platform (client id and secret), when the operator configured both. */

@@ -27,6 +27,8 @@ function installConfig(channels: Config['channels'], platform: string, shop: str
     const base = channels.shopify.apiBaseUrl;
     return { shop, ...(base ? { apiBaseUrl: base.replaceAll('{shop}', shop) } : {}) };
   }
+  // TikTok Shop: the seller picks the shop while authorizing; the app's settings point it at the API hosts.
+  if (platform === 'tiktokshop') return { ...(channels.tiktokshop?.connectorConfig ?? {}) };
   if (platform === 'shopee') {
     const base = channels.shopee?.apiBaseUrl;
     return { ...(base ? { apiBaseUrl: base.replaceAll('{shop}', shop) } : {}) };
@@ -124,10 +126,7 @@ export async function completeOAuthInstall(
     }
     throw error;
   }
-  // The account on the channel: Shopify's shop domain, Mercado Livre's seller user id (from the token answer);
-  // channels that name the account only in the callback (Shopee's shop_id) say which it is.
-  const externalId = auth.accountOf?.(credentials) ?? (connector.id === 'shopify' ? pending.shop : String(credentials.userId ?? ''));
-  if (externalId === '') throw new AppError('UPSTREAM', `${connector.name} answered the code exchange without the account id`);
+  const { externalId, name: accountName } = await accountOfInstall(connector, auth, credentials, config, pending.shop, deps.fetch);
   return withTransaction(ctx.db, async (tx) => {
     const [existing] = await tx
       .select({ id: stores.id })
@@ -139,7 +138,7 @@ export async function completeOAuthInstall(
       deps,
       {
         platform: connector.id,
-        name: pending.name ?? (connector.id === 'shopify' ? pending.shop.replace(/\.myshopify\.com$/, '') : `${connector.name} ${externalId}`),
+        name: pending.name ?? accountName,
         externalId,
         connectorConfig: config,
         credentials,
@@ -152,4 +151,29 @@ export async function completeOAuthInstall(
     );
     return { store, created: true };
   });
+}
+
+/**
+ * The account on the channel an install connected: Shopify's shop domain, Mercado Livre's seller user id (from the
+ * token answer), the account the callback names (Shopee's shop_id); otherwise (TikTok Shop: the seller picked the
+ * shop while authorizing) the channel is asked who it is.
+ */
+async function accountOfInstall(
+  connector: ReturnType<typeof connectorFor>,
+  auth: ReturnType<typeof appOf>['auth'],
+  credentials: Record<string, unknown>,
+  config: Record<string, unknown>,
+  shop: string,
+  fetchImpl: typeof fetch | undefined,
+): Promise<{ externalId: string; name: string }> {
+  if (connector.id === 'shopify') return { externalId: shop, name: shop.replace(/\.myshopify\.com$/, '') };
+  const named = auth.accountOf?.(credentials) ?? (credentials.userId === undefined ? '' : String(credentials.userId));
+  if (named) return { externalId: named, name: `${connector.name} ${named}` };
+  try {
+    const account = await connector.connect({ credentials, config, ...(fetchImpl ? { fetch: fetchImpl } : {}) }).testConnection();
+    return { externalId: account.externalId, name: account.name };
+  } catch (error) {
+    if (isChannelError(error)) throw new AppError('UPSTREAM', `${connector.name} did not say which account was connected: ${error.message}`);
+    throw error;
+  }
 }

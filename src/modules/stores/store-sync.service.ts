@@ -27,10 +27,11 @@ export interface SyncOutcome {
  */
 export async function runStoreSync(
   db: Db,
-  deps: StoreCallDeps,
+  storeDeps: StoreCallDeps,
   input: { orgId: string; storeId: string; mode: SyncState['mode']; pageSize?: number },
   log: Logger,
 ): Promise<SyncOutcome> {
+  const deps = { ...storeDeps, db };
   const where = and(eq(stores.id, input.storeId), eq(stores.orgId, input.orgId));
   const [store] = await db.select().from(stores).where(where);
   if (store?.status !== 'active') return { status: 'skipped', reason: `store is ${store?.status ?? 'gone'}` };
