@@ -2,7 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import type { Ctx } from '../../db/context.ts';
 import { AppError, conflict } from '../../lib/errors.ts';
 import { isPostponeJob } from '../../lib/job-control.ts';
-import { connectorFor, requireStoreRow, type StoreSecretsDeps } from './store-admin.service.ts';
+import { guardedFetch } from '../../lib/outbound-http.ts';
+import { connectorFor, requireStoreRow, type StoreSecretsDeps, strictFeeds } from './store-admin.service.ts';
 import type { StoreLimits } from './store-limits.service.ts';
 import { openCredentials } from './store-secrets.ts';
 import type { StoreRow } from './stores.service.ts';
@@ -18,15 +19,19 @@ export interface StoreCallDeps extends StoreSecretsDeps {
 export const isChannelError = (error: unknown): error is Error & { kind?: string; retryable?: boolean; upstreamStatus?: number } =>
   error instanceof Error && error.name === 'ConnectorError';
 
-/** A connector client for the store, with its decrypted credentials (never leaves the server). */
+/**
+ * A connector client for the store, with its decrypted credentials (never leaves the server). Feed connectors
+ * fetch URLs people typed in, so their requests always go through the SSRF guard (every hop, after DNS).
+ */
 export function clientForStore(deps: StoreCallDeps, row: StoreRow, signal?: AbortSignal) {
   if (row.status === 'disconnected' || !row.credentialsEncrypted) throw conflict('The store is disconnected: connect it again first', { status: row.status });
   const connector = connectorFor(row.platform);
   const credentials = openCredentials(deps.secretKey, row.orgId, row.id, row.credentialsEncrypted);
+  const fetch = connector.auth.type === 'feed' ? guardedFetch(deps.feeds ?? strictFeeds) : deps.fetch;
   return connector.connect({
     credentials,
     config: (row.config.connector as Record<string, unknown> | undefined) ?? {},
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...(fetch ? { fetch } : {}),
     ...(signal ? { signal } : {}),
   });
 }
