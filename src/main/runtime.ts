@@ -15,6 +15,7 @@ import { allBreakerStates, allBucketTokens, createStoreLimits, type StoreLimits 
 import { taskCountsByStatus } from '../modules/tasks/index.ts';
 import { type BootstrapResult, ensureBootstrap, prepareEnvAgentTokens } from '../modules/tenancy/index.ts';
 import { createJobQueue, type JobQueue } from '../queue/job-queue.ts';
+import { type DemoStoresResult, ensureDemoStores, startDemoEmulator } from './demo.ts';
 import { healthSourcesFor } from './health-sources.ts';
 import { registerJobs, registerSchedules } from './register-jobs.ts';
 import { version } from './version.ts';
@@ -32,6 +33,8 @@ export interface RuntimeOptions {
 export interface Runtime {
   /** What the first start created (org + owner), to print once. */
   bootstrap: BootstrapResult;
+  /** NEXO_DEMO: the in-process emulator and the demo stores connected or refreshed at this start. */
+  demo?: DemoStoresResult & { emulatorUrl: string };
   config: Config;
   database: Database;
   queue: JobQueue<typeof jobCatalog>;
@@ -45,7 +48,8 @@ export interface Runtime {
 }
 
 /** Opens everything in dependency order; on failure closes what was opened and rethrows. */
-export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeOptions): Promise<Runtime> {
+export async function startRuntime({ config: givenConfig, log, role, skipWebBuild }: RuntimeOptions): Promise<Runtime> {
+  let config = givenConfig;
   const cleanups: Array<() => Promise<void> | void> = [];
   const cleanup = async () => {
     for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch((error) => log.warn({ err: error }, 'cleanup step failed'));
@@ -59,6 +63,12 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
       cleanups.push(() => lock?.release());
     }
     const secretKey = resolveSecretKey(config);
+    const demo = config.demo && role === 'serve' ? await startDemoEmulator() : null;
+    if (demo) {
+      cleanups.push(() => demo.emulator.close());
+      // The demo's Kaway store fetches its feeds from the emulator on loopback: allow exactly that origin.
+      config = { ...config, feeds: { ...config.feeds, allowOrigins: [...config.feeds.allowOrigins, demo.origin] } };
+    }
 
     const database = await openDatabase({
       ...(config.db.url ? { url: config.db.url } : { dataDir: config.db.dataDir }),
@@ -113,9 +123,20 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
     const jobDeps = { config, queue, bus, database, metrics, log, storeLimits, shutdown: shutdown.signal };
     await registerSchedules(jobDeps);
     if (config.queue.workers || role === 'worker') await registerJobs(jobDeps);
+    const demoStores = demo
+      ? await ensureDemoStores({
+          db: database.db,
+          log,
+          secrets: { secretKey, feeds: config.feeds },
+          demo,
+          enqueueSync: (orgId, storeId, mode) =>
+            queue.enqueue('stores.sync', { orgId, storeId, mode }, { orgId, storeId }).catch((error) => log.warn({ err: error, storeId }, 'could not queue a demo store sync')),
+        })
+      : null;
 
     const runtime: Runtime = {
       bootstrap,
+      ...(demo && demoStores ? { demo: { ...demoStores, emulatorUrl: demo.emulator.url } } : {}),
       config,
       database,
       queue,
