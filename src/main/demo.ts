@@ -37,7 +37,13 @@ export interface DemoStoresResult {
  * change with every start); a store someone disconnected stays disconnected.
  */
 export async function ensureDemoStores(
-  deps: { db: Db; log: Logger; secrets: StoreSecretsDeps; demo: DemoEmulator; enqueueSync(orgId: string, storeId: string, mode: 'full' | 'incremental'): Promise<unknown> },
+  deps: {
+    db: Db;
+    log: Logger;
+    secrets: StoreSecretsDeps;
+    demo: DemoEmulator;
+    enqueueSync(orgId: string, storeId: string, mode: 'full' | 'incremental'): Promise<unknown>;
+  },
   now = new Date(),
 ): Promise<DemoStoresResult | null> {
   const [orgId] = await listOrgIds(deps.db);

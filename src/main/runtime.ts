@@ -130,7 +130,9 @@ export async function startRuntime({ config: givenConfig, log, role, skipWebBuil
           secrets: { secretKey, feeds: config.feeds },
           demo,
           enqueueSync: (orgId, storeId, mode) =>
-            queue.enqueue('stores.sync', { orgId, storeId, mode }, { orgId, storeId }).catch((error) => log.warn({ err: error, storeId }, 'could not queue a demo store sync')),
+            queue
+              .enqueue('stores.sync', { orgId, storeId, mode }, { orgId, storeId })
+              .catch((error) => log.warn({ err: error, storeId }, 'could not queue a demo store sync')),
         })
       : null;
 

@@ -7,7 +7,13 @@ export const mercadoLivreDemoShop: DemoShop = {
   platform: 'mercadolivre',
   name: 'Demo Mercado Livre (emulated)',
   create(emulator, size) {
-    const seller = emulator.createShop({ platform: 'mercadolivre', shop: 'demo-seller', name: 'Demo Mercado Livre', accessTokenTtlSeconds: TEN_YEARS_SECONDS, ...size });
+    const seller = emulator.createShop({
+      platform: 'mercadolivre',
+      shop: 'demo-seller',
+      name: 'Demo Mercado Livre',
+      accessTokenTtlSeconds: TEN_YEARS_SECONDS,
+      ...size,
+    });
     return {
       externalId: String(seller.userId),
       connectorConfig: { apiBaseUrl: seller.baseUrl, authBaseUrl: seller.baseUrl },
