@@ -2,6 +2,9 @@ import { queryOptions } from '@tanstack/react-query';
 import { connectorsListSchema } from '../../../src/contracts/connectors.ts';
 import {
   type CreateStoreRequest,
+  type FeedUploadRequest,
+  type feedFileKinds,
+  feedUploadResponseSchema,
   storeLimitsResponseSchema,
   storeSchema,
   storesListSchema,
@@ -44,3 +47,12 @@ export const storeAction = (id: string, action: 'pause' | 'resume' | 'disconnect
 /** The OAuth install is a full-page navigation: the server redirects to the shop, which redirects back. */
 export const shopifyInstallUrl = (shop: string, name?: string) =>
   `/api/stores/oauth/shopify/start?${new URLSearchParams({ shop: shop.trim().toLowerCase(), ...(name?.trim() ? { name: name.trim() } : {}) }).toString()}`;
+
+export type FeedFileKind = (typeof feedFileKinds)[number];
+
+/** A Kaway feed file, sent as text in JSON; a refused file answers 400 with `details.errors` (row, column, message). */
+export const uploadFeedFile = (storeId: string, kind: FeedFileKind, body: FeedUploadRequest) =>
+  request(`/api/stores/${encodeURIComponent(storeId)}/feeds/${kind}`, { method: 'POST', body, schema: feedUploadResponseSchema });
+
+/** A plain link: the browser downloads the attachment with the session cookie. */
+export const stockExportUrl = (storeId: string, format: 'csv' | 'json') => `/api/stores/${encodeURIComponent(storeId)}/feeds/stock/export?format=${format}`;

@@ -11,9 +11,11 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../..
 import { Dialog } from '../../components/ui/dialog.tsx';
 import { Input } from '../../components/ui/input.tsx';
 import { Field } from '../../components/ui/label.tsx';
+import { Select } from '../../components/ui/select.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table.tsx';
 import { formatDateTime, useLocale, useT } from '../../i18n/index.ts';
 import { useCan } from '../auth/session.tsx';
+import { KawayConnectForm, KawayFilesDialog } from './kaway-stores.tsx';
 import { connectorsQuery, createStore, shopifyInstallUrl, storeAction, storeLimitsQuery, storesQuery, testStore, webhookEventsQuery } from './stores-api.ts';
 
 const statusBadge = { active: 'success', paused: 'warning', disconnected: 'secondary', error: 'danger' } as const;
@@ -61,6 +63,7 @@ function StoresTable() {
   const [tests, setTests] = useState<Record<string, { ok: boolean; error: string | null; latencyMs: number }>>({});
   const [disconnecting, setDisconnecting] = useState<StoreView | null>(null);
   const [events, setEvents] = useState<StoreView | null>(null);
+  const [files, setFiles] = useState<StoreView | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: storesQuery.queryKey });
   const test = useMutation({
     mutationFn: (store: StoreView) => testStore(store.id).then((result) => ({ id: store.id, result })),
@@ -126,6 +129,11 @@ function StoresTable() {
                     <Button size="sm" variant="outline" onClick={() => setEvents(store)} data-testid="store-events">
                       {t('stores.events')}
                     </Button>
+                    {canManage && store.platform === 'kaway' && store.status !== 'disconnected' && (
+                      <Button size="sm" variant="outline" onClick={() => setFiles(store)} data-testid="store-files">
+                        {t('stores.kaway.files')}
+                      </Button>
+                    )}
                     {canManage && store.status !== 'disconnected' && (
                       <>
                         <Button size="sm" variant="outline" onClick={() => test.mutate(store)} disabled={test.isPending} data-testid="store-test">
@@ -169,6 +177,7 @@ function StoresTable() {
       >
         {events && <WebhookEvents storeId={events.id} />}
       </Dialog>
+      <KawayFilesDialog store={files} onClose={() => setFiles(null)} />
     </Card>
   );
 }
@@ -273,6 +282,22 @@ function CapabilityMatrix() {
 
 function ConnectDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const t = useT();
+  const [channel, setChannel] = useState<'shopify' | 'kaway'>('shopify');
+  return (
+    <Dialog open={open} onClose={onClose} title={t('stores.connect.title')} closeLabel={t('common.close')} data-testid="connect-dialog">
+      <Field label={t('stores.connect.channel')} htmlFor="connect-channel" className="mb-4">
+        <Select id="connect-channel" value={channel} onChange={(e) => setChannel(e.target.value as 'shopify' | 'kaway')} data-testid="connect-channel">
+          <option value="shopify">Shopify</option>
+          <option value="kaway">{t('stores.connect.kaway')}</option>
+        </Select>
+      </Field>
+      {channel === 'shopify' ? <ShopifyConnect onDone={onClose} /> : <KawayConnectForm onDone={onClose} />}
+    </Dialog>
+  );
+}
+
+function ShopifyConnect({ onDone: onClose }: { onDone: () => void }) {
+  const t = useT();
   const queryClient = useQueryClient();
   const [shop, setShop] = useState('');
   const [name, setName] = useState('');
@@ -297,7 +322,7 @@ function ConnectDialog({ open, onClose }: { open: boolean; onClose: () => void }
     window.location.assign(shopifyInstallUrl(shop, name));
   };
   return (
-    <Dialog open={open} onClose={onClose} title={t('stores.connect.title')} closeLabel={t('common.close')} data-testid="connect-dialog">
+    <>
       <form className="space-y-4" onSubmit={install}>
         <Field label={t('stores.connect.shop')} htmlFor="connect-shop">
           <Input
@@ -351,6 +376,6 @@ function ConnectDialog({ open, onClose }: { open: boolean; onClose: () => void }
           {t('stores.connect.save')}
         </Button>
       </form>
-    </Dialog>
+    </>
   );
 }
