@@ -91,9 +91,5 @@ describe.skipIf(skipBrowserTests)('Kaway stores in the dashboard', () => {
     await dialog.getByTestId('feed-errors').waitFor();
     expect(await dialog.getByTestId('feed-upload').textContent()).toBe('Enviar');
     await dashboard.screenshot(page, 'kaway-upload-errors-dark-pt.png');
-    await page
-      .getByTestId('connect-store')
-      .click({ force: true })
-      .catch(() => undefined);
   });
 });
