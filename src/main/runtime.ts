@@ -122,7 +122,7 @@ export async function startRuntime({ config: givenConfig, log, role, skipWebBuil
     cleanups.push(() => shutdown.abort());
     const jobDeps = { config, queue, bus, database, metrics, log, storeLimits, shutdown: shutdown.signal };
     await registerSchedules(jobDeps);
-    if (config.queue.workers || role === 'worker') await registerJobs(jobDeps);
+    // Before the workers start, so a sync left queued by the previous run already sees this run's emulator.
     const demoStores = demo
       ? await ensureDemoStores({
           db: database.db,
@@ -135,6 +135,7 @@ export async function startRuntime({ config: givenConfig, log, role, skipWebBuil
               .catch((error) => log.warn({ err: error, storeId }, 'could not queue a demo store sync')),
         })
       : null;
+    if (config.queue.workers || role === 'worker') await registerJobs(jobDeps);
 
     const runtime: Runtime = {
       bootstrap,

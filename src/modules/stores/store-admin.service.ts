@@ -203,7 +203,11 @@ export async function updateStore(ctx: Ctx, deps: StoreSecretsDeps, storeId: str
     if (input.name !== undefined) patch.name = input.name;
     if (input.syncIntervalMinutes !== undefined) config.syncIntervalMinutes = input.syncIntervalMinutes;
     if (input.priority !== undefined) config.priority = input.priority;
-    if (input.connectorConfig !== undefined) config.connector = checked(connector.configSchema, input.connectorConfig, 'connectorConfig');
+    if (input.connectorConfig !== undefined) {
+      config.connector = checked(connector.configSchema, input.connectorConfig, 'connectorConfig');
+      // A sync checkpoint holds the channel's own cursor (a scroll id, a feed snapshot): meaningless once the settings point elsewhere.
+      patch.syncState = null;
+    }
     patch.config = config;
     if (input.credentials !== undefined) {
       if (before.status === 'disconnected') throw conflict('The store is disconnected: connect it again instead', { status: before.status });
