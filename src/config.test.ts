@@ -34,6 +34,15 @@ describe('loadConfig', () => {
     expect(configError({ ENABLE_AUTO_RECOVERY: 'maybe' }).problems[0]).toMatch(/^ENABLE_AUTO_RECOVERY:/);
   });
 
+  it('keeps feed URLs off private addresses unless NEXO_ALLOW_PRIVATE_FEEDS or listed origins say otherwise', () => {
+    expect(loadConfig({}).feeds).toEqual({ allowPrivate: false, allowOrigins: [] });
+    const listed = loadConfig({ NEXO_ALLOW_PRIVATE_FEEDS: '1', NEXO_FEED_ALLOWED_ORIGINS: 'http://10.0.0.5:8080, https://feeds.intranet' });
+    expect(listed.feeds).toEqual({ allowPrivate: true, allowOrigins: ['http://10.0.0.5:8080', 'https://feeds.intranet'] });
+    expect(configError({ NEXO_FEED_ALLOWED_ORIGINS: 'http://10.0.0.5:8080/feeds' }).problems[0]).toMatch(
+      /^NEXO_FEED_ALLOWED_ORIGINS: expected comma-separated origins/,
+    );
+  });
+
   it('switches to server mode with DATABASE_URL and turns the demo off', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/nexo', NEXO_DB_POOL_SIZE: '25' });
     expect(config.mode).toBe('server');

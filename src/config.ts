@@ -135,6 +135,19 @@ const envSchema = z.object({
     .optional(),
   NEXO_MAIL_FROM: z.string().min(3).default('Nexo <nexo@localhost>'),
   NEXO_ALLOW_PRIVATE_WEBHOOKS: bool(false),
+  NEXO_ALLOW_PRIVATE_FEEDS: bool(false),
+  NEXO_FEED_ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((o) => URL.canParse(o) && new URL(o).origin === o), {
+      error: 'expected comma-separated origins such as http://127.0.0.1:4010 (scheme, host and port, no path)',
+    }),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected fatal, error, warn, info, debug, trace or silent' })
     .default('info'),
@@ -198,6 +211,11 @@ export interface Config {
   mail: { smtpUrl?: string; from: string };
   /** Outbound notifications (Slack, webhooks): may they reach loopback/private addresses? Off by default (SSRF). */
   notifications: { allowPrivateTargets: boolean };
+  /**
+   * Watched feed URLs (Kaway): may they reach private addresses? Off by default (SSRF); `allowOrigins` lets chosen
+   * origins through (an intranet feed host; the demo adds its in-process emulator).
+   */
+  feeds: { allowPrivate: boolean; allowOrigins: string[] };
 }
 
 export class ConfigError extends Error {
@@ -343,6 +361,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     },
     mail: { ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}), from: e.NEXO_MAIL_FROM },
     notifications: { allowPrivateTargets: e.NEXO_ALLOW_PRIVATE_WEBHOOKS },
+    feeds: { allowPrivate: e.NEXO_ALLOW_PRIVATE_FEEDS, allowOrigins: e.NEXO_FEED_ALLOWED_ORIGINS },
   };
 }
 

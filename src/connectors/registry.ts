@@ -32,3 +32,4 @@ export function connectorMatrix(): { capabilities: CapabilityName[]; connectors:
 // Kaway feed files (uploads, exports) for the stores and sync modules: parse and render without a store client.
 export { renderFeed as renderKawayFeed } from './kaway/feed-export.ts';
 export { importFeed as importKawayFeed, parseFeedText as parseKawayFeed } from './kaway/feed-parse.ts';
+export { toListings as kawayListingsOf } from './kaway/kaway-client.ts';

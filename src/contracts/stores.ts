@@ -170,3 +170,32 @@ export const webhookEventSchema = z.object({
 });
 
 export const webhookEventsResponseSchema = z.object({ events: z.array(webhookEventSchema) });
+
+/** Feed files of feed connectors (Kaway): uploads and exports. */
+export const feedFileKinds = ['products', 'stock', 'orders'] as const;
+export const feedFileFormats = ['csv', 'json'] as const;
+export const feedFileParamsSchema = z.object({
+  storeId: z.uuid({ error: 'expected a store id (UUID)' }).describe('The store'),
+  kind: z.enum(feedFileKinds).describe('What the file holds: products (one row per variant), stock levels or orders (one row per line)'),
+});
+export const feedRowErrorSchema = z.object({
+  row: z.number().int().describe('The spreadsheet row for CSV (header = row 1), the item number for JSON'),
+  column: z.string().nullable(),
+  message: z.string(),
+});
+export const feedUploadRequestSchema = z.strictObject({
+  format: z.enum(feedFileFormats).optional().describe('csv or json; detected from the content when left out'),
+  content: z.string().min(1, 'the file is empty').describe('The file as UTF-8 text (within the request body limit, NEXO_BODY_LIMIT_BYTES)'),
+  fileName: z.string().max(255).optional().describe('Shown in the audit log'),
+});
+export type FeedUploadRequest = z.infer<typeof feedUploadRequestSchema>;
+export const feedUploadResponseSchema = z.object({
+  kind: z.enum(feedFileKinds),
+  format: z.enum(feedFileFormats),
+  rows: z.number().int().describe('Data rows read, good and bad'),
+  imported: z.number().int().describe('Products, stock levels or orders written'),
+  errors: z.array(feedRowErrorSchema).describe("Bad rows skipped (only with the store's partialImport; otherwise one bad row refuses the file with 400)"),
+  unknownSkus: z.array(z.string()).describe('Stock rows whose SKU the store does not list (not applied)'),
+});
+export type FeedUploadResponse = z.infer<typeof feedUploadResponseSchema>;
+export const feedExportQuerySchema = z.object({ format: z.enum(feedFileFormats).optional().describe("csv or json (the store's uploadFormat when left out)") });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkOutboundUrl, isPrivateAddress, postJson } from './outbound-http.ts';
+import { checkOutboundUrl, guardedFetch, isPrivateAddress, postJson } from './outbound-http.ts';
 
 describe('outbound URL guard (SSRF)', () => {
   it.each([
@@ -47,5 +47,26 @@ describe('outbound URL guard (SSRF)', () => {
 
   it('checks names after DNS resolution: localhost is refused before any connection', async () => {
     await expect(postJson('http://localhost:9/hook', '{}', {}, { allowPrivate: false })).rejects.toThrow(/private, loopback or link-local/);
+  });
+});
+
+describe('guardedFetch (watched feed URLs)', () => {
+  it('refuses names that resolve to loopback, and lets an allowed origin through', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/csv' }).end('sku,quantity\nA,1\n'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      await expect(guardedFetch({ allowPrivate: false })(`http://localhost:${port}/feed.csv`)).rejects.toThrow(/private, loopback or link-local/);
+      await expect(guardedFetch({ allowPrivate: false })(`http://127.0.0.1:${port}/feed.csv`)).rejects.toThrow(/private/);
+      const allowed = guardedFetch({ allowPrivate: false, allowOrigins: [`http://127.0.0.1:${port}`] });
+      const response = await allowed(`http://127.0.0.1:${port}/feed.csv`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/csv');
+      expect(await response.text()).toBe('sku,quantity\nA,1\n');
+      await expect(allowed(`http://localhost:${port}/feed.csv`)).rejects.toThrow(/private/);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -2,13 +2,15 @@ import { lookup as dnsLookup } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { Readable } from 'node:stream';
 import { AppError } from './errors.ts';
 
 /**
  * Outbound requests to URLs that people type in (Slack, webhooks): http(s) only, and never to loopback,
  * private, link-local, CGNAT, multicast or reserved addresses unless `allowPrivate` (NEXO_ALLOW_PRIVATE_WEBHOOKS).
  * The check runs on every address DNS returns, inside the socket's own lookup, so the address checked is the
- * address connected to (no DNS-rebinding window). Redirects are not followed.
+ * address connected to (no DNS-rebinding window). Redirects are not followed (`guardedFetch` callers follow them
+ * hop by hop, each hop checked again).
  */
 const blocked = new BlockList();
 for (const [net, prefix] of [
@@ -88,19 +90,43 @@ export function isPrivateAddress(address: string): boolean {
 
 export interface OutboundOptions {
   allowPrivate: boolean;
+  /** Origins (`http://127.0.0.1:4010`) allowed even though private: the emulator of the demo and tests, an intranet feed host. */
+  allowOrigins?: readonly string[];
   timeoutMs?: number;
 }
 
+const privateAllowed = (url: URL, { allowPrivate, allowOrigins }: OutboundOptions) => allowPrivate || (allowOrigins ?? []).includes(url.origin);
+
 /** Parses and checks a URL's scheme and (for IP literals) its address; 400 with the reason otherwise. */
-export function checkOutboundUrl(raw: string, { allowPrivate }: OutboundOptions): URL {
+export function checkOutboundUrl(raw: string, options: OutboundOptions): URL {
   if (!URL.canParse(raw)) throw new AppError('VALIDATION', 'The URL is not valid');
   const url = new URL(raw);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AppError('VALIDATION', 'Only http:// and https:// URLs are allowed');
   if (url.username || url.password) throw new AppError('VALIDATION', 'URLs with a user name or password are not allowed');
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (!allowPrivate && isIP(host) && isPrivateAddress(host)) throw privateTarget(host);
+  if (!privateAllowed(url, options) && isIP(host) && isPrivateAddress(host)) throw privateTarget(host);
   return url;
 }
+
+/**
+ * `checkOutboundUrl` plus a DNS lookup, for checking a URL when it is saved: a name that resolves to a private
+ * address is refused now. A name that does not resolve is let through (DNS may be down; the fetch checks again).
+ */
+export async function checkOutboundTarget(raw: string, options: OutboundOptions): Promise<URL> {
+  const url = checkOutboundUrl(raw, options);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (privateAllowed(url, options) || isIP(host)) return url;
+  const addresses = await new Promise<Array<{ address: string }>>((resolve) =>
+    dnsLookup(host, { all: true, verbatim: true }, (error, list) => resolve(error ? [] : list)),
+  );
+  const bad = addresses.find((a) => isPrivateAddress(a.address));
+  if (bad) throw privateTarget(bad.address);
+  return url;
+}
+
+/** True for the refusal of a private target (from the URL check or from the guarded DNS lookup of a request). */
+export const isPrivateTargetError = (error: unknown): error is AppError =>
+  error instanceof AppError && (error.details as { reason?: string } | undefined)?.reason === 'private_address';
 
 const privateTarget = (address: string) =>
   new AppError('VALIDATION', `The URL resolves to a private, loopback or link-local address (${address}); outbound requests go only to public addresses`, {
@@ -123,6 +149,46 @@ const guardedLookup =
     });
   };
 
+const nullBodyStatuses = new Set([101, 204, 205, 304]);
+
+/**
+ * A `fetch` for URLs people type in (Kaway feed URLs): every request, redirects included (the caller follows
+ * them with `redirect: 'manual'`; each hop is a new checked request), goes through the URL check and the
+ * guarded DNS lookup, so the address checked is the address connected to. Bodies are strings or bytes.
+ */
+export function guardedFetch(options: OutboundOptions): typeof fetch {
+  return (input, init = {}) =>
+    new Promise<Response>((resolve, reject) => {
+      let url: URL;
+      try {
+        url = checkOutboundUrl(input instanceof Request ? input.url : String(input), options);
+      } catch (error) {
+        return reject(error);
+      }
+      const signal = init.signal ?? undefined;
+      if (signal?.aborted) return reject(signal.reason);
+      const client = url.protocol === 'https:' ? https : http;
+      const headers = Object.fromEntries(new Headers(init.headers).entries());
+      const body = init.body as string | Uint8Array | null | undefined;
+      const request = client.request(
+        url,
+        { method: init.method ?? 'GET', headers, lookup: guardedLookup(privateAllowed(url, options)), ...(signal ? { signal } : {}) },
+        (response) => {
+          const responseHeaders = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) {
+            for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) responseHeaders.append(name, one);
+          }
+          const status = response.statusCode ?? 0;
+          const stream = nullBodyStatuses.has(status) ? null : (Readable.toWeb(response) as ReadableStream<Uint8Array>);
+          if (!stream) response.resume();
+          resolve(new Response(stream, { status, statusText: response.statusMessage ?? '', headers: responseHeaders }));
+        },
+      );
+      request.on('error', (error) => reject(signal?.aborted ? signal.reason : error));
+      request.end(body ?? undefined);
+    });
+}
+
 export interface OutboundResponse {
   status: number;
   /** The first 2 KB of the body, for the delivery log. */
@@ -139,7 +205,7 @@ export function postJson(raw: string, body: string, headers: Record<string, stri
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'Nexo-Webhooks/1', 'content-length': Buffer.byteLength(body), ...headers },
-        lookup: guardedLookup(options.allowPrivate),
+        lookup: guardedLookup(privateAllowed(url, options)),
         timeout: options.timeoutMs ?? 10_000,
       },
       (response) => {

@@ -105,7 +105,7 @@ export async function registerJobs({ config, queue, bus, database, metrics, log,
     'notifications.deliver',
     notificationsDeliverJob(database.db, notifyDepsFor(config, log), jobCatalog['notifications.deliver'].policy.retryLimit),
   );
-  const storeCalls = { secretKey: resolveSecretKey(config), limits, channels: config.channels };
+  const storeCalls = { secretKey: resolveSecretKey(config), limits, channels: config.channels, feeds: config.feeds };
   const enqueueSync = (job: { orgId: string; storeId: string; mode: 'full' | 'incremental' }) =>
     queue.enqueue('stores.sync', job, { orgId: job.orgId, storeId: job.storeId });
   await queue.work('webhooks.process', webhooksProcessJob(database.db, storeCalls, log, enqueueSync));

@@ -16,6 +16,7 @@ import { allBreakerStates, allBucketTokens, createStoreLimits, type StoreLimits 
 import { taskCountsByStatus } from '../modules/tasks/index.ts';
 import { type BootstrapResult, ensureBootstrap, prepareEnvAgentTokens } from '../modules/tenancy/index.ts';
 import { createJobQueue, type JobQueue } from '../queue/job-queue.ts';
+import { type DemoStoresResult, ensureDemoStores, startDemoEmulator } from './demo.ts';
 import { healthSourcesFor } from './health-sources.ts';
 import { registerJobs, registerSchedules } from './register-jobs.ts';
 import { version } from './version.ts';
@@ -33,6 +34,8 @@ export interface RuntimeOptions {
 export interface Runtime {
   /** What the first start created (org + owner), to print once. */
   bootstrap: BootstrapResult;
+  /** NEXO_DEMO: the in-process emulator and the demo stores connected or refreshed at this start. */
+  demo?: DemoStoresResult & { emulatorUrl: string };
   config: Config;
   database: Database;
   queue: JobQueue<typeof jobCatalog>;
@@ -46,7 +49,8 @@ export interface Runtime {
 }
 
 /** Opens everything in dependency order; on failure closes what was opened and rethrows. */
-export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeOptions): Promise<Runtime> {
+export async function startRuntime({ config: givenConfig, log, role, skipWebBuild }: RuntimeOptions): Promise<Runtime> {
+  let config = givenConfig;
   // Shutdown steps run in reverse order, each bounded: a step that hangs (a pool waiting for a connection lost in
   // an outage) is reported and skipped, so a stop always ends.
   const cleanups: ShutdownStep[] = [];
@@ -63,6 +67,12 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
       cleanups.push(step('data dir lock', () => lock?.release()));
     }
     const secretKey = resolveSecretKey(config);
+    const demo = config.demo && role === 'serve' ? await startDemoEmulator() : null;
+    if (demo) {
+      cleanups.push(step('demo emulator', () => demo.emulator.close()));
+      // The demo's Kaway store fetches its feeds from the emulator on loopback: allow exactly that origin.
+      config = { ...config, feeds: { ...config.feeds, allowOrigins: [...config.feeds.allowOrigins, demo.origin] } };
+    }
 
     const database = await openDatabase({
       ...(config.db.url ? { url: config.db.url } : { dataDir: config.db.dataDir }),
@@ -116,10 +126,24 @@ export async function startRuntime({ config, log, role, skipWebBuild }: RuntimeO
     cleanups.push(step('system loops', () => shutdown.abort()));
     const jobDeps = { config, queue, bus, database, metrics, log, storeLimits, shutdown: shutdown.signal };
     await registerSchedules(jobDeps);
+    // Before the workers start, so a sync left queued by the previous run already sees this run's emulator.
+    const demoStores = demo
+      ? await ensureDemoStores({
+          db: database.db,
+          log,
+          secrets: { secretKey, feeds: config.feeds },
+          demo,
+          enqueueSync: (orgId, storeId, mode) =>
+            queue
+              .enqueue('stores.sync', { orgId, storeId, mode }, { orgId, storeId })
+              .catch((error) => log.warn({ err: error, storeId }, 'could not queue a demo store sync')),
+        })
+      : null;
     if (config.queue.workers || role === 'worker') await registerJobs(jobDeps);
 
     const runtime: Runtime = {
       bootstrap,
+      ...(demo && demoStores ? { demo: { ...demoStores, emulatorUrl: demo.emulator.url } } : {}),
       config,
       database,
       queue,

@@ -20,6 +20,12 @@ export async function serve(): Promise<void> {
           : `First start: created org "${b.orgSlug}" and its owner ${b.email} (password from NEXO_OWNER_PASSWORD).\n\n`,
       );
     }
+    if (runtime.demo) {
+      const d = runtime.demo;
+      process.stdout.write(
+        `Demo (NEXO_DEMO): marketplace emulator on ${d.emulatorUrl}; ${d.connected.length} emulated store(s) connected, ${d.refreshed.length} re-pointed at it. Set NEXO_DEMO=0 to turn this off.\n\n`,
+      );
+    }
   } catch (error) {
     exitOnStartFailure(error, log);
   }

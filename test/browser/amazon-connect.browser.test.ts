@@ -25,6 +25,7 @@ describe.skipIf(skipBrowserTests)('stores page: Amazon key entry', () => {
     expect(await page.getByTestId('cap-amazon-push_inventory').getAttribute('title')).toMatch(/FBA/);
 
     await page.getByTestId('connect-store').click();
+    await page.getByTestId('connect-channel').selectOption('amazon');
     const form = page.getByTestId('amazon-connect');
     await form.getByTestId('amazon-name').fill('Amazon BR');
     await form.getByTestId('amazon-sellerId').fill(seller.sellerId);

@@ -28,6 +28,7 @@ describe.skipIf(skipBrowserTests)('connecting a Shopee shop from the Stores page
     expect(await page.getByTestId('cap-shopee-bulk_operations').textContent()).toBe('Workaround');
     expect(await page.getByTestId('cap-shopee-fulfill_order').textContent()).toBe('Unsupported');
     await page.getByTestId('connect-store').click();
+    await page.getByTestId('connect-channel').selectOption('shopee');
     await page.getByTestId('connect-shopee-name').fill('Browser Shopee');
     await dashboard.screenshot(page, 'stores-connect-shopee.png');
     await page.getByTestId('connect-shopee-oauth').click();

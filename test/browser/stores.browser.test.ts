@@ -70,8 +70,9 @@ describe.skipIf(skipBrowserTests)('stores page', () => {
     const page = await dashboard.newPage({ colorScheme: 'light' });
     await page.goto('/stores');
     await page.getByTestId('connect-store').click();
-    await page.getByTestId('connect-name').fill('ML seller');
-    await page.getByTestId('connect-mercadolivre').click();
+    await page.getByTestId('connect-channel').selectOption('mercadolivre');
+    await page.getByTestId('connect-mercadolivre-name').fill('ML seller');
+    await page.getByTestId('connect-mercadolivre-oauth').click();
     // Nexo → ML's authorization page (the emulated seller approves at once) → Nexo's callback → the Stores page.
     await page.waitForURL(/\/stores\?connected=[0-9a-f-]{36}$/);
     const row = page.locator('[data-testid=store-row][data-name="ML seller"]');

@@ -101,6 +101,8 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     NEXO_SHUTDOWN_GRACE_SECONDS: '5',
     NEXO_OWNER_EMAIL: testOwner.email,
     NEXO_OWNER_PASSWORD: testOwner.password,
+    // Tests start from an empty org; demo.e2e.test.ts turns the demo stores on.
+    NEXO_DEMO: '0',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   };

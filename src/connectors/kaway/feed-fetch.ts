@@ -1,3 +1,4 @@
+import { isPrivateTargetError } from '../../lib/outbound-http.ts';
 import { sleep as defaultSleep } from '../../lib/sleep.ts';
 import { ConnectorError } from '../sdk/connector-error.ts';
 import { parseRetryAfter, type RateLimitSignal, withRetry } from '../sdk/http.ts';
@@ -108,6 +109,9 @@ export function createFeedFetcher(options: FeedFetcherOptions): FeedFetcher {
         });
       } catch (error) {
         if (options.signal?.aborted) throw new ConnectorError('Kaway feed request aborted', { kind: 'network', retryable: false, cause: error });
+        if (isPrivateTargetError(error)) {
+          throw new ConnectorError(`Kaway feed refused (${where(method, url)}): ${error.message}`, { kind: 'rejected', retryable: false });
+        }
         const timedOut = (error as Error).name === 'TimeoutError';
         throw new ConnectorError(
           timedOut ? `Kaway feed host did not answer in time (${where(method, url)})` : `Kaway feed host unreachable (${where(method, url)})`,

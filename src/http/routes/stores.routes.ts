@@ -2,6 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   createStoreRequestSchema,
+  feedExportQuerySchema,
+  feedFileParamsSchema,
+  feedUploadRequestSchema,
+  feedUploadResponseSchema,
   mlOauthStartQuerySchema,
   oauthCallbackQuerySchema,
   oauthStartQuerySchema,
@@ -20,7 +24,9 @@ import {
   completeOAuthInstall,
   connectStore,
   createStoreLimits,
+  exportStoreStockFeed,
   getStoreView,
+  importStoreFeed,
   listBreakers,
   listStoreViews,
   listWebhookEvents,
@@ -34,6 +40,8 @@ import type { AppDeps } from '../deps.ts';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
 const writeErrors = { ...errors, 409: errorBodySchema, 422: errorBodySchema };
+/** Feed files travel as text inside JSON: allow more than the default body limit. */
+const FEED_UPLOAD_BODY_LIMIT = 16 * 1024 * 1024;
 
 /** Stores: connected channel accounts (key entry and OAuth installs), their health, rate limits and circuit breakers. */
 export const storesRoutes =
@@ -41,7 +49,7 @@ export const storesRoutes =
   async (app) => {
     const limits = deps.storeLimits ?? createStoreLimits({ ...deps.config.resilience, metrics: deps.metrics });
     if (!deps.storeLimits) app.addHook('onClose', async () => limits.shutdown());
-    const secrets = { secretKey: deps.auth.secretKey };
+    const secrets = { secretKey: deps.auth.secretKey, feeds: deps.config.feeds };
     const oauthDeps = { ...secrets, channels: deps.config.channels };
     /**
      * Right after a store is connected: its webhook subscriptions and a full sync (a failure to enqueue never undoes
@@ -250,6 +258,47 @@ export const storesRoutes =
         },
       },
       async (request) => ({ events: (await listWebhookEvents(request.ctx, request.params.storeId)) as z.infer<typeof webhookEventsResponseSchema>['events'] }),
+    );
+
+    app.post(
+      '/api/stores/:storeId/feeds/:kind',
+      {
+        config: { access: 'stores.manage' },
+        bodyLimit: FEED_UPLOAD_BODY_LIMIT,
+        schema: {
+          tags: ['stores'],
+          summary: 'Upload a feed file (products, stock or orders; CSV or JSON) into a Kaway store',
+          description:
+            "The file (at most 16 MB of text) is validated row by row before anything is written; the import is one transaction. A bad row refuses the whole file: 400 `VALIDATION` with `details.reason = 'invalid_rows'` and `details.errors = [{ row, column, message }]` (the spreadsheet row for CSV, header = row 1; the item number for JSON), unless the store's `partialImport` is on (then the good rows are imported and the bad ones are listed in `errors`). Stock rows for SKUs the store does not list: `details.reason = 'unknown_skus'`. Other stores: `details.reason = 'not_a_feed_store'`. The format (csv/json) is detected when not given. Columns: docs/connectors.md \"Kaway\".",
+          params: feedFileParamsSchema,
+          body: feedUploadRequestSchema,
+          response: { 200: feedUploadResponseSchema, ...writeErrors },
+        },
+      },
+      async (request) => importStoreFeed(request.ctx, request.params.storeId, request.params.kind, request.body),
+    );
+
+    app.get(
+      '/api/stores/:storeId/feeds/stock/export',
+      {
+        config: { access: 'stores.read' },
+        schema: {
+          tags: ['stores'],
+          summary: 'Download the stock file Kaway ingests (sku, quantity), from the stock Nexo holds for the store',
+          description:
+            "An attachment in the feed format v1 (CSV or JSON; the store's uploadFormat when `format` is left out). Upload it in Kaway's seller panel, or let push_inventory PUT it to the store's stockUploadUrl.",
+          params: storeIdParamsSchema,
+          querystring: feedExportQuerySchema,
+          response: errors,
+        },
+      },
+      async (request, reply) => {
+        const file = await exportStoreStockFeed(request.ctx, request.params.storeId, request.query.format);
+        return reply
+          .header('content-type', file.format === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${file.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`)
+          .send(file.body as never); // a file, not a JSON body: no response schema to serialize it with
+      },
     );
 
     app.get(

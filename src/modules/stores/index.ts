@@ -17,6 +17,7 @@ export {
   updateStore,
 } from './store-admin.service.ts';
 export { type ConnectionTestResult, clientForStore, type StoreCallDeps, storeClients, testStoreConnection } from './store-connection.service.ts';
+export { exportStoreStockFeed, importStoreFeed } from './store-feeds.service.ts';
 export {
   type CallIo,
   countsAsFailure,

@@ -7,6 +7,7 @@ import type { Ctx } from '../../db/context.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { AppError, conflict, notFound, validation } from '../../lib/errors.ts';
 import { uuidv7 } from '../../lib/ids.ts';
+import { checkOutboundTarget, isPrivateTargetError, type OutboundOptions } from '../../lib/outbound-http.ts';
 import { recordAudit } from '../tenancy/index.ts';
 import { credentialFieldsOf, sealCredentials, sealWebhookSecrets } from './store-secrets.ts';
 import { findStoreRow, type StoreRow } from './stores.service.ts';
@@ -15,6 +16,29 @@ import { stores } from './stores.tables.ts';
 /** What the stores API needs besides the ctx: the key that seals credentials. */
 export interface StoreSecretsDeps {
   secretKey: Buffer;
+  /** Feed connectors (Kaway) fetch URLs people type in: private targets only as configured (NEXO_ALLOW_PRIVATE_FEEDS, NEXO_FEED_ALLOWED_ORIGINS). */
+  feeds?: OutboundOptions;
+}
+
+export const strictFeeds: OutboundOptions = { allowPrivate: false };
+
+/**
+ * A feed connector's settings hold URLs Nexo will fetch (watched feeds, a stock upload URL): each one is checked
+ * like a notification URL (http(s), no private, loopback or link-local address, after DNS resolution) when it
+ * is saved, so a bad one is a 400 `VALIDATION` with `details.reason = 'private_address'` before anything is stored.
+ */
+async function checkFeedUrls(connector: StoreConnector, config: Record<string, unknown>, deps: StoreSecretsDeps): Promise<void> {
+  if (connector.auth.type !== 'feed') return;
+  for (const [field, value] of Object.entries(config)) {
+    if (typeof value !== 'string' || !/^https?:\/\//i.test(value)) continue;
+    try {
+      await checkOutboundTarget(value, deps.feeds ?? strictFeeds);
+    } catch (error) {
+      if (isPrivateTargetError(error))
+        throw new AppError('VALIDATION', `connectorConfig.${field}: ${error.message}`, { field: `connectorConfig.${field}`, reason: 'private_address' });
+      throw error;
+    }
+  }
 }
 
 const DEFAULT_SYNC_MINUTES = 60;
@@ -87,8 +111,8 @@ async function requireRow(db: DbOrTx, orgId: string, storeId: string, forUpdate 
 /** Key entry: validates config and credentials with the connector's schemas, seals them, audits without secrets. */
 export async function connectStore(ctx: Ctx, deps: StoreSecretsDeps, input: CreateStoreRequest): Promise<StoreView> {
   const connector = connectorFor(input.platform);
-  if (connector.auth.type === 'feed') throw validation(`${connector.name} is a feed connector: it has no credentials to enter`, { field: 'platform' });
   const connectorConfig = checked(connector.configSchema, input.connectorConfig, 'connectorConfig') as Record<string, unknown>;
+  await checkFeedUrls(connector, connectorConfig, deps);
   const credentials = checked(connector.credentialsSchema, input.credentials, 'credentials') as Record<string, unknown>;
   return insertStore(ctx, deps, {
     platform: connector.id,
@@ -166,6 +190,11 @@ export async function reconnectStore(ctx: Ctx, deps: StoreSecretsDeps, storeId: 
 }
 
 export async function updateStore(ctx: Ctx, deps: StoreSecretsDeps, storeId: string, input: UpdateStoreRequest): Promise<StoreView> {
+  if (input.connectorConfig !== undefined) {
+    const row = await requireRow(ctx.db, ctx.orgId, storeId);
+    const connector = connectorFor(row.platform);
+    await checkFeedUrls(connector, checked(connector.configSchema, input.connectorConfig, 'connectorConfig') as Record<string, unknown>, deps);
+  }
   return withTransaction(ctx.db, async (tx) => {
     const before = await requireRow(tx, ctx.orgId, storeId, true);
     const connector = connectorFor(before.platform);
@@ -174,7 +203,11 @@ export async function updateStore(ctx: Ctx, deps: StoreSecretsDeps, storeId: str
     if (input.name !== undefined) patch.name = input.name;
     if (input.syncIntervalMinutes !== undefined) config.syncIntervalMinutes = input.syncIntervalMinutes;
     if (input.priority !== undefined) config.priority = input.priority;
-    if (input.connectorConfig !== undefined) config.connector = checked(connector.configSchema, input.connectorConfig, 'connectorConfig');
+    if (input.connectorConfig !== undefined) {
+      config.connector = checked(connector.configSchema, input.connectorConfig, 'connectorConfig');
+      // A sync checkpoint holds the channel's own cursor (a scroll id, a feed snapshot): meaningless once the settings point elsewhere.
+      patch.syncState = null;
+    }
     patch.config = config;
     if (input.credentials !== undefined) {
       if (before.status === 'disconnected') throw conflict('The store is disconnected: connect it again instead', { status: before.status });

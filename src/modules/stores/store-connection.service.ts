@@ -4,8 +4,9 @@ import type { DbOrTx } from '../../db/client.ts';
 import type { Ctx } from '../../db/context.ts';
 import { AppError, conflict } from '../../lib/errors.ts';
 import { isPostponeJob } from '../../lib/job-control.ts';
+import { guardedFetch } from '../../lib/outbound-http.ts';
 import { oauthAppOf } from './oauth-apps.ts';
-import { connectorFor, requireStoreRow, type StoreSecretsDeps } from './store-admin.service.ts';
+import { connectorFor, requireStoreRow, type StoreSecretsDeps, strictFeeds } from './store-admin.service.ts';
 import type { StoreLimits } from './store-limits.service.ts';
 import { credentialFieldsOf, openCredentials, sealCredentials } from './store-secrets.ts';
 import type { StoreRow } from './stores.service.ts';
@@ -40,6 +41,8 @@ export function storeClients(db: DbOrTx, deps: StoreCallDeps, row: StoreRow) {
   let sealed = row.credentialsEncrypted;
   let credentials = openCredentials(deps.secretKey, row.orgId, row.id, sealed);
   const oauthApp = deps.channels ? oauthAppOf(deps.channels, row.platform) : undefined;
+  // Feed connectors fetch URLs people typed in: their requests always go through the SSRF guard (every hop, after DNS).
+  const fetch = connector.auth.type === 'feed' ? guardedFetch(deps.feeds ?? strictFeeds) : deps.fetch;
 
   async function persist(next: Record<string, unknown>): Promise<void> {
     const nextSealed = sealCredentials(deps.secretKey, row.orgId, row.id, next);
@@ -71,7 +74,7 @@ export function storeClients(db: DbOrTx, deps: StoreCallDeps, row: StoreRow) {
     connector.connect({
       credentials,
       config: (row.config.connector as Record<string, unknown> | undefined) ?? {},
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      ...(fetch ? { fetch } : {}),
       ...(signal ? { signal } : {}),
       ...(oauthApp ? { oauthApp } : {}),
       onCredentialsRefreshed: (next: unknown) => persist(next as Record<string, unknown>),

@@ -2,6 +2,9 @@ import { queryOptions } from '@tanstack/react-query';
 import { connectorsListSchema } from '../../../src/contracts/connectors.ts';
 import {
   type CreateStoreRequest,
+  type FeedUploadRequest,
+  type feedFileKinds,
+  feedUploadResponseSchema,
   storeLimitsResponseSchema,
   storeSchema,
   storesListSchema,
@@ -45,6 +48,11 @@ export const storeAction = (id: string, action: 'pause' | 'resume' | 'disconnect
 export const shopifyInstallUrl = (shop: string, name?: string) =>
   `/api/stores/oauth/shopify/start?${new URLSearchParams({ shop: shop.trim().toLowerCase(), ...(name?.trim() ? { name: name.trim() } : {}) }).toString()}`;
 
-/** Mercado Livre: the seller signs in on ML's authorization page (who it is is known only when ML sends them back). */
-export const mercadoLivreConnectUrl = (name?: string) =>
-  `/api/stores/oauth/mercadolivre/start${name?.trim() ? `?${new URLSearchParams({ name: name.trim() }).toString()}` : ''}`;
+export type FeedFileKind = (typeof feedFileKinds)[number];
+
+/** A Kaway feed file, sent as text in JSON; a refused file answers 400 with `details.errors` (row, column, message). */
+export const uploadFeedFile = (storeId: string, kind: FeedFileKind, body: FeedUploadRequest) =>
+  request(`/api/stores/${encodeURIComponent(storeId)}/feeds/${kind}`, { method: 'POST', body, schema: feedUploadResponseSchema });
+
+/** A plain link: the browser downloads the attachment with the session cookie. */
+export const stockExportUrl = (storeId: string, format: 'csv' | 'json') => `/api/stores/${encodeURIComponent(storeId)}/feeds/stock/export?format=${format}`;

@@ -11,22 +11,14 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../..
 import { Dialog } from '../../components/ui/dialog.tsx';
 import { Input } from '../../components/ui/input.tsx';
 import { Field } from '../../components/ui/label.tsx';
+import { Select } from '../../components/ui/select.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table.tsx';
 import { formatDateTime, useLocale, useT } from '../../i18n/index.ts';
 import { useCan } from '../auth/session.tsx';
 import { AmazonConnectForm } from './amazon-connect-form.tsx';
-import { ShopeeConnect } from './shopee-connect.tsx';
-import {
-  connectorsQuery,
-  createStore,
-  mercadoLivreConnectUrl,
-  shopifyInstallUrl,
-  storeAction,
-  storeLimitsQuery,
-  storesQuery,
-  testStore,
-  webhookEventsQuery,
-} from './stores-api.ts';
+import { KawayConnectForm, KawayFilesDialog } from './kaway-stores.tsx';
+import { OAuthRedirectConnect } from './oauth-redirect-connect.tsx';
+import { connectorsQuery, createStore, shopifyInstallUrl, storeAction, storeLimitsQuery, storesQuery, testStore, webhookEventsQuery } from './stores-api.ts';
 
 const statusBadge = { active: 'success', paused: 'warning', disconnected: 'secondary', error: 'danger' } as const;
 const levelBadge = { native: 'success', workaround: 'warning', unsupported: 'secondary' } as const;
@@ -73,6 +65,7 @@ function StoresTable() {
   const [tests, setTests] = useState<Record<string, { ok: boolean; error: string | null; latencyMs: number }>>({});
   const [disconnecting, setDisconnecting] = useState<StoreView | null>(null);
   const [events, setEvents] = useState<StoreView | null>(null);
+  const [files, setFiles] = useState<StoreView | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: storesQuery.queryKey });
   const test = useMutation({
     mutationFn: (store: StoreView) => testStore(store.id).then((result) => ({ id: store.id, result })),
@@ -138,6 +131,11 @@ function StoresTable() {
                     <Button size="sm" variant="outline" onClick={() => setEvents(store)} data-testid="store-events">
                       {t('stores.events')}
                     </Button>
+                    {canManage && store.platform === 'kaway' && store.status !== 'disconnected' && (
+                      <Button size="sm" variant="outline" onClick={() => setFiles(store)} data-testid="store-files">
+                        {t('stores.kaway.files')}
+                      </Button>
+                    )}
                     {canManage && store.status !== 'disconnected' && (
                       <>
                         <Button size="sm" variant="outline" onClick={() => test.mutate(store)} disabled={test.isPending} data-testid="store-test">
@@ -181,6 +179,7 @@ function StoresTable() {
       >
         {events && <WebhookEvents storeId={events.id} />}
       </Dialog>
+      <KawayFilesDialog store={files} onClose={() => setFiles(null)} />
     </Card>
   );
 }
@@ -283,7 +282,35 @@ function CapabilityMatrix() {
   );
 }
 
+const channels = ['shopify', 'mercadolivre', 'amazon', 'shopee', 'tiktokshop', 'kaway'] as const;
+type Channel = (typeof channels)[number];
+
+/** One form per channel: OAuth where the channel has it (Shopify also by key entry), key entry for Amazon, feeds for Kaway. */
 function ConnectDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const t = useT();
+  const [channel, setChannel] = useState<Channel>('shopify');
+  return (
+    <Dialog open={open} onClose={onClose} title={t('stores.connect.title')} closeLabel={t('common.close')} data-testid="connect-dialog">
+      <Field label={t('stores.connect.channel')} htmlFor="connect-channel" className="mb-4">
+        <Select id="connect-channel" value={channel} onChange={(e) => setChannel(e.target.value as Channel)} data-testid="connect-channel">
+          {channels.map((c) => (
+            <option key={c} value={c}>
+              {t(`stores.channel.${c}`)}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      {channel === 'shopify' && <ShopifyConnect onDone={onClose} />}
+      {channel === 'mercadolivre' && <OAuthRedirectConnect platform="mercadolivre" />}
+      {channel === 'amazon' && <AmazonConnectForm onDone={onClose} />}
+      {channel === 'shopee' && <OAuthRedirectConnect platform="shopee" />}
+      {channel === 'tiktokshop' && <OAuthRedirectConnect platform="tiktokshop" />}
+      {channel === 'kaway' && <KawayConnectForm onDone={onClose} />}
+    </Dialog>
+  );
+}
+
+function ShopifyConnect({ onDone: onClose }: { onDone: () => void }) {
   const t = useT();
   const queryClient = useQueryClient();
   const [shop, setShop] = useState('');
@@ -309,7 +336,7 @@ function ConnectDialog({ open, onClose }: { open: boolean; onClose: () => void }
     window.location.assign(shopifyInstallUrl(shop, name));
   };
   return (
-    <Dialog open={open} onClose={onClose} title={t('stores.connect.title')} closeLabel={t('common.close')} data-testid="connect-dialog">
+    <>
       <form className="space-y-4" onSubmit={install}>
         <Field label={t('stores.connect.shop')} htmlFor="connect-shop">
           <Input
@@ -329,19 +356,6 @@ function ConnectDialog({ open, onClose }: { open: boolean; onClose: () => void }
           {t('stores.connect.oauth')}
         </Button>
         <p className="text-muted-foreground text-xs">{t('stores.connect.oauthHelp')}</p>
-      </form>
-      <form
-        className="mt-6 space-y-2 border-t pt-4"
-        onSubmit={(event) => {
-          event.preventDefault();
-          window.location.assign(mercadoLivreConnectUrl(name));
-        }}
-      >
-        <Button type="submit" variant="outline" data-testid="connect-mercadolivre">
-          <Plug />
-          {t('stores.connect.mercadolivre')}
-        </Button>
-        <p className="text-muted-foreground text-xs">{t('stores.connect.mercadolivreHelp')}</p>
       </form>
       <form
         className="mt-6 space-y-4 border-t pt-4"
@@ -376,8 +390,6 @@ function ConnectDialog({ open, onClose }: { open: boolean; onClose: () => void }
           {t('stores.connect.save')}
         </Button>
       </form>
-      <AmazonConnectForm onDone={onClose} />
-      <ShopeeConnect />
-    </Dialog>
+    </>
   );
 }
