@@ -97,6 +97,8 @@ export interface ShopStats {
   webhookFailures: number;
   /** Lowest bucket level seen after a deduction: never negative, by construction (the invariant tests check). */
   minBucketLevel: number;
+  /** Shopify: cost points charged (the sum of `actualQueryCost`), to measure how much of the limit a client uses. */
+  pointsCharged: number;
 }
 
 export interface WebhookSubscription {
@@ -135,4 +137,5 @@ export const emptyStats = (): ShopStats => ({
   webhooksSent: 0,
   webhookFailures: 0,
   minBucketLevel: Number.POSITIVE_INFINITY,
+  pointsCharged: 0,
 });

@@ -9,6 +9,8 @@ import { type SyncState, stores } from './stores.tables.ts';
 
 /** Incremental syncs re-read this much before the previous sync's start (clock skew, late writes on the channel). */
 const OVERLAP_MS = 5 * 60_000;
+/** Items asked for per page (connectors may return fewer, e.g. Shopify when the page's cost would not fit the bucket). */
+export const SYNC_PAGE_SIZE = 50;
 
 export interface SyncOutcome {
   status: 'done' | 'skipped';
@@ -46,7 +48,7 @@ export async function runStoreSync(
   if (store.syncState) log.info({ phase: state.phase, pages: state.pages }, 'resuming store sync at its checkpoint');
   await db.update(stores).set({ syncState: state }).where(where);
   const ctx = { orgId: input.orgId, db, log };
-  const limit = input.pageSize ?? 50;
+  const limit = input.pageSize ?? SYNC_PAGE_SIZE;
   const since = state.since ? { updatedSince: state.since } : {};
   const pure = clientForStore(deps, store);
   let productCount = 0;
