@@ -56,6 +56,30 @@ function createShop(emulator: Emulator, label: string): ShopRun & { emptyAt: num
   return { shop, credentials, skus, products: state.products.size, emptyAt };
 }
 
+/**
+ * Samples the shop's bucket every 50 ms until `until(endMs)`: how long it sat full up to `endMs` (restored points
+ * thrown away while the client was busy elsewhere, e.g. writing a page) and its level at `endMs` (left unused).
+ */
+function watchBucket(emulator: Emulator, shop: string) {
+  const bucket = shopifyStateOf(emulator.shop(shop)).bucket;
+  const level = () => Math.min(bucket.maximumAvailable, bucket.available + ((Date.now() - bucket.at) / 1000) * bucket.restoreRate);
+  const samples: Array<[number, number]> = [];
+  const timer = setInterval(() => samples.push([Date.now(), level()]), 50);
+  return {
+    until(endMs: number) {
+      clearInterval(timer);
+      const kept = samples.filter(([at]) => at <= endMs);
+      let fullMs = 0;
+      for (let i = 1; i < kept.length; i++) {
+        const [at, value] = kept[i] as [number, number];
+        if (value >= bucket.maximumAvailable - 0.5) fullMs += at - (kept[i - 1] as [number, number])[0];
+      }
+      const timeline = process.env.BENCH_SYNC_DEBUG ? kept.filter((_, i) => i % 10 === 0).map(([, v]) => Math.round(v)) : undefined;
+      return { secondsFull: fullMs / 1000, levelAtEnd: Math.round(kept.at(-1)?.[1] ?? 0), ...(timeline ? { timeline } : {}) };
+    },
+  };
+}
+
 /** What the shop charged (sum of actualQueryCost) and how often it answered THROTTLED. */
 function usage(emulator: Emulator, shop: string) {
   const { stats } = emulator.shop(shop);
@@ -70,11 +94,14 @@ interface Row {
   share: number;
   throttledAnswers: number;
   surfaced: number | string;
+  /** Seconds the bucket sat full (points thrown away) and its level at the end (points left unused). */
+  bucket?: { secondsFull: number; levelAtEnd: number; timeline?: number[] };
 }
 
 /** The connector alone: cursor pages as the sync job reads them, then the bulk export of the same catalog. */
 async function connectorOnly(emulator: Emulator): Promise<{ paged: Row; bulk: Row }> {
   const run = createShop(emulator, 'connector');
+  const watch = watchBucket(emulator, run.shop);
   const client = shopifyConnector.connect({
     credentials: { accessToken: run.credentials.accessToken },
     config: { shop: run.shop, apiBaseUrl: run.credentials.baseUrl },
@@ -83,7 +110,9 @@ async function connectorOnly(emulator: Emulator): Promise<{ paged: Row; bulk: Ro
   if (!listProducts) throw new Error('listProducts missing');
   let variants = 0;
   for await (const product of paginate((cursor) => listProducts({ cursor, limit: SYNC_PAGE_SIZE }))) variants += product.variants.length;
-  const seconds = (Date.now() - run.emptyAt) / 1000;
+  const endMs = Date.now();
+  const bucket = watch.until(endMs);
+  const seconds = (endMs - run.emptyAt) / 1000;
   const { charged, throttled } = usage(emulator, run.shop);
 
   const bulkStarted = performance.now();
@@ -99,6 +128,7 @@ async function connectorOnly(emulator: Emulator): Promise<{ paged: Row; bulk: Ro
       share: charged / (RESTORE * seconds),
       throttledAnswers: throttled,
       surfaced: 0,
+      bucket,
     },
     bulk: {
       path: 'connector alone, bulk operation (JSONL)',
@@ -126,12 +156,14 @@ async function throughNexo(emulator: Emulator, kind: BenchDatabase['kind'], admi
   const database = kind === 'postgres' ? await postgresDatabase(adminUrl as string, dataDir) : pgliteDatabase(dataDir);
   try {
     let run: ReturnType<typeof createShop> | undefined;
+    let watch: ReturnType<typeof watchBucket> | undefined;
     const expectedSeconds = (SKUS * 2) / RESTORE;
     const figures = await runFullStoreSync(
       database,
       tmp,
       () => {
         run = createShop(emulator, kind);
+        watch = watchBucket(emulator, run.shop);
         return {
           platform: 'shopify',
           name: `Bench ${kind}`,
@@ -141,7 +173,8 @@ async function throughNexo(emulator: Emulator, kind: BenchDatabase['kind'], admi
       },
       { timeoutMs: Math.round(expectedSeconds * 5_000 + 120_000) },
     );
-    if (!run) throw new Error('no shop was created');
+    if (!run || !watch) throw new Error('no shop was created');
+    const bucket = watch.until(figures.finishedAt);
     const seconds = (figures.finishedAt - run.emptyAt) / 1000;
     const { charged, throttled } = usage(emulator, run.shop);
     const surfaced = figures.throttlingSurfaced + (figures.job.status === 'completed' ? 0 : 1);
@@ -154,6 +187,7 @@ async function throughNexo(emulator: Emulator, kind: BenchDatabase['kind'], admi
         share: charged / (RESTORE * seconds),
         throttledAnswers: throttled,
         surfaced,
+        bucket,
       },
       database: database.kind,
       label: database.label,
@@ -201,7 +235,19 @@ export const benchmark: Benchmark = {
     const tables: Table[] = [
       {
         title: `Shopify full sync, ${RESTORE} cost points/s (bucket ${BUCKET}, empty at the start)`,
-        columns: ['path', 'SKUs', 'seconds', 'SKUs/s', 'points charged', 'points/s', 'share of the limit', 'THROTTLED answers', 'throttling errors surfaced'],
+        columns: [
+          'path',
+          'SKUs',
+          'seconds',
+          'SKUs/s',
+          'points charged',
+          'points/s',
+          'share of the limit',
+          'bucket full s',
+          'left at end',
+          'THROTTLED answers',
+          'throttling errors surfaced',
+        ],
         rows: rows.map((r) => [
           r.path,
           r.skus,
@@ -210,6 +256,8 @@ export const benchmark: Benchmark = {
           Number.isFinite(r.charged) ? r.charged : '-',
           Number.isFinite(r.charged) ? round(r.charged / r.seconds, 1) : '-',
           pct(r.share),
+          r.bucket ? round(r.bucket.secondsFull, 1) : '-',
+          r.bucket ? r.bucket.levelAtEnd : '-',
           r.throttledAnswers,
           r.surfaced,
         ]),

@@ -68,6 +68,8 @@ export async function postgresDatabase(adminUrl: string, dataDir: string): Promi
     serverEnv: { DATABASE_URL: db.url, NEXO_DATA_DIR: dataDir },
     async openDirect(poolSize = 10) {
       const pool = new pg.Pool({ connectionString: db.url, max: poolSize });
+      // An idle connection ended by the server (restart, pg_terminate_backend) must not crash the harness.
+      pool.on('error', (error) => log.warn({ err: error }, 'bench pool: idle connection lost'));
       return {
         query: async (text, params) => (await pool.query(text, params)).rows,
         async transaction(statements) {
