@@ -23,7 +23,10 @@ export interface StoreSyncFigures {
   finishedAt: number;
   /** From POST /api/stores until the job started (queue pick-up). */
   startDelayMs: number;
+  /** The run POST /api/stores queued (its `startedAt` is its last start: after a postponement, the restart). */
   job: JobRun;
+  /** Every stores.sync run of the store, oldest first (the org schedule may add incremental ones). */
+  runs: Array<Pick<JobRun, 'createdAt' | 'startedAt' | 'finishedAt' | 'status' | 'result'>>;
   /** Attempts that failed (retried or final), and postponements (not attempts: breaker open, rate limit, channel throttling). */
   failedAttempts: number;
   postponements: number;
@@ -38,6 +41,7 @@ export interface StoreSyncFigures {
   serverCpuSeconds: number;
 }
 
+const settled = new Set(['completed', 'dead', 'failed', 'cancelled']);
 const ownerEmail = 'bench-sync-owner@nexo.local';
 const ownerPassword = randomBytes(18).toString('base64url');
 /** Messages of Nexo's limiter for a channel's answer (`throttled by the channel`) or a connector giving up (`kept throttling`, 429). */
@@ -72,31 +76,37 @@ export async function runFullStoreSync(
     if (created.status !== 201) throw new Error(`POST /api/stores answered ${created.status}: ${JSON.stringify(created.body)}`);
     const storeId = created.body.id;
 
+    // Every stores.sync run of the store counts: the org schedule (stores.sync-due) may queue another one meanwhile,
+    // which waits for this one (one per store) or takes over its checkpoint when this one is postponed.
     let duringSyncPeakMiB = readyMiB;
-    let job: JobRun | undefined;
+    let runs: JobRun[] = [];
     const deadline = postedAt + options.timeoutMs;
     for (;;) {
       duringSyncPeakMiB = Math.max(duringSyncPeakMiB, memoryMiB(pid).rss);
-      const list = await owner.json<{ jobs: JobRun[] }>('GET', `/api/jobs?type=stores.sync&storeId=${storeId}&limit=5`);
-      job = list.body.jobs?.[0];
-      if (job && ['completed', 'dead', 'failed', 'cancelled'].includes(job.status)) break;
+      const list = await owner.json<{ jobs: JobRun[] }>('GET', `/api/jobs?type=stores.sync&storeId=${storeId}&limit=20`);
+      runs = [...(list.body.jobs ?? [])].reverse(); // oldest (the POST's full sync) first
+      if (runs.length > 0 && runs.every((r) => settled.has(r.status))) break;
       if (Date.now() > deadline)
-        throw new Error(`the sync did not finish within ${options.timeoutMs} ms (last status ${job?.status ?? 'none'}):\n${server.output()}`);
+        throw new Error(
+          `the sync did not finish within ${options.timeoutMs} ms (runs: ${runs.map((r) => r.status).join(', ') || 'none'}):\n${server.output()}`,
+        );
       await sleep(options.pollMs ?? 500);
     }
     const serverCpuSeconds = Math.round((cpuSeconds(pid) - cpuBefore) * 100) / 100;
-    const detail = await owner.json<{ logs: JobLog[] }>('GET', `/api/jobs/${job.id}`);
-    const logs = detail.body.logs ?? [];
-    if (process.env.BENCH_SYNC_DEBUG) process.stderr.write(`${JSON.stringify({ job, logs }, null, 1)}\n${server.output()}\n`);
+    const job = runs[0] as JobRun;
+    const logs: JobLog[] = [];
+    for (const run of runs) logs.push(...((await owner.json<{ logs: JobLog[] }>('GET', `/api/jobs/${run.id}`)).body.logs ?? []));
+    if (process.env.BENCH_SYNC_DEBUG) process.stderr.write(`${JSON.stringify({ runs, logs }, null, 1)}\n${server.output()}\n`);
     const postponed = logs.filter((l) => l.message.startsWith('postponed until'));
     const failed = logs.filter((l) => l.level === 'error');
-    const finishedAt = Date.parse(job.finishedAt ?? new Date().toISOString());
+    const finishedAt = Math.max(...runs.map((r) => Date.parse(r.finishedAt ?? new Date().toISOString())));
     figures = {
       wallSeconds: (finishedAt - postedAt) / 1000,
       postedAt,
       finishedAt,
       startDelayMs: job.startedAt ? Date.parse(job.startedAt) - postedAt : Number.NaN,
       job,
+      runs: runs.map((r) => ({ createdAt: r.createdAt, startedAt: r.startedAt, finishedAt: r.finishedAt, status: r.status, result: r.result })),
       failedAttempts: failed.length,
       postponements: postponed.length,
       throttlingSurfaced: [...postponed, ...failed].filter((l) => throttling.test(`${l.message} ${JSON.stringify(l.metadata ?? {})}`)).length,
