@@ -25,6 +25,7 @@ const catalog = {
   'bench.noop': defineJob('bench.noop', 'Does nothing; the benchmark times when it starts.', z.strictObject({ seq: z.number().int() }), {
     retryLimit: 0,
     concurrency: 1,
+    scope: 'system', // no org: the queue alone is timed
   }),
 };
 
