@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -9,6 +8,7 @@ import { migrateDatabase } from '../src/db/migrate.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { createJobRunsObserver } from '../src/modules/operations/index.ts';
 import { createJobQueue } from '../src/queue/job-queue.ts';
+import { createThrowawayDatabase } from './lib/databases.ts';
 import { BATCH_SIZE, BENCH_ORG_ID, benchJobsCatalog, CONCURRENCY, nexoQueue, POLLING_SECONDS, POOL_SIZE, rawQueue, WITH_RUNS } from './lib/jobs-catalog.ts';
 import { repoRoot } from './lib/server.ts';
 import { percentile, ratio, round } from './lib/stats.ts';
@@ -179,12 +179,8 @@ async function idleLatency(client: pg.Client, name: string, send: (seq: number) 
 }
 
 async function onPostgres(adminUrl: string) {
-  const dbName = `nexo_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
+  const throwaway = await createThrowawayDatabase(adminUrl);
+  const url = new URL(throwaway.url);
   const database = await openDatabase({ url: url.toString(), log });
   const client = new pg.Client({ connectionString: url.toString() });
   const workers: Worker[] = [];
@@ -239,8 +235,7 @@ async function onPostgres(adminUrl: string) {
     await Promise.all(workers.map((w) => w.stop()));
     await client.end().catch(() => undefined);
     await database.close();
-    await admin.query(`drop database if exists ${dbName} with (force)`).catch((error) => log.warn({ err: error }, `could not drop ${dbName}`));
-    await admin.end();
+    await throwaway.drop();
   }
 }
 

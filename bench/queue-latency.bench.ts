@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import { z } from 'zod';
 import { defineJob } from '../src/contracts/jobs.ts';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { createJobQueue } from '../src/queue/job-queue.ts';
+import { createThrowawayDatabase } from './lib/databases.ts';
 import { makeTempDir } from './lib/server.ts';
 import { percentile, round } from './lib/stats.ts';
 import type { Benchmark } from './lib/types.ts';
@@ -26,6 +25,7 @@ const catalog = {
   'bench.noop': defineJob('bench.noop', 'Does nothing; the benchmark times when it starts.', z.strictObject({ seq: z.number().int() }), {
     retryLimit: 0,
     concurrency: 1,
+    scope: 'system', // no org: the queue alone is timed
   }),
 };
 
@@ -111,22 +111,16 @@ async function onPglite(): Promise<Figures> {
 
 /** A throwaway database on the BENCH_DATABASE_URL server, dropped afterwards. */
 async function onPostgres(adminUrl: string): Promise<Figures> {
-  const name = `nexo_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
+  const throwaway = await createThrowawayDatabase(adminUrl);
   try {
-    await admin.query(`create database ${name}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    const database = await openDatabase({ url: url.toString(), log });
+    const database = await openDatabase({ url: throwaway.url, log });
     try {
       return await measure(database);
     } finally {
       await database.close();
     }
   } finally {
-    await admin.query(`drop database if exists ${name} with (force)`).catch((error) => log.warn({ err: error }, `could not drop ${name}`));
-    await admin.end();
+    await throwaway.drop();
   }
 }
 

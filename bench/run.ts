@@ -1,5 +1,5 @@
 // Runs the benchmarks (all, or those named on the command line), prints a table per benchmark and
-// writes bench/results/latest.json.  Usage: node bench/run.ts [startup] [http] [queue-latency] [tasks] [jobs] [connector-sync] [amazon-sync] [shopee-sync] [tiktokshop-sync]
+// writes bench/results/latest.json.  Usage: node bench/run.ts [startup] [http] [queue-latency] [tasks] [jobs] [sync] [amazon-sync] [shopee-sync] [tiktokshop-sync]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ const registry: Record<string, () => Promise<Benchmark>> = {
   'queue-latency': async () => (await import('./queue-latency.bench.ts')).benchmark,
   tasks: async () => (await import('./tasks.bench.ts')).benchmark,
   jobs: async () => (await import('./jobs.bench.ts')).benchmark,
-  'connector-sync': async () => (await import('./connector-sync.bench.ts')).benchmark,
+  sync: async () => (await import('./sync.bench.ts')).benchmark,
   'amazon-sync': async () => (await import('./amazon-sync.bench.ts')).benchmark,
   'shopee-sync': async () => (await import('./shopee-sync.bench.ts')).benchmark,
   'tiktokshop-sync': async () => (await import('./tiktokshop-sync.bench.ts')).benchmark,

@@ -1,12 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon, { type Options, type Result } from 'autocannon';
-import pg from 'pg';
-import { openDatabase } from '../src/db/client.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { ensureWebBuild } from '../src/main/web-build.ts';
-import { makeTempDir, repoRoot, type ServerProcess, spawnServer } from './lib/server.ts';
+import { signIn } from '../test/helpers/api-client.ts';
+import { type BenchDatabase, type DirectConnection, pgliteDatabase, postgresDatabase } from './lib/databases.ts';
+import { cpuSeconds, makeTempDir, memoryMiB, type ServerProcess, startNexoServe } from './lib/server.ts';
 import { percentile, ratio, round } from './lib/stats.ts';
 import type { Benchmark } from './lib/types.ts';
 
@@ -44,101 +44,15 @@ const agentTokens = Object.fromEntries(marketplaces.map((m) => [m, `bench-${m}-$
   string
 >;
 
-/** A direct connection to the benchmark database (the server is stopped while it is open on PGlite). */
-interface Direct {
-  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
-  /** The statements in one transaction on one connection. */
-  transaction(statements: Array<[string, unknown[]]>): Promise<void>;
-  close(): Promise<void>;
-}
-
-interface Target {
-  kind: 'postgres' | 'pglite';
-  label: string;
+interface Target extends BenchDatabase {
   seedRows: number;
-  serverEnv: Record<string, string>;
-  openDirect(): Promise<Direct>;
-  cleanup(): Promise<void>;
 }
-
-/** A throwaway `nexo_bench_<random>` database on the BENCH_DATABASE_URL server, dropped in cleanup(). */
-async function postgresTarget(adminUrl: string, dataDir: string): Promise<Target> {
-  const name = `nexo_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const version = String((await admin.query('show server_version')).rows[0]?.server_version ?? '?').split(' ')[0];
-  await admin.query(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    kind: 'postgres',
-    label: `PostgreSQL ${version} (${url.host}, database ${name})`,
-    seedRows: SEED_POSTGRES,
-    serverEnv: { DATABASE_URL: url.toString(), NEXO_DATA_DIR: dataDir },
-    async openDirect() {
-      const pool = new pg.Pool({ connectionString: url.toString(), max: RAW_POOL_SIZE });
-      return {
-        query: async (text, params) => (await pool.query(text, params)).rows,
-        async transaction(statements) {
-          const client = await pool.connect();
-          try {
-            await client.query('begin');
-            for (const [text, params] of statements) await client.query(text, params);
-            await client.query('commit');
-          } catch (error) {
-            await client.query('rollback').catch(() => undefined);
-            throw error;
-          } finally {
-            client.release();
-          }
-        },
-        close: () => pool.end(),
-      };
-    },
-    async cleanup() {
-      await admin.query(`drop database if exists ${name} with (force)`).catch((error) => log.warn({ err: error }, `could not drop ${name}`));
-      await admin.end();
-    },
-  };
-}
-
-/** Nexo's embedded PGlite in a temp data dir; opened in this process only while the server is stopped. */
-function pgliteTarget(dataDir: string): Target {
-  return {
-    kind: 'pglite',
-    label: 'PGlite (embedded)',
-    seedRows: SEED_PGLITE,
-    serverEnv: { NEXO_DATA_DIR: dataDir },
-    async openDirect() {
-      const database = await openDatabase({ dataDir: join(dataDir, 'data'), log });
-      const pglite = database.pglite as NonNullable<typeof database.pglite>;
-      return {
-        query: (text, params) => database.execute(text, params),
-        async transaction(statements) {
-          await pglite.transaction(async (tx) => {
-            for (const [text, params] of statements) await tx.query(text, params);
-          });
-        },
-        close: () => database.close(),
-      };
-    },
-    async cleanup() {},
-  };
-}
-
-const secretKey = randomBytes(32).toString('hex');
 
 function startServer(target: Target, cwd: string): Promise<ServerProcess> {
-  return spawnServer({
-    args: [join(repoRoot, 'bin', 'nexo.js'), 'serve'],
+  return startNexoServe(
     cwd,
-    readyPath: '/readyz',
-    timeoutMs: 180_000,
-    env: {
+    {
       ...target.serverEnv,
-      NEXO_SECRET_KEY: secretKey,
-      NEXO_SHUTDOWN_GRACE_SECONDS: '5',
-      LOG_LEVEL: 'warn',
       NEXO_OWNER_EMAIL: ownerEmail,
       NEXO_OWNER_PASSWORD: ownerPassword,
       // The default (600 per minute per token or session) would answer 429 to a load test.
@@ -148,34 +62,8 @@ function startServer(target: Target, cwd: string): Promise<ServerProcess> {
       ...(process.env.BENCH_TASKS_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_TASKS_SERVER_NODE_OPTIONS } : {}),
       ...Object.fromEntries(marketplaces.map((m) => [`MARKETPLACE_${m.toUpperCase()}_TOKEN`, agentTokens[m]])),
     },
-  });
-}
-
-/** VmRSS and VmHWM (peak) of a process, MiB. */
-function memoryMiB(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return { rss: round(kib('VmRSS') / 1024), peak: round(kib('VmHWM') / 1024) };
-}
-
-/** CPU seconds (user + system) a process has used so far (clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** Signs the owner in; the session cookie header for reads (GETs need no CSRF token). */
-async function ownerCookie(baseUrl: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: ownerEmail, password: ownerPassword }),
-  });
-  if (res.status !== 200) throw new Error(`owner sign-in answered ${res.status}: ${await res.text()}`);
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+    180_000,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -289,7 +177,7 @@ type RawMode = 'insert' | 'transaction';
  * or running createTask's transaction in plain SQL: BEGIN, the task, its audit entry, its event,
  * pg_notify, COMMIT.
  */
-async function rawInserts(direct: Direct, orgId: string, runId: string, seconds: number, mode: RawMode): Promise<RawFigures> {
+async function rawInserts(direct: DirectConnection, orgId: string, runId: string, seconds: number, mode: RawMode): Promise<RawFigures> {
   let next = 0;
   let errors = 0;
   let firstError: unknown;
@@ -414,7 +302,7 @@ interface SeedFigures {
  * migrated. Then VACUUM ANALYZE: fresh statistics and the visibility map autovacuum would have
  * set on a table that grew over 60 days.
  */
-async function seed(direct: Direct, orgId: string, rows: number): Promise<SeedFigures> {
+async function seed(direct: DirectConnection, orgId: string, rows: number): Promise<SeedFigures> {
   const indexes = await direct.query<{ name: string; definition: string }>(
     `select indexname as name, indexdef as definition from pg_indexes
      where schemaname = current_schema() and tablename = 'marketplace_tasks' and indexname <> 'marketplace_tasks_pkey'`,
@@ -502,7 +390,9 @@ export const benchmark: Benchmark = {
     const tmp = makeTempDir('tasks');
     const dataDir = join(tmp, 'data');
     const adminUrl = process.env.BENCH_DATABASE_URL;
-    const target = adminUrl ? await postgresTarget(adminUrl, dataDir) : pgliteTarget(dataDir);
+    const target: Target = adminUrl
+      ? { ...(await postgresDatabase(adminUrl, dataDir)), seedRows: SEED_POSTGRES }
+      : { ...pgliteDatabase(dataDir), seedRows: SEED_PGLITE };
     const runId = randomBytes(3).toString('hex');
     try {
       await ensureWebBuild(log); // so that no start below rebuilds the dashboard
@@ -517,7 +407,7 @@ export const benchmark: Benchmark = {
       }
 
       // (b) raw inserts and (c) the seed, with the server stopped (PGlite has one owner at a time).
-      const direct = await target.openDirect();
+      const direct = await target.openDirect(RAW_POOL_SIZE);
       let raw: RawFigures;
       let rawTx: RawFigures;
       let seeded: SeedFigures;
@@ -541,7 +431,7 @@ export const benchmark: Benchmark = {
       const labels: string[] = [];
       let memory: { rss: number; peak: number };
       try {
-        const cookie = await ownerCookie(server.url);
+        const { cookie } = await signIn(server.url, ownerEmail, ownerPassword);
         for (const [label, path] of await readPaths(server.url, cookie)) {
           labels.push(label);
           reads.push(await timeReads(server.url, cookie, path));

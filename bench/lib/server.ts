@@ -63,9 +63,24 @@ export function httpStatus(url: string, timeoutMs = 1000): Promise<number | unde
 }
 
 export function rssMiB(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match?.[1]) throw new Error(`no VmRSS for pid ${pid}`);
-  return Number(match[1]) / 1024;
+  return memoryMiB(pid).rss;
+}
+
+/** VmRSS and VmHWM (the peak since the process started) of a process, MiB to one decimal. */
+export function memoryMiB(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+    if (!match?.[1]) throw new Error(`no ${field} for pid ${pid}`);
+    return Number(match[1]);
+  };
+  return { rss: Math.round(kib('VmRSS') / 102.4) / 10, peak: Math.round(kib('VmHWM') / 102.4) / 10 };
+}
+
+/** CPU seconds (user + system) a process has used so far (clock ticks of 1/100 s). */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Spawns a Node process on a free 127.0.0.1 port and resolves once `readyPath` answers 200. */
@@ -117,20 +132,23 @@ const secretKey = randomBytes(32).toString('hex');
 /** A temp dir for data dirs and as the servers' cwd (so no `.env` in the repo is picked up). */
 export const makeTempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `nexo-bench-${prefix}-`));
 
-/** `node bin/nexo.js serve` on an embedded data dir, ready when GET /readyz answers 200. */
-export function startNexo(dataDir: string, cwd: string): Promise<ServerProcess> {
+/**
+ * `node bin/nexo.js serve` (NODE_ENV=production, LOG_LEVEL=warn, the harness's secret key), ready when GET /readyz
+ * answers 200. `env` says where its data lives (NEXO_DATA_DIR, DATABASE_URL) and anything else it needs.
+ */
+export function startNexoServe(cwd: string, env: Record<string, string>, timeoutMs = 120_000): Promise<ServerProcess> {
   return spawnServer({
     args: [nexoBin, 'serve'],
     cwd,
     readyPath: '/readyz',
-    timeoutMs: 120_000,
-    env: {
-      NEXO_DATA_DIR: dataDir,
-      NEXO_SECRET_KEY: secretKey,
-      NEXO_SHUTDOWN_GRACE_SECONDS: '5',
-      LOG_LEVEL: 'warn',
-    },
+    timeoutMs,
+    env: { NEXO_SECRET_KEY: secretKey, NEXO_SHUTDOWN_GRACE_SECONDS: '5', LOG_LEVEL: 'warn', ...env },
   });
+}
+
+/** `nexo serve` on an embedded data dir. */
+export function startNexo(dataDir: string, cwd: string): Promise<ServerProcess> {
+  return startNexoServe(cwd, { NEXO_DATA_DIR: dataDir });
 }
 
 /** The bare Fastify hello-world, ready when GET /healthz answers 200. */

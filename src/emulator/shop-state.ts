@@ -97,6 +97,8 @@ export interface ShopStats {
   webhookFailures: number;
   /** Lowest bucket level seen after a deduction: never negative, by construction (the invariant tests check). */
   minBucketLevel: number;
+  /** Shopify: cost points charged (the sum of `actualQueryCost`), to measure how much of the limit a client uses. */
+  pointsCharged: number;
 }
 
 export interface WebhookSubscription {
@@ -135,6 +137,7 @@ export const emptyStats = (): ShopStats => ({
   webhooksSent: 0,
   webhookFailures: 0,
   minBucketLevel: Number.POSITIVE_INFINITY,
+  pointsCharged: 0,
 });
 
 /** An empty shop: ids and order numbers count up from `firstId`, randomness comes from the emulator seed and the shop's. */

@@ -13,7 +13,7 @@ export function catalogMethods(session: ShopifySession) {
   const { call, shop, wait, context, primaryLocation, getProduct, findByHandle, pageSize } = session;
   return {
     async listProducts(options = {}): Promise<Page<Product>> {
-      const first = pageSize(options.limit ?? 25, 3 + VARIANTS_PER_PRODUCT_PAGE);
+      const first = await pageSize(options.limit ?? 25, 3 + VARIANTS_PER_PRODUCT_PAGE);
       const { products } = await call<{ products: { nodes: ShopifyProductNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>({
         operation: 'Products',
         query: Q.PRODUCTS,

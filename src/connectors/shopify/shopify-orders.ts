@@ -63,7 +63,7 @@ export function orderAndStockMethods(session: ShopifySession) {
     },
 
     async listOrders(options = {}): Promise<Page<Order>> {
-      const first = pageSize(options.limit ?? 25, 3 + LINES_PER_ORDER);
+      const first = await pageSize(options.limit ?? 25, 3 + LINES_PER_ORDER);
       const { orders } = await call<{ orders: { nodes: ShopifyOrderNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>({
         operation: 'Orders',
         query: Q.ORDERS,

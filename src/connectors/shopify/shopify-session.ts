@@ -23,6 +23,29 @@ export const isAmbiguous = (error: unknown) => isConnectorError(error) && (error
 export const notApplied = (what: string, details?: unknown) =>
   new ConnectorError(`Shopify answered success for ${what} but the change is not there when read back`, { kind: 'write_not_applied', details });
 
+/** Seconds of restore a page may wait for when the bucket is low (below that, pages shrink to what the bucket holds). */
+export const PAGE_WAIT_SECONDS = 2;
+
+/**
+ * Items per page of a connection whose nodes cost `perNode` points each (plus 2 for the connection): at most
+ * `wanted`, within one query's limit (1,000 points) and the bucket's size; and, when the bucket is known, no more
+ * than it holds now unless that is less than it restores in PAGE_WAIT_SECONDS. Shopify takes a query's requested
+ * cost up front and refunds the unused part afterwards, and catalog pages use about a quarter of what they
+ * request: waiting until an emptied bucket holds a full page's requested cost (the first page, the first page of
+ * the next phase) would leave up to 10 s of its restore rate unused at 100 points/s.
+ */
+export function fitPageSize(
+  wanted: number,
+  perNode: number,
+  bucket: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } | null,
+): number {
+  const nodes = (points: number) => Math.floor((points - 2) / perNode);
+  const full = Math.max(1, Math.min(wanted, 250, nodes(Math.min(bucket?.maximumAvailable ?? 1000, 1000))));
+  if (!bucket) return full;
+  const floor = Math.max(1, Math.min(full, nodes(bucket.restoreRate * PAGE_WAIT_SECONDS)));
+  return Math.max(floor, Math.min(full, nodes(bucket.currentlyAvailable)));
+}
+
 /** What the Shopify client's methods share for one store: the paced GraphQL client, cached shop facts, common reads. */
 export function createShopifySession(context: ConnectorContext<ShopifyCredentials, ShopifyConfig>) {
   const { config, credentials } = context;
@@ -67,10 +90,10 @@ export function createShopifySession(context: ConnectorContext<ShopifyCredential
     return locationId;
   };
 
-  /** A page size whose requested cost fits the store's bucket (small buckets get small pages). */
-  function pageSize(wanted: number, perNode: number): number {
-    const maximum = Math.min(gql.maximumAvailable() ?? 1000, 1000);
-    return Math.max(1, Math.min(wanted, 250, Math.floor((maximum - 2) / perNode)));
+  /** Items to ask for in a page (see fitPageSize); learns the bucket first (the cached Shop query, cost 1) when it is unknown. */
+  async function pageSize(wanted: number, perNode: number): Promise<number> {
+    if (gql.throttleStatus() === null) await shop();
+    return fitPageSize(wanted, perNode, gql.throttleStatus());
   }
 
   async function getProduct(channelId: string): Promise<Product | null> {

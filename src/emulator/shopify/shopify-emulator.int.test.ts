@@ -65,6 +65,8 @@ describe('Shopify emulator protocol', () => {
     const tooBig = await (await gql({ ...products(250), variables: { first: 250, variantsFirst: 250 } })).json();
     expect(tooBig.errors[0].extensions.code).toBe('MAX_COST_EXCEEDED');
     expect(emulator.shop('proto.myshopify.com').stats.throttled).toBe(1);
+    // Only the answered call is charged, and only its actual cost (THROTTLED and MAX_COST_EXCEEDED cost nothing).
+    expect(emulator.shop('proto.myshopify.com').stats.pointsCharged).toBe(ok.extensions.cost.actualQueryCost);
   });
 
   it('paginates with opaque cursors and pageInfo', async () => {

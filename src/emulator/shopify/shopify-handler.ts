@@ -190,6 +190,7 @@ async function graphql(shop: EmuShop, request: EmuRequest, context: HandlerConte
     }
     const actual = Math.min(requested, result.actualCost ?? requested);
     state.bucket.available = Math.min(state.bucket.maximumAvailable, state.bucket.available + (requested - actual));
+    shop.stats.pointsCharged += actual;
     return json(200, {
       data: result.data,
       extensions: { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: throttleStatus(state) } },

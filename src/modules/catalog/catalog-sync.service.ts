@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Listing, Product } from '../../contracts/connectors.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { uuidv7 } from '../../lib/ids.ts';
@@ -10,73 +10,102 @@ export interface SyncScope {
   now: Date;
 }
 
+type Match = { variantId: string; productId: string };
+
 /**
  * Mirrors one page of a store's products: the product first seen on this store owns the master fields;
  * variants are matched by SKU across stores (by their listing when they have none); every variant gets its
  * listing on this store and its stock level. Idempotent: re-reading the same page changes nothing.
+ * Set-based: three reads and at most five writes per page, whatever its size (a sync's pages arrive while the
+ * channel's rate limit restores, so a page must be stored in less time than the next one takes to come).
  */
 export async function upsertChannelProducts(tx: DbOrTx, scope: SyncScope, page: Array<{ product: Product; listings: Listing[] }>): Promise<number> {
-  let variantsSeen = 0;
-  for (const { product, listings: productListings } of page) {
-    const matched: Array<{ variantIndex: number; variantId: string; productId: string }> = [];
-    for (const [variantIndex, variant] of product.variants.entries()) {
-      const [byListing] = await tx
-        .select({ variantId: listings.variantId, productId: productVariants.productId })
+  const variants = page.flatMap(({ product }) => product.variants);
+  if (page.length === 0) return 0;
+  const channelVariantIds = [...new Set(variants.map((v) => v.channelId))];
+  const skus = [...new Set(variants.flatMap((v) => (v.sku ? [v.sku] : [])))];
+  const byListing = new Map<string, Match>();
+  for (const row of channelVariantIds.length === 0
+    ? []
+    : await tx
+        .select({ channelVariantId: listings.channelVariantId, variantId: listings.variantId, productId: productVariants.productId })
         .from(listings)
         .innerJoin(productVariants, eq(productVariants.id, listings.variantId))
-        .where(and(eq(listings.storeId, scope.storeId), eq(listings.channelVariantId, variant.channelId)));
-      const [bySku] =
-        byListing || !variant.sku
-          ? []
-          : await tx
-              .select({ variantId: productVariants.id, productId: productVariants.productId })
-              .from(productVariants)
-              .where(and(eq(productVariants.orgId, scope.orgId), eq(productVariants.sku, variant.sku)));
-      const found = byListing ?? bySku;
-      if (found) matched.push({ variantIndex, ...found });
-    }
-    const [origin] = await tx
-      .select({ id: products.id })
-      .from(products)
-      .where(and(eq(products.orgId, scope.orgId), eq(products.originStoreId, scope.storeId), eq(products.originChannelId, product.channelId)));
-    const master = {
-      title: product.title,
-      description: product.description,
-      vendor: product.vendor,
-      productType: product.productType,
-      status: product.status,
-      handle: product.handle,
-      tags: product.tags,
-      imageCount: product.images.length,
-      videoCount: product.videoCount,
-      updatedAt: scope.now,
-    };
-    let productId = origin?.id ?? matched[0]?.productId;
-    if (origin) await tx.update(products).set(master).where(eq(products.id, origin.id));
-    if (!productId) {
-      productId = uuidv7(scope.now.getTime());
+        .where(and(eq(listings.storeId, scope.storeId), inArray(listings.channelVariantId, channelVariantIds))))
+    byListing.set(row.channelVariantId, { variantId: row.variantId, productId: row.productId });
+  const bySku = new Map<string, Match>();
+  for (const row of skus.length === 0
+    ? []
+    : await tx
+        .select({ sku: productVariants.sku, variantId: productVariants.id, productId: productVariants.productId })
+        .from(productVariants)
+        .where(and(eq(productVariants.orgId, scope.orgId), inArray(productVariants.sku, skus))))
+    if (row.sku) bySku.set(row.sku, { variantId: row.variantId, productId: row.productId });
+  const origins = new Map(
+    (
       await tx
-        .insert(products)
-        .values({ id: productId, orgId: scope.orgId, originStoreId: scope.storeId, originChannelId: product.channelId, createdAt: scope.now, ...master });
-    }
-    for (const [variantIndex, variant] of product.variants.entries()) {
-      variantsSeen++;
-      let variantId = matched.find((m) => m.variantIndex === variantIndex)?.variantId;
-      const fields = {
-        title: variant.title,
-        attributes: variant.attributes,
-        priceAmount: variant.price.amount,
-        currency: variant.price.currency,
+        .select({ id: products.id, channelId: products.originChannelId })
+        .from(products)
+        .where(
+          and(
+            eq(products.orgId, scope.orgId),
+            eq(products.originStoreId, scope.storeId),
+            inArray(
+              products.originChannelId,
+              page.map(({ product }) => product.channelId),
+            ),
+          ),
+        )
+    ).map((row) => [row.channelId, row.id]),
+  );
+
+  const productRows = new Map<string, typeof products.$inferInsert>();
+  const newVariants: Array<typeof productVariants.$inferInsert> = [];
+  const variantUpdates: Array<{ id: string; title: string; attributes: Record<string, string>; price_amount: number; currency: string }> = [];
+  const listingRows = new Map<string, typeof listings.$inferInsert>();
+  const levelRows = new Map<string, typeof inventoryLevels.$inferInsert>();
+  for (const { product, listings: productListings } of page) {
+    // Matched against what was stored before this product (earlier products of the page included), as one by one.
+    const matched = product.variants.map((variant) => byListing.get(variant.channelId) ?? (variant.sku ? bySku.get(variant.sku) : undefined));
+    const origin = origins.get(product.channelId);
+    const productId = origin ?? matched.find((m) => m)?.productId ?? uuidv7(scope.now.getTime());
+    if (origin || !matched.some((m) => m)) {
+      origins.set(product.channelId, productId);
+      productRows.set(product.channelId, {
+        id: productId,
+        orgId: scope.orgId,
+        originStoreId: scope.storeId,
+        originChannelId: product.channelId,
+        createdAt: scope.now,
+        title: product.title,
+        description: product.description,
+        vendor: product.vendor,
+        productType: product.productType,
+        status: product.status,
+        handle: product.handle,
+        tags: product.tags,
+        imageCount: product.images.length,
+        videoCount: product.videoCount,
         updatedAt: scope.now,
-      };
+      });
+    }
+    for (const [index, variant] of product.variants.entries()) {
+      const fields = { title: variant.title, attributes: variant.attributes, priceAmount: variant.price.amount, currency: variant.price.currency };
+      let variantId = matched[index]?.variantId;
       if (!variantId) {
         variantId = uuidv7(scope.now.getTime());
-        await tx.insert(productVariants).values({ id: variantId, orgId: scope.orgId, productId, sku: variant.sku || null, createdAt: scope.now, ...fields });
+        newVariants.push({ id: variantId, orgId: scope.orgId, productId, sku: variant.sku || null, createdAt: scope.now, updatedAt: scope.now, ...fields });
+        if (variant.sku) bySku.set(variant.sku, { variantId, productId });
       } else if (origin) {
-        await tx.update(productVariants).set(fields).where(eq(productVariants.id, variantId));
+        variantUpdates.push({ id: variantId, title: fields.title, attributes: fields.attributes, price_amount: fields.priceAmount, currency: fields.currency });
       }
+      byListing.set(variant.channelId, { variantId, productId });
       const listing = productListings.find((l) => l.channelVariantId === variant.channelId);
-      const listingFields = {
+      listingRows.set(variant.channelId, {
+        id: uuidv7(scope.now.getTime()),
+        orgId: scope.orgId,
+        storeId: scope.storeId,
+        channelVariantId: variant.channelId,
         variantId,
         channelListingId: listing?.channelListingId ?? product.channelId,
         status: listing?.status ?? (product.status === 'active' ? 'active' : product.status === 'draft' ? 'draft' : 'inactive'),
@@ -86,23 +115,68 @@ export async function upsertChannelProducts(tx: DbOrTx, scope: SyncScope, page: 
         url: listing?.url ?? null,
         fields: listing?.fields ?? {},
         syncedAt: scope.now,
-      };
-      await tx
-        .insert(listings)
-        .values({ id: uuidv7(scope.now.getTime()), orgId: scope.orgId, storeId: scope.storeId, channelVariantId: variant.channelId, ...listingFields })
-        .onConflictDoUpdate({ target: [listings.storeId, listings.channelVariantId], set: listingFields });
+      });
       const quantity = listing?.quantity ?? variant.quantity;
       if (quantity !== null && quantity !== undefined) {
-        const level = { available: quantity, inventoryItemId: variant.inventoryItemId, syncedAt: scope.now };
-        await tx
-          .insert(inventoryLevels)
-          .values({ orgId: scope.orgId, storeId: scope.storeId, variantId, ...level })
-          .onConflictDoUpdate({ target: [inventoryLevels.storeId, inventoryLevels.variantId], set: level });
+        levelRows.set(variantId, {
+          orgId: scope.orgId,
+          storeId: scope.storeId,
+          variantId,
+          available: quantity,
+          inventoryItemId: variant.inventoryItemId,
+          syncedAt: scope.now,
+        });
       }
     }
   }
-  return variantsSeen;
+
+  const excluded = (column: string) => sql.raw(`excluded."${column}"`);
+  if (productRows.size > 0) {
+    await tx
+      .insert(products)
+      .values([...productRows.values()])
+      .onConflictDoUpdate({
+        target: [products.orgId, products.originStoreId, products.originChannelId],
+        set: Object.fromEntries(
+          ['title', 'description', 'vendor', 'product_type', 'status', 'handle', 'tags', 'image_count', 'video_count', 'updated_at'].map((c) => [
+            camel(c),
+            excluded(c),
+          ]),
+        ),
+      });
+  }
+  if (newVariants.length > 0) await tx.insert(productVariants).values(newVariants);
+  if (variantUpdates.length > 0) {
+    await tx.execute(sql`
+      update product_variants v
+         set title = u.title, attributes = u.attributes, price_amount = u.price_amount, currency = u.currency, updated_at = ${scope.now}
+        from jsonb_to_recordset(${JSON.stringify(variantUpdates)}::jsonb) as u(id uuid, title text, attributes jsonb, price_amount bigint, currency text)
+       where v.id = u.id and v.org_id = ${scope.orgId}`);
+  }
+  if (listingRows.size > 0) {
+    await tx
+      .insert(listings)
+      .values([...listingRows.values()])
+      .onConflictDoUpdate({
+        target: [listings.storeId, listings.channelVariantId],
+        set: Object.fromEntries(
+          ['variant_id', 'channel_listing_id', 'status', 'title', 'price_amount', 'currency', 'url', 'fields', 'synced_at'].map((c) => [camel(c), excluded(c)]),
+        ),
+      });
+  }
+  if (levelRows.size > 0) {
+    await tx
+      .insert(inventoryLevels)
+      .values([...levelRows.values()])
+      .onConflictDoUpdate({
+        target: [inventoryLevels.storeId, inventoryLevels.variantId],
+        set: { available: excluded('available'), inventoryItemId: excluded('inventory_item_id'), syncedAt: excluded('synced_at') },
+      });
+  }
+  return variants.length;
 }
+
+const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** Counts of the org's products and variants and of one store's listings and stock levels (the Stores page and tests). */
 export async function catalogCounts(
