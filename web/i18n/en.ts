@@ -465,6 +465,8 @@ export const en = {
   'permission.alerts.read': 'See alerts and alert rules',
   'permission.alerts.acknowledge': 'Acknowledge alerts',
   'permission.alerts.manage': 'Change alert rules (thresholds, channels)',
+  'permission.catalog.read': 'See the catalog: products, listings and stock',
+  'permission.orders.read': 'See orders from every channel',
   'permission.stores.read': 'See connected stores and their health',
   'permission.stores.manage': 'Connect, edit, test, pause and disconnect stores (channel credentials)',
   'permission.channels.read': 'See notification channels and their delivery logs',

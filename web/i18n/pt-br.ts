@@ -468,6 +468,8 @@ export const ptBR = {
   'permission.alerts.read': 'Ver alertas e regras de alerta',
   'permission.alerts.acknowledge': 'Reconhecer alertas',
   'permission.alerts.manage': 'Alterar regras de alerta (limites, canais)',
+  'permission.catalog.read': 'Ver o catálogo: produtos, anúncios e estoque',
+  'permission.orders.read': 'Ver pedidos de todos os canais',
   'permission.stores.read': 'Ver lojas conectadas e sua saúde',
   'permission.stores.manage': 'Conectar, editar, testar, pausar e desconectar lojas (credenciais dos canais)',
   'permission.channels.read': 'Ver canais de notificação e seus registros de entrega',

@@ -28,6 +28,7 @@ export {
 } from './store-limits.service.ts';
 export { completeOAuthInstall, type OAuthDeps, startOAuthInstall } from './store-oauth.service.ts';
 export { runStoreSync, type SyncOutcome, storesDueForSync } from './store-sync.service.ts';
+export { type EnqueueStoreSync, requestStoreSync } from './store-sync-request.service.ts';
 export { type CreateStoreInput, createStore, getStore, listStores, type Store } from './stores.service.ts';
 export { type Lane, lanes, type RateLimitState } from './token-bucket.ts';
 export {
