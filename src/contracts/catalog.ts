@@ -31,7 +31,7 @@ export const stockLevelSchema = z.object({
   syncedAt: isoDate,
 });
 
-export const variantSchema = z.object({
+export const catalogVariantSchema = z.object({
   id: z.uuid(),
   sku: z.string().nullable().describe('Null when the channel has none (matched through its listing only)'),
   title: z.string(),
@@ -40,7 +40,7 @@ export const variantSchema = z.object({
   stock: z.array(stockLevelSchema).describe('One level per store that reported stock for this variant'),
 });
 
-export const listingSchema = z.object({
+export const catalogListingSchema = z.object({
   id: z.uuid(),
   storeId: z.uuid(),
   storeName: z.string(),
@@ -55,7 +55,7 @@ export const listingSchema = z.object({
   syncedAt: isoDate,
 });
 
-export const productSchema = z.object({
+export const catalogProductSchema = z.object({
   id: z.uuid(),
   title: z.string(),
   status: z.enum(productStatuses),
@@ -67,10 +67,10 @@ export const productSchema = z.object({
   originStoreId: z.uuid().describe('The store the product was first read from (owns the master fields)'),
   createdAt: isoDate,
   updatedAt: isoDate,
-  variants: z.array(variantSchema),
-  listings: z.array(listingSchema).describe('Every listing of every variant, on every store'),
+  variants: z.array(catalogVariantSchema),
+  listings: z.array(catalogListingSchema).describe('Every listing of every variant, on every store'),
 });
-export type CatalogProduct = z.infer<typeof productSchema>;
-export type CatalogListing = z.infer<typeof listingSchema>;
+export type CatalogProduct = z.infer<typeof catalogProductSchema>;
+export type CatalogListing = z.infer<typeof catalogListingSchema>;
 
-export const listProductsResponseSchema = z.object({ products: z.array(productSchema), nextCursor: z.string().nullable() });
+export const listProductsResponseSchema = z.object({ products: z.array(catalogProductSchema), nextCursor: z.string().nullable() });

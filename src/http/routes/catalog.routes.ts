@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { listProductsQuerySchema, listProductsResponseSchema, productIdParamsSchema, productSchema } from '../../contracts/catalog.ts';
+import { catalogProductSchema, listProductsQuerySchema, listProductsResponseSchema, productIdParamsSchema } from '../../contracts/catalog.ts';
 import { errorBodySchema } from '../../contracts/system.ts';
 import { getProduct, listProducts } from '../../modules/catalog/index.ts';
 import { storeScope } from './store-scope.ts';
@@ -35,7 +35,7 @@ export const catalogRoutes = (): FastifyPluginAsyncZod => async (app) => {
         tags: ['catalog'],
         summary: 'One product with its variants, stock per store and listings',
         params: productIdParamsSchema,
-        response: { 200: productSchema, ...errors },
+        response: { 200: catalogProductSchema, ...errors },
       },
     },
     async (request) => getProduct(request.ctx, (await storeScope(request.ctx, {})).stores, request.params.productId),

@@ -35,6 +35,8 @@ const orgAValueFor: Record<string, (fx: SecurityFixture) => string> = {
   ruleId: () => orgA.ruleId,
   channelId: () => orgA.channelId,
   storeId: (fx) => fx.a.storeId,
+  productId: (fx) => fx.a.productId,
+  orderId: (fx) => fx.a.orderId,
 };
 /** Org A's alert, rule and notification channel (made in beforeAll: the channel through a loopback receiver). */
 const orgA = { alertId: '', ruleId: '', channelId: '' };
@@ -55,6 +57,7 @@ const attackBodies: Record<string, unknown> = {
   'PUT /api/alert-rules/{ruleId}': { threshold: 99999, enabled: false },
   'PATCH /api/notification-channels/{channelId}': { name: 'taken over', enabled: false },
   'PATCH /api/stores/{storeId}': { name: 'taken over', priority: 'high' },
+  'POST /api/stores/{storeId}/sync': { mode: 'full' },
 };
 
 /** Routes that stream (SSE): checked separately with a reader. */
@@ -83,8 +86,10 @@ describe('security: cross-org isolation (BOLA)', () => {
     const channels = await expectOk(owner.request('GET', '/api/notification-channels'));
     const deliveries = await expectOk<{ deliveries: Array<{ id: string }> }>(owner.request('GET', `/api/notification-channels/${orgA.channelId}/deliveries`));
     const stores = await expectOk(owner.request('GET', '/api/stores'));
+    const syncs = await expectOk<{ jobs: unknown[] }>(owner.request('GET', '/api/jobs?type=stores.sync'));
     return {
       stores,
+      syncs: syncs.jobs,
       rules: rules.rules.map(({ id, threshold, enabled, channels }) => ({ id, threshold, enabled, channels })),
       alerts: alerts.alerts.map(({ id, status }) => ({ id, status })),
       channels,
@@ -134,6 +139,10 @@ describe('security: cross-org isolation (BOLA)', () => {
       a.integrationNoScopes.id,
       a.revokedToken.id,
       a.name,
+      a.productId,
+      a.orderId,
+      'Security fixture product of A',
+      '#SEC-A-1',
       orgA.alertId,
       orgA.ruleId,
       orgA.channelId,
