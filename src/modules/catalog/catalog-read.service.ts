@@ -73,7 +73,7 @@ export async function getProduct(ctx: ReadCtx, stores: StoreRef[], productId: st
     .from(products)
     .where(and(eq(products.id, productId), eq(products.orgId, ctx.orgId)));
   const [product] = await withDetails(ctx, stores, rows);
-  if (!product) throw notFound('product', { productId });
+  if (!product) throw notFound('product');
   return product;
 }
 

@@ -87,7 +87,7 @@ export async function getOrder(ctx: ReadCtx, stores: StoreRef[], orderId: string
     .select({ order: orders, lineCount })
     .from(orders)
     .where(and(eq(orders.id, orderId), eq(orders.orgId, ctx.orgId)));
-  if (!row) throw notFound('order', { orderId });
+  if (!row) throw notFound('order');
   const lines = await ctx.db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(orderLines.channelLineId);
   return {
     ...toOrderView({ ...row.order, lineCount: row.lineCount }, byId(stores)),

@@ -5,6 +5,7 @@ import {
   storeLimitsResponseSchema,
   storeSchema,
   storesListSchema,
+  syncStoreResponseSchema,
   testConnectionResponseSchema,
   webhookEventsResponseSchema,
 } from '../../../src/contracts/stores.ts';
@@ -44,3 +45,6 @@ export const storeAction = (id: string, action: 'pause' | 'resume' | 'disconnect
 /** The OAuth install is a full-page navigation: the server redirects to the shop, which redirects back. */
 export const shopifyInstallUrl = (shop: string, name?: string) =>
   `/api/stores/oauth/shopify/start?${new URLSearchParams({ shop: shop.trim().toLowerCase(), ...(name?.trim() ? { name: name.trim() } : {}) }).toString()}`;
+
+/** "Sync now": queues the store's sync; answers the job id (409 with `details.reason` when refused). */
+export const syncStore = (id: string) => request(`/api/stores/${encodeURIComponent(id)}/sync`, { method: 'POST', body: {}, schema: syncStoreResponseSchema });
