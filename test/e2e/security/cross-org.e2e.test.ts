@@ -86,10 +86,8 @@ describe('security: cross-org isolation (BOLA)', () => {
     const channels = await expectOk(owner.request('GET', '/api/notification-channels'));
     const deliveries = await expectOk<{ deliveries: Array<{ id: string }> }>(owner.request('GET', `/api/notification-channels/${orgA.channelId}/deliveries`));
     const stores = await expectOk(owner.request('GET', '/api/stores'));
-    const syncs = await expectOk<{ jobs: unknown[] }>(owner.request('GET', '/api/jobs?type=stores.sync'));
     return {
       stores,
-      syncs: syncs.jobs,
       rules: rules.rules.map(({ id, threshold, enabled, channels }) => ({ id, threshold, enabled, channels })),
       alerts: alerts.alerts.map(({ id, status }) => ({ id, status })),
       channels,

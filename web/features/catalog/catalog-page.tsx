@@ -97,7 +97,7 @@ export function CatalogPage() {
                     </button>
                     <div className="text-muted-foreground text-xs">{[product.vendor, product.productType].filter(Boolean).join(' · ')}</div>
                   </TableCell>
-                  <TableCell className="font-mono text-xs">
+                  <TableCell className="whitespace-nowrap font-mono text-xs">
                     <SkuSummary product={product} />
                   </TableCell>
                   <TableCell className="text-right tabular-nums">{totalStock(product)}</TableCell>
@@ -159,7 +159,12 @@ function ListingsSummary({ product }: { product: CatalogProduct }) {
         if (!first) return null;
         const statuses = [...new Set(listings.map((l) => l.status))];
         return (
-          <li key={first.storeId} className="flex flex-wrap items-center gap-1.5 text-xs" data-testid="product-listing-store" data-store={first.storeName}>
+          <li
+            key={first.storeId}
+            className="flex items-center gap-1.5 whitespace-nowrap text-xs"
+            data-testid="product-listing-store"
+            data-store={first.storeName}
+          >
             <span className="font-medium">{first.storeName}</span>
             <span className="text-muted-foreground">{first.platform}</span>
             {statuses.map((status) => (

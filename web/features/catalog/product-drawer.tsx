@@ -36,6 +36,7 @@ function ProductDetails({ product }: { product: CatalogProduct }) {
   const t = useT();
   const { locale } = useLocale();
   const storeName = new Map(product.listings.map((l) => [l.storeId, l.storeName]));
+  const skuOf = new Map(product.variants.map((v) => [v.id, v.sku]));
   return (
     <div className="space-y-6">
       <FactList
@@ -82,7 +83,7 @@ function ProductDetails({ product }: { product: CatalogProduct }) {
           <TableHeader>
             <TableRow>
               <TableHead>{t('filters.store')}</TableHead>
-              <TableHead>{t('catalog.channelId')}</TableHead>
+              <TableHead>{t('catalog.sku')}</TableHead>
               <TableHead>{t('catalog.listingStatus')}</TableHead>
               <TableHead className="text-right">{t('catalog.price')}</TableHead>
             </TableRow>
@@ -90,21 +91,17 @@ function ProductDetails({ product }: { product: CatalogProduct }) {
           <TableBody>
             {product.listings.map((listing) => (
               <TableRow key={listing.id} data-testid="listing-row">
-                <TableCell>
+                <TableCell className="whitespace-nowrap">
                   <div className="font-medium">{listing.storeName}</div>
                   <div className="text-muted-foreground text-xs">{listing.platform}</div>
                 </TableCell>
-                <TableCell className="max-w-48 font-mono text-xs">
-                  <div className="truncate" title={listing.channelVariantId}>
+                <TableCell className="max-w-48 text-xs">
+                  <div className="font-mono">{skuOf.get(listing.variantId) ?? '—'}</div>
+                  <div className="truncate text-muted-foreground" title={`${t('catalog.channelId')}: ${listing.channelVariantId}`}>
                     {listing.channelVariantId}
                   </div>
                   {listing.url && (
-                    <a
-                      href={listing.url}
-                      target="_blank"
-                      rel="noreferrer noopener"
-                      className="inline-flex items-center gap-1 font-sans text-info hover:underline"
-                    >
+                    <a href={listing.url} target="_blank" rel="noreferrer noopener" className="inline-flex items-center gap-1 text-info hover:underline">
                       {t('catalog.openOnChannel')}
                       <ExternalLink className="size-3" aria-hidden="true" />
                     </a>

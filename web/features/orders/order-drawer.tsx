@@ -58,7 +58,9 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
                 {order.lines.map((line) => (
                   <TableRow key={line.id} data-testid="order-line">
                     <TableCell>
-                      <div>{line.title}</div>
+                      <div className="line-clamp-2" title={line.title}>
+                        {line.title}
+                      </div>
                       <div className="font-mono text-muted-foreground text-xs">{line.sku || '—'}</div>
                     </TableCell>
                     <TableCell className="text-right tabular-nums">{line.quantity}</TableCell>
