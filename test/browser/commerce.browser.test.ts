@@ -20,6 +20,8 @@ describe.skipIf(skipBrowserTests)('catalog, orders and sync now', () => {
     await emulator?.close();
   });
   const dashboard = useDashboard();
+  /** Lists load lazily and re-query after each filter change: wait like page.waitFor does. */
+  const poll = { timeout: 15_000, interval: 100 };
 
   const storeRow = (page: Page) => page.locator('[data-testid=store-row][data-name="Commerce shop"]');
   const waitForFirstSync = async (page: Page) => {
@@ -50,7 +52,7 @@ describe.skipIf(skipBrowserTests)('catalog, orders and sync now', () => {
     await rows.first().waitFor();
     expect(await rows.count()).toBe(25);
     await page.getByTestId('catalog-more').click();
-    await expect.poll(() => rows.count()).toBe(30);
+    await expect.poll(() => rows.count(), poll).toBe(30);
     expect(await page.getByTestId('catalog-more').count()).toBe(0);
     expect(await page.locator('[data-testid=product-listing-store][data-store="Commerce shop"]').count()).toBe(30);
 
@@ -59,7 +61,7 @@ describe.skipIf(skipBrowserTests)('catalog, orders and sync now', () => {
     const variant = product?.variants[0];
     if (!product || !variant) throw new Error('the emulated shop has no products');
     await page.getByTestId('catalog-search').fill(variant.sku);
-    await expect.poll(() => rows.count()).toBe(1);
+    await expect.poll(() => rows.count(), poll).toBe(1);
     expect(await rows.first().textContent()).toContain(product.title);
     await rows.first().click();
     const drawer = page.getByTestId('product-drawer');
@@ -73,10 +75,10 @@ describe.skipIf(skipBrowserTests)('catalog, orders and sync now', () => {
     await page.getByTestId('catalog-search').fill('');
     await page.getByTestId('catalog-filter-status').selectOption('draft');
     const drafts = [...emulator.shop(shop.shop).products.values()].filter((p) => p.status === 'draft').length;
-    await expect.poll(() => page.getByTestId('product-row').count()).toBe(drafts);
+    await expect.poll(() => page.getByTestId('product-row').count(), poll).toBe(drafts);
     await page.getByTestId('catalog-filter-status').selectOption('');
     await page.getByTestId('catalog-filter-channel').selectOption('shopify');
-    await expect.poll(() => rows.count()).toBe(25);
+    await expect.poll(() => rows.count(), poll).toBe(25);
     await dashboard.screenshot(page, 'catalog-light.png');
   });
 
@@ -90,7 +92,7 @@ describe.skipIf(skipBrowserTests)('catalog, orders and sync now', () => {
     const first = [...emulator.shop(shop.shop).orders.values()].at(-1);
     if (!first) throw new Error('the emulated shop has no orders');
     await page.getByTestId('orders-search').fill(String(first.number));
-    await expect.poll(() => rows.count()).toBe(1);
+    await expect.poll(() => rows.count(), poll).toBe(1);
     await rows.first().click();
     const drawer = page.getByTestId('order-drawer');
     await drawer.getByTestId('order-line').first().waitFor();
@@ -99,7 +101,7 @@ describe.skipIf(skipBrowserTests)('catalog, orders and sync now', () => {
     await dashboard.screenshot(page, 'order-drawer-light.png');
     await page.keyboard.press('Escape');
     await page.getByTestId('orders-search').fill('');
-    await expect.poll(() => rows.count()).toBe(emulator.shop(shop.shop).orders.size);
+    await expect.poll(() => rows.count(), poll).toBe(emulator.shop(shop.shop).orders.size);
     await dashboard.screenshot(page, 'orders-light.png');
   });
 
@@ -123,7 +125,7 @@ describe.skipIf(skipBrowserTests)('catalog, orders and sync now', () => {
 
     await page.locator('[data-testid=sidebar] a', { hasText: 'Orders' }).click();
     await page.waitForURL('**/orders');
-    await expect.poll(() => page.getByTestId('order-row').count()).toBe(before + 3);
+    await expect.poll(() => page.getByTestId('order-row').count(), poll).toBe(before + 3);
   });
 
   it('speaks Brazilian Portuguese, in the dark', async () => {
