@@ -229,7 +229,7 @@ function SyncProgress({ store, jobId, onOpen, onDone }: { store: StoreView; jobI
   return (
     <div className="mt-1 flex flex-wrap items-center gap-1.5" data-testid="store-sync-progress" data-status={status}>
       {job && <JobStatusBadge status={job.status} />}
-      {status === 'running' && store.sync && <span>{t('stores.syncPhase', { phase: store.sync.phase, pages: store.sync.pages })}</span>}
+      {status === 'running' && store.sync && <span>{t(`stores.syncPhase.${store.sync.phase}`, { pages: store.sync.pages })}</span>}
       {status === 'completed' && result && (
         <span data-testid="store-sync-result">{t('stores.syncResult', { products: result.products ?? 0, orders: result.orders ?? 0 })}</span>
       )}
