@@ -166,16 +166,13 @@ export const webhookEventsResponseSchema = z.object({ events: z.array(webhookEve
 /** A store as the catalog and orders views name it (their listings and orders carry the store's name and channel). */
 export type StoreRef = Pick<StoreView, 'id' | 'name' | 'platform'>;
 
-/** POST /api/stores/{storeId}/sync */
-export const syncStoreRequestSchema = z
-  .strictObject({
-    mode: z
-      .enum(syncModes)
-      .default('incremental')
-      .describe('`incremental` (the default) reads what changed since the last sync (a full one when the store never synced); `full` reads everything'),
-  })
-  .nullish()
-  .describe('Optional');
+/** POST /api/stores/{storeId}/sync?mode= */
+export const syncStoreQuerySchema = z.strictObject({
+  mode: z
+    .enum(syncModes)
+    .default('incremental')
+    .describe('`incremental` (the default) reads what changed since the last sync (a full one when the store never synced); `full` reads everything'),
+});
 
 export const syncStoreResponseSchema = z.object({
   jobId: z.uuid().describe('The stores.sync run: follow it at GET /api/jobs/{id}'),

@@ -114,7 +114,7 @@ describe('catalog, orders and sync-now API', () => {
   };
 
   it('sync now: 202 with the job id; 409 with a reason while one is queued or running, or when the store is not active', async () => {
-    const queued = await ownerA.json<{ jobId: string; mode: string }>('POST', `/api/stores/${storeA}/sync`, { mode: 'full' });
+    const queued = await ownerA.json<{ jobId: string; mode: string }>('POST', `/api/stores/${storeA}/sync?mode=full`);
     expect(queued.status).toBe(202);
     expect(queued.body.mode).toBe('full');
     const again = await ownerA.json<{ code: string; details: { reason: string; jobId: string; status: string } }>('POST', `/api/stores/${storeA}/sync`);
@@ -130,7 +130,7 @@ describe('catalog, orders and sync-now API', () => {
       return { ...(await runStoreSync(t.database.db, { secretKey: testKey, limits }, payload, silentLog)) };
     });
     await waitForJob(ownerA, queued.body.jobId, ['running']);
-    const whileRunning = await ownerA.json<{ details: { reason: string; status: string } }>('POST', `/api/stores/${storeA}/sync`, { mode: 'incremental' });
+    const whileRunning = await ownerA.json<{ details: { reason: string; status: string } }>('POST', `/api/stores/${storeA}/sync?mode=incremental`);
     expect(whileRunning.status).toBe(409);
     expect(whileRunning.body.details).toMatchObject({ reason: 'sync_in_progress', status: 'running' });
     releaseSync();
@@ -138,7 +138,7 @@ describe('catalog, orders and sync-now API', () => {
     expect(done).toMatchObject({ status: 'completed', result: { status: 'done', mode: 'full', products: 12, orders: 9 } });
 
     // Finished: a new sync may be queued (and runs).
-    const next = await ownerA.json<{ jobId: string; mode: string }>('POST', `/api/stores/${storeA}/sync`, {});
+    const next = await ownerA.json<{ jobId: string; mode: string }>('POST', `/api/stores/${storeA}/sync`);
     expect(next.status).toBe(202);
     expect(next.body).toMatchObject({ mode: 'incremental' });
     expect(next.body.jobId).not.toBe(queued.body.jobId);
@@ -160,10 +160,10 @@ describe('catalog, orders and sync-now API', () => {
     expect((await viewerA.request('POST', `/api/stores/${storeA}/sync`)).status).toBe(403);
     expect((await ownerB.json('POST', `/api/stores/${storeA}/sync`)).status).toBe(404);
     expect((await ownerA.json('POST', `/api/stores/${storeB}/sync`)).status).toBe(404);
-    const badMode = await ownerA.json<{ code: string }>('POST', `/api/stores/${storeA}/sync`, { mode: 'everything' });
+    const badMode = await ownerA.json<{ code: string }>('POST', `/api/stores/${storeA}/sync?mode=everything`);
     expect(badMode.status).toBe(400);
     expect(badMode.body.code).toBe('VALIDATION');
-    expect((await ownerA.json('POST', `/api/stores/${storeA}/sync`, { mode: 'full', extra: 1 })).status).toBe(400);
+    expect((await ownerA.json('POST', `/api/stores/${storeA}/sync?mode=full&extra=1`)).status).toBe(400);
     expect((await ownerA.json('POST', '/api/stores/not-a-uuid/sync')).status).toBe(400);
     expect((await fetch(`${url}/api/stores/${storeA}/sync`, { method: 'POST' })).status).toBe(401);
   });

@@ -8,7 +8,7 @@ import {
   storeLimitsResponseSchema,
   storeSchema,
   storesListSchema,
-  syncStoreRequestSchema,
+  syncStoreQuerySchema,
   syncStoreResponseSchema,
   testConnectionResponseSchema,
   updateStoreRequestSchema,
@@ -196,14 +196,14 @@ export const storesRoutes =
           description:
             "Answers 202 with the `stores.sync` job id (follow it at GET /api/jobs/{id}; the store's `sync` field shows the checkpoint while it runs). 409 with `details.reason`: `store_paused`, `store_disconnected` or `store_error` when the store is not active, `sync_in_progress` (with the `jobId` when known) when a sync of the store is already queued, running or retrying.",
           params: storeIdParamsSchema,
-          body: syncStoreRequestSchema,
+          querystring: syncStoreQuerySchema,
           response: { 202: syncStoreResponseSchema, ...writeErrors },
         },
       },
       async (request, reply) => {
         const enqueue = (tx: Tx, job: { orgId: string; storeId: string; mode: 'full' | 'incremental' }) =>
           deps.queue.enqueue('stores.sync', job, { tx, orgId: job.orgId, storeId: job.storeId });
-        const queued = await requestStoreSync(request.ctx, enqueue, request.params.storeId, request.body?.mode ?? 'incremental');
+        const queued = await requestStoreSync(request.ctx, enqueue, request.params.storeId, request.query.mode);
         return reply.status(202).send(queued);
       },
     );

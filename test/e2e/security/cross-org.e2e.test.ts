@@ -57,7 +57,6 @@ const attackBodies: Record<string, unknown> = {
   'PUT /api/alert-rules/{ruleId}': { threshold: 99999, enabled: false },
   'PATCH /api/notification-channels/{channelId}': { name: 'taken over', enabled: false },
   'PATCH /api/stores/{storeId}': { name: 'taken over', priority: 'high' },
-  'POST /api/stores/{storeId}/sync': { mode: 'full' },
 };
 
 /** Routes that stream (SSE): checked separately with a reader. */

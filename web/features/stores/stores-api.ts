@@ -47,4 +47,4 @@ export const shopifyInstallUrl = (shop: string, name?: string) =>
   `/api/stores/oauth/shopify/start?${new URLSearchParams({ shop: shop.trim().toLowerCase(), ...(name?.trim() ? { name: name.trim() } : {}) }).toString()}`;
 
 /** "Sync now": queues the store's sync; answers the job id (409 with `details.reason` when refused). */
-export const syncStore = (id: string) => request(`/api/stores/${encodeURIComponent(id)}/sync`, { method: 'POST', body: {}, schema: syncStoreResponseSchema });
+export const syncStore = (id: string) => request(`/api/stores/${encodeURIComponent(id)}/sync`, { method: 'POST', schema: syncStoreResponseSchema });
