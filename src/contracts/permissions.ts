@@ -42,6 +42,10 @@ export const permissionRoles = {
   'stores.read': ['owner', 'admin', 'operator', 'viewer'],
   /** Connect (OAuth or key entry), edit, test, pause, disconnect: handles channel credentials. */
   'stores.manage': ['owner', 'admin'],
+  /** The catalog as read from the channels: products, variants, stock per store, listings. */
+  'catalog.read': ['owner', 'admin', 'operator', 'viewer'],
+  /** Unified orders as read from the channels. */
+  'orders.read': ['owner', 'admin', 'operator', 'viewer'],
   'channels.read': ['owner', 'admin'],
   /** Notification channels carry credentials (Slack URLs, SMTP logins, signing secrets). */
   'channels.manage': ['owner', 'admin'],

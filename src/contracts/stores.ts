@@ -37,6 +37,7 @@ export const storeLimitsResponseSchema = z.object({
 
 export const storeStatuses = ['active', 'paused', 'disconnected', 'error'] as const;
 export const storePriorities = ['high', 'normal', 'low'] as const;
+export const syncModes = ['full', 'incremental'] as const;
 
 const platformSchema = z
   .string()
@@ -69,6 +70,15 @@ export const storeSchema = z.object({
   webhookSecretCount: z.number().int().describe('How many webhook secrets are active'),
   health: z.record(z.string(), z.unknown()).describe('Last connection test and sync outcome'),
   lastSyncedAt: z.iso.datetime().nullable(),
+  sync: z
+    .object({
+      mode: z.enum(syncModes),
+      phase: z.enum(['products', 'orders']),
+      pages: z.number().int().describe('Pages stored so far'),
+      startedAt: z.iso.datetime(),
+    })
+    .nullable()
+    .describe('The sync in progress (or interrupted, resumed by its job), with its checkpoint; null when none'),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -199,3 +209,22 @@ export const feedUploadResponseSchema = z.object({
 });
 export type FeedUploadResponse = z.infer<typeof feedUploadResponseSchema>;
 export const feedExportQuerySchema = z.object({ format: z.enum(feedFileFormats).optional().describe("csv or json (the store's uploadFormat when left out)") });
+
+/** A store as the catalog and orders views name it (their listings and orders carry the store's name and channel). */
+export type StoreRef = Pick<StoreView, 'id' | 'name' | 'platform'>;
+
+/** POST /api/stores/{storeId}/sync?mode= */
+export const syncStoreQuerySchema = z.strictObject({
+  mode: z
+    .enum(syncModes)
+    .default('incremental')
+    .describe('`incremental` (the default) reads what changed since the last sync (a full one when the store never synced); `full` reads everything'),
+});
+
+export const syncStoreResponseSchema = z.object({
+  jobId: z.uuid().describe('The stores.sync run: follow it at GET /api/jobs/{id}'),
+  mode: z.enum(syncModes),
+});
+
+/** `details.reason` of the 409 a sync request can get. */
+export const syncRefusalReasons = ['store_paused', 'store_disconnected', 'store_error', 'sync_in_progress'] as const;

@@ -14,12 +14,14 @@ import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { createSseHub } from './plugins/sse.ts';
 import { alertsRoutes } from './routes/alerts.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
+import { catalogRoutes } from './routes/catalog.routes.ts';
 import { connectorsRoutes } from './routes/connectors.routes.ts';
 import { eventsRoutes } from './routes/events.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { identityAdminRoutes } from './routes/identity-admin.routes.ts';
 import { jobsRoutes } from './routes/jobs.routes.ts';
 import { notificationsRoutes } from './routes/notifications.routes.ts';
+import { ordersRoutes } from './routes/orders.routes.ts';
 import { storesRoutes } from './routes/stores.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
 import { tasksRoutes } from './routes/tasks.routes.ts';
@@ -88,6 +90,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           description:
             "Inbound channel webhooks (signed by the channel) and Mercado Livre's app-wide notifications (unsigned hints, re-fetched with the store's token); exempt from the per-IP rate limit",
         },
+        { name: 'catalog', description: 'Products, variants, stock per store and listings per channel, as read from the channels' },
+        { name: 'orders', description: 'Unified orders from every channel, with their lines' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -119,6 +123,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes(deps, deps.healthSources ?? emptyHealthSources));
   await app.register(alertsRoutes(deps));
   await app.register(connectorsRoutes());
+  await app.register(catalogRoutes());
+  await app.register(ordersRoutes());
   await app.register(webhooksRoutes(deps));
   app.setNotFoundHandler((request, reply) => {
     const isApi = /^\/(api|metrics|healthz|readyz|openapi\.json|docs)(\/|$|\?)/.test(request.url);

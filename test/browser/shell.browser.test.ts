@@ -40,8 +40,8 @@ describe.skipIf(skipBrowserTests)('dashboard shell', () => {
     await dashboard.screenshot(page, 'inventory-coming-soon.png');
 
     // A deep link is served by the SPA fallback; an unknown route gets the client 404 page.
-    await page.goto('/orders');
-    expect(await page.getByTestId('coming-soon').getAttribute('data-area')).toBe('orders');
+    await page.goto('/analytics');
+    expect(await page.getByTestId('coming-soon').getAttribute('data-area')).toBe('analytics');
     await page.goto('/no/such/page');
     await page.getByTestId('not-found').waitFor();
     expect(await page.getByTestId('not-found').textContent()).toContain('/no/such/page');

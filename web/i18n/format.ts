@@ -38,3 +38,14 @@ export function formatDate(iso: string | number | Date, locale: Locale): string 
   if (Number.isNaN(date.getTime())) return String(iso);
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(date);
 }
+
+/** Integer minor units in a currency ("R$ 19,90" / "$19.90"), with the currency's own number of decimals. */
+export function formatMoney(minor: number, currency: string, locale: Locale): string {
+  try {
+    const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+    return format.format(minor / 10 ** digits);
+  } catch {
+    return `${minor} ${currency}`;
+  }
+}

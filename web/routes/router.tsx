@@ -91,6 +91,18 @@ const storesRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/stores/stores-page.tsx'), 'StoresPage'),
 });
 
+const catalogRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/catalog',
+  component: lazyRouteComponent(() => import('../features/catalog/catalog-page.tsx'), 'CatalogPage'),
+});
+
+const ordersRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/orders',
+  component: lazyRouteComponent(() => import('../features/orders/orders-page.tsx'), 'OrdersPage'),
+});
+
 const healthRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/health',
@@ -151,6 +163,8 @@ const routeTree = rootRoute.addChildren([
     tasksRoute.addChildren([tasksApprovalRoute, tasksApprovalAliasRoute, tasksAllRoute, tasksMineRoute]),
     jobsRoute,
     storesRoute,
+    catalogRoute,
+    ordersRoute,
     ...comingSoonAreaIds.map(comingSoonRoute),
     healthRoute,
     systemRoute,

@@ -14,11 +14,14 @@ import {
   storeLimitsResponseSchema,
   storeSchema,
   storesListSchema,
+  syncStoreQuerySchema,
+  syncStoreResponseSchema,
   testConnectionResponseSchema,
   updateStoreRequestSchema,
   webhookEventsResponseSchema,
 } from '../../contracts/stores.ts';
 import { errorBodySchema } from '../../contracts/system.ts';
+import type { Tx } from '../../db/client.ts';
 import { isAppError } from '../../lib/errors.ts';
 import {
   completeOAuthInstall,
@@ -30,6 +33,7 @@ import {
   listBreakers,
   listStoreViews,
   listWebhookEvents,
+  requestStoreSync,
   startOAuthInstall,
   storeLimits,
   testStoreConnection,
@@ -230,6 +234,28 @@ export const storesRoutes =
         async (request) => transitionStore(request.ctx, request.params.storeId, action),
       );
     }
+
+    app.post(
+      '/api/stores/:storeId/sync',
+      {
+        config: { access: 'stores.manage' },
+        schema: {
+          tags: ['stores'],
+          summary: "Sync now: queue the store's read-side sync (products, listings, stock, then orders)",
+          description:
+            "Answers 202 with the `stores.sync` job id (follow it at GET /api/jobs/{id}; the store's `sync` field shows the checkpoint while it runs). 409 with `details.reason`: `store_paused`, `store_disconnected` or `store_error` when the store is not active, `sync_in_progress` (with the `jobId` when known) when a sync of the store is already queued, running or retrying.",
+          params: storeIdParamsSchema,
+          querystring: syncStoreQuerySchema,
+          response: { 202: syncStoreResponseSchema, ...writeErrors },
+        },
+      },
+      async (request, reply) => {
+        const enqueue = (tx: Tx, job: { orgId: string; storeId: string; mode: 'full' | 'incremental' }) =>
+          deps.queue.enqueue('stores.sync', job, { tx, orgId: job.orgId, storeId: job.storeId });
+        const queued = await requestStoreSync(request.ctx, enqueue, request.params.storeId, request.query.mode);
+        return reply.status(202).send(queued);
+      },
+    );
 
     app.post(
       '/api/stores/:storeId/test',

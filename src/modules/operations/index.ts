@@ -18,6 +18,7 @@ export {
   replayDeadRuns,
   retryJobRun,
   runsSummary,
+  unfinishedRunOf,
 } from './job-runs.service.ts';
 export { listMetricSnapshots, snapshotAllOrgs, snapshotOrgDay } from './metric-snapshots.service.ts';
 export { assertCron, listSchedules, type SchedulerPort, syncOrgSchedules, updateSchedule } from './schedules.service.ts';

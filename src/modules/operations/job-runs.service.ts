@@ -4,7 +4,8 @@ import type { Db, DbOrTx } from '../../db/client.ts';
 import type { Ctx } from '../../db/context.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { publishEvent } from '../../events/event-bus.ts';
-import { conflict, notFound, validation } from '../../lib/errors.ts';
+import { decodeTimeCursor, encodeTimeCursor } from '../../lib/cursor.ts';
+import { conflict, notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../tenancy/index.ts';
 import { jobLogs, jobRuns } from './operations.tables.ts';
 
@@ -49,13 +50,7 @@ export const toJobRun = (r: RunRow): JobRun => ({
   postponedReason: r.postponedReason,
 });
 
-const encodeCursor = (r: RunRow) => Buffer.from(`${r.createdAt.toISOString()}|${r.id}`).toString('base64url');
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const date = new Date(at ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(date.getTime())) throw validation('Invalid cursor: pass back the nextCursor of a previous page');
-  return { at: date, id };
-}
+const encodeCursor = (r: RunRow) => encodeTimeCursor(r.createdAt, r.id);
 
 /** The org's runs, newest first, filtered; cursor paging. */
 export async function listJobRuns(ctx: Ctx, query: ListJobsQuery): Promise<{ jobs: JobRun[]; nextCursor: string | null }> {
@@ -66,7 +61,7 @@ export async function listJobRuns(ctx: Ctx, query: ListJobsQuery): Promise<{ job
   if (query.from) where.push(gte(jobRuns.createdAt, new Date(query.from)));
   if (query.to) where.push(lt(jobRuns.createdAt, new Date(query.to)));
   if (query.cursor) {
-    const c = decodeCursor(query.cursor);
+    const c = decodeTimeCursor(query.cursor);
     where.push(or(lt(jobRuns.createdAt, c.at), and(eq(jobRuns.createdAt, c.at), lt(jobRuns.id, c.id))));
   }
   const rows = await ctx.db
@@ -78,6 +73,20 @@ export async function listJobRuns(ctx: Ctx, query: ListJobsQuery): Promise<{ job
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return { jobs: page.map(toJobRun), nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
+}
+
+/** Statuses of a run that is waiting, running or about to retry: not finished yet. */
+export const unfinishedRunStatuses = ['queued', 'running', 'retrying'] as const satisfies readonly JobRunStatus[];
+
+/** The org's newest unfinished run of `type` for a store, if any (one sync at a time per store). */
+export async function unfinishedRunOf(db: DbOrTx, orgId: string, type: string, storeId: string): Promise<JobRun | null> {
+  const [row] = await db
+    .select()
+    .from(jobRuns)
+    .where(and(eq(jobRuns.orgId, orgId), eq(jobRuns.type, type), eq(jobRuns.storeId, storeId), inArray(jobRuns.status, [...unfinishedRunStatuses])))
+    .orderBy(desc(jobRuns.createdAt))
+    .limit(1);
+  return row ? toJobRun(row) : null;
 }
 
 async function findRun(db: DbOrTx, orgId: string, id: string, lock = false): Promise<RunRow> {

@@ -1,2 +1,3 @@
 /** Unified orders as read from the channels (deduplicated by store and channel order id). */
+export { getOrder, listOrders, ordersSummary } from './orders-read.service.ts';
 export { countOrders, upsertChannelOrders } from './orders-sync.service.ts';

@@ -29,6 +29,7 @@ export {
 } from './store-limits.service.ts';
 export { completeOAuthInstall, type OAuthDeps, startOAuthInstall } from './store-oauth.service.ts';
 export { runStoreSync, SYNC_PAGE_SIZE, type SyncOutcome, storesDueForSync } from './store-sync.service.ts';
+export { type EnqueueStoreSync, requestStoreSync } from './store-sync-request.service.ts';
 export { type CreateStoreInput, createStore, getStore, listStores, type Store } from './stores.service.ts';
 export { type Lane, lanes, type RateLimitState } from './token-bucket.ts';
 export { subscribeStoreWebhooks, type WebhookSubscription } from './webhook-subscriptions.service.ts';

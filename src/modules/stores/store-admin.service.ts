@@ -56,6 +56,7 @@ export const toStoreView = (row: StoreRow): StoreView => ({
   webhookSecretCount: row.webhookSecretCount,
   health: row.health,
   lastSyncedAt: row.lastSyncedAt?.toISOString() ?? null,
+  sync: row.syncState && { mode: row.syncState.mode, phase: row.syncState.phase, pages: row.syncState.pages, startedAt: row.syncState.startedAt },
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
@@ -94,7 +95,7 @@ const isUniqueViolation = (error: unknown): boolean => {
   return e?.code === '23505' || e?.cause?.code === '23505';
 };
 
-async function requireRow(db: DbOrTx, orgId: string, storeId: string, forUpdate = false): Promise<StoreRow> {
+export async function requireRow(db: DbOrTx, orgId: string, storeId: string, forUpdate = false): Promise<StoreRow> {
   const row = forUpdate
     ? (
         await db

@@ -7,6 +7,7 @@ import { actorUserId, type Ctx } from '../../db/context.ts';
 import { sha256Hex } from '../../lib/crypto.ts';
 import { AppError, notFound, validation } from '../../lib/errors.ts';
 import { uuidv7 } from '../../lib/ids.ts';
+import { containsPattern } from '../../lib/like.ts';
 import { listAudit } from '../tenancy/index.ts';
 import { insertTask } from './task-create-batch.ts';
 import { agentMarketplace, type TaskRow, toTask } from './task-mapping.ts';
@@ -126,7 +127,7 @@ export async function listTasks(ctx: Ctx, query: ListQuery) {
     where.push(eq(marketplaceTasks.assignedTo, assignee));
   }
   if (query.q) {
-    const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = containsPattern(query.q);
     where.push(sql`${marketplaceTasks.searchText} like lower(${like})`);
   }
   if (query.createdFrom) where.push(gte(marketplaceTasks.createdAt, new Date(query.createdFrom)));

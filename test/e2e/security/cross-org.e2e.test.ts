@@ -35,6 +35,8 @@ const orgAValueFor: Record<string, (fx: SecurityFixture) => string> = {
   ruleId: () => orgA.ruleId,
   channelId: () => orgA.channelId,
   storeId: (fx) => fx.a.storeId,
+  productId: (fx) => fx.a.productId,
+  orderId: (fx) => fx.a.orderId,
 };
 /** Org A's alert, rule and notification channel (made in beforeAll: the channel through a loopback receiver). */
 const orgA = { alertId: '', ruleId: '', channelId: '' };
@@ -134,6 +136,10 @@ describe('security: cross-org isolation (BOLA)', () => {
       a.integrationNoScopes.id,
       a.revokedToken.id,
       a.name,
+      a.productId,
+      a.orderId,
+      'Security fixture product of A',
+      '#SEC-A-1',
       orgA.alertId,
       orgA.ruleId,
       orgA.channelId,

@@ -13,12 +13,16 @@
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { inject } from 'vitest';
+import type { Product } from '../../../src/contracts/connectors.ts';
 import type { Role } from '../../../src/contracts/permissions.ts';
-import { openDatabase } from '../../../src/db/client.ts';
+import { openDatabase, selectRows } from '../../../src/db/client.ts';
 import { type Ctx, systemActor } from '../../../src/db/context.ts';
 import { withTransaction } from '../../../src/db/transaction.ts';
-import { createStore } from '../../../src/modules/stores/index.ts';
+import { upsertChannelProducts } from '../../../src/modules/catalog/index.ts';
+import { upsertChannelOrders } from '../../../src/modules/orders/index.ts';
+import { createStore, transitionStore } from '../../../src/modules/stores/index.ts';
 import { createOrg, createToken, createUserWithMembership } from '../../../src/modules/tenancy/index.ts';
 import { type ApiClient, clientFor, signIn, testOwner } from '../../helpers/api-client.ts';
 import { dropServerDatabase, freshServerDatabase, removeDataDir, startTestServer, type TestServer } from '../../helpers/server.ts';
@@ -81,6 +85,9 @@ export interface SecurityFixture {
     stuckPatternId: string;
     /** A store of org A (seeded directly: there is no store API yet). */
     storeId: string;
+    /** A product and an order of that store (written by the sync services, as a sync would). */
+    productId: string;
+    orderId: string;
   };
   b: OrgFixture;
   /** A token of org C, which is soft-deleted (orgs.deleted_at set). */
@@ -164,6 +171,71 @@ interface Seeded {
   expiredToken: IssuedToken;
   deletedOrgToken: IssuedToken;
   storeId: string;
+  productId: string;
+  orderId: string;
+}
+
+/** One product (one variant, listed and stocked) and one order of a store, as a sync writes them. */
+async function seedCommerce(db: Parameters<typeof upsertChannelOrders>[0], scope: { orgId: string; storeId: string; now: Date }) {
+  const money = { amount: 1990, currency: 'BRL' };
+  const at = scope.now.toISOString();
+  const variant = {
+    channelId: 'gid://shopify/ProductVariant/1',
+    sku: 'SEC-A-1',
+    title: 'Default',
+    attributes: {},
+    price: money,
+    compareAtPrice: null,
+    quantity: 7,
+    inventoryItemId: null,
+  };
+  const product: Product = {
+    channelId: 'gid://shopify/Product/1',
+    title: 'Security fixture product of A',
+    description: '',
+    vendor: null,
+    productType: null,
+    status: 'active',
+    handle: null,
+    tags: [],
+    images: [],
+    videoCount: 0,
+    variants: [variant],
+    createdAt: at,
+    updatedAt: at,
+  };
+  await upsertChannelProducts(db, scope, [{ product, listings: [] }]);
+  const line = {
+    channelId: 'line-1',
+    sku: 'SEC-A-1',
+    title: 'Security fixture product of A',
+    quantity: 1,
+    unitPrice: money,
+    total: money,
+    channelVariantId: variant.channelId,
+  };
+  await upsertChannelOrders(db, scope, [
+    {
+      channelId: 'gid://shopify/Order/1',
+      number: '#SEC-A-1',
+      email: null,
+      currency: 'BRL',
+      subtotal: money,
+      total: money,
+      financialStatus: 'paid',
+      fulfillmentStatus: 'unfulfilled',
+      cancelled: false,
+      lines: [line],
+      createdAt: at,
+      updatedAt: at,
+    },
+  ]);
+  const [row] = await selectRows<{ product: string; order: string }>(
+    db,
+    sql`select (select id from products where org_id = ${scope.orgId}) as product, (select id from orders where org_id = ${scope.orgId}) as "order"`,
+  );
+  if (!row?.product || !row.order) throw new Error('the commerce seed wrote no product or order');
+  return { productId: row.product, orderId: row.order };
 }
 
 /** Orgs A, B, C and their owners; an expired token in A; a token in C, then C soft-deleted. */
@@ -204,9 +276,15 @@ async function seed(target: { url?: string; dataDir?: string }): Promise<Seeded>
     const inDeleted = await createToken(ctx(orgs.c.id), { kind: 'integration', name: 'of a deleted org', scopes: ['system.read'] });
     await database.execute('update orgs set deleted_at = $1 where id = $2', [now.toISOString(), orgs.c.id]);
     const store = await createStore(ctx(orgs.a.id), { platform: 'shopify', name: 'A main shop' });
+    // Paused: it has no credentials, so the org's stores.sync-due schedule would otherwise queue a failing sync
+    // in the middle of a test (a job run changing under the "nothing of A changed" snapshots).
+    await transitionStore(ctx(orgs.a.id), store.id, 'pause');
+    const { productId, orderId } = await seedCommerce(database.db, { orgId: orgs.a.id, storeId: store.id, now });
     return {
       orgs,
       storeId: store.id,
+      productId,
+      orderId,
       expiredToken: { id: expired.token.id, secret: expired.secret },
       deletedOrgToken: { id: inDeleted.token.id, secret: inDeleted.secret },
     };
@@ -255,6 +333,8 @@ const allScopes = [
   'alerts.manage',
   'channels.read',
   'stores.read',
+  'catalog.read',
+  'orders.read',
 ];
 
 let taskSequence = 0;
@@ -375,6 +455,8 @@ export async function startSecurityFixture(options: { env?: Record<string, strin
         expiredToken: seeded.expiredToken,
         stuckPatternId,
         storeId: seeded.storeId,
+        productId: seeded.productId,
+        orderId: seeded.orderId,
       },
       b,
       deletedOrgToken: seeded.deletedOrgToken,

@@ -136,6 +136,13 @@ const expectations: Record<string, Row> = {
   'POST /api/stores/{storeId}/resume': { cells: [N, N, N, H, H, N, N, N], path: `/api/stores/${ghostUuid}/resume` },
   'POST /api/stores/{storeId}/disconnect': { cells: [N, N, N, H, H, N, N, N], path: `/api/stores/${ghostUuid}/disconnect` },
   'POST /api/stores/{storeId}/test': { cells: [N, N, N, H, H, N, N, N], path: `/api/stores/${ghostUuid}/test` },
+  'POST /api/stores/{storeId}/sync': { cells: [N, N, N, H, H, N, N, N], path: `/api/stores/${ghostUuid}/sync` },
+  // Catalog and orders (read-only): everyone in the org; integration tokens with catalog.read / orders.read; not agent tokens.
+  'GET /api/catalog/products': { cells: [N, Y, Y, Y, Y, N, N, Y] },
+  'GET /api/catalog/products/{productId}': { cells: [N, H, H, H, H, N, N, H], path: `/api/catalog/products/${ghostUuid}` },
+  'GET /api/orders': { cells: [N, Y, Y, Y, Y, N, N, Y] },
+  'GET /api/orders/summary': { cells: [N, Y, Y, Y, Y, N, N, Y] },
+  'GET /api/orders/{orderId}': { cells: [N, H, H, H, H, N, N, H], path: `/api/orders/${ghostUuid}` },
   'GET /api/stores/{storeId}/webhook-events': { cells: [N, H, H, H, H, N, N, H], path: `/api/stores/${ghostUuid}/webhook-events` },
   // Inbound channel webhooks: public (the channel's signature is the credential); an unknown store is 404 for everyone.
   'POST /api/webhooks/{platform}/{storeId}': { cells: [Y, Y, Y, Y, Y, Y, Y, Y], path: `/api/webhooks/shopify/${ghostUuid}`, body: {} },

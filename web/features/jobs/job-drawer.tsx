@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Ban, RotateCcw } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { ErrorNotice, FormError } from '../../components/error-notice.tsx';
+import { DetailSection, FactList } from '../../components/fact-list.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { Sheet } from '../../components/ui/sheet.tsx';
 import { formatDateTime, useLocale, useT } from '../../i18n/index.ts';
@@ -95,35 +96,25 @@ function JobDetails({
   ];
   return (
     <div className="space-y-6">
-      <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm">
-        {facts.map(([label, value]) => (
-          <div key={label}>
-            <dt className="text-muted-foreground text-xs">{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <FactList facts={facts} />
       {job.postponedReason && (
         <p className="rounded-md border border-warning/30 bg-warning/10 p-3 text-sm" data-testid="job-postponed">
           {t('jobs.postponed', { reason: job.postponedReason })}
         </p>
       )}
       {job.lastError && (
-        <section className="space-y-2">
-          <h3 className="font-medium text-muted-foreground text-xs uppercase tracking-wider">{t('jobs.field.lastError')}</h3>
+        <DetailSection title={t('jobs.field.lastError')}>
           <pre className="whitespace-pre-wrap rounded-md border border-danger/25 bg-danger/5 p-3 text-danger text-xs" data-testid="job-last-error">
             {job.lastError}
           </pre>
-        </section>
+        </DetailSection>
       )}
       {job.result && (
-        <section className="space-y-2">
-          <h3 className="font-medium text-muted-foreground text-xs uppercase tracking-wider">{t('jobs.field.result')}</h3>
+        <DetailSection title={t('jobs.field.result')}>
           <pre className="overflow-x-auto rounded-md bg-muted p-3 text-xs">{JSON.stringify(job.result, null, 2)}</pre>
-        </section>
+        </DetailSection>
       )}
-      <section className="space-y-2" data-testid="job-timeline">
-        <h3 className="font-medium text-muted-foreground text-xs uppercase tracking-wider">{t('jobs.timeline')}</h3>
+      <DetailSection title={t('jobs.timeline')} data-testid="job-timeline">
         <ol className="space-y-3 border-l pl-4">
           {logs.map((log) => (
             <li key={log.id} className="relative" data-testid="job-log" data-level={log.level}>
@@ -139,7 +130,7 @@ function JobDetails({
             </li>
           ))}
         </ol>
-      </section>
+      </DetailSection>
     </div>
   );
 }

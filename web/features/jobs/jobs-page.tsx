@@ -3,6 +3,7 @@ import { RotateCcw, Skull, Workflow } from 'lucide-react';
 import { useMemo, useRef, useState } from 'react';
 import { jobRunStatuses } from '../../../src/contracts/operations.ts';
 import { ErrorNotice, FormError } from '../../components/error-notice.tsx';
+import { FilterBar, FilterChips } from '../../components/filter-bar.tsx';
 import { PageHeader } from '../../components/layout/page-header.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { Checkbox } from '../../components/ui/checkbox.tsx';
@@ -154,30 +155,17 @@ function JobTable({ dead, types, onOpen }: { dead: boolean; types: string[]; onO
 
   return (
     <div className="space-y-4" data-testid={dead ? 'jobs-dead' : 'jobs-all'}>
-      <div className="grid gap-3 rounded-lg border bg-card p-4" data-testid="job-filters">
+      <FilterBar data-testid="job-filters">
         {!dead && (
-          <fieldset className="flex flex-wrap items-center gap-1.5" data-testid="jobs-filter-status">
-            <legend className="sr-only">{t('jobs.field.status')}</legend>
-            <span className="mr-1 font-medium text-muted-foreground text-xs">{t('jobs.field.status')}</span>
-            {jobRunStatuses.map((status) => {
-              const on = form.status.includes(status);
-              return (
-                <button
-                  key={status}
-                  type="button"
-                  aria-pressed={on}
-                  onClick={() => toggleStatus(status)}
-                  data-testid={`job-status-chip-${status}`}
-                  className={cn(
-                    'rounded-full border px-2.5 py-1 text-xs transition-colors focus-visible:outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50',
-                    on ? 'border-foreground bg-foreground text-background' : 'text-muted-foreground hover:bg-accent hover:text-foreground',
-                  )}
-                >
-                  {t(`jobs.status.${status}`)}
-                </button>
-              );
-            })}
-          </fieldset>
+          <FilterChips
+            label={t('jobs.field.status')}
+            options={jobRunStatuses}
+            selected={form.status}
+            onToggle={toggleStatus}
+            optionLabel={(status) => t(`jobs.status.${status}`)}
+            testIdPrefix="job-status-chip-"
+            data-testid="jobs-filter-status"
+          />
         )}
         <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
           <Field label={t('jobs.field.type')} htmlFor={`jobs-type-${dead}`}>
@@ -218,7 +206,7 @@ function JobTable({ dead, types, onOpen }: { dead: boolean; types: string[]; onO
             />
           </Field>
         </div>
-      </div>
+      </FilterBar>
 
       {selectable && (
         <div className="flex flex-wrap items-center gap-2" data-testid="jobs-replay-bar">

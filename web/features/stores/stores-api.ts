@@ -8,6 +8,7 @@ import {
   storeLimitsResponseSchema,
   storeSchema,
   storesListSchema,
+  syncStoreResponseSchema,
   testConnectionResponseSchema,
   webhookEventsResponseSchema,
 } from '../../../src/contracts/stores.ts';
@@ -56,3 +57,6 @@ export const uploadFeedFile = (storeId: string, kind: FeedFileKind, body: FeedUp
 
 /** A plain link: the browser downloads the attachment with the session cookie. */
 export const stockExportUrl = (storeId: string, format: 'csv' | 'json') => `/api/stores/${encodeURIComponent(storeId)}/feeds/stock/export?format=${format}`;
+
+/** "Sync now": queues the store's sync; answers the job id (409 with `details.reason` when refused). */
+export const syncStore = (id: string) => request(`/api/stores/${encodeURIComponent(id)}/sync`, { method: 'POST', schema: syncStoreResponseSchema });

@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Plug, Plus } from 'lucide-react';
-import { type FormEvent, useState } from 'react';
+import { Plug, Plus, RefreshCw } from 'lucide-react';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import type { StoreView } from '../../../src/contracts/stores.ts';
+import { ApiError } from '../../api/index.ts';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { ErrorNotice, FormError } from '../../components/error-notice.tsx';
 import { PageHeader } from '../../components/layout/page-header.tsx';
@@ -15,10 +16,23 @@ import { Select } from '../../components/ui/select.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table.tsx';
 import { formatDateTime, useLocale, useT } from '../../i18n/index.ts';
 import { useCan } from '../auth/session.tsx';
+import { JobStatusBadge } from '../jobs/job-badges.tsx';
+import { JobDrawer } from '../jobs/job-drawer.tsx';
+import { jobDetailQuery } from '../jobs/jobs-api.ts';
 import { AmazonConnectForm } from './amazon-connect-form.tsx';
 import { KawayConnectForm, KawayFilesDialog } from './kaway-stores.tsx';
 import { OAuthRedirectConnect } from './oauth-redirect-connect.tsx';
-import { connectorsQuery, createStore, shopifyInstallUrl, storeAction, storeLimitsQuery, storesQuery, testStore, webhookEventsQuery } from './stores-api.ts';
+import {
+  connectorsQuery,
+  createStore,
+  shopifyInstallUrl,
+  storeAction,
+  storeLimitsQuery,
+  storesQuery,
+  syncStore,
+  testStore,
+  webhookEventsQuery,
+} from './stores-api.ts';
 
 const statusBadge = { active: 'success', paused: 'warning', disconnected: 'secondary', error: 'danger' } as const;
 const levelBadge = { native: 'success', workaround: 'warning', unsupported: 'secondary' } as const;
@@ -66,11 +80,22 @@ function StoresTable() {
   const [disconnecting, setDisconnecting] = useState<StoreView | null>(null);
   const [events, setEvents] = useState<StoreView | null>(null);
   const [files, setFiles] = useState<StoreView | null>(null);
-  const refresh = () => queryClient.invalidateQueries({ queryKey: storesQuery.queryKey });
+  const refresh = useCallback(() => void queryClient.invalidateQueries({ queryKey: storesQuery.queryKey }), [queryClient]);
   const test = useMutation({
     mutationFn: (store: StoreView) => testStore(store.id).then((result) => ({ id: store.id, result })),
     onSuccess: ({ id, result }) => setTests((current) => ({ ...current, [id]: result })),
     onSettled: refresh,
+  });
+  const [syncs, setSyncs] = useState<Record<string, string>>({});
+  const [openJob, setOpenJob] = useState<string | null>(null);
+  const sync = useMutation({
+    mutationFn: (store: StoreView) => syncStore(store.id).then(({ jobId }) => ({ id: store.id, jobId })),
+    onSuccess: ({ id, jobId }) => setSyncs((current) => ({ ...current, [id]: jobId })),
+    onError: (error, store) => {
+      // Already queued or running: follow that sync instead.
+      const running = error instanceof ApiError && (error.details as { jobId?: unknown } | undefined)?.jobId;
+      if (typeof running === 'string') setSyncs((current) => ({ ...current, [store.id]: running }));
+    },
   });
   const act = useMutation({
     mutationFn: ({ store, action }: { store: StoreView; action: 'pause' | 'resume' | 'disconnect' }) => storeAction(store.id, action),
@@ -92,7 +117,7 @@ function StoresTable() {
         <CardTitle>{t('stores.connected')}</CardTitle>
       </CardHeader>
       <CardContent>
-        {(test.error || act.error) && <FormError error={test.error ?? act.error} />}
+        {(test.error || act.error || sync.error) && <FormError error={test.error ?? act.error ?? sync.error} />}
         <Table data-testid="stores-table">
           <TableHeader>
             <TableRow>
@@ -121,7 +146,8 @@ function StoresTable() {
                   </Badge>
                 </TableCell>
                 <TableCell className="text-muted-foreground text-xs">
-                  {store.lastSyncedAt ? formatDateTime(store.lastSyncedAt, locale) : t('stores.never')}
+                  <div>{store.lastSyncedAt ? formatDateTime(store.lastSyncedAt, locale) : t('stores.never')}</div>
+                  {syncs[store.id] && <SyncProgress store={store} jobId={syncs[store.id] as string} onOpen={setOpenJob} onDone={refresh} />}
                 </TableCell>
                 <TableCell>
                   <StoreHealth store={store} test={tests[store.id]} />
@@ -134,6 +160,18 @@ function StoresTable() {
                     {canManage && store.platform === 'kaway' && store.status !== 'disconnected' && (
                       <Button size="sm" variant="outline" onClick={() => setFiles(store)} data-testid="store-files">
                         {t('stores.kaway.files')}
+                      </Button>
+                    )}
+                    {canManage && store.status === 'active' && (
+                      <Button
+                        size="sm"
+                        variant="outline"
+                        onClick={() => sync.mutate(store)}
+                        disabled={sync.isPending && sync.variables?.id === store.id}
+                        data-testid="store-sync"
+                      >
+                        <RefreshCw />
+                        {t('stores.syncNow')}
                       </Button>
                     )}
                     {canManage && store.status !== 'disconnected' && (
@@ -171,6 +209,7 @@ function StoresTable() {
         pending={act.isPending}
         onConfirm={() => disconnecting && act.mutate({ store: disconnecting, action: 'disconnect' })}
       />
+      <JobDrawer jobId={openJob} onClose={() => setOpenJob(null)} />
       <Dialog
         open={events !== null}
         onClose={() => setEvents(null)}
@@ -181,6 +220,34 @@ function StoresTable() {
       </Dialog>
       <KawayFilesDialog store={files} onClose={() => setFiles(null)} />
     </Card>
+  );
+}
+
+const finished = (status: string | undefined) => status === 'completed' || status === 'failed' || status === 'dead' || status === 'cancelled';
+
+/** The "sync now" job of a store: its status (polled until it finishes), the sync's checkpoint, and its drawer. */
+function SyncProgress({ store, jobId, onOpen, onDone }: { store: StoreView; jobId: string; onOpen: (id: string) => void; onDone: () => void }) {
+  const t = useT();
+  const detail = useQuery({ ...jobDetailQuery(jobId), refetchInterval: (q) => (finished(q.state.data?.job.status) ? false : 1000) });
+  const job = detail.data?.job;
+  const status = job?.status;
+  const polled = detail.dataUpdatedAt;
+  // While it runs the store's checkpoint moves; once it finishes the store's last sync and health change.
+  useEffect(() => {
+    if (polled && (status === 'running' || finished(status))) onDone();
+  }, [status, polled, onDone]);
+  const result = job?.result as { products?: number; orders?: number } | null | undefined;
+  return (
+    <div className="mt-1 flex flex-wrap items-center gap-1.5" data-testid="store-sync-progress" data-status={status}>
+      {job && <JobStatusBadge status={job.status} />}
+      {status === 'running' && store.sync && <span>{t(`stores.syncPhase.${store.sync.phase}`, { pages: store.sync.pages })}</span>}
+      {status === 'completed' && result && (
+        <span data-testid="store-sync-result">{t('stores.syncResult', { products: result.products ?? 0, orders: result.orders ?? 0 })}</span>
+      )}
+      <button type="button" className="text-info hover:underline" onClick={() => onOpen(jobId)} data-testid="store-sync-job">
+        {t('stores.syncJob')}
+      </button>
+    </div>
   );
 }
 

@@ -1,15 +1,15 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Search, X } from 'lucide-react';
+import { X } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import { marketplaces, taskCategories, taskPriorities, taskStatuses } from '../../../src/contracts/tasks.ts';
 import { ErrorNotice } from '../../components/error-notice.tsx';
+import { FilterBar, FilterChips, SearchInput } from '../../components/filter-bar.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { Input } from '../../components/ui/input.tsx';
 import { Field } from '../../components/ui/label.tsx';
 import { Select } from '../../components/ui/select.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table.tsx';
 import { formatDate, useLocale, useT } from '../../i18n/index.ts';
-import { cn } from '../../lib/cn.ts';
 import { dayBoundary } from '../audit/audit-api.ts';
 import { membersQuery } from '../members/members-api.ts';
 import { MarketplaceLabel, PriorityBadge, StatusBadge } from './task-badges.tsx';
@@ -77,20 +77,9 @@ export function AllTasksPage() {
 
   return (
     <div className="space-y-5" data-testid="all-tasks">
-      <div className="grid gap-3 rounded-lg border bg-card p-4" data-testid="task-filters">
+      <FilterBar data-testid="task-filters">
         <div className="flex flex-wrap items-center gap-2">
-          <div className="relative min-w-56 flex-1">
-            <Search className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-muted-foreground" aria-hidden="true" />
-            <Input
-              type="search"
-              value={form.q}
-              onChange={(event) => set('q', event.target.value)}
-              placeholder={t('tasks.filter.search')}
-              aria-label={t('tasks.filter.search')}
-              className="pl-8"
-              data-testid="tasks-search"
-            />
-          </div>
+          <SearchInput value={form.q} onChange={(q) => set('q', q)} label={t('tasks.filter.search')} data-testid="tasks-search" />
           <Select
             className="w-44"
             aria-label={t('tasks.filter.sort')}
@@ -102,28 +91,15 @@ export function AllTasksPage() {
             <option value="priority">{t('tasks.sort.priority')}</option>
           </Select>
         </div>
-        <fieldset className="flex flex-wrap items-center gap-1.5" data-testid="tasks-filter-status">
-          <legend className="sr-only">{t('tasks.field.status')}</legend>
-          <span className="mr-1 font-medium text-muted-foreground text-xs">{t('tasks.field.status')}</span>
-          {taskStatuses.map((status) => {
-            const on = form.status.includes(status);
-            return (
-              <button
-                key={status}
-                type="button"
-                aria-pressed={on}
-                onClick={() => toggleStatus(status)}
-                data-testid={`status-chip-${status}`}
-                className={cn(
-                  'rounded-full border px-2.5 py-1 text-xs transition-colors focus-visible:outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50',
-                  on ? 'border-foreground bg-foreground text-background' : 'text-muted-foreground hover:bg-accent hover:text-foreground',
-                )}
-              >
-                {t(`tasks.status.${status}`)}
-              </button>
-            );
-          })}
-        </fieldset>
+        <FilterChips
+          label={t('tasks.field.status')}
+          options={taskStatuses}
+          selected={form.status}
+          onToggle={toggleStatus}
+          optionLabel={(status) => t(`tasks.status.${status}`)}
+          testIdPrefix="status-chip-"
+          data-testid="tasks-filter-status"
+        />
         <div className="grid gap-3 sm:grid-cols-3 lg:grid-cols-6">
           <Field label={t('tasks.field.marketplace')} htmlFor="tasks-marketplace">
             <Select
@@ -202,7 +178,7 @@ export function AllTasksPage() {
             </Button>
           </div>
         )}
-      </div>
+      </FilterBar>
 
       {query.isError && <ErrorNotice error={query.error} onRetry={() => void query.refetch()} />}
       {query.isPending ? (

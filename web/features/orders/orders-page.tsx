@@ -1,0 +1,197 @@
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useDeferredValue, useMemo, useState } from 'react';
+import { orderFinancialStatuses, orderFulfillmentStatuses } from '../../../src/contracts/connectors.ts';
+import { ErrorNotice } from '../../components/error-notice.tsx';
+import { FilterBar, SearchInput } from '../../components/filter-bar.tsx';
+import { PageHeader } from '../../components/layout/page-header.tsx';
+import { Button } from '../../components/ui/button.tsx';
+import { Input } from '../../components/ui/input.tsx';
+import { Field } from '../../components/ui/label.tsx';
+import { Select } from '../../components/ui/select.tsx';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table.tsx';
+import { formatDateTime, formatMoney, useLocale, useT } from '../../i18n/index.ts';
+import { dayBoundary } from '../audit/audit-api.ts';
+import { StoreFilterFields } from '../stores/store-filter-fields.tsx';
+import { OrderStatusBadges } from './order-badges.tsx';
+import { OrderDrawer } from './order-drawer.tsx';
+import { type FinancialStatus, type FulfillmentStatus, type OrderFilters, ordersQuery, ordersSummaryQuery } from './orders-api.ts';
+
+interface FilterForm {
+  q: string;
+  storeId: string;
+  platform: string;
+  financialStatus: '' | FinancialStatus;
+  fulfillmentStatus: '' | FulfillmentStatus | 'cancelled';
+  /** yyyy-mm-dd (local days). */
+  from: string;
+  to: string;
+}
+const emptyForm: FilterForm = { q: '', storeId: '', platform: '', financialStatus: '', fulfillmentStatus: '', from: '', to: '' };
+
+function toFilters(form: FilterForm): OrderFilters {
+  const filters: OrderFilters = {};
+  if (form.q.trim()) filters.q = form.q.trim();
+  if (form.storeId) filters.storeId = form.storeId;
+  if (form.platform) filters.platform = form.platform;
+  if (form.financialStatus) filters.financialStatus = form.financialStatus;
+  if (form.fulfillmentStatus === 'cancelled') filters.cancelled = 'true';
+  else if (form.fulfillmentStatus) Object.assign(filters, { fulfillmentStatus: form.fulfillmentStatus, cancelled: 'false' });
+  const from = dayBoundary(form.from, 'start');
+  const to = dayBoundary(form.to, 'end');
+  if (from) filters.from = from;
+  if (to) filters.to = to;
+  return filters;
+}
+
+/** Orders (read-only): the unified order list of every store, with its filters, totals per store and an order drawer. */
+export function OrdersPage() {
+  const t = useT();
+  const { locale } = useLocale();
+  const [form, setForm] = useState<FilterForm>(emptyForm);
+  const [open, setOpen] = useState<string | null>(null);
+  const deferred = useDeferredValue(form);
+  const filters = useMemo(() => toFilters(deferred), [deferred]);
+  const query = useInfiniteQuery(ordersQuery(filters));
+  const orders = query.data?.pages.flatMap((page) => page.orders) ?? [];
+  const set = (patch: Partial<FilterForm>) => setForm((current) => ({ ...current, ...patch }));
+
+  return (
+    <div className="space-y-6" data-testid="orders-page">
+      <PageHeader title={t('orders.title')} description={t('orders.subtitle')} />
+      <FilterBar data-testid="orders-filters">
+        <SearchInput value={form.q} onChange={(q) => set({ q })} label={t('orders.search')} data-testid="orders-search" />
+        <div className="grid gap-3 sm:grid-cols-3 lg:grid-cols-6">
+          <StoreFilterFields idPrefix="orders" storeId={form.storeId} platform={form.platform} onChange={set} />
+          <Field label={t('orders.payment')} htmlFor="orders-financial">
+            <Select
+              id="orders-financial"
+              value={form.financialStatus}
+              onChange={(event) => set({ financialStatus: event.target.value as FilterForm['financialStatus'] })}
+              data-testid="orders-filter-financial"
+            >
+              <option value="">{t('filters.any')}</option>
+              {orderFinancialStatuses.map((status) => (
+                <option key={status} value={status}>
+                  {t(`orders.financial.${status}`)}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <Field label={t('orders.fulfillment')} htmlFor="orders-fulfillment">
+            <Select
+              id="orders-fulfillment"
+              value={form.fulfillmentStatus}
+              onChange={(event) => set({ fulfillmentStatus: event.target.value as FilterForm['fulfillmentStatus'] })}
+              data-testid="orders-filter-fulfillment"
+            >
+              <option value="">{t('filters.any')}</option>
+              {orderFulfillmentStatuses.map((status) => (
+                <option key={status} value={status}>
+                  {t(`orders.fulfillment.${status}`)}
+                </option>
+              ))}
+              <option value="cancelled">{t('orders.cancelled')}</option>
+            </Select>
+          </Field>
+          <Field label={t('filters.from')} htmlFor="orders-from">
+            <Input id="orders-from" type="date" value={form.from} onChange={(event) => set({ from: event.target.value })} data-testid="orders-filter-from" />
+          </Field>
+          <Field label={t('filters.to')} htmlFor="orders-to">
+            <Input id="orders-to" type="date" value={form.to} onChange={(event) => set({ to: event.target.value })} data-testid="orders-filter-to" />
+          </Field>
+        </div>
+      </FilterBar>
+      <SummaryStrip filters={filters} />
+
+      {query.isError ? (
+        <ErrorNotice error={query.error} onRetry={() => void query.refetch()} />
+      ) : (
+        <div className="overflow-x-auto rounded-lg border bg-card">
+          <Table data-testid="orders-table">
+            <TableHeader>
+              <TableRow>
+                <TableHead>{t('orders.number')}</TableHead>
+                <TableHead>{t('filters.store')}</TableHead>
+                <TableHead>{t('orders.placed')}</TableHead>
+                <TableHead>{t('orders.status')}</TableHead>
+                <TableHead className="text-right">{t('orders.items')}</TableHead>
+                <TableHead className="text-right">{t('orders.total')}</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {orders.map((order) => (
+                <TableRow key={order.id} className="cursor-pointer" onClick={() => setOpen(order.id)} data-testid="order-row" data-order-id={order.id}>
+                  <TableCell className="font-medium">
+                    <button type="button" className="hover:underline" onClick={() => setOpen(order.id)}>
+                      {order.number}
+                    </button>
+                  </TableCell>
+                  <TableCell>
+                    <div>{order.storeName}</div>
+                    <div className="text-muted-foreground text-xs">{order.platform}</div>
+                  </TableCell>
+                  <TableCell className="whitespace-nowrap text-muted-foreground">{formatDateTime(order.placedAt, locale)}</TableCell>
+                  <TableCell>
+                    <OrderStatusBadges order={order} />
+                  </TableCell>
+                  <TableCell className="text-right tabular-nums">{order.lineCount}</TableCell>
+                  <TableCell className="text-right font-medium tabular-nums" data-testid="order-row-total">
+                    {formatMoney(order.total.amount, order.total.currency, locale)}
+                  </TableCell>
+                </TableRow>
+              ))}
+              {orders.length === 0 && !query.isPending && (
+                <TableRow>
+                  <TableCell colSpan={6} className="py-10 text-center text-muted-foreground" data-testid="orders-empty">
+                    {t(Object.keys(filters).length > 0 ? 'orders.emptyFiltered' : 'orders.empty')}
+                  </TableCell>
+                </TableRow>
+              )}
+              {query.isPending && (
+                <TableRow>
+                  <TableCell colSpan={6} className="py-10 text-center text-muted-foreground">
+                    {t('common.loading')}
+                  </TableCell>
+                </TableRow>
+              )}
+            </TableBody>
+          </Table>
+        </div>
+      )}
+      {query.hasNextPage && (
+        <Button variant="outline" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage} data-testid="orders-more">
+          {t('common.loadMore')}
+        </Button>
+      )}
+      <OrderDrawer orderId={open} onClose={() => setOpen(null)} />
+    </div>
+  );
+}
+
+/** Orders and totals per store and currency for the current filters (cancelled orders add nothing to the totals). */
+function SummaryStrip({ filters }: { filters: OrderFilters }) {
+  const t = useT();
+  const { locale } = useLocale();
+  const summary = useQuery(ordersSummaryQuery(filters));
+  if (!summary.data || summary.data.byStore.length === 0) return null;
+  return (
+    <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4" data-testid="orders-summary">
+      {summary.data.byStore.map((entry) => (
+        <div
+          key={`${entry.storeId}-${entry.currency}`}
+          className="rounded-lg border bg-card p-3"
+          data-testid="orders-summary-store"
+          data-store={entry.storeName}
+        >
+          <dt className="truncate text-muted-foreground text-xs">
+            {entry.storeName} · {entry.platform}
+          </dt>
+          <dd className="font-semibold text-xl tabular-nums">{formatMoney(entry.total.amount, entry.currency, locale)}</dd>
+          <dd className="text-muted-foreground text-xs" data-testid="orders-summary-count">
+            {t('orders.summaryCount', { count: entry.count })}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
