@@ -37,6 +37,7 @@ const orgAValueFor: Record<string, (fx: SecurityFixture) => string> = {
   storeId: (fx) => fx.a.storeId,
   productId: (fx) => fx.a.productId,
   orderId: (fx) => fx.a.orderId,
+  kind: () => 'stock',
 };
 /** Org A's alert, rule and notification channel (made in beforeAll: the channel through a loopback receiver). */
 const orgA = { alertId: '', ruleId: '', channelId: '' };
@@ -57,6 +58,7 @@ const attackBodies: Record<string, unknown> = {
   'PUT /api/alert-rules/{ruleId}': { threshold: 99999, enabled: false },
   'PATCH /api/notification-channels/{channelId}': { name: 'taken over', enabled: false },
   'PATCH /api/stores/{storeId}': { name: 'taken over', priority: 'high' },
+  'POST /api/stores/{storeId}/feeds/{kind}': { content: 'sku,quantity\nA-1,999\n' },
 };
 
 /** Routes that stream (SSE): checked separately with a reader. */

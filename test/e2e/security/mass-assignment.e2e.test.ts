@@ -99,6 +99,12 @@ const cases: Record<string, Case> = {
     base: () => ({ platform: 'shopify', name: 'Mass', connectorConfig: { shop: 'mass.myshopify.com' }, credentials: { accessToken: 'shpat_mass_probe' } }),
   },
   'PATCH /api/stores/{storeId}': { caller: owner, path: (fx) => `/api/stores/${fx.a.storeId}`, base: () => ({ name: 'Renamed store' }) },
+  // A's store is a Shopify store: a valid feed body would be refused as 409 (not a feed store) after validation, never written.
+  'POST /api/stores/{storeId}/feeds/{kind}': {
+    caller: owner,
+    path: (fx) => `/api/stores/${fx.a.storeId}/feeds/stock`,
+    base: () => ({ content: 'sku,quantity\nA-1,1\n' }),
+  },
 };
 /** The first alert rule of A (read in beforeAll). */
 let alertRuleId = '';

@@ -130,6 +130,10 @@ const expectations: Record<string, Row> = {
   'GET /api/stores/oauth/shopify/callback': { cells: [N, N, N, Y, Y, N, N, N] },
   'GET /api/stores/oauth/mercadolivre/start': { cells: [N, N, N, Y, Y, N, N, N] },
   'GET /api/stores/oauth/mercadolivre/callback': { cells: [N, N, N, Y, Y, N, N, N] },
+  'GET /api/stores/oauth/shopee/start': { cells: [N, N, N, Y, Y, N, N, N] },
+  'GET /api/stores/oauth/shopee/callback': { cells: [N, N, N, Y, Y, N, N, N] },
+  'GET /api/stores/oauth/tiktokshop/start': { cells: [N, N, N, Y, Y, N, N, N] },
+  'GET /api/stores/oauth/tiktokshop/callback': { cells: [N, N, N, Y, Y, N, N, N] },
   'GET /api/stores/{storeId}': { cells: [N, H, H, H, H, N, N, H], path: `/api/stores/${ghostUuid}` },
   'PATCH /api/stores/{storeId}': { cells: [N, N, N, H, H, N, N, N], path: `/api/stores/${ghostUuid}`, body: { name: 'x' } },
   'POST /api/stores/{storeId}/pause': { cells: [N, N, N, H, H, N, N, N], path: `/api/stores/${ghostUuid}/pause` },
@@ -137,6 +141,13 @@ const expectations: Record<string, Row> = {
   'POST /api/stores/{storeId}/disconnect': { cells: [N, N, N, H, H, N, N, N], path: `/api/stores/${ghostUuid}/disconnect` },
   'POST /api/stores/{storeId}/test': { cells: [N, N, N, H, H, N, N, N], path: `/api/stores/${ghostUuid}/test` },
   'POST /api/stores/{storeId}/sync': { cells: [N, N, N, H, H, N, N, N], path: `/api/stores/${ghostUuid}/sync` },
+  // Kaway feed files: uploading writes the store's catalog (stores.manage); the stock export is a read (stores.read).
+  'POST /api/stores/{storeId}/feeds/{kind}': {
+    cells: [N, N, N, H, H, N, N, N],
+    path: `/api/stores/${ghostUuid}/feeds/stock`,
+    body: { content: 'sku,quantity\nA,1\n' },
+  },
+  'GET /api/stores/{storeId}/feeds/stock/export': { cells: [N, H, H, H, H, N, N, H], path: `/api/stores/${ghostUuid}/feeds/stock/export` },
   // Catalog and orders (read-only): everyone in the org; integration tokens with catalog.read / orders.read; not agent tokens.
   'GET /api/catalog/products': { cells: [N, Y, Y, Y, Y, N, N, Y] },
   'GET /api/catalog/products/{productId}': { cells: [N, H, H, H, H, N, N, H], path: `/api/catalog/products/${ghostUuid}` },
