@@ -401,11 +401,6 @@ export const en = {
   'stores.amazon.authUrl': 'LWA token URL (only for the emulator)',
   'stores.amazon.save': 'Connect Amazon seller',
   'stores.connect.channel': 'Channel',
-  'stores.channel.shopify': 'Shopify',
-  'stores.channel.mercadolivre': 'Mercado Livre',
-  'stores.channel.amazon': 'Amazon (SP-API)',
-  'stores.channel.shopee': 'Shopee',
-  'stores.channel.tiktokshop': 'TikTok Shop',
   'stores.channel.kaway': 'Kaway (feed files)',
   'stores.connect.mercadolivre.button': 'Connect a Mercado Livre seller',
   'stores.connect.mercadolivre.help':

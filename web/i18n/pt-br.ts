@@ -403,11 +403,6 @@ export const ptBR = {
   'stores.amazon.authUrl': 'URL de token do LWA (só para o emulador)',
   'stores.amazon.save': 'Conectar vendedor Amazon',
   'stores.connect.channel': 'Canal',
-  'stores.channel.shopify': 'Shopify',
-  'stores.channel.mercadolivre': 'Mercado Livre',
-  'stores.channel.amazon': 'Amazon (SP-API)',
-  'stores.channel.shopee': 'Shopee',
-  'stores.channel.tiktokshop': 'TikTok Shop',
   'stores.channel.kaway': 'Kaway (arquivos de feed)',
   'stores.connect.mercadolivre.button': 'Conectar um vendedor do Mercado Livre',
   'stores.connect.mercadolivre.help':

@@ -351,6 +351,14 @@ function CapabilityMatrix() {
 
 const channels = ['shopify', 'mercadolivre', 'amazon', 'shopee', 'tiktokshop', 'kaway'] as const;
 type Channel = (typeof channels)[number];
+/** Channel names are names (not translated); Kaway's says it is a feed channel, in the reader's language. */
+const channelNames: Record<Exclude<Channel, 'kaway'>, string> = {
+  shopify: 'Shopify',
+  mercadolivre: 'Mercado Livre',
+  amazon: 'Amazon (SP-API)',
+  shopee: 'Shopee',
+  tiktokshop: 'TikTok Shop',
+};
 
 /** One form per channel: OAuth where the channel has it (Shopify also by key entry), key entry for Amazon, feeds for Kaway. */
 function ConnectDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -362,7 +370,7 @@ function ConnectDialog({ open, onClose }: { open: boolean; onClose: () => void }
         <Select id="connect-channel" value={channel} onChange={(e) => setChannel(e.target.value as Channel)} data-testid="connect-channel">
           {channels.map((c) => (
             <option key={c} value={c}>
-              {t(`stores.channel.${c}`)}
+              {c === 'kaway' ? t('stores.channel.kaway') : channelNames[c]}
             </option>
           ))}
         </Select>
