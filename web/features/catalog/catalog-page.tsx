@@ -10,6 +10,7 @@ import { Select } from '../../components/ui/select.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table.tsx';
 import { formatDateTime, useLocale, useT } from '../../i18n/index.ts';
 import { StoreFilterFields } from '../stores/store-filter-fields.tsx';
+import { useChannelName } from '../stores/use-channel-name.ts';
 import { type CatalogProduct, type ListingStatus, type ProductFilters, productsQuery, totalStock } from './catalog-api.ts';
 import { ListingStatusBadge } from './listing-status-badge.tsx';
 import { ProductDrawer } from './product-drawer.tsx';
@@ -149,6 +150,7 @@ function SkuSummary({ product }: { product: CatalogProduct }) {
 
 /** One line per store: its name and the statuses of the product's listings there. */
 function ListingsSummary({ product }: { product: CatalogProduct }) {
+  const channelName = useChannelName();
   const t = useT();
   if (product.listings.length === 0) return <span className="text-muted-foreground text-xs">{t('catalog.noListings')}</span>;
   const byStore = Map.groupBy(product.listings, (l) => l.storeId);
@@ -166,7 +168,7 @@ function ListingsSummary({ product }: { product: CatalogProduct }) {
             data-store={first.storeName}
           >
             <span className="font-medium">{first.storeName}</span>
-            <span className="text-muted-foreground">{first.platform}</span>
+            <span className="text-muted-foreground">{channelName(first.platform)}</span>
             {statuses.map((status) => (
               <ListingStatusBadge key={status} status={status} />
             ))}

@@ -5,6 +5,7 @@ import { DetailSection, FactList } from '../../components/fact-list.tsx';
 import { Sheet } from '../../components/ui/sheet.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table.tsx';
 import { formatDateTime, formatMoney, useLocale, useT } from '../../i18n/index.ts';
+import { useChannelName } from '../stores/use-channel-name.ts';
 import { type CatalogProduct, productQuery } from './catalog-api.ts';
 import { ListingStatusBadge } from './listing-status-badge.tsx';
 
@@ -33,6 +34,7 @@ export function ProductDrawer({ productId, onClose }: { productId: string | null
 }
 
 function ProductDetails({ product }: { product: CatalogProduct }) {
+  const channelName = useChannelName();
   const t = useT();
   const { locale } = useLocale();
   const storeName = new Map(product.listings.map((l) => [l.storeId, l.storeName]));
@@ -93,7 +95,7 @@ function ProductDetails({ product }: { product: CatalogProduct }) {
               <TableRow key={listing.id} data-testid="listing-row">
                 <TableCell className="whitespace-nowrap">
                   <div className="font-medium">{listing.storeName}</div>
-                  <div className="text-muted-foreground text-xs">{listing.platform}</div>
+                  <div className="text-muted-foreground text-xs">{channelName(listing.platform)}</div>
                 </TableCell>
                 <TableCell className="max-w-48 text-xs">
                   <div className="font-mono">{skuOf.get(listing.variantId) ?? '—'}</div>

@@ -4,11 +4,13 @@ import { DetailSection, FactList } from '../../components/fact-list.tsx';
 import { Sheet } from '../../components/ui/sheet.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table.tsx';
 import { formatDateTime, formatMoney, useLocale, useT } from '../../i18n/index.ts';
+import { useChannelName } from '../stores/use-channel-name.ts';
 import { OrderStatusBadges } from './order-badges.tsx';
 import { orderQuery } from './orders-api.ts';
 
 /** One order: where and when it was placed, its statuses, its lines and totals. */
 export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onClose: () => void }) {
+  const channelName = useChannelName();
   const t = useT();
   const { locale } = useLocale();
   const detail = useQuery({ ...orderQuery(orderId ?? ''), enabled: orderId !== null });
@@ -31,7 +33,7 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
         <div className="space-y-6">
           <FactList
             facts={[
-              [t('filters.store'), `${order.storeName} (${order.platform})`],
+              [t('filters.store'), `${order.storeName} (${channelName(order.platform)})`],
               [t('orders.placed'), formatDateTime(order.placedAt, locale)],
               [
                 t('orders.channelOrderId'),

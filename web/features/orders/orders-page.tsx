@@ -12,6 +12,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '.
 import { formatDateTime, formatMoney, useLocale, useT } from '../../i18n/index.ts';
 import { dayBoundary } from '../audit/audit-api.ts';
 import { StoreFilterFields } from '../stores/store-filter-fields.tsx';
+import { useChannelName } from '../stores/use-channel-name.ts';
 import { OrderStatusBadges } from './order-badges.tsx';
 import { OrderDrawer } from './order-drawer.tsx';
 import { type FinancialStatus, type FulfillmentStatus, type OrderFilters, ordersQuery, ordersSummaryQuery } from './orders-api.ts';
@@ -45,6 +46,7 @@ function toFilters(form: FilterForm): OrderFilters {
 
 /** Orders (read-only): the unified order list of every store, with its filters, totals per store and an order drawer. */
 export function OrdersPage() {
+  const channelName = useChannelName();
   const t = useT();
   const { locale } = useLocale();
   const [form, setForm] = useState<FilterForm>(emptyForm);
@@ -128,7 +130,7 @@ export function OrdersPage() {
                   </TableCell>
                   <TableCell>
                     <div>{order.storeName}</div>
-                    <div className="text-muted-foreground text-xs">{order.platform}</div>
+                    <div className="text-muted-foreground text-xs">{channelName(order.platform)}</div>
                   </TableCell>
                   <TableCell className="whitespace-nowrap text-muted-foreground">{formatDateTime(order.placedAt, locale)}</TableCell>
                   <TableCell>
@@ -170,6 +172,7 @@ export function OrdersPage() {
 
 /** Orders and totals per store and currency for the current filters (cancelled orders add nothing to the totals). */
 function SummaryStrip({ filters }: { filters: OrderFilters }) {
+  const channelName = useChannelName();
   const t = useT();
   const { locale } = useLocale();
   const summary = useQuery(ordersSummaryQuery(filters));
@@ -184,7 +187,7 @@ function SummaryStrip({ filters }: { filters: OrderFilters }) {
           data-store={entry.storeName}
         >
           <dt className="truncate text-muted-foreground text-xs">
-            {entry.storeName} · {entry.platform}
+            {entry.storeName} · {channelName(entry.platform)}
           </dt>
           <dd className="font-semibold text-xl tabular-nums">{formatMoney(entry.total.amount, entry.currency, locale)}</dd>
           <dd className="text-muted-foreground text-xs" data-testid="orders-summary-count">

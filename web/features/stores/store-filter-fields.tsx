@@ -3,6 +3,7 @@ import { Field } from '../../components/ui/label.tsx';
 import { Select } from '../../components/ui/select.tsx';
 import { useT } from '../../i18n/index.ts';
 import { storesQuery } from './stores-api.ts';
+import { useChannelName } from './use-channel-name.ts';
 
 /** The "Store" and "Channel" selects of the Catalog and Orders filters (the org's stores and their channels). */
 export function StoreFilterFields({
@@ -18,6 +19,7 @@ export function StoreFilterFields({
 }) {
   const t = useT();
   const stores = useQuery(storesQuery).data?.stores ?? [];
+  const channelName = useChannelName();
   const platforms = [...new Set(stores.map((s) => s.platform))].sort();
   return (
     <>
@@ -46,7 +48,7 @@ export function StoreFilterFields({
           <option value="">{t('filters.any')}</option>
           {platforms.map((id) => (
             <option key={id} value={id}>
-              {id}
+              {channelName(id)}
             </option>
           ))}
         </Select>

@@ -33,6 +33,7 @@ import {
   testStore,
   webhookEventsQuery,
 } from './stores-api.ts';
+import { useChannelName } from './use-channel-name.ts';
 
 const statusBadge = { active: 'success', paused: 'warning', disconnected: 'secondary', error: 'danger' } as const;
 const levelBadge = { native: 'success', workaround: 'warning', unsupported: 'secondary' } as const;
@@ -71,6 +72,7 @@ export function StoresPage() {
 }
 
 function StoresTable() {
+  const channelName = useChannelName();
   const t = useT();
   const { locale } = useLocale();
   const canManage = useCan('stores.manage');
@@ -139,7 +141,7 @@ function StoresTable() {
                     {store.credentialFields.length > 0 ? t('stores.credentialsSet', { fields: store.credentialFields.join(', ') }) : t('stores.noCredentials')}
                   </div>
                 </TableCell>
-                <TableCell>{store.platform}</TableCell>
+                <TableCell>{channelName(store.platform)}</TableCell>
                 <TableCell>
                   <Badge variant={statusBadge[store.status]} data-testid="store-status">
                     {t(`stores.status.${store.status}`)}
