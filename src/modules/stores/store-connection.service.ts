@@ -1,14 +1,14 @@
 import { and, eq, ne } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
+import type { RateLimitSignal } from '../../connectors/registry.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import type { Ctx } from '../../db/context.ts';
 import { AppError, conflict } from '../../lib/errors.ts';
 import { isPostponeJob } from '../../lib/job-control.ts';
 import { guardedFetch } from '../../lib/outbound-http.ts';
+import { isChannelError, reportOf } from './channel-signals.ts';
 import { oauthAppOf } from './oauth-apps.ts';
 import { connectorFor, requireStoreRow, type StoreSecretsDeps, strictFeeds } from './store-admin.service.ts';
-import type { RateLimitSignal } from '../../connectors/registry.ts';
-import { isChannelError, reportOf } from './channel-signals.ts';
 import type { CallIo, StoreLimits } from './store-limits.service.ts';
 import { credentialFieldsOf, openCredentials, sealCredentials } from './store-secrets.ts';
 import type { StoreRow } from './stores.service.ts';

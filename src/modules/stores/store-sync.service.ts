@@ -68,7 +68,8 @@ export async function runStoreSync(
     startedAt: now.toISOString(),
     pages: 0,
   };
-  if (!(await claimSync(db, where, runId, store.syncState, state))) throw new PostponeJob(new Date(Date.now() + 5_000), `store ${store.id}: another run started or moved its sync meanwhile`);
+  if (!(await claimSync(db, where, runId, store.syncState, state)))
+    throw new PostponeJob(new Date(Date.now() + 5_000), `store ${store.id}: another run started or moved its sync meanwhile`);
   if (store.syncState) log.info({ phase: state.phase, pages: state.pages }, 'resuming store sync at its checkpoint');
   const ctx = { orgId: input.orgId, db, log };
   const limit = input.pageSize ?? SYNC_PAGE_SIZE;
@@ -89,7 +90,10 @@ export async function runStoreSync(
       } catch (error) {
         if (!isCursorExpired(error) || restarted.includes(state.phase)) throw error;
         restarted.push(state.phase);
-        log.warn({ phase: state.phase, pages: state.pages, reason: error.message }, 'the channel no longer accepts the sync cursor: restarting the phase from its first page');
+        log.warn(
+          { phase: state.phase, pages: state.pages, reason: error.message },
+          'the channel no longer accepts the sync cursor: restarting the phase from its first page',
+        );
         state = { ...state, cursor: null };
         await writeHeld(db, where, runId, checkpoint(state));
       }

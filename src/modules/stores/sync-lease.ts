@@ -9,7 +9,7 @@ import { type SyncState, stores } from './stores.tables.ts';
  * the sync is guarded by it, and a run that finds it gone (taken over after expiry, or the checkpoint dropped)
  * stops without writing. A postponed or failed run gives it up; a crashed one holds it until it expires.
  */
-export const SYNC_LEASE_MS = 2 * 60_000;
+export const SYNC_LEASE_MS = 5 * 60_000;
 
 /** Thrown inside a page's transaction when the run no longer holds the lease: the page is rolled back. */
 export class SyncLeaseLost extends Error {
