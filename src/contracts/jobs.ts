@@ -155,7 +155,7 @@ export const jobCatalog = {
   ),
   'stores.sync': defineJob(
     'stores.sync',
-    "Read-side sync of one store (products, listings, stock, then orders) through its breaker and rate limiter; resumes at the store's saved cursor after a crash.",
+    "Read-side sync of one store (products, listings, stock, then orders) through its breaker and rate limiter; resumes at the store's saved cursor after a crash (a cursor the channel expired restarts that phase once). One run per store at a time (a lease on the store's checkpoint); a run queued before a completed sync started is skipped.",
     z.strictObject({ orgId: z.uuid(), storeId: z.uuid(), mode: z.enum(['full', 'incremental']) }),
     {
       retryLimit: 10,
