@@ -15,6 +15,8 @@ import { claimSync, leaseFor, otherRunner, releaseSync, SyncLeaseLost, writeHeld
 const OVERLAP_MS = 5 * 60_000;
 /** Items asked for per page (connectors may return fewer, e.g. Shopify when the page's cost would not fit the bucket). */
 export const SYNC_PAGE_SIZE = 50;
+/** A run that finds another run of the store working looks again after this long. */
+const BUSY_RETRY_MS = 5_000;
 
 export interface SyncOutcome {
   status: 'done' | 'skipped';
@@ -58,7 +60,9 @@ export async function runStoreSync(
     return { status: 'skipped', reason };
   }
   const busy = otherRunner(store.syncState, runId);
-  if (busy) throw new PostponeJob(new Date(Date.parse(busy.until) + 1000), `store ${store.id} is being synced by run ${busy.id}`);
+  // Looks again soon rather than at the lease's end: the other run usually finishes long before, and this one is then skipped.
+  if (busy)
+    throw new PostponeJob(new Date(Math.min(Date.parse(busy.until) + 1000, Date.now() + BUSY_RETRY_MS)), `store ${store.id} is being synced by run ${busy.id}`);
   const now = new Date();
   let state: SyncState = store.syncState ?? {
     mode: input.mode === 'incremental' && !store.lastSyncedAt ? 'full' : input.mode,
@@ -69,7 +73,7 @@ export async function runStoreSync(
     pages: 0,
   };
   if (!(await claimSync(db, where, runId, store.syncState, state)))
-    throw new PostponeJob(new Date(Date.now() + 5_000), `store ${store.id}: another run started or moved its sync meanwhile`);
+    throw new PostponeJob(new Date(Date.now() + BUSY_RETRY_MS), `store ${store.id}: another run started or moved its sync meanwhile`);
   if (store.syncState) log.info({ phase: state.phase, pages: state.pages }, 'resuming store sync at its checkpoint');
   const ctx = { orgId: input.orgId, db, log };
   const limit = input.pageSize ?? SYNC_PAGE_SIZE;
