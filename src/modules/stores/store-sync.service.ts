@@ -38,8 +38,8 @@ const isCursorExpired = (error: unknown): error is Error => isChannelError(error
  * crashed or postponed run resumes at the first page not yet stored. Incremental mode reads what changed
  * since the last completed sync (minus an overlap); a full sync reads everything.
  *
- * One run at a time per store (sync-lease.ts): a run finding another one working is postponed until that
- * run's lease ends. A run queued (`queuedAt`) before a sync that has since completed started is skipped:
+ * One run at a time per store (sync-lease.ts): a run finding another one working is postponed (it looks again
+ * every few seconds while that run's lease lives). A run queued (`queuedAt`) before a sync that has since completed started is skipped:
  * that sync read everything this one would. A cursor the channel has expired restarts its phase from the
  * first page, once per run (the writes are idempotent upserts).
  */
