@@ -9,7 +9,7 @@ import { upsertChannelProducts } from '../catalog/index.ts';
 import { upsertChannelOrders } from '../orders/index.ts';
 import { isChannelError, type StoreCallDeps, storeClients } from './store-connection.service.ts';
 import { type SyncState, stores } from './stores.tables.ts';
-import { claimSync, leaseFor, otherRunner, releaseSync, SyncLeaseLost, writeHeld } from './sync-lease.ts';
+import { claimSync, leaseFor, liveRunner, otherRunner, releaseSync, SyncLeaseLost, writeHeld } from './sync-lease.ts';
 
 /** Incremental syncs re-read this much before the previous sync's start (clock skew, late writes on the channel). */
 const OVERLAP_MS = 5 * 60_000;
@@ -194,7 +194,10 @@ export async function* readAhead<T>(cursor: string | null, read: (cursor: string
   }
 }
 
-/** Active stores of an org whose sync interval has passed (the `stores.sync-due` fan-out). */
+/**
+ * Active stores of an org whose sync interval has passed, or whose sync stopped at a checkpoint (the `stores.sync-due`
+ * fan-out). A store a run is working on right now is left out: queuing another run for it would only postpone it.
+ */
 export async function storesDueForSync(db: Db, orgId: string, now: Date): Promise<string[]> {
   const rows = await db
     .select({ id: stores.id, lastSyncedAt: stores.lastSyncedAt, config: stores.config, syncState: stores.syncState })
@@ -203,6 +206,7 @@ export async function storesDueForSync(db: Db, orgId: string, now: Date): Promis
   const order = { high: 0, normal: 1, low: 2 } as Record<string, number>;
   return rows
     .filter((r) => {
+      if (liveRunner(r.syncState, now.getTime())) return false;
       const minutes = typeof r.config.syncIntervalMinutes === 'number' ? r.config.syncIntervalMinutes : 60;
       return r.syncState !== null || !r.lastSyncedAt || now.getTime() - r.lastSyncedAt.getTime() >= minutes * 60_000;
     })

@@ -77,8 +77,14 @@ export async function releaseSync(db: DbOrTx, where: SQL | undefined, runId: str
     .where(and(where, heldBy(runId)));
 }
 
+/** The run working on the store's sync now, if any. */
+export function liveRunner(state: SyncState | null, now = Date.now()): { id: string; until: string } | null {
+  const runner = state?.runner;
+  return runner && Date.parse(runner.until) >= now ? runner : null;
+}
+
 /** The live runner of another run, if any. */
 export function otherRunner(state: SyncState | null, runId: string, now = Date.now()): { id: string; until: string } | null {
-  const runner = state?.runner;
-  return runner && runner.id !== runId && Date.parse(runner.until) >= now ? runner : null;
+  const runner = liveRunner(state, now);
+  return runner && runner.id !== runId ? runner : null;
 }

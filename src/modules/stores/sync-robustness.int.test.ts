@@ -8,7 +8,7 @@ import { createEmulator, type Emulator } from '../../emulator/emulator.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { isPostponeJob } from '../../lib/job-control.ts';
 import { catalogCounts } from '../catalog/index.ts';
-import { connectStore, createStoreLimits, runStoreSync, type StoreLimits } from './index.ts';
+import { connectStore, createStoreLimits, runStoreSync, type StoreLimits, storesDueForSync } from './index.ts';
 import { stores } from './stores.tables.ts';
 
 /**
@@ -109,6 +109,8 @@ describe('read-side sync robustness', () => {
     // The full sync stops after its first page (here a dead worker; in production the limiter postponing it) ...
     await expect(runStoreSync(t.database.db, deps(dyingAfter(2)), full, silentLog)).rejects.toThrow();
     expect((await syncRow(storeId))?.syncState).toMatchObject({ mode: 'full', pages: 1 });
+    // A checkpoint no run works on makes the store due, so the schedule queues a run that finishes it.
+    expect(await storesDueForSync(t.database.db, ctx.orgId, new Date())).toContain(storeId);
 
     // ... and meanwhile the 5-minute schedule queues an incremental one: it takes over the checkpoint and finishes it.
     const incremental = { orgId: ctx.orgId, storeId, mode: 'incremental' as const, pageSize: 10, runId: uuidv7(), queuedAt: new Date() };
@@ -127,6 +129,8 @@ describe('read-side sync robustness', () => {
     };
     const first = runStoreSync(t.database.db, deps(slow), { ...full, mode: 'full', runId: uuidv7(), queuedAt }, silentLog);
     await runnerOf(storeId);
+    // The schedule does not queue a run for a store a run is working on.
+    expect(await storesDueForSync(t.database.db, ctx.orgId, new Date())).not.toContain(storeId);
     const second = { ...full, runId: uuidv7(), queuedAt };
     const refused = await runStoreSync(t.database.db, deps(), second, silentLog).catch((e: unknown) => e);
     expect(isPostponeJob(refused)).toBe(true);
