@@ -187,7 +187,7 @@ export const jobCatalog = {
   ),
   'stores.sync-due': defineJob(
     'stores.sync-due',
-    "Enqueues an incremental stores.sync for each of the org's active stores whose sync interval has passed (high priority first).",
+    "Enqueues an incremental stores.sync for each of the org's active stores whose sync interval has passed or whose sync stopped at a checkpoint, leaving out stores a run is syncing now (high priority first).",
     z.strictObject({}),
     { retryLimit: 2, expireInSeconds: 120, concurrency: 1, scope: 'org' },
   ),
