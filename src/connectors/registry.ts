@@ -5,6 +5,7 @@ import { mercadoLivreConnector } from './mercadolivre/mercadolivre.connector.ts'
 import type { AnyConnectorDefinition } from './sdk/define-connector.ts';
 
 export type { VerifiedWebhook } from './sdk/define-connector.ts';
+export type { RateLimitSignal } from './sdk/http.ts';
 
 import { shopeeConnector } from './shopee/shopee.connector.ts';
 import { shopifyConnector } from './shopify/shopify.connector.ts';

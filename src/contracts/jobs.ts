@@ -155,7 +155,7 @@ export const jobCatalog = {
   ),
   'stores.sync': defineJob(
     'stores.sync',
-    "Read-side sync of one store (products, listings, stock, then orders) through its breaker and rate limiter; resumes at the store's saved cursor after a crash.",
+    "Read-side sync of one store (products, listings, stock, then orders) through its breaker and rate limiter; resumes at the store's saved cursor after a crash (a cursor the channel expired restarts that phase once). One run per store at a time (a lease on the store's checkpoint); a run queued before a completed sync started is skipped.",
     z.strictObject({ orgId: z.uuid(), storeId: z.uuid(), mode: z.enum(['full', 'incremental']) }),
     {
       retryLimit: 10,
@@ -187,7 +187,7 @@ export const jobCatalog = {
   ),
   'stores.sync-due': defineJob(
     'stores.sync-due',
-    "Enqueues an incremental stores.sync for each of the org's active stores whose sync interval has passed (high priority first).",
+    "Enqueues an incremental stores.sync for each of the org's active stores whose sync interval has passed or whose sync stopped at a checkpoint, leaving out stores a run is syncing now (high priority first).",
     z.strictObject({}),
     { retryLimit: 2, expireInSeconds: 120, concurrency: 1, scope: 'org' },
   ),

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.ts';
 import { isAppError } from '../lib/errors.ts';
+import { uuidv7Time } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
 import { runStoreSync, type StoreCallDeps, storesDueForSync } from '../modules/stores/index.ts';
 import type { JobHandler } from '../queue/job-queue.ts';
@@ -7,7 +8,9 @@ import type { JobHandler } from '../queue/job-queue.ts';
 export const storesSyncJob =
   (db: Db, deps: StoreCallDeps, log: Logger): JobHandler<{ orgId: string; storeId: string; mode: 'full' | 'incremental' }> =>
   async (payload, job) => {
-    const outcome = await runStoreSync(db, deps, payload, log.child({ job: 'stores.sync', storeId: payload.storeId }));
+    // The run id is a UUID v7 made at enqueue, kept across postponements and retries: when the run was queued.
+    const queuedAt = uuidv7Time(job.id);
+    const outcome = await runStoreSync(db, deps, { ...payload, runId: job.id, queuedAt }, log.child({ job: 'stores.sync', storeId: payload.storeId }));
     await job.log('info', `store sync ${outcome.status}`, { ...outcome });
     return { ...outcome };
   };

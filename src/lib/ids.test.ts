@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { uuidv7 } from './ids.ts';
+import { uuidv7, uuidv7Time } from './ids.ts';
 
 describe('uuidv7', () => {
   it('is a version 7, RFC 9562 variant UUID', () => {
     expect(uuidv7()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('tells when it was made; other ids have no time', () => {
+    expect(uuidv7Time(uuidv7(1_900_000_000_123))?.getTime()).toBe(1_900_000_000_123);
+    expect(uuidv7Time('8d3f1c2e-4b5a-4c6d-9e8f-0a1b2c3d4e5f')).toBeNull();
+    expect(uuidv7Time('not-an-id')).toBeNull();
   });
 
   it('sorts by creation time', () => {

@@ -30,5 +30,12 @@ export function uuidv7(now = Date.now()): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** When a UUID v7 was made (its first 48 bits), or null for other ids. */
+export function uuidv7Time(id: string): Date | null {
+  const hex = id.replaceAll('-', '');
+  if (!/^[0-9a-f]{32}$/i.test(hex) || hex[12] !== '7') return null;
+  return new Date(Number.parseInt(hex.slice(0, 12), 16));
+}
+
 /** A random id safe to show to people (request ids). */
 export const shortId = (bytes = 8): string => randomBytes(bytes).toString('base64url');

@@ -62,9 +62,9 @@ describe('Mercado Livre catalog (emulator)', () => {
     expect(scans[0]).not.toContain('scroll_id');
     const scrolls = new Set(scans.slice(1).map((c) => new URL(`http://x${c.slice(4)}`).searchParams.get('scroll_id')));
     expect(scrolls.size).toBe(1);
-    // A made-up scroll is refused (ML: the scroll expired or does not exist).
+    // A made-up scroll is refused (ML: the scroll expired or does not exist): a cursor to restart from, not to retry.
     const error = await listProducts({ cursor: '10:not-a-scroll' }).catch((e: unknown) => e);
-    expect((error as { kind?: string }).kind).toBe('rejected');
+    expect(error).toMatchObject({ kind: 'cursor_expired', retryable: false, upstreamStatus: 400 });
   });
 
   it('sends every variation id when changing one variation (ML removes the ones left out)', async () => {

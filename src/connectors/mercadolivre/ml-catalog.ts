@@ -29,17 +29,31 @@ export async function multiget(session: MlSession, ids: string[]): Promise<MlIte
   return items;
 }
 
+/** ML's answer to a scroll it no longer has: `400` naming the `scroll_id` (expired or unknown). */
+const isExpiredScroll = (error: unknown) =>
+  isConnectorError(error) && error.upstreamStatus === 400 && /scroll/i.test(JSON.stringify(error.details ?? '') + error.message);
+
 /** One page of a full listing scan (`search_type=scan`): the cursor is `<seen>:<scroll_id>`. */
 export async function scanPage(session: MlSession, cursor: string | null, limit: number, filters: Record<string, string> = {}) {
   const match = cursor ? /^(\d+):(.+)$/.exec(cursor) : null;
   if (cursor && !match) throw new ConnectorError('Not a Mercado Livre scan cursor', { kind: 'rejected' });
   const seen = match ? Number(match[1]) : 0;
   const size = Math.max(1, Math.min(limit, SCAN_PAGE_MAX));
-  const answer = await session.request<{ results: string[]; scroll_id?: string; paging?: { total?: number } }>({
-    path: `/users/${session.userId()}/items/search`,
-    query: { search_type: 'scan', limit: size, ...(match ? { scroll_id: match[2] } : {}), ...filters },
-    idempotent: true,
-  });
+  const answer = await session
+    .request<{ results: string[]; scroll_id?: string; paging?: { total?: number } }>({
+      path: `/users/${session.userId()}/items/search`,
+      query: { search_type: 'scan', limit: size, ...(match ? { scroll_id: match[2] } : {}), ...filters },
+      idempotent: true,
+    })
+    .catch((error: unknown) => {
+      throw match && isExpiredScroll(error)
+        ? new ConnectorError('Mercado Livre no longer knows this scan (a scroll_id lives 5 minutes): restart the scan', {
+            kind: 'cursor_expired',
+            upstreamStatus: 400,
+            cause: error,
+          })
+        : error;
+    });
   const ids = answer.results ?? [];
   const total = answer.paging?.total ?? Number.POSITIVE_INFINITY;
   const done = ids.length === 0 || ids.length < size || seen + ids.length >= total || !answer.scroll_id;

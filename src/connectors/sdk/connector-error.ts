@@ -14,7 +14,12 @@ export type ConnectorErrorKind =
   /** The channel answered success but the read-back shows the write was not applied. */
   | 'write_not_applied'
   /** The channel answered something the connector does not understand. */
-  | 'protocol';
+  | 'protocol'
+  /**
+   * A pagination cursor the channel no longer accepts (Mercado Livre's `scroll_id` lives 5 minutes). Retrying the
+   * same cursor cannot work: the reader restarts that listing from the beginning.
+   */
+  | 'cursor_expired';
 
 export interface ConnectorErrorOptions {
   kind: ConnectorErrorKind;
@@ -35,6 +40,7 @@ const retryableByDefault: Record<ConnectorErrorKind, boolean> = {
   not_found: false,
   write_not_applied: true,
   protocol: false,
+  cursor_expired: false,
 };
 
 /** The one failure type connectors throw. Messages never contain credentials. */

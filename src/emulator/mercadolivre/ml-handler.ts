@@ -85,7 +85,7 @@ export async function handleMercadoLivre(shop: EmuShop, request: EmuRequest, con
     return json(405, mlError(405, 'method_not_allowed', 'Method not allowed'));
   }
   const search = /^\/users\/(\d+)\/items\/search$/.exec(path);
-  if (search && method === 'GET') return searchItems(shop, search[1] as string, request.query, Date.now());
+  if (search && method === 'GET') return searchItems(shop, search[1] as string, request.query, context.now.getTime());
   if (method === 'GET' && path === '/orders/search') return searchOrders(shop, request.query);
   const order = /^\/orders\/(\d+)$/.exec(path);
   if (order && method === 'GET') return getOrder(shop, order[1] as string);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bucketFor, publishedLimits } from './channel-limits.ts';
-import { parseRetryAfter, signalsFrom } from './channel-signals.ts';
+import { parseRetryAfter, reportOf, signalsFrom } from './channel-signals.ts';
 
 describe('channel signals', () => {
   it('reads Retry-After as seconds or an HTTP date', () => {
@@ -15,7 +15,7 @@ describe('channel signals', () => {
       { kind: 'limits', source: 'X-Shopify-Shop-Api-Call-Limit', capacity: 40, available: 8 },
     ]);
     expect(signalsFrom({ shopifyThrottleStatus: { maximumAvailable: 1000, currentlyAvailable: 800, restoreRate: 50 } }, 0)).toEqual([
-      { kind: 'limits', source: 'shopify throttleStatus', capacity: 1000, refillPerSecond: 50, available: 800 },
+      { kind: 'limits', source: 'shopify throttleStatus', capacity: 1000, refillPerSecond: 50, available: 800, operation: 'graphql' },
     ]);
     expect(signalsFrom({ headers: new Headers({ 'x-amzn-RateLimit-Limit': '0.5' }) }, 0)).toEqual([
       { kind: 'limits', source: 'x-amzn-RateLimit-Limit', refillPerSecond: 0.5 },
@@ -23,6 +23,13 @@ describe('channel signals', () => {
     expect(signalsFrom({ status: 429, headers: { 'retry-after': '3' } }, 0)).toEqual([{ kind: 'throttled', source: 'HTTP 429', retryAfterMs: 3000 }]);
     expect(signalsFrom({ status: 503 }, 0)).toEqual([]);
     expect(signalsFrom({ status: 200, headers: {} }, 0)).toEqual([]);
+  });
+
+  it("passes a connector's Shopify cost hint on as a report; its own 429 backoffs and call counts are not reported twice", () => {
+    const cost = { requestedQueryCost: 52, actualQueryCost: 12, maximumAvailable: 400, currentlyAvailable: 388, restoreRate: 20, throttled: false };
+    expect(reportOf({ kind: 'cost', ...cost })).toEqual({ shopifyThrottleStatus: { maximumAvailable: 400, currentlyAvailable: 388, restoreRate: 20 } });
+    expect(reportOf({ kind: 'retry_after', status: 429, retryAfterMs: 500 })).toBeNull();
+    expect(reportOf({ kind: 'calls', used: 3, limit: 40, resetMs: null })).toBeNull();
   });
 
   it('maps operations to buckets and applies store overrides', () => {

@@ -1,4 +1,9 @@
+import type { RateLimitSignal } from '../../connectors/registry.ts';
 import type { ChannelSignal } from './token-bucket.ts';
+
+/** A ConnectorError (the SDK's; modules see connectors only through the registry, so it is recognised by name). */
+export const isChannelError = (error: unknown): error is Error & { kind?: string; retryable?: boolean; upstreamStatus?: number } =>
+  error instanceof Error && error.name === 'ConnectorError';
 
 /** What a connector hands back after a call so the limiter can learn (see docs/operations.md "Rate limits"). */
 export interface ResponseSignals {
@@ -19,6 +24,17 @@ function header(headers: ResponseSignals['headers'], name: string): string | und
   return Array.isArray(value) ? value[0] : value === undefined ? undefined : String(value);
 }
 
+/**
+ * What a connector's `signals` hook says, as a response for `io.report`. Only Shopify's cost bucket
+ * (`extensions.cost.throttleStatus`) is passed on: the other hints are the connectors' own 429 backoffs (their
+ * thrown errors reach the limiter already) and request-count headers the limiter reads from `headers`.
+ */
+export function reportOf(signal: RateLimitSignal): ResponseSignals | null {
+  if (signal.kind !== 'cost') return null;
+  const { maximumAvailable, currentlyAvailable, restoreRate } = signal;
+  return { shopifyThrottleStatus: { maximumAvailable, currentlyAvailable, restoreRate } };
+}
+
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
@@ -36,6 +52,7 @@ export function signalsFrom(response: ResponseSignals, now: number): ChannelSign
     signals.push({
       kind: 'limits',
       source: 'shopify throttleStatus',
+      operation: 'graphql',
       capacity: throttle.maximumAvailable,
       refillPerSecond: throttle.restoreRate,
       available: throttle.currentlyAvailable,

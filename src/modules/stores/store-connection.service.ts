@@ -1,13 +1,15 @@
 import { and, eq, ne } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
+import type { RateLimitSignal } from '../../connectors/registry.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import type { Ctx } from '../../db/context.ts';
 import { AppError, conflict } from '../../lib/errors.ts';
 import { isPostponeJob } from '../../lib/job-control.ts';
 import { guardedFetch } from '../../lib/outbound-http.ts';
+import { isChannelError, reportOf } from './channel-signals.ts';
 import { oauthAppOf } from './oauth-apps.ts';
 import { connectorFor, requireStoreRow, type StoreSecretsDeps, strictFeeds } from './store-admin.service.ts';
-import type { StoreLimits } from './store-limits.service.ts';
+import type { CallIo, StoreLimits } from './store-limits.service.ts';
 import { credentialFieldsOf, openCredentials, sealCredentials } from './store-secrets.ts';
 import type { StoreRow } from './stores.service.ts';
 import { stores } from './stores.tables.ts';
@@ -20,9 +22,13 @@ export interface StoreCallDeps extends StoreSecretsDeps {
   fetch?: typeof fetch;
 }
 
-/** A ConnectorError (the SDK's; modules see connectors only through the registry, so it is recognised by name). */
-export const isChannelError = (error: unknown): error is Error & { kind?: string; retryable?: boolean; upstreamStatus?: number } =>
-  error instanceof Error && error.name === 'ConnectorError';
+export { isChannelError } from './channel-signals.ts';
+
+/** A connector's rate-limit hint, reported to the store's limiter when it is one the limiter learns from. */
+function passOn(hint: RateLimitSignal, report: CallIo['report']): void {
+  const response = reportOf(hint);
+  if (response) report(response);
+}
 
 /** How long a refused refresh waits for the rotated credentials another worker is committing. */
 const RELOAD_WAIT_MS = 3_000;
@@ -70,12 +76,13 @@ export function storeClients(db: DbOrTx, deps: StoreCallDeps, row: StoreRow) {
     }
   }
 
-  return (signal?: AbortSignal) =>
+  return (signal?: AbortSignal, report?: CallIo['report']) =>
     connector.connect({
       credentials,
       config: (row.config.connector as Record<string, unknown> | undefined) ?? {},
       ...(fetch ? { fetch } : {}),
       ...(signal ? { signal } : {}),
+      ...(report ? { signals: (hint: RateLimitSignal) => passOn(hint, report) } : {}),
       ...(oauthApp ? { oauthApp } : {}),
       onCredentialsRefreshed: (next: unknown) => persist(next as Record<string, unknown>),
       reloadCredentials: reload,

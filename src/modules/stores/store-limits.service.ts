@@ -6,7 +6,7 @@ import { isPostponeJob, PostponeJob } from '../../lib/job-control.ts';
 import type { Metrics } from '../../lib/metrics.ts';
 import { sleep } from '../../lib/sleep.ts';
 import type { BreakerPolicy } from './breaker-state.ts';
-import { isThrottled, type ResponseSignals, signalsFrom } from './channel-signals.ts';
+import { isChannelError, isThrottled, type ResponseSignals, signalsFrom } from './channel-signals.ts';
 import { admitBreaker, type BreakerKey, type CallOutcome, recordBreakerOutcome } from './circuit-breaker.service.ts';
 import { learnSignals, takeToken } from './rate-limiter.service.ts';
 import type { ChannelSignal, Lane } from './token-bucket.ts';
@@ -80,6 +80,8 @@ const statusOf = (error: unknown): number | undefined => {
 export function countsAsFailure(error: unknown): boolean {
   if (isPostponeJob(error)) return false;
   if ((error as { breakerIgnores?: unknown } | null)?.breakerIgnores === true) return false;
+  // An expired cursor says nothing about the channel's health (the reader restarts its listing).
+  if (isChannelError(error) && error.kind === 'cursor_expired') return false;
   if (isAppError(error)) return !clientCodes.has(error.code);
   const status = statusOf(error);
   if (status !== undefined) return status >= 500;
@@ -244,7 +246,12 @@ export function createStoreLimits(options: StoreLimitsOptions): StoreLimits {
       const signals = reported.flatMap((r) => signalsFrom(r, now));
       if (failed) signals.push(...signalsFromError(error, now));
       const throttled = failed && isThrottled(signals);
-      const learned = signals.length > 0 ? await learnSignals(ctx.db, key, signals, options.rateHeadroom) : null;
+      // Limits of another API family (Shopify's cost points) go to its own bucket, the latest report of each winning.
+      const elsewhere = new Map<string, ChannelSignal>();
+      for (const s of signals) if (s.kind === 'limits' && s.operation !== undefined) elsewhere.set(s.operation, s);
+      for (const [operation, signal] of elsewhere) await learnSignals(ctx.db, { ...key, operation }, [signal], options.rateHeadroom);
+      const own = signals.filter((s) => s.kind !== 'limits' || s.operation === undefined);
+      const learned = own.length > 0 ? await learnSignals(ctx.db, key, own, options.rateHeadroom) : null;
 
       if (options.breakerEnabled) {
         // Throttled, or the call itself postponed its job: no verdict on the channel's health.

@@ -16,6 +16,12 @@ describe('store limits helpers', () => {
     expect(countsAsFailure(Object.assign(new Error('ours'), { breakerIgnores: true }))).toBe(false);
   });
 
+  it('an expired cursor (a ConnectorError of kind cursor_expired) says nothing about the channel health', () => {
+    const channelError = (kind: string) => Object.assign(new Error(kind), { name: 'ConnectorError', kind, upstreamStatus: 400 });
+    expect(countsAsFailure(channelError('cursor_expired'))).toBe(false);
+    expect(countsAsFailure(channelError('upstream'))).toBe(true);
+  });
+
   it('never schedules a slot earlier than the database clock says (property)', () => {
     fc.assert(
       fc.property(

@@ -2,16 +2,21 @@ import { and, eq } from 'drizzle-orm';
 import type { Page } from '../../contracts/connectors.ts';
 import type { Db } from '../../db/client.ts';
 import { withTransaction } from '../../db/transaction.ts';
+import { uuidv7 } from '../../lib/ids.ts';
+import { PostponeJob } from '../../lib/job-control.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { upsertChannelProducts } from '../catalog/index.ts';
 import { upsertChannelOrders } from '../orders/index.ts';
-import { type StoreCallDeps, storeClients } from './store-connection.service.ts';
+import { isChannelError, type StoreCallDeps, storeClients } from './store-connection.service.ts';
 import { type SyncState, stores } from './stores.tables.ts';
+import { claimSync, leaseFor, liveRunner, otherRunner, releaseSync, SyncLeaseLost, writeHeld } from './sync-lease.ts';
 
 /** Incremental syncs re-read this much before the previous sync's start (clock skew, late writes on the channel). */
 const OVERLAP_MS = 5 * 60_000;
 /** Items asked for per page (connectors may return fewer, e.g. Shopify when the page's cost would not fit the bucket). */
 export const SYNC_PAGE_SIZE = 50;
+/** A run that finds another run of the store working looks again after this long. */
+const BUSY_RETRY_MS = 5_000;
 
 export interface SyncOutcome {
   status: 'done' | 'skipped';
@@ -20,24 +25,44 @@ export interface SyncOutcome {
   pages?: number;
   products?: number;
   orders?: number;
+  /** Phases read again from their first page because the channel no longer accepted the saved cursor. */
+  restarted?: Array<SyncState['phase']>;
 }
+
+/** A ConnectorError saying the channel no longer accepts a cursor (Mercado Livre's 5-minute `scroll_id`). */
+const isCursorExpired = (error: unknown): error is Error => isChannelError(error) && error.kind === 'cursor_expired';
 
 /**
  * The read-side sync of one store: products (with listings and stock) then orders, page by page through the
  * store's breaker and token bucket. Each page is written together with the cursor that follows it, so a
  * crashed or postponed run resumes at the first page not yet stored. Incremental mode reads what changed
  * since the last completed sync (minus an overlap); a full sync reads everything.
+ *
+ * One run at a time per store (sync-lease.ts): a run finding another one working is postponed (it looks again
+ * every few seconds while that run's lease lives). A run queued (`queuedAt`) before a sync that has since completed started is skipped:
+ * that sync read everything this one would. A cursor the channel has expired restarts its phase from the
+ * first page, once per run (the writes are idempotent upserts).
  */
 export async function runStoreSync(
   db: Db,
   storeDeps: StoreCallDeps,
-  input: { orgId: string; storeId: string; mode: SyncState['mode']; pageSize?: number },
+  input: { orgId: string; storeId: string; mode: SyncState['mode']; pageSize?: number; runId?: string; queuedAt?: Date | null },
   log: Logger,
 ): Promise<SyncOutcome> {
   const deps = { ...storeDeps, db };
+  const runId = input.runId ?? uuidv7();
   const where = and(eq(stores.id, input.storeId), eq(stores.orgId, input.orgId));
   const [store] = await db.select().from(stores).where(where);
   if (store?.status !== 'active') return { status: 'skipped', reason: `store is ${store?.status ?? 'gone'}` };
+  if (input.queuedAt && store.lastSyncedAt && store.lastSyncedAt >= input.queuedAt) {
+    const reason = `a sync of this store started at ${store.lastSyncedAt.toISOString()} and completed after this one was queued (${input.queuedAt.toISOString()})`;
+    log.info({ runId }, `store sync skipped: ${reason}`);
+    return { status: 'skipped', reason };
+  }
+  const busy = otherRunner(store.syncState, runId);
+  // Looks again soon rather than at the lease's end: the other run usually finishes long before, and this one is then skipped.
+  if (busy)
+    throw new PostponeJob(new Date(Math.min(Date.parse(busy.until) + 1000, Date.now() + BUSY_RETRY_MS)), `store ${store.id} is being synced by run ${busy.id}`);
   const now = new Date();
   let state: SyncState = store.syncState ?? {
     mode: input.mode === 'incremental' && !store.lastSyncedAt ? 'full' : input.mode,
@@ -47,67 +72,106 @@ export async function runStoreSync(
     startedAt: now.toISOString(),
     pages: 0,
   };
+  if (!(await claimSync(db, where, runId, store.syncState, state)))
+    throw new PostponeJob(new Date(Date.now() + BUSY_RETRY_MS), `store ${store.id}: another run started or moved its sync meanwhile`);
   if (store.syncState) log.info({ phase: state.phase, pages: state.pages }, 'resuming store sync at its checkpoint');
-  await db.update(stores).set({ syncState: state }).where(where);
   const ctx = { orgId: input.orgId, db, log };
   const limit = input.pageSize ?? SYNC_PAGE_SIZE;
   const since = state.since ? { updatedSince: state.since } : {};
   const clientFor = storeClients(db, deps, store);
   const pure = clientFor();
+  const checkpoint = (next: SyncState) => ({ syncState: { ...next, runner: leaseFor(runId) } });
   let productCount = 0;
   let orderCount = 0;
+  const restarted: Array<SyncState['phase']> = [];
+
+  /** The phase's pages from the saved cursor; when the channel has expired a cursor, once more from the first page. */
+  async function* phasePages<T>(read: (cursor: string | null) => Promise<Page<T>>): AsyncGenerator<Page<T>> {
+    for (;;) {
+      try {
+        yield* readAhead(state.cursor, read);
+        return;
+      } catch (error) {
+        if (!isCursorExpired(error) || restarted.includes(state.phase)) throw error;
+        restarted.push(state.phase);
+        log.warn(
+          { phase: state.phase, pages: state.pages, reason: error.message },
+          'the channel no longer accepts the sync cursor: restarting the phase from its first page',
+        );
+        state = { ...state, cursor: null };
+        await writeHeld(db, where, runId, checkpoint(state));
+      }
+    }
+  }
 
   const readProducts = (cursor: string | null) =>
     deps.limits.withStoreLimits(ctx, store.id, { operation: 'listProducts', lane: 'content' }, (io) => {
-      const client = clientFor(io.signal);
+      const client = clientFor(io.signal, io.report);
       if (!client.listProducts) throw new Error(`${store.platform} cannot list products`);
       return client.listProducts({ cursor, limit, ...since });
     });
   const readOrders = (cursor: string | null) =>
     deps.limits.withStoreLimits(ctx, store.id, { operation: 'listOrders', lane: 'content' }, (io) => {
-      const client = clientFor(io.signal);
+      const client = clientFor(io.signal, io.report);
       return client.listOrders ? client.listOrders({ cursor, limit, ...since }) : Promise.resolve({ items: [], nextCursor: null });
     });
 
-  if (state.phase === 'products') {
-    for await (const page of readAhead(state.cursor, readProducts)) {
-      const next: SyncState = page.nextCursor
-        ? { ...state, cursor: page.nextCursor, pages: state.pages + 1 }
-        : { ...state, phase: 'orders', cursor: null, pages: state.pages + 1 };
-      await withTransaction(db, async (tx) => {
-        await upsertChannelProducts(
-          tx,
-          { orgId: input.orgId, storeId: store.id, now: new Date() },
-          page.items.map((product) => ({ product, listings: pure.listingsOf(product) })),
-        );
-        await tx.update(stores).set({ syncState: next }).where(where);
-      });
-      productCount += page.items.length;
-      state = next;
+  try {
+    if (state.phase === 'products') {
+      for await (const page of phasePages(readProducts)) {
+        const next: SyncState = page.nextCursor
+          ? { ...state, cursor: page.nextCursor, pages: state.pages + 1 }
+          : { ...state, phase: 'orders', cursor: null, pages: state.pages + 1 };
+        await withTransaction(db, async (tx) => {
+          await upsertChannelProducts(
+            tx,
+            { orgId: input.orgId, storeId: store.id, now: new Date() },
+            page.items.map((product) => ({ product, listings: pure.listingsOf(product) })),
+          );
+          await writeHeld(tx, where, runId, checkpoint(next));
+        });
+        productCount += page.items.length;
+        state = next;
+      }
     }
-  }
 
-  if (state.phase === 'orders') {
-    for await (const page of readAhead(state.cursor, readOrders)) {
-      const done = !page.nextCursor;
-      const next: SyncState = { ...state, cursor: page.nextCursor, pages: state.pages + 1 };
-      await withTransaction(db, async (tx) => {
-        await upsertChannelOrders(tx, { orgId: input.orgId, storeId: store.id, now: new Date() }, page.items);
-        if (!done) await tx.update(stores).set({ syncState: next }).where(where);
-        else {
-          const [current] = await tx.select({ health: stores.health }).from(stores).where(where);
-          const lastSync = { at: new Date().toISOString(), mode: state.mode, ok: true, pages: next.pages };
-          await tx
-            .update(stores)
-            .set({ syncState: null, lastSyncedAt: new Date(state.startedAt), health: { ...(current?.health ?? {}), lastSync } })
-            .where(where);
-        }
-      });
-      orderCount += page.items.length;
-      state = next;
+    if (state.phase === 'orders') {
+      for await (const page of phasePages(readOrders)) {
+        const done = !page.nextCursor;
+        const next: SyncState = { ...state, cursor: page.nextCursor, pages: state.pages + 1 };
+        await withTransaction(db, async (tx) => {
+          await upsertChannelOrders(tx, { orgId: input.orgId, storeId: store.id, now: new Date() }, page.items);
+          if (!done) await writeHeld(tx, where, runId, checkpoint(next));
+          else {
+            const [current] = await tx.select({ health: stores.health }).from(stores).where(where);
+            const lastSync = { at: new Date().toISOString(), mode: state.mode, ok: true, pages: next.pages };
+            await writeHeld(tx, where, runId, {
+              syncState: null,
+              lastSyncedAt: new Date(state.startedAt),
+              health: { ...(current?.health ?? {}), lastSync },
+            });
+          }
+        });
+        orderCount += page.items.length;
+        state = next;
+      }
     }
+  } catch (error) {
+    if (error instanceof SyncLeaseLost) {
+      log.warn({ runId, phase: state.phase }, 'store sync stopped: another run took it over (or its checkpoint was dropped)');
+      return { status: 'skipped', reason: error.message, pages: state.pages, products: productCount, orders: orderCount };
+    }
+    await releaseSync(db, where, runId).catch(() => undefined);
+    throw error;
   }
-  return { status: 'done', mode: state.mode, pages: state.pages, products: productCount, orders: orderCount };
+  return {
+    status: 'done',
+    mode: state.mode,
+    pages: state.pages,
+    products: productCount,
+    orders: orderCount,
+    ...(restarted.length > 0 ? { restarted } : {}),
+  };
 }
 
 /**
@@ -130,7 +194,10 @@ export async function* readAhead<T>(cursor: string | null, read: (cursor: string
   }
 }
 
-/** Active stores of an org whose sync interval has passed (the `stores.sync-due` fan-out). */
+/**
+ * Active stores of an org whose sync interval has passed, or whose sync stopped at a checkpoint (the `stores.sync-due`
+ * fan-out). A store a run is working on right now is left out: queuing another run for it would only postpone it.
+ */
 export async function storesDueForSync(db: Db, orgId: string, now: Date): Promise<string[]> {
   const rows = await db
     .select({ id: stores.id, lastSyncedAt: stores.lastSyncedAt, config: stores.config, syncState: stores.syncState })
@@ -139,6 +206,7 @@ export async function storesDueForSync(db: Db, orgId: string, now: Date): Promis
   const order = { high: 0, normal: 1, low: 2 } as Record<string, number>;
   return rows
     .filter((r) => {
+      if (liveRunner(r.syncState, now.getTime())) return false;
       const minutes = typeof r.config.syncIntervalMinutes === 'number' ? r.config.syncIntervalMinutes : 60;
       return r.syncState !== null || !r.lastSyncedAt || now.getTime() - r.lastSyncedAt.getTime() >= minutes * 60_000;
     })

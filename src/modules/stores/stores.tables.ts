@@ -11,6 +11,8 @@ export interface SyncState {
   since: string | null;
   startedAt: string;
   pages: number;
+  /** The run working on this sync now, until when (renewed with every page); none while no run holds it (postponed, crashed). */
+  runner?: { id: string; until: string } | null;
 }
 
 /** Connected channel accounts (seed 004 "stores"); the connectors issue adds credentials handling and sync fields. */

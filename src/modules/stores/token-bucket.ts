@@ -122,7 +122,15 @@ export function take(bucket: Bucket, request: TakeRequest): TakeResult {
 
 /** What a channel told us about its limits in a response. */
 export type ChannelSignal =
-  | { kind: 'limits'; source: string; capacity?: number; refillPerSecond?: number; available?: number }
+  | {
+      kind: 'limits';
+      source: string;
+      capacity?: number;
+      refillPerSecond?: number;
+      available?: number;
+      /** The API family the limits describe when not the call's own bucket (Shopify's cost points: `graphql`). */
+      operation?: string;
+    }
   | { kind: 'throttled'; source: string; retryAfterMs?: number };
 
 /** Applies a channel signal: its own numbers win over ours; a 429 empties the bucket and pauses it. */

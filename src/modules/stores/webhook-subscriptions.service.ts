@@ -60,7 +60,7 @@ export async function subscribeStoreWebhooks(
   const clientFor = storeClients(db, deps, store);
   try {
     await deps.limits.withStoreLimits({ orgId: input.orgId, db, log }, store.id, { operation: 'subscribeWebhooks' }, async (io) => {
-      const client = clientFor(io.signal);
+      const client = clientFor(io.signal, io.report);
       if (!client.subscribeWebhooks) throw new Error(`${connector.name} cannot subscribe webhooks`);
       return client.subscribeWebhooks(callbackUrl, [...topics]);
     });

@@ -218,7 +218,7 @@ export async function processWebhookEvent(
   try {
     if (type === 'product' && id && !topic.endsWith('/delete')) {
       const product = await deps.limits.withStoreLimits(ctx, store.id, { operation: 'getProduct' }, async (io) => {
-        const client = clientFor(io.signal);
+        const client = clientFor(io.signal, io.report);
         return client.getProduct ? client.getProduct(id) : null;
       });
       if (!product) return finish('processed', { topic, product: { deletedOnChannel: id } });
@@ -233,7 +233,7 @@ export async function processWebhookEvent(
     }
     if (type === 'order' && id) {
       const order = await deps.limits.withStoreLimits(ctx, store.id, { operation: 'getOrder' }, async (io) => {
-        const client = clientFor(io.signal);
+        const client = clientFor(io.signal, io.report);
         return client.getOrder ? client.getOrder(id) : undefined;
       });
       if (order === undefined) return finish('processed', { topic, syncRequested: { order: id }, note: 'an incremental sync of the store picks it up' });
