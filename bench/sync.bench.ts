@@ -1,14 +1,10 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { paginate } from '../src/connectors/sdk/http.ts';
 import { shopifyConnector } from '../src/connectors/shopify/shopify.connector.ts';
 import { createEmulator, type Emulator, type ShopCredentials } from '../src/emulator/emulator.ts';
 import { shopifyStateOf } from '../src/emulator/shopify/shopify-state.ts';
 import { SYNC_PAGE_SIZE } from '../src/modules/stores/index.ts';
-import { type BenchDatabase, pgliteDatabase, postgresDatabase } from './lib/databases.ts';
-import { makeTempDir } from './lib/server.ts';
 import { round } from './lib/stats.ts';
-import { runFullStoreSync, type StoreSyncFigures } from './lib/store-sync.ts';
+import { type DatabaseKind, databaseKinds, type NexoSyncRun, nexoRunsTable, surfacedErrors, syncOnFreshDatabase } from './lib/store-sync.ts';
 import type { Table } from './lib/table.ts';
 import type { Benchmark } from './lib/types.ts';
 
@@ -142,62 +138,49 @@ async function connectorOnly(emulator: Emulator): Promise<{ paged: Row; bulk: Ro
   };
 }
 
-interface NexoRun {
+interface NexoRun extends NexoSyncRun {
   row: Row;
-  database: BenchDatabase['kind'];
-  label: string;
-  figures: StoreSyncFigures;
   catalog: { skus: number; products: number };
 }
 
-async function throughNexo(emulator: Emulator, kind: BenchDatabase['kind'], adminUrl: string | undefined): Promise<NexoRun> {
-  const tmp = makeTempDir(`sync-${kind}`);
-  const dataDir = join(tmp, 'data');
-  const database = kind === 'postgres' ? await postgresDatabase(adminUrl as string, dataDir) : pgliteDatabase(dataDir);
-  try {
-    let run: ReturnType<typeof createShop> | undefined;
-    let watch: ReturnType<typeof watchBucket> | undefined;
-    const expectedSeconds = (SKUS * 2) / RESTORE;
-    const figures = await runFullStoreSync(
-      database,
-      tmp,
-      () => {
-        run = createShop(emulator, kind);
-        watch = watchBucket(emulator, run.shop);
-        return {
-          platform: 'shopify',
-          name: `Bench ${kind}`,
-          connectorConfig: { shop: run.shop, apiBaseUrl: run.credentials.baseUrl },
-          credentials: { accessToken: run.credentials.accessToken },
-        };
-      },
-      { timeoutMs: Math.round(expectedSeconds * 5_000 + 120_000) },
-    );
-    if (!run || !watch) throw new Error('no shop was created');
-    const bucket = watch.until(figures.finishedAt);
-    const seconds = (figures.finishedAt - run.emptyAt) / 1000;
-    const { charged, throttled } = usage(emulator, run.shop);
-    const surfaced = figures.throttlingSurfaced + figures.runs.filter((r) => r.status !== 'completed').length;
-    return {
-      row: {
-        path: `Nexo: stores.sync job, ${database.kind === 'postgres' ? 'PostgreSQL' : 'PGlite'}`,
-        skus: figures.rows.variants,
-        seconds,
-        charged,
-        share: charged / (RESTORE * seconds),
-        throttledAnswers: throttled,
-        surfaced,
-        bucket,
-      },
-      database: database.kind,
-      label: database.label,
-      figures,
-      catalog: { skus: run.skus, products: run.products },
-    };
-  } finally {
-    await database.cleanup();
-    rmSync(tmp, { recursive: true, force: true });
-  }
+async function throughNexo(emulator: Emulator, kind: DatabaseKind, adminUrl: string | undefined): Promise<NexoRun> {
+  let run: ReturnType<typeof createShop> | undefined;
+  let watch: ReturnType<typeof watchBucket> | undefined;
+  const expectedSeconds = (SKUS * 2) / RESTORE;
+  const nexo = await syncOnFreshDatabase(
+    kind,
+    adminUrl,
+    () => {
+      run = createShop(emulator, kind);
+      watch = watchBucket(emulator, run.shop);
+      return {
+        platform: 'shopify',
+        name: `Bench ${kind}`,
+        connectorConfig: { shop: run.shop, apiBaseUrl: run.credentials.baseUrl },
+        credentials: { accessToken: run.credentials.accessToken },
+      };
+    },
+    { timeoutMs: Math.round(expectedSeconds * 5_000 + 120_000) },
+  );
+  if (!run || !watch) throw new Error('no shop was created');
+  const { figures } = nexo;
+  const bucket = watch.until(figures.finishedAt);
+  const seconds = (figures.finishedAt - run.emptyAt) / 1000;
+  const { charged, throttled } = usage(emulator, run.shop);
+  return {
+    ...nexo,
+    row: {
+      path: `Nexo: stores.sync job, ${kind === 'postgres' ? 'PostgreSQL' : 'PGlite'}`,
+      skus: figures.rows.variants,
+      seconds,
+      charged,
+      share: charged / (RESTORE * seconds),
+      throttledAnswers: throttled,
+      surfaced: surfacedErrors(figures),
+      bucket,
+    },
+    catalog: { skus: run.skus, products: run.products },
+  };
 }
 
 const pct = (share: number) => (Number.isFinite(share) ? `${round(share * 100, 1)} %` : 'not bucket-limited');
@@ -218,12 +201,7 @@ export const benchmark: Benchmark = {
         connector = await connectorOnly(emulator);
         rows.push(connector.paged, connector.bulk);
       }
-      for (const kind of ['postgres', 'pglite'] as const) {
-        if (!RUNS.includes(kind)) continue;
-        if (kind === 'postgres' && !adminUrl) {
-          notes.push('PostgreSQL skipped: set BENCH_DATABASE_URL=postgres://… (a role that may CREATE DATABASE).');
-          continue;
-        }
+      for (const kind of databaseKinds(RUNS, adminUrl, notes)) {
         const run = await throughNexo(emulator, kind, adminUrl);
         nexoRuns.push(run);
         rows.push(run.row);
@@ -263,31 +241,7 @@ export const benchmark: Benchmark = {
         ]),
       },
     ];
-    if (nexoRuns.length > 0) {
-      tables.push({
-        title: 'Nexo runs: job, rows written, server process',
-        columns: [
-          'database',
-          'stores.sync runs (status mode pages)',
-          'start delay ms',
-          'products / variants / listings / stock rows',
-          'failed attempts',
-          'postponements',
-          'server CPU s',
-          'RSS ready / sync peak / VmHWM MiB',
-        ],
-        rows: nexoRuns.map(({ database, figures: f }) => [
-          database,
-          f.runs.map((r) => `${r.status} ${String(r.result?.mode ?? '?')} ${String(r.result?.pages ?? '?')}`).join(' + '),
-          Math.round(f.startDelayMs),
-          `${f.rows.products} / ${f.rows.variants} / ${f.rows.listings} / ${f.rows.inventoryLevels}`,
-          f.failedAttempts,
-          f.postponements,
-          f.serverCpuSeconds,
-          `${f.memory.readyMiB} / ${f.memory.duringSyncPeakMiB} / ${f.memory.processPeakMiB}`,
-        ]),
-      });
-    }
+    if (nexoRuns.length > 0) tables.push(nexoRunsTable(nexoRuns));
     for (const run of nexoRuns) {
       const { share } = run.row;
       notes.push(

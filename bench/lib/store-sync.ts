@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobLog, JobRun } from '../../src/contracts/operations.ts';
 import type { CreateStoreRequest } from '../../src/contracts/stores.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { ensureWebBuild } from '../../src/main/web-build.ts';
 import { signIn } from '../../test/helpers/api-client.ts';
-import type { BenchDatabase } from './databases.ts';
-import { cpuSeconds, memoryMiB, startNexoServe } from './server.ts';
+import { type BenchDatabase, pgliteDatabase, postgresDatabase } from './databases.ts';
+import { cpuSeconds, makeTempDir, memoryMiB, startNexoServe } from './server.ts';
+import type { Table } from './table.ts';
 
 /**
  * A channel's full sync through Nexo's real path, for the per-channel sync benchmarks: a `nexo serve` (API, job
@@ -133,4 +136,78 @@ export async function runFullStoreSync(
   } finally {
     await direct.close();
   }
+}
+
+export type DatabaseKind = BenchDatabase['kind'];
+
+/** One full sync through `nexo serve` on a fresh database. */
+export interface NexoSyncRun {
+  database: DatabaseKind;
+  label: string;
+  figures: StoreSyncFigures;
+}
+
+/**
+ * The databases a sync bench runs on, from its comma-separated RUNS setting (`postgres`, `pglite`); PostgreSQL
+ * needs BENCH_DATABASE_URL and is otherwise skipped with a note.
+ */
+export function databaseKinds(runs: string[], adminUrl: string | undefined, notes: string[]): DatabaseKind[] {
+  const kinds = (['postgres', 'pglite'] as const).filter((kind) => runs.includes(kind));
+  if (kinds.includes('postgres') && !adminUrl) {
+    notes.push('PostgreSQL skipped: set BENCH_DATABASE_URL=postgres://… (a role that may CREATE DATABASE).');
+    return kinds.filter((kind) => kind !== 'postgres');
+  }
+  return kinds;
+}
+
+/**
+ * runFullStoreSync on a fresh database of `kind` (a throwaway database on the `adminUrl` server, or PGlite in a
+ * temp dir), removed afterwards.
+ */
+export async function syncOnFreshDatabase(
+  kind: DatabaseKind,
+  adminUrl: string | undefined,
+  beforeConnect: () => CreateStoreRequest,
+  options: { timeoutMs: number; pollMs?: number },
+): Promise<NexoSyncRun> {
+  const tmp = makeTempDir(`sync-${kind}`);
+  const dataDir = join(tmp, 'data');
+  const database = kind === 'postgres' ? await postgresDatabase(adminUrl as string, dataDir) : pgliteDatabase(dataDir);
+  try {
+    const figures = await runFullStoreSync(database, tmp, beforeConnect, options);
+    return { database: kind, label: database.label, figures };
+  } finally {
+    await database.cleanup();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Runs that did not complete plus throttling the job surfaced (failed attempts, postponements): goal 0. */
+export const surfacedErrors = (f: StoreSyncFigures): number => f.throttlingSurfaced + f.runs.filter((r) => r.status !== 'completed').length;
+
+/** What each sync through Nexo ran and wrote, and what the server process used. */
+export function nexoRunsTable(runs: NexoSyncRun[]): Table {
+  return {
+    title: 'Nexo runs: job, rows written, server process',
+    columns: [
+      'database',
+      'stores.sync runs (status mode pages)',
+      'start delay ms',
+      'products / variants / listings / stock rows / orders',
+      'failed attempts',
+      'postponements',
+      'server CPU s',
+      'RSS ready / sync peak / VmHWM MiB',
+    ],
+    rows: runs.map(({ database, figures: f }) => [
+      database,
+      f.runs.map((r) => `${r.status} ${String(r.result?.mode ?? '?')} ${String(r.result?.pages ?? '?')}`).join(' + '),
+      Math.round(f.startDelayMs),
+      `${f.rows.products} / ${f.rows.variants} / ${f.rows.listings} / ${f.rows.inventoryLevels} / ${f.rows.orders}`,
+      f.failedAttempts,
+      f.postponements,
+      f.serverCpuSeconds,
+      `${f.memory.readyMiB} / ${f.memory.duringSyncPeakMiB} / ${f.memory.processPeakMiB}`,
+    ]),
+  };
 }

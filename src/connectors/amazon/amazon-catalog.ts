@@ -1,4 +1,5 @@
 import type { InventoryLevel, InventorySet, Page, PriceUpdate, Product, ProductInput, ProductUpdate } from '../../contracts/connectors.ts';
+import { mapInFlight } from '../../lib/in-flight.ts';
 import { fromMinorUnits } from '../../lib/money.ts';
 import { ConnectorError, isConnectorError } from '../sdk/connector-error.ts';
 import { type FeedMessage, submitListingsFeed } from './amazon-feeds.ts';
@@ -210,14 +211,7 @@ export function catalogMethods(session: AmazonSession) {
       }
       return;
     }
-    let next = 0;
-    const worker = async () => {
-      while (next < changes.length) {
-        const change = changes[next++] as { sku: string; patches: Patch[] };
-        await patch(change.sku, change.patches);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(8, changes.length) }, worker));
+    await mapInFlight(changes, 8, (change) => patch(change.sku, change.patches));
   }
 
   const offer = (amount: number) => [

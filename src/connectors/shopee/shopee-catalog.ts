@@ -1,4 +1,5 @@
 import type { InventoryLevel, InventorySet, Page, PriceUpdate, Product, ProductInput, ProductUpdate } from '../../contracts/connectors.ts';
+import { mapInFlight } from '../../lib/in-flight.ts';
 import { fromMinorUnits } from '../../lib/money.ts';
 import { ConnectorError, isConnectorError } from '../sdk/connector-error.ts';
 import type { ConnectorClient } from '../sdk/define-connector.ts';
@@ -7,6 +8,8 @@ import type { ShopeeSession } from './shopee-session.ts';
 
 export const ITEM_PAGE_MAX = 100;
 export const BASE_INFO_MAX = 50;
+/** get_model_list calls in flight at once (Shopee has no batch form; its limit is calls per second, not concurrency). */
+const MODEL_READS_IN_FLIGHT = 4;
 const LISTED = ['NORMAL', 'UNLIST'] as const;
 
 const notApplied = (what: string, details?: unknown) =>
@@ -24,7 +27,10 @@ interface FailureList {
 }
 
 export function catalogMethods(session: ShopeeSession): Partial<ConnectorClient> {
-  /** get_item_base_info (50 ids a call) + get_model_list for every item with models. Deleted items are left out. */
+  /**
+   * get_item_base_info (50 ids a call) + get_model_list for every item with models. Deleted items are left out.
+   * The model reads go out a few at a time, so the pacer's slots (not each answer's round trip) set their rate.
+   */
   async function readItems(ids: number[]): Promise<Product[]> {
     const currency = await session.currency();
     const products: Product[] = [];
@@ -34,15 +40,17 @@ export function catalogMethods(session: ShopeeSession): Partial<ConnectorClient>
         query: { item_id_list: batch.join(','), need_tax_info: false, need_complaint_policy: false },
         idempotent: true,
       });
-      for (const item of answer.response?.item_list ?? []) {
-        if (/DELETE/.test(item.item_status)) continue;
-        const models = item.has_model
+      const items = (answer.response?.item_list ?? []).filter((item) => !/DELETE/.test(item.item_status));
+      const models = await mapInFlight(items, MODEL_READS_IN_FLIGHT, async (item) =>
+        item.has_model
           ? ((
               await session.request<{ response?: ShopeeModels }>({ path: '/api/v2/product/get_model_list', query: { item_id: item.item_id }, idempotent: true })
             ).response ?? null)
-          : null;
-        products.push(toProduct(item, models, currency));
-      }
+          : null,
+      );
+      items.forEach((item, i) => {
+        products.push(toProduct(item, models[i] ?? null, currency));
+      });
     }
     return products;
   }

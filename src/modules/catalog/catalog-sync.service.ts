@@ -1,4 +1,5 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Listing, Product } from '../../contracts/connectors.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { uuidv7 } from '../../lib/ids.ts';
@@ -130,22 +131,11 @@ export async function upsertChannelProducts(tx: DbOrTx, scope: SyncScope, page: 
     }
   }
 
-  const excluded = (column: string) => sql.raw(`excluded."${column}"`);
-  if (productRows.size > 0) {
-    await tx
-      .insert(products)
-      .values([...productRows.values()])
-      .onConflictDoUpdate({
-        target: [products.orgId, products.originStoreId, products.originChannelId],
-        set: Object.fromEntries(
-          ['title', 'description', 'vendor', 'product_type', 'status', 'handle', 'tags', 'image_count', 'video_count', 'updated_at'].map((c) => [
-            camel(c),
-            excluded(c),
-          ]),
-        ),
-      });
-  }
-  if (newVariants.length > 0) await tx.insert(productVariants).values(newVariants);
+  await insertRows(tx, products, [...productRows.values()], {
+    target: ['org_id', 'origin_store_id', 'origin_channel_id'],
+    update: ['title', 'description', 'vendor', 'product_type', 'status', 'handle', 'tags', 'image_count', 'video_count', 'updated_at'],
+  });
+  await insertRows(tx, productVariants, newVariants);
   if (variantUpdates.length > 0) {
     await tx.execute(sql`
       update product_variants v
@@ -153,30 +143,38 @@ export async function upsertChannelProducts(tx: DbOrTx, scope: SyncScope, page: 
         from jsonb_to_recordset(${JSON.stringify(variantUpdates)}::jsonb) as u(id uuid, title text, attributes jsonb, price_amount bigint, currency text)
        where v.id = u.id and v.org_id = ${scope.orgId}`);
   }
-  if (listingRows.size > 0) {
-    await tx
-      .insert(listings)
-      .values([...listingRows.values()])
-      .onConflictDoUpdate({
-        target: [listings.storeId, listings.channelVariantId],
-        set: Object.fromEntries(
-          ['variant_id', 'channel_listing_id', 'status', 'title', 'price_amount', 'currency', 'url', 'fields', 'synced_at'].map((c) => [camel(c), excluded(c)]),
-        ),
-      });
-  }
-  if (levelRows.size > 0) {
-    await tx
-      .insert(inventoryLevels)
-      .values([...levelRows.values()])
-      .onConflictDoUpdate({
-        target: [inventoryLevels.storeId, inventoryLevels.variantId],
-        set: { available: excluded('available'), inventoryItemId: excluded('inventory_item_id'), syncedAt: excluded('synced_at') },
-      });
-  }
+  await insertRows(tx, listings, [...listingRows.values()], {
+    target: ['store_id', 'channel_variant_id'],
+    update: ['variant_id', 'channel_listing_id', 'status', 'title', 'price_amount', 'currency', 'url', 'fields', 'synced_at'],
+  });
+  await insertRows(tx, inventoryLevels, [...levelRows.values()], {
+    target: ['store_id', 'variant_id'],
+    update: ['available', 'inventory_item_id', 'synced_at'],
+  });
   return variants.length;
 }
 
-const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+/**
+ * A multi-row insert (upsert with `onConflict`) sent as one JSON parameter read with jsonb_populate_recordset:
+ * drizzle's `.values(rows)` builds one bound parameter per cell, and building that statement cost more CPU than
+ * the database spent writing a sync page. Only the columns the rows set are written (the others keep their
+ * defaults); every row has the same keys.
+ */
+async function insertRows<T extends PgTable>(tx: DbOrTx, table: T, rows: Array<T['$inferInsert']>, onConflict?: { target: string[]; update: string[] }) {
+  const first = rows[0];
+  if (!first) return;
+  const columns = getTableColumns(table) as Record<string, { name: string }>;
+  const keys = Object.keys(first);
+  const names = keys.map((key) => (columns[key] as { name: string }).name);
+  const json = rows.map((row) => Object.fromEntries(keys.map((key, i) => [names[i], (row as Record<string, unknown>)[key] ?? null])));
+  const list = sql.raw(names.map((n) => `"${n}"`).join(', '));
+  const conflict = onConflict
+    ? sql.raw(
+        ` on conflict (${onConflict.target.map((c) => `"${c}"`).join(', ')}) do update set ${onConflict.update.map((c) => `"${c}" = excluded."${c}"`).join(', ')}`,
+      )
+    : sql``;
+  await tx.execute(sql`insert into ${table} (${list}) select ${list} from jsonb_populate_recordset(null::${table}, ${JSON.stringify(json)}::jsonb)${conflict}`);
+}
 
 /** Counts of the org's products and variants and of one store's listings and stock levels (the Stores page and tests). */
 export async function catalogCounts(

@@ -62,6 +62,13 @@ export async function takeToken(db: Db, key: BucketKey, options: TakeOptions) {
     // The bucket's timeline runs `lead` ahead: a grant is for a slot at least `lead` from now, so the time
     // between granting and sending (commit, wake-up, a busy event loop) is absorbed by the sleep until the slot
     // instead of bunching calls together at the channel.
+    // Tokens in the bucket now (and no grant booked ahead of now): the call goes out at once. Otherwise a caller
+    // that makes one call at a time (a sync reading page after page) would wait `lead` per call whatever the rate.
+    const immediate = bucket.at <= now ? take(bucket, { ...options, now }) : null;
+    if (immediate?.granted && immediate.waitMs === 0) {
+      const { bucket: next, ...result } = immediate;
+      return { bucket: next, result: { ...result, capacity: next.capacity, dbNow: now } };
+    }
     const outcome: TakeResult = take(bucket, { ...options, now: now + lead });
     const { bucket: next, ...result } = outcome;
     const shifted = result.granted ? { ...result, waitMs: result.waitMs + lead } : result;

@@ -269,6 +269,20 @@ describe('stores, circuit breakers and rate limits', () => {
     limits.shutdown();
   });
 
+  it('a call that finds its token in the bucket goes out at once: one call at a time is not held a lead time per call', async () => {
+    const store = await createStore(ctx, { platform: 'tiktokshop', name: 'Sequential' });
+    const limits = createStoreLimits({ ...base, rateLeadMs: 200 });
+    const started = performance.now();
+    // Bucket of 10 tokens, full: 8 calls one after another all find a token (before: each waited the 200 ms lead).
+    for (let i = 0; i < 8; i++) await limits.withStoreLimits(ctx, store.id, { operation: 'listProducts' }, async () => null);
+    expect(performance.now() - started).toBeLessThan(8 * 200 * 0.5);
+    // Once the bucket is empty, grants are booked ahead again (the lead absorbs grant-to-send delays).
+    const more = performance.now();
+    for (let i = 0; i < 4; i++) await limits.withStoreLimits(ctx, store.id, { operation: 'listProducts' }, async () => null);
+    expect(performance.now() - more).toBeGreaterThanOrEqual(200);
+    limits.shutdown();
+  });
+
   it('postpones with the time of the next token when the wait is too long', async () => {
     const store = await createStore(ctx, { platform: 'amazon', name: 'SP-API' });
     const limits = createStoreLimits({ ...base, rateMaxWaitMs: 100 });

@@ -23,7 +23,7 @@ export interface StoreLimitsOptions {
   rateMaxWaitMs: number;
   /** Fraction of each channel's rate kept unused. */
   rateHeadroom: number;
-  /** Calls are scheduled at least this far ahead, so grant-to-send delays do not bunch them (default 100 ms). */
+  /** Calls booked against future tokens are scheduled at least this far ahead, so grant-to-send delays do not bunch them (default 100 ms); a call that finds its tokens goes out at once. */
   rateLeadMs?: number;
   /**
    * A call that wakes up later than this after its slot queues again instead of going out (default 50 ms).
