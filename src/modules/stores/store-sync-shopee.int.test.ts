@@ -55,7 +55,8 @@ describe('read-side sync against an emulated Shopee shop', () => {
           shopId: shop.shopId,
           accessToken: shop.accessToken,
           refreshToken: shop.refreshToken,
-          expiresAt: shop.expiresAt,
+          // Already expired: the sync's first call refreshes, however fast the sync runs (a 61 s token raced it).
+          expiresAt: new Date(Date.now() - 1000).toISOString(),
         },
       },
     );
