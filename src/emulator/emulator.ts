@@ -28,9 +28,8 @@ import { createWebhookDispatcher } from './webhook-dispatcher.ts';
  * (Shopify: `/shopify/demo.myshopify.com/admin/api/2025-01/graphql.json`); the control plane is
  * under `/_emulator/` (unauthenticated: bind it to loopback).
  */
-const shopifyShopSchema = z.strictObject({
-  platform: z.literal('shopify'),
-  shop: z.string().regex(/^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$/, 'a shop domain like demo.myshopify.com'),
+/** What every emulated shop takes: its display name, currency, generator seed and catalog size. */
+const shopBasics = {
   name: z.string().optional(),
   currency: z
     .string()
@@ -39,6 +38,11 @@ const shopifyShopSchema = z.strictObject({
   seed: z.union([z.string(), z.number()]).optional(),
   products: z.number().int().min(0).max(100_000).default(50),
   orders: z.number().int().min(0).max(100_000).default(20),
+};
+const shopifyShopSchema = z.strictObject({
+  platform: z.literal('shopify'),
+  shop: z.string().regex(/^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$/, 'a shop domain like demo.myshopify.com'),
+  ...shopBasics,
   clientId: z.string().optional(),
   clientSecret: z.string().optional(),
   maximumAvailable: z.number().positive().optional(),
@@ -50,14 +54,7 @@ const shopifyShopSchema = z.strictObject({
 const mercadoLivreShopSchema = z.strictObject({
   platform: z.literal('mercadolivre'),
   shop: z.string().regex(/^[a-z0-9][a-z0-9-]{0,60}$/, 'a seller key like demo-seller'),
-  name: z.string().optional(),
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/)
-    .default('BRL'),
-  seed: z.union([z.string(), z.number()]).optional(),
-  products: z.number().int().min(0).max(100_000).default(50),
-  orders: z.number().int().min(0).max(100_000).default(20),
+  ...shopBasics,
   clientId: z.string().optional(),
   clientSecret: z.string().optional(),
   accessTokenTtlSeconds: z.number().positive().optional(),
@@ -71,14 +68,7 @@ const mercadoLivreShopSchema = z.strictObject({
 const shopeeShopSchema = z.strictObject({
   platform: z.literal('shopee'),
   shop: z.string().regex(/^[a-z0-9][a-z0-9-]{0,60}$/, 'a shop key like demo-shopee'),
-  name: z.string().optional(),
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/)
-    .default('BRL'),
-  seed: z.union([z.string(), z.number()]).optional(),
-  products: z.number().int().min(0).max(100_000).default(50),
-  orders: z.number().int().min(0).max(100_000).default(20),
+  ...shopBasics,
   partnerId: z.number().int().positive().optional(),
   partnerKey: z.string().min(1).optional(),
   region: z
