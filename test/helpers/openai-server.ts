@@ -115,7 +115,8 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
       if (record.method === 'GET' && record.path === '/v1/models') {
         return answer(200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'nexo-test' })) });
       }
-      if (record.method !== 'POST' || record.path !== '/v1/chat/completions') return answer(404, errorBody(`no route ${record.method} ${record.path}`, 'not_found'));
+      if (record.method !== 'POST' || record.path !== '/v1/chat/completions')
+        return answer(404, errorBody(`no route ${record.method} ${record.path}`, 'not_found'));
       if (!body || !Array.isArray(body.messages)) return answer(400, errorBody('messages is required', 'invalid_request_error'));
       if (options.jsonMode === false && body.response_format) {
         return answer(400, errorBody("Invalid parameter: 'response_format' is not supported by this model.", 'invalid_request_error'));
@@ -124,7 +125,10 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
       const scripted = queue.shift() ?? handler?.(record) ?? { status: 500, error: 'no scripted answer left' };
       const reply = () => {
         if (scripted.status !== undefined && scripted.status >= 400) {
-          return answer(scripted.status, errorBody(scripted.error ?? `scripted failure ${scripted.status}`, scripted.status >= 500 ? 'server_error' : 'invalid_request_error'));
+          return answer(
+            scripted.status,
+            errorBody(scripted.error ?? `scripted failure ${scripted.status}`, scripted.status >= 500 ? 'server_error' : 'invalid_request_error'),
+          );
         }
         const content = scripted.content ?? JSON.stringify(scripted.json ?? {});
         const usage = scripted.usage ?? { prompt_tokens: 10, completion_tokens: 5 };

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startOpenAiServer, type OpenAiServer } from '../../../test/helpers/openai-server.ts';
+import { type OpenAiServer, startOpenAiServer } from '../../../test/helpers/openai-server.ts';
 import { type LlmConfig, loadConfig } from '../../config.ts';
 import { createLogger } from '../logger.ts';
 import { createMetrics } from '../metrics.ts';
@@ -148,7 +148,11 @@ describe('LLM client against a loopback OpenAI-compatible server', () => {
   });
 
   it("answers 'error' for a wrong key (401) and for an unreachable server", async () => {
-    expect(await client({ apiKey: 'sk-wrong' }).completeJson({ prompt, input, schema })).toMatchObject({ ok: false, reason: 'error', detail: expect.stringContaining('401') });
+    expect(await client({ apiKey: 'sk-wrong' }).completeJson({ prompt, input, schema })).toMatchObject({
+      ok: false,
+      reason: 'error',
+      detail: expect.stringContaining('401'),
+    });
     const closed = await startOpenAiServer();
     await closed.close();
     expect(await client({ baseUrl: closed.url }).completeJson({ prompt, input, schema })).toMatchObject({ ok: false, reason: 'error' });

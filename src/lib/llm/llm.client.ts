@@ -28,12 +28,12 @@ export interface LlmClientOptions {
 
 /** Thrown inside the breaker's action for a failed call (counted by the breaker unless `counts` is false). */
 class CallFailure extends Error {
-  constructor(
-    readonly reason: Exclude<LlmFailure, 'invalid' | 'breaker_open'>,
-    message: string,
-    readonly counts = true,
-  ) {
+  readonly reason: Exclude<LlmFailure, 'invalid' | 'breaker_open'>;
+  readonly counts: boolean;
+  constructor(reason: CallFailure['reason'], message: string, counts = true) {
     super(message);
+    this.reason = reason;
+    this.counts = counts;
   }
 }
 
@@ -106,7 +106,8 @@ export function createLlmClient(config: LlmConfig | undefined | null, options: L
     const usage: LlmUsage = { calls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 };
     const finish = (result: LlmJsonResult<T>): LlmJsonResult<T> => {
       metrics?.llmRequests.inc({ model, outcome: result.ok ? 'ok' : result.reason });
-      if (!result.ok) log?.warn({ model, host: baseUrlHost, prompt: request.prompt.id, reason: result.reason, detail: result.detail, usage }, 'LLM call failed');
+      if (!result.ok)
+        log?.warn({ model, host: baseUrlHost, prompt: request.prompt.id, reason: result.reason, detail: result.detail, usage }, 'LLM call failed');
       return result;
     };
     const messages: Message[] = [
