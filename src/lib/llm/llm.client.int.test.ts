@@ -6,10 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type OpenAiServer, startOpenAiServer } from '../../../test/helpers/openai-server.ts';
-import { type LlmConfig, loadConfig } from '../../config.ts';
 import { createLogger } from '../logger.ts';
 import { createMetrics } from '../metrics.ts';
-import { createLlmClient } from './llm.client.ts';
+import { createLlmClient, type LlmSettings } from './llm.client.ts';
 import { loadPrompt } from './prompt.ts';
 
 const KEY = 'sk-test-0123456789abcdef-secret';
@@ -32,7 +31,7 @@ function capture() {
   return { log, lines };
 }
 
-const settings = (url: string, over: Partial<LlmConfig> = {}): LlmConfig => ({
+const settings = (url: string, over: Partial<LlmSettings> = {}): LlmSettings => ({
   baseUrl: url,
   model: 'test-model',
   apiKey: KEY,
@@ -56,7 +55,7 @@ describe('LLM client against a loopback OpenAI-compatible server', () => {
 
   // Each test gets its own provider (model name), so breakers do not leak between tests.
   let n = 0;
-  const client = (over: Partial<LlmConfig> = {}) => {
+  const client = (over: Partial<LlmSettings> = {}) => {
     n += 1;
     const c = createLlmClient(settings(server.url, { model: `test-model-${n}`, ...over }), { metrics, log });
     if (!c) throw new Error('expected a client');
@@ -65,7 +64,7 @@ describe('LLM client against a loopback OpenAI-compatible server', () => {
 
   it('is null when LLM mode is not configured', () => {
     expect(createLlmClient(undefined)).toBeNull();
-    expect(createLlmClient(loadConfig({}).llm)).toBeNull();
+    expect(createLlmClient(null)).toBeNull();
   });
 
   it('returns a validated value, sending the system prompt, the input as JSON, JSON mode and the bearer key', async () => {

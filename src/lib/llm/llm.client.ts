@@ -1,7 +1,6 @@
 import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import CircuitBreaker from 'opossum';
 import type { z } from 'zod';
-import type { LlmConfig } from '../../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { LlmBreakerState, LlmClient, LlmFailure, LlmJsonRequest, LlmJsonResult, LlmStatus, LlmUsage } from './llm.types.ts';
@@ -19,6 +18,19 @@ import type { LlmBreakerState, LlmClient, LlmFailure, LlmJsonRequest, LlmJsonRes
 
 export interface NexoLlmClient extends LlmClient {
   status(): LlmStatus;
+}
+
+/** The NEXO_LLM_* settings (Config['llm'], parsed by src/config.ts; lib/ does not import config). */
+export interface LlmSettings {
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+  /** Per HTTP call to the model. */
+  timeoutMs: number;
+  /** USD per million tokens (0 = not priced). */
+  prices: { inputPerMillion: number; outputPerMillion: number };
+  /** Opens after `failureThreshold` consecutive failed calls; one trial call after `resetTimeoutMs`. */
+  breaker: { failureThreshold: number; resetTimeoutMs: number };
 }
 
 export interface LlmClientOptions {
@@ -49,7 +61,7 @@ type Message = { role: 'system' | 'user' | 'assistant'; content: string };
 const breakers = new Map<string, CircuitBreaker<[() => Promise<Attempt>], Attempt>>();
 
 /** Builds the client from NEXO_LLM_* settings; null when LLM mode is not configured (callers use their rules). */
-export function createLlmClient(config: LlmConfig | undefined | null, options: LlmClientOptions = {}): NexoLlmClient | null {
+export function createLlmClient(config: LlmSettings | undefined | null, options: LlmClientOptions = {}): NexoLlmClient | null {
   if (!config) return null;
   const { metrics, log } = options;
   const { model, timeoutMs, prices } = config;
@@ -151,7 +163,7 @@ export function createLlmClient(config: LlmConfig | undefined | null, options: L
   return { model, completeJson, status };
 }
 
-function createBreaker<R>(settings: LlmConfig['breaker'], onChange: (state: LlmBreakerState) => void): CircuitBreaker<[() => Promise<R>], R> {
+function createBreaker<R>(settings: LlmSettings['breaker'], onChange: (state: LlmBreakerState) => void): CircuitBreaker<[() => Promise<R>], R> {
   // opossum runs each call and owns open -> half-open (one trial call) -> closed; it opens here after
   // `failureThreshold` consecutive failures (its percentage rule is switched off with volumeThreshold).
   const breaker = new CircuitBreaker((run: () => Promise<R>) => run(), {
