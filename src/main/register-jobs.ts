@@ -19,6 +19,7 @@ import { webhooksProcessJob } from '../jobs/webhooks-process.job.ts';
 import { webhooksPruneJob } from '../jobs/webhooks-prune.job.ts';
 import { webhooksRecoverJob } from '../jobs/webhooks-recover.job.ts';
 import { AppError } from '../lib/errors.ts';
+import type { LlmClient } from '../lib/llm/llm.types.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import { type DeliveryEnqueuer, httpSignalProviders, type NotifyDeps, orgReading, type SignalProviders, taskSignalProviders } from '../modules/alerts/index.ts';
@@ -38,6 +39,8 @@ export interface JobDeps {
   storeLimits?: StoreLimits;
   /** Aborted when the process starts shutting down. */
   shutdown?: AbortSignal;
+  /** LLM mode (NEXO_LLM_*): the process's model client; null/absent = not configured, use the rule packs. */
+  llm?: LlmClient | null;
 }
 
 /** The queue seen by the operations module's schedules. */
