@@ -2,6 +2,7 @@ import { sleep as defaultSleep } from '../../lib/sleep.ts';
 import { ConnectorError, isConnectorError } from '../sdk/connector-error.ts';
 import type { ConnectorContext } from '../sdk/define-connector.ts';
 import { createHttpClient, type HttpRequest } from '../sdk/http.ts';
+import { createPacer } from '../sdk/pacer.ts';
 import { createTokenRotation } from '../sdk/token-rotation.ts';
 import { type MercadoLivreConfig, type MercadoLivreCredentials, ML_API_BASE, siteCurrencies } from './mercadolivre-schemas.ts';
 import { isInvalidGrant, refreshTokens } from './oauth.ts';
@@ -64,36 +65,16 @@ export function createMlSession(context: ConnectorContext<MercadoLivreCredential
     onCredentialsRefreshed: context.onCredentialsRefreshed,
   });
 
-  // Pacing: one slot every 1000/rate ms across the client; 429s lower the rate (AIMD).
-  let rate = config.requestsPerSecond;
-  let lastLimitedAt = 0;
-  let nextSlot = 0;
+  // Pacing: one slot every 1000/rate ms across the client; 429s lower the rate (AIMD) and cool the endpoint down.
+  const pacer = createPacer({
+    requestsPerSecond: config.requestsPerSecond,
+    minRate: MIN_RATE,
+    recoverMs: RECOVERY_EVERY_MS,
+    now,
+    sleep: wait,
+    signal: context.signal,
+  });
   const coolDown = new Map<string, number>();
-
-  let epoch = 0;
-  async function takeSlot(endpoint: string): Promise<void> {
-    for (;;) {
-      if (rate < config.requestsPerSecond && now() - lastLimitedAt > RECOVERY_EVERY_MS) {
-        rate = Math.min(config.requestsPerSecond, rate + 1);
-        lastLimitedAt = now();
-      }
-      const seen = epoch;
-      const slot = Math.max(now(), nextSlot, coolDown.get(endpoint) ?? 0);
-      nextSlot = slot + 1000 / rate;
-      const delay = slot - now();
-      if (delay > 0) await wait(delay, context.signal);
-      // A 429 while we waited: the slot was planned at the old rate, plan again.
-      if (epoch === seen || context.signal?.aborted) return;
-    }
-  }
-
-  function limitedNow(endpoint: string, pause: number): void {
-    epoch++;
-    lastLimitedAt = now();
-    rate = Math.max(MIN_RATE, rate / 2);
-    nextSlot = now() + 1000 / rate;
-    coolDown.set(endpoint, now() + pause);
-  }
 
   async function request<T>(call: MlCall): Promise<T> {
     const endpoint = endpointOf(call.method ?? 'GET', call.path);
@@ -107,7 +88,7 @@ export function createMlSession(context: ConnectorContext<MercadoLivreCredential
         refreshed = true;
         await tokens.refresh();
       }
-      await takeSlot(endpoint);
+      await pacer.take(() => coolDown.get(endpoint) ?? 0);
       const token = tokens.current().accessToken;
       try {
         const response = await http.request<T>({ ...call, headers: { ...call.headers, authorization: `Bearer ${token}` } });
@@ -125,7 +106,8 @@ export function createMlSession(context: ConnectorContext<MercadoLivreCredential
           const backoff = Math.max(100, Math.random() * Math.min(10_000, 500 * 2 ** (limited - 1)));
           const pause = error.retryAfter ?? backoff;
           if (error.retryAfter === null) context.signals?.({ kind: 'retry_after', status: 429, retryAfterMs: Math.round(pause) });
-          limitedNow(endpoint, pause);
+          pacer.limited(0);
+          coolDown.set(endpoint, now() + pause);
           continue;
         }
         if ((error.kind === 'upstream' || error.kind === 'network') && call.idempotent && ++failures < 5) {
@@ -156,7 +138,7 @@ export function createMlSession(context: ConnectorContext<MercadoLivreCredential
     userId: () => tokens.current().userId,
     /** The credentials in use now (after any refresh). */
     credentials: tokens.current,
-    rate: () => rate,
+    rate: pacer.rate,
   };
 }
 

@@ -2,9 +2,9 @@ import { sleep as defaultSleep } from '../../lib/sleep.ts';
 import { ConnectorError, isConnectorError } from '../sdk/connector-error.ts';
 import type { ConnectorContext } from '../sdk/define-connector.ts';
 import { createHttpClient } from '../sdk/http.ts';
+import { createPacer } from '../sdk/pacer.ts';
 import { createTokenRotation } from '../sdk/token-rotation.ts';
 import { isRefusedGrant, requestToken } from './oauth.ts';
-import { createPacer } from './pacer.ts';
 import { signRequest } from './signing.ts';
 import { type TikTokShopConfig, type TikTokShopCredentials, TTS_API_BASE } from './tiktokshop-schemas.ts';
 
@@ -68,7 +68,7 @@ export function createTtsSession(context: ConnectorContext<TikTokShopCredentials
     signals: context.signals,
     timeoutMs: 30_000,
   });
-  const pacer = createPacer({ rate: config.requestsPerSecond, floor: 2, now, sleep: wait, signal: context.signal });
+  const pacer = createPacer({ requestsPerSecond: config.requestsPerSecond, minRate: 2, recoverMs: 10_000, now, sleep: wait, signal: context.signal });
   const tokens = createTokenRotation({
     channel: 'TikTok Shop',
     subject: 'shop',
