@@ -125,6 +125,8 @@ export interface Emulator {
   shop(name: string): EmuShop;
   setFaults(name: string, faults: Partial<z.input<typeof faultsSchema>>): void;
   generateOrders(name: string, count: number): number;
+  /** Shopify: the merchant uninstalls the app; its tokens stop working and `app/uninstalled` is sent. */
+  uninstallApp(name: string): void;
   /** Waits until every queued webhook has been delivered (or failed). */
   drainWebhooks(): Promise<void>;
   handle(request: IncomingMessage, response: ServerResponse): void;
@@ -324,6 +326,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     return created;
   }
 
+  function uninstallApp(name: string): void {
+    const shop = shopOf(name);
+    if (shop.platform !== 'shopify') throw Object.assign(new Error(`uninstall is a Shopify event; ${name} is ${shop.platform}`), { status: 400 });
+    shop.faults = faultsSchema.parse({ ...shop.faults, tokenExpired: true });
+    webhooks.enqueue(shop, 'app/uninstalled', { name: shop.name, domain: shop.shop, myshopify_domain: shop.shop, currency: shop.currency }, now());
+  }
+
   function summary(shop: EmuShop) {
     const state = shop.platform === 'shopify' ? shopifyStateOf(shop) : null;
     return {
@@ -355,7 +364,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (!bulk || String(bulk.id) !== file[2] || bulk.status !== 'COMPLETED') return { status: 404, body: { errors: 'Not Found' } };
       return { status: 200, headers: { 'content-type': 'application/jsonl' }, body: bulk.jsonl ?? '' };
     }
-    const match = /^\/_emulator\/shops\/([^/]+)(\/faults|\/orders|\/webhooks|\/notifications)?$/.exec(path);
+    const match = /^\/_emulator\/shops\/([^/]+)(\/faults|\/orders|\/webhooks|\/notifications|\/uninstall)?$/.exec(path);
     if (!match) return { status: 404, body: { errors: 'Not Found' } };
     const shop = shopOf(decodeURIComponent(match[1] as string));
     if (!match[2] && method === 'GET') return { status: 200, body: summary(shop) };
@@ -366,6 +375,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     if (match[2] === '/faults' && method === 'DELETE') {
       shop.faults = noFaults();
       return { status: 200, body: shop.faults };
+    }
+    if (match[2] === '/uninstall' && method === 'POST') {
+      uninstallApp(shop.shop);
+      return { status: 200, body: { uninstalled: shop.shop } };
     }
     if (match[2] === '/orders' && method === 'POST') {
       const { count } = z.object({ count: z.number().int().min(1).max(1000).default(1) }).parse(parse());
@@ -469,6 +482,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       shop.faults = faultsSchema.parse({ ...shop.faults, ...faults });
     },
     generateOrders,
+    uninstallApp,
     drainWebhooks: async () => {
       await Promise.all([webhooks.drain(), mlNotifications.drain(), shopeePushes.drain(), ttsNotifications.drain()]);
     },

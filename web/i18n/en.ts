@@ -372,6 +372,7 @@ export const en = {
   'stores.events.topic': 'Topic',
   'stores.events.received': 'Received',
   'stores.tokens': 'Rate limit: {tokens} of {capacity} tokens',
+  'stores.accessRevoked': 'The channel revoked access ({topic}): reconnect the store',
   'stores.breakerClosed': 'Circuit breaker closed',
   'stores.breakerOpen': 'Breaker open: {operations}',
   'stores.testOk': 'Connection OK ({ms} ms)',

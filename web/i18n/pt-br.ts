@@ -374,6 +374,7 @@ export const ptBR = {
   'stores.events.topic': 'Tópico',
   'stores.events.received': 'Recebido',
   'stores.tokens': 'Limite de taxa: {tokens} de {capacity} tokens',
+  'stores.accessRevoked': 'O canal revogou o acesso ({topic}): reconecte a loja',
   'stores.breakerClosed': 'Disjuntor fechado',
   'stores.breakerOpen': 'Disjuntor aberto: {operations}',
   'stores.testOk': 'Conexão OK ({ms} ms)',

@@ -156,6 +156,26 @@ describe('Shopify store webhooks', () => {
     }
   });
 
+  it('app/uninstalled puts the store in error with the reason (audited); later webhooks are skipped until it is reconnected', async () => {
+    await subscribe(publicUrl);
+    emulator.uninstallApp(shop.shop);
+    await emulator.drainWebhooks();
+    try {
+      expect(await processAll()).toEqual([expect.objectContaining({ status: 'processed', topic: 'app/uninstalled', store: 'error' })]);
+      const [row] = await t.database.db.select({ status: stores.status, health: stores.health }).from(stores).where(eq(stores.id, storeId));
+      expect(row?.status).toBe('error');
+      expect(row?.health).toMatchObject({ accessRevoked: { topic: 'app/uninstalled', reason: expect.stringMatching(/reconnect/) } });
+      const { rows } = (await t.database.db.execute(
+        sql`select action from audit_log where org_id = ${ctx.orgId} and resource_id = ${storeId} and action = 'store.access_revoked'`,
+      )) as unknown as { rows: unknown[] };
+      expect(rows).toHaveLength(1);
+      // An order webhook arriving after the uninstall is not processed against a store without access.
+      expect(await processWebhookEventFor('orders/updated', 'gid://shopify/Order/1')).toMatchObject({ status: 'skipped', reason: 'store is error' });
+    } finally {
+      emulator.setFaults(shop.shop, { tokenExpired: false });
+    }
+  });
+
   /** Delivers a signed webhook about `orderGid` straight to the receiver and processes the job it queued. */
   async function processWebhookEventFor(topic: string, orderGid: string) {
     const { createHmac, randomUUID } = await import('node:crypto');

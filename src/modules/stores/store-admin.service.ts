@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { connectorById } from '../../connectors/registry.ts';
 import type { CreateStoreRequest, StoreView, UpdateStoreRequest } from '../../contracts/stores.ts';
 import type { DbOrTx } from '../../db/client.ts';
-import type { Ctx } from '../../db/context.ts';
+import { type Ctx, systemActor } from '../../db/context.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { AppError, conflict, notFound, validation } from '../../lib/errors.ts';
 import { uuidv7 } from '../../lib/ids.ts';
@@ -172,6 +172,8 @@ export async function insertStore(ctx: Ctx, deps: StoreSecretsDeps, input: Inser
   }
 }
 
+const withoutAccessRevoked = ({ accessRevoked: _, ...health }: Record<string, unknown>) => health;
+
 /** Re-installing (OAuth) an account the org already has: new credentials, status back to active. */
 export async function reconnectStore(ctx: Ctx, deps: StoreSecretsDeps, storeId: string, credentials: Record<string, unknown>, tx: DbOrTx): Promise<StoreView> {
   const before = await requireRow(tx, ctx.orgId, storeId, true);
@@ -181,6 +183,7 @@ export async function reconnectStore(ctx: Ctx, deps: StoreSecretsDeps, storeId: 
       credentialsEncrypted: sealCredentials(deps.secretKey, ctx.orgId, storeId, credentials),
       credentialFields: credentialFieldsOf(credentials),
       status: 'active',
+      health: withoutAccessRevoked(before.health),
       updatedAt: ctx.now,
     })
     .where(and(eq(stores.id, storeId), eq(stores.orgId, ctx.orgId)))
@@ -262,6 +265,37 @@ export async function transitionStore(ctx: Ctx, storeId: string, action: keyof t
       after: auditView(row),
     });
     return toStoreView(row);
+  });
+}
+
+/**
+ * The channel says Nexo's access to the store is gone (Shopify `app/uninstalled`): the store goes to `error` with the
+ * reason in its health, so syncs and webhooks stop until someone reconnects it (reconnecting sets it active again).
+ * Only an active store moves; returns whether this call moved it.
+ */
+export async function markStoreAccessRevoked(
+  db: DbOrTx,
+  input: { orgId: string; storeId: string; reason: string; topic: string; now: Date },
+): Promise<boolean> {
+  return withTransaction(db, async (tx) => {
+    const before = await findStoreRow(tx, input.orgId, input.storeId);
+    if (before?.status !== 'active') return false;
+    const health = { ...before.health, accessRevoked: { at: input.now.toISOString(), topic: input.topic, reason: input.reason } };
+    const [row] = await tx
+      .update(stores)
+      .set({ status: 'error', health, updatedAt: input.now })
+      .where(and(eq(stores.id, input.storeId), eq(stores.orgId, input.orgId), eq(stores.status, 'active')))
+      .returning();
+    if (!row) return false;
+    const scope = { orgId: input.orgId, actor: systemActor(`webhook ${input.topic}`), requestId: null, ip: null, now: input.now };
+    await recordAudit(tx, scope, {
+      action: 'store.access_revoked',
+      resourceType: 'store',
+      resourceId: input.storeId,
+      before: auditView(before),
+      after: auditView(row),
+    });
+    return true;
   });
 }
 

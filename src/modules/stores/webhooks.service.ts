@@ -9,7 +9,7 @@ import type { Logger } from '../../lib/logger.ts';
 import { upsertChannelProducts } from '../catalog/index.ts';
 import { upsertChannelOrders } from '../orders/index.ts';
 import { oauthAppOf } from './oauth-apps.ts';
-import { connectorFor } from './store-admin.service.ts';
+import { connectorFor, markStoreAccessRevoked } from './store-admin.service.ts';
 import { isChannelError, type StoreCallDeps, storeClients } from './store-connection.service.ts';
 import { openCredentials, openWebhookSecrets } from './store-secrets.ts';
 import { isUuid, type StoreRow } from './stores.service.ts';
@@ -180,6 +180,11 @@ export async function recoverLostWebhooks(
   return { stores: candidates.length, recovered, stored, failures };
 }
 
+/** Topics that say Nexo's access to the store is gone, with what the store then shows. */
+const accessRevokedTopics: Record<string, string> = {
+  'app/uninstalled': 'The Nexo app was uninstalled from the shop: reconnect the store to install it again',
+};
+
 /**
  * The `webhooks.process` job: a webhook or notification is a hint, so the resource it names is re-fetched from
  * the channel with the store's own credentials (through its breaker and token bucket) and upserted: a product
@@ -211,6 +216,12 @@ export async function processWebhookEvent(
     .from(stores)
     .where(and(eq(stores.id, input.storeId), eq(stores.orgId, input.orgId)));
   if (store?.status !== 'active') return finish('skipped', { reason: `store is ${store?.status ?? 'gone'}` });
+  const revoked = accessRevokedTopics[event.topic];
+  if (revoked) {
+    const moved = await markStoreAccessRevoked(db, { orgId: input.orgId, storeId: store.id, reason: revoked, topic: event.topic, now: new Date() });
+    log.warn({ storeId: store.id, topic: event.topic }, 'channel revoked access to the store');
+    return finish('processed', { topic: event.topic, store: moved ? 'error' : store.status, reason: revoked });
+  }
   const ctx = { orgId: input.orgId, db, log };
   const scope = () => ({ orgId: input.orgId, storeId: store.id, now: new Date() });
   const clientFor = storeClients(db, deps, store);

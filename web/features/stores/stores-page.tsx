@@ -258,6 +258,7 @@ function StoreHealth({ store, test }: { store: StoreView; test: { ok: boolean; e
   const limits = useQuery({ ...storeLimitsQuery(store.id), enabled: store.status !== 'disconnected' });
   const open = limits.data?.breakers.filter((b) => b.state !== 'closed') ?? [];
   const bucket = limits.data?.buckets[0];
+  const revoked = store.status === 'error' ? (store.health.accessRevoked as { topic: string } | undefined) : undefined;
   return (
     <div className="space-y-1 text-xs" data-testid="store-health">
       {bucket && (
@@ -266,6 +267,11 @@ function StoreHealth({ store, test }: { store: StoreView; test: { ok: boolean; e
       <div data-testid="store-breaker">
         {open.length === 0 ? t('stores.breakerClosed') : t('stores.breakerOpen', { operations: open.map((b) => b.operation).join(', ') })}
       </div>
+      {revoked && (
+        <div className="text-danger" data-testid="store-access-revoked">
+          {t('stores.accessRevoked', { topic: revoked.topic })}
+        </div>
+      )}
       {test && (
         <div data-testid="store-test-result" className={test.ok ? 'text-success' : 'text-danger'}>
           {test.ok ? t('stores.testOk', { ms: test.latencyMs }) : t('stores.testFailed', { reason: test.error ?? '' })}
