@@ -43,7 +43,10 @@ export interface JobObserver {
   onPostponed(db: DbOrTx, run: RunRef, info: { until: Date; reason: string; bossJobId: string }): Promise<void>;
   /** Optional batch forms (batch enqueue, batched fetch): one statement for many runs; absent, the queue calls the single hooks one by one. */
   onEnqueuedMany?(db: DbOrTx, runs: EnqueuedRun[]): Promise<void>;
-  /** The run ids that may start (the others were cancelled meanwhile). */
+  /**
+   * The run ids that may start (the others were cancelled meanwhile). The observer may record the start later
+   * (job_runs: only if the run is still going after a short delay); the other hooks still bring the record to its end state.
+   */
   onStartedMany?(runs: RunRef[]): Promise<Set<string>>;
   onCompletedMany?(completed: Array<{ run: RunRef; result: unknown; durationMs: number }>): Promise<void>;
   /** A handler's `job.record(level, message, metadata)`. */

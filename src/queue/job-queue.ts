@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { fromDrizzle, fromPglite, type JobInsert, type JobResult, type JobWithMetadata, PgBoss, type SendOptions } from 'pg-boss';
 import type { z } from 'zod';
 import type { JobCatalog, JobDefinition } from '../contracts/jobs.ts';
-import type { Database, DbOrTx, Tx } from '../db/client.ts';
+import { type Database, type DbOrTx, selectRows, type Tx } from '../db/client.ts';
 import { AppError } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
 import { isPostponeJob } from '../lib/job-control.ts';
@@ -301,12 +301,34 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
       return boss.previewSchedule(cron, { tz, count: 3 });
     },
 
+    /**
+     * Cancels a job that has not started. In a transaction (`db`), the job's row is locked first and an active job
+     * (fetched by a worker, whose run record may still say queued: batched starts are recorded lazily) is a 409.
+     */
     async cancel(name: string, id: string, db?: DbOrTx): Promise<void> {
+      if (db) {
+        const [job] = await selectRows<{ state: string }>(
+          db,
+          sql`select state::text as state from pgboss.job where name = ${name} and id = ${id}::uuid for update`,
+        );
+        if (job?.state === 'active')
+          throw new AppError('CONFLICT', 'Cannot cancel a job that is running', { status: 'running', allowed: ['queued', 'retrying'] });
+      }
       await boss.cancel(name, id, db ? { db: bossDb(db) } : {});
     },
 
     async retry(name: string, id: string): Promise<void> {
       await boss.retry(name, id);
+    },
+
+    /** Jobs that failed for good since `since` (the newest 1,000), with the run each carried. */
+    async failedSince(since: Date): Promise<Array<{ bossJobId: string; runId: string }>> {
+      const rows = await database.execute<{ id: string; run_id: string | null }>(
+        `select id::text as id, data->>'runId' as run_id from pgboss.job
+         where state = 'failed' and completed_on > $1 and name not like '%.dead' order by completed_on desc limit 1000`,
+        [since.toISOString()],
+      );
+      return rows.filter((r) => r.run_id).map((r) => ({ bossJobId: r.id, runId: r.run_id as string }));
     },
 
     /** pg-boss states of these jobs (absent: deleted); lets run records catch up with what the engine did alone (expired leases). */
@@ -351,7 +373,14 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
     const name = def.name;
     const envelope = unwrapEnvelope(job.data);
     const attempt = envelope.attemptOffset + job.retryCount + 1;
-    const run: RunRef = { runId: envelope.runId ?? job.id, bossJobId: job.id, name, orgId: envelope.orgId, storeId: envelope.storeId, attempt };
+    const run: RunRef = {
+      runId: envelope.runId ?? job.id,
+      bossJobId: job.id,
+      name,
+      orgId: envelope.orgId,
+      storeId: envelope.storeId,
+      attempt,
+    };
     const jobLog = log.child({ job: { id: run.runId, name, attempt, orgId: run.orgId } });
     if (!envelope.runId && observer) {
       await observer.onEnqueued(database.db, {

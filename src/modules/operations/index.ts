@@ -2,7 +2,7 @@
 
 export { type EffectKey, type EffectOutcome, effectPerformed, once, performOnce, pruneJobEffects } from './effects.service.ts';
 export { emptyHealthSources, getSystemHealth, type HealthSources, overallStatus, publicHealth, queueHealth } from './health.service.ts';
-export { createJobRunsObserver } from './job-runs.observer.ts';
+export { createJobRunsObserver, DEFERRED_START_MS } from './job-runs.observer.ts';
 export {
   cancelJobRun,
   getJobRun,

@@ -13,6 +13,7 @@ import { createJobQueue, type JobQueue } from '../../queue/job-queue.ts';
 import {
   cancelJobRun,
   createJobRunsObserver,
+  DEFERRED_START_MS,
   getJobRun,
   jobStats,
   listJobRuns,
@@ -69,6 +70,7 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
   const storeRunning = new Map<string, number>();
   let storeMaxParallel = 0;
   const batchSeen = new Map<string, number>();
+  const slowStarted = new Set<string>();
   const batchStoreRunning = new Map<string, number>();
   let batchStoreMaxParallel = 0;
 
@@ -126,6 +128,10 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
       batchSeen.set(key, seen);
       if (key.startsWith('fail') && job.attempt === 1) throw new Error(`${key}: transient`);
       if (key.startsWith('postpone') && seen === 1) throw new PostponeJob(new Date(Date.now() + 500), 'bucket empty');
+      if (key.startsWith('slow')) {
+        slowStarted.add(key);
+        await sleep(DEFERRED_START_MS + 1500);
+      }
       return { key };
     });
     await queue.work('ops.batch-store', async ({ ms }, job) => {
@@ -331,9 +337,48 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
       "select payload->>'status' as status, jsonb_array_length(payload->'ids') as ids from events where type = 'jobs.updated' and payload->'ids' ? $1 order by id",
       [byKey.get('ok-0')],
     );
-    expect(events.map((e) => e.status)).toEqual(['queued', 'running', 'completed']);
+    // Runs that complete within DEFERRED_START_MS go queued -> completed: no `running` write, no `running` event.
+    expect(events.map((e) => e.status)).toEqual(['queued', 'completed']);
     expect(events[0]?.ids).toBe(keys.length);
     expect(await t.database.execute("select 1 from events where type = 'job.updated' and payload->>'id' = $1", [byKey.get('ok-0')])).toEqual([]);
+  });
+
+  it('batched fetch: a run still going after DEFERRED_START_MS shows running with its start time; it cannot be cancelled even before', async () => {
+    const [slow, fast] = await queue.enqueueMany('ops.batch', [{ key: 'slow-1' }, { key: 'quick-1' }], { orgId });
+    await until(() => slowStarted.has('slow-1'));
+    const startedAt = Date.now();
+    // Started but maybe not recorded yet: the cancel sees the active pg-boss job (409 running), nothing changes.
+    await expect(cancelJobRun(ctx(), queue, slow as string)).rejects.toMatchObject({ code: 'CONFLICT', details: { status: 'running' } });
+    const running = await until(async () => {
+      const { job } = await getJobRun(ctx(), slow as string);
+      return job.status === 'running' ? job : undefined;
+    });
+    expect(Date.now() - startedAt).toBeLessThan(DEFERRED_START_MS + 1000);
+    expect(running).toMatchObject({ attempts: 1, finishedAt: null });
+    expect(Date.parse(running.startedAt as string)).toBeLessThanOrEqual(startedAt);
+    await waitStatus(slow as string, 'completed');
+    const done = (await getJobRun(ctx(), slow as string)).job;
+    expect(done).toMatchObject({ attempts: 1, startedAt: running.startedAt, result: { key: 'slow-1' } });
+    expect(done.durationMs).toBeGreaterThanOrEqual(DEFERRED_START_MS + 1500);
+    const quick = (await getJobRun(ctx(), fast as string)).job;
+    expect(quick).toMatchObject({ status: 'completed', attempts: 1 });
+    expect(Date.parse(quick.startedAt as string)).toBeLessThanOrEqual(Date.parse(quick.finishedAt as string));
+    const events = await t.database.execute<{ status: string }>(
+      "select payload->>'status' as status from events where type = 'jobs.updated' and payload->'ids' ? $1 order by id",
+      [slow],
+    );
+    expect(events.map((e) => e.status)).toEqual(['queued', 'running', 'completed']);
+  });
+
+  it('reconciles a batched run whose worker died before its deferred start was written (pg-boss failed it for good)', async () => {
+    const id = await queue.enqueue('ops.batch', { key: 'lost-1' }, { orgId, startAfter: Date.now() + 60_000 });
+    // What a worker SIGKILLed within DEFERRED_START_MS of the last attempt leaves: the run says queued, the job failed.
+    await t.database.execute("update pgboss.job set state = 'failed', completed_on = now() where id = $1", [id]);
+    expect(await reconcileRuns(t.database.db, queue)).toBe(1);
+    const { job, logs } = await getJobRun(ctx(), id);
+    expect(job).toMatchObject({ status: 'dead', lastError: 'lease expired: the worker stopped during the attempt' });
+    expect(logs.at(-1)?.message).toContain('lease expired');
+    expect(await reconcileRuns(t.database.db, queue)).toBe(0);
   });
 
   it('batched fetch keeps per-store concurrency across slots', async () => {

@@ -49,6 +49,19 @@ const runRow = (run: EnqueuedRun) => ({
 });
 
 /**
+ * A batch's `running` write waits this long: runs that finish sooner go from queued straight to completed (one
+ * non-HOT update of job_runs instead of two, one event instead of two). Longer runs show `running` after it.
+ */
+export const DEFERRED_START_MS = 500;
+
+interface DeferredStart {
+  run: RunRef;
+  at: Date;
+  /** The deferred `running` write, once it began. */
+  written?: Promise<void>;
+}
+
+/**
  * The queue's observer: records every run and attempt in job_runs / job_logs. Transitions are
  * guarded UPDATEs (WHERE status IN …) so a late hook never overwrites a cancel or a newer attempt.
  */
@@ -58,6 +71,15 @@ export function createJobRunsObserver(database: Database): JobObserver {
   const writeLog = (tx: DbOrTx, run: Pick<RunRef, 'runId' | 'orgId' | 'attempt'>, level: string, message: string, metadata?: Record<string, unknown>) =>
     tx.insert(jobLogs).values({ runId: run.runId, orgId: run.orgId, at: new Date(), level, message, metadata: metadata ?? null, attempt: run.attempt });
 
+  // Runs of fetched batches whose start is not (yet) recorded: see onStartedMany.
+  const deferred = new Map<string, DeferredStart>();
+  const takeDeferred = (runId: string) => {
+    const entry = deferred.get(runId);
+    deferred.delete(runId);
+    return entry;
+  };
+  const unfinished = ['queued', 'retrying', 'running'];
+
   const finish = async (
     run: RunRef,
     status: string,
@@ -66,15 +88,46 @@ export function createJobRunsObserver(database: Database): JobObserver {
     message: string,
     metadata?: Record<string, unknown>,
   ) => {
+    // A run whose start was deferred may not be `running` yet: its start is written with the outcome.
+    const entry = takeDeferred(run.runId);
+    if (entry?.written) await entry.written;
+    const from = entry ? unfinished : ['running'];
     await db.transaction(async (tx) => {
       const updated = await tx
         .update(jobRuns)
-        .set({ status, finishedAt: new Date(), ...patch, version: sql`${jobRuns.version} + 1` })
-        .where(and(eq(jobRuns.id, run.runId), eq(jobRuns.bossJobId, run.bossJobId), eq(jobRuns.status, 'running')))
+        .set({
+          status,
+          finishedAt: new Date(),
+          ...(entry ? { startedAt: entry.at, attempts: run.attempt, postponedReason: null } : {}),
+          ...patch,
+          version: sql`${jobRuns.version} + 1`,
+        })
+        .where(and(eq(jobRuns.id, run.runId), eq(jobRuns.bossJobId, run.bossJobId), inArray(jobRuns.status, from)))
         .returning({ id: jobRuns.id });
       if (updated.length === 0) return;
       await writeLog(tx, run, level, message, metadata);
       await announce(tx, run.orgId, run.runId, run.name, status);
+    });
+  };
+
+  const writeStarts = async (starts: Array<Pick<DeferredStart, 'run' | 'at'>>): Promise<Set<string>> => {
+    const values = JSON.stringify(
+      starts.map(({ run, at }) => ({ id: run.runId, boss_job_id: run.bossJobId, attempt: run.attempt, started_at: at.toISOString() })),
+    );
+    return db.transaction(async (tx) => {
+      const updated = await selectRows<{ id: string }>(
+        tx,
+        sql`
+        update job_runs r set status = 'running', attempts = v.attempt, started_at = v.started_at, finished_at = null,
+          postponed_reason = null, version = r.version + 1
+        from json_to_recordset(${values}::json) as v(id uuid, boss_job_id uuid, attempt int, started_at timestamptz)
+        where r.id = v.id and r.boss_job_id = v.boss_job_id and r.status in ('queued', 'retrying', 'running')
+        returning r.id::text as id`,
+      );
+      const ids = new Set(updated.map((r) => r.id));
+      const started = starts.filter(({ run }) => ids.has(run.runId)).map(({ run }) => run);
+      if (started.length > 0) await announceMany(tx, started, 'running');
+      return ids;
     });
   };
 
@@ -90,42 +143,79 @@ export function createJobRunsObserver(database: Database): JobObserver {
       await announceMany(tx, runs, 'queued');
     },
 
+    /**
+     * A fetched batch: the runs are only checked (not cancelled meanwhile) and their `running` write is deferred by
+     * DEFERRED_START_MS, so a run that completes sooner is written once, queued -> completed with its real start time.
+     * If the worker dies within that window, pg-boss retries the job when its lease expires (the retry records
+     * itself), or fails it for good and reconcileRuns marks the run dead.
+     */
     async onStartedMany(runs) {
       if (runs.length === 0) return new Set();
       const at = new Date();
-      const values = JSON.stringify(runs.map((r) => ({ id: r.runId, boss_job_id: r.bossJobId, attempt: r.attempt })));
-      return db.transaction(async (tx) => {
-        // The same guarded transition as onStarted, for every run of a fetched batch in one statement.
-        const updated = await selectRows<{ id: string }>(
-          tx,
-          sql`
-          update job_runs r set status = 'running', attempts = v.attempt, started_at = ${at.toISOString()}::timestamptz, finished_at = null,
-            postponed_reason = null, version = r.version + 1
-          from json_to_recordset(${values}::json) as v(id uuid, boss_job_id uuid, attempt int)
-          where r.id = v.id and r.boss_job_id = v.boss_job_id and r.status in ('queued', 'retrying', 'running')
-          returning r.id::text as id`,
-        );
-        const ids = new Set(updated.map((r) => r.id));
-        const started = runs.filter((r) => ids.has(r.runId));
-        if (started.length > 0) await announceMany(tx, started, 'running');
-        return ids;
-      });
+      const ids = new Set<string>();
+      const values = JSON.stringify(runs.map((r) => ({ id: r.runId, boss_job_id: r.bossJobId })));
+      const startable = await selectRows<{ id: string }>(
+        db,
+        sql`
+        select r.id::text as id from job_runs r join json_to_recordset(${values}::json) as v(id uuid, boss_job_id uuid)
+          on r.id = v.id and r.boss_job_id = v.boss_job_id
+        where r.status in ('queued', 'retrying', 'running')`,
+      );
+      const batch: DeferredStart[] = [];
+      const byId = new Map(runs.map((r) => [r.runId, r]));
+      for (const { id } of startable) {
+        const run = byId.get(id) as RunRef;
+        const entry = { run, at };
+        deferred.set(id, entry);
+        batch.push(entry);
+        ids.add(id);
+      }
+      if (batch.length > 0) {
+        setTimeout(() => {
+          const due = batch.filter((entry) => deferred.get(entry.run.runId) === entry && !entry.written);
+          if (due.length === 0) return;
+          // The completion accepts a run in any unfinished status, so it needs nothing from this write; a failed
+          // write leaves the run `queued` until its completion or failure is recorded.
+          const written = writeStarts(due).then(
+            () => undefined,
+            () => undefined,
+          );
+          for (const entry of due) entry.written = written;
+        }, DEFERRED_START_MS).unref();
+      }
+      return ids;
     },
 
     async onCompletedMany(completed) {
       if (completed.length === 0) return;
       const at = new Date();
       const values = JSON.stringify(
-        completed.map(({ run, result, durationMs }) => ({ id: run.runId, boss_job_id: run.bossJobId, duration_ms: durationMs, result: summary(result) })),
+        completed.map(({ run, result, durationMs }) => {
+          const entry = takeDeferred(run.runId);
+          return {
+            id: run.runId,
+            boss_job_id: run.bossJobId,
+            duration_ms: durationMs,
+            result: summary(result),
+            deferred_start: entry ? entry.at.toISOString() : null,
+            attempt: run.attempt,
+          };
+        }),
       );
       await db.transaction(async (tx) => {
+        // A run whose start was deferred may still be queued (or retrying): it goes straight to completed, with its
+        // start time and attempt; its deferred `running` write, if one is in flight, then finds it completed and skips.
         const updated = await selectRows<{ id: string }>(
           tx,
           sql`
           update job_runs r set status = 'completed', finished_at = ${at.toISOString()}::timestamptz, duration_ms = v.duration_ms, result = v.result,
-            last_error = null, version = r.version + 1
-          from json_to_recordset(${values}::json) as v(id uuid, boss_job_id uuid, duration_ms int, result jsonb)
-          where r.id = v.id and r.boss_job_id = v.boss_job_id and r.status = 'running'
+            last_error = null, version = r.version + 1,
+            started_at = coalesce(v.deferred_start, r.started_at),
+            attempts = case when v.deferred_start is null then r.attempts else v.attempt end,
+            postponed_reason = case when v.deferred_start is null then r.postponed_reason end
+          from json_to_recordset(${values}::json) as v(id uuid, boss_job_id uuid, duration_ms int, result jsonb, deferred_start timestamptz, attempt int)
+          where r.id = v.id and r.boss_job_id = v.boss_job_id
+            and (r.status = 'running' or (v.deferred_start is not null and r.status in ('queued', 'retrying')))
           returning r.id::text as id`,
         );
         const ids = new Set(updated.map((r) => r.id));
@@ -170,10 +260,14 @@ export function createJobRunsObserver(database: Database): JobObserver {
     },
 
     async onPostponed(tx, run, { until, reason, bossJobId }) {
+      // A deferred start is never written now: the run goes back to queued under its new pg-boss job, which a late
+      // `running` write (guarded on the old job id) cannot match.
+      const entry = takeDeferred(run.runId);
+      const guard = entry ? and(inArray(jobRuns.status, unfinished), eq(jobRuns.bossJobId, run.bossJobId)) : eq(jobRuns.status, 'running');
       const updated = await tx
         .update(jobRuns)
         .set({ status: 'queued', attempts: run.attempt - 1, bossJobId, scheduledAt: until, postponedReason: reason, version: sql`${jobRuns.version} + 1` })
-        .where(and(eq(jobRuns.id, run.runId), eq(jobRuns.status, 'running')))
+        .where(and(eq(jobRuns.id, run.runId), guard))
         .returning({ id: jobRuns.id });
       if (updated.length === 0) return;
       await writeLog(tx, run, 'warn', `postponed until ${until.toISOString()} (not counted as an attempt): ${reason}`, { until: until.toISOString(), reason });

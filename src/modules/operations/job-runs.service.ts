@@ -23,6 +23,8 @@ export interface JobEnginePort {
 /** pg-boss's view of jobs, for reconciliation. */
 export interface JobStatesPort {
   jobStates(ids: string[]): Promise<Map<string, string>>;
+  /** Jobs that failed for good since `since`, with their run ids. */
+  failedSince(since: Date): Promise<Array<{ bossJobId: string; runId: string }>>;
 }
 
 /** Which statuses allow which action (the 409 carries the current status). */
@@ -288,11 +290,25 @@ export async function runsSummary(db: Db, orgId: string, from: Date, to: Date) {
  * job waits for a retry (`retrying`), went to the dead letters (`dead`), or finished. Returns how many changed.
  */
 export async function reconcileRuns(db: Db, engine: JobStatesPort, now = new Date(), graceSeconds = 30): Promise<number> {
-  const stale = await db
-    .select({ id: jobRuns.id, orgId: jobRuns.orgId, type: jobRuns.type, bossJobId: jobRuns.bossJobId, attempts: jobRuns.attempts })
+  const fields = { id: jobRuns.id, orgId: jobRuns.orgId, type: jobRuns.type, bossJobId: jobRuns.bossJobId, attempts: jobRuns.attempts, status: jobRuns.status };
+  const running = await db
+    .select(fields)
     .from(jobRuns)
     .where(and(eq(jobRuns.status, 'running'), lt(jobRuns.startedAt, new Date(now.getTime() - graceSeconds * 1000))))
     .limit(500);
+  // A batched run's start is recorded lazily (job-runs.observer.ts): if its worker died before, the record still
+  // says queued (or retrying) while pg-boss failed the job for good when its lease expired. Found from pg-boss's side.
+  const failed = await engine.failedSince(new Date(now.getTime() - 86_400_000));
+  const lost =
+    failed.length === 0
+      ? []
+      : (
+          await db
+            .select(fields)
+            .from(jobRuns)
+            .where(and(inArray(jobRuns.id, [...new Set(failed.map((f) => f.runId))]), inArray(jobRuns.status, ['queued', 'retrying'])))
+        ).filter((run) => failed.some((f) => f.runId === run.id && f.bossJobId === run.bossJobId));
+  const stale = [...running, ...lost];
   if (stale.length === 0) return 0;
   const states = await engine.jobStates(stale.map((r) => r.bossJobId));
   const next: Record<string, { status: string; message: string }> = {
@@ -315,7 +331,7 @@ export async function reconcileRuns(db: Db, engine: JobStatesPort, now = new Dat
           lastError: target.status === 'cancelled' ? null : 'lease expired: the worker stopped during the attempt',
           version: sql`${jobRuns.version} + 1`,
         })
-        .where(and(eq(jobRuns.id, run.id), eq(jobRuns.bossJobId, run.bossJobId), eq(jobRuns.status, 'running')))
+        .where(and(eq(jobRuns.id, run.id), eq(jobRuns.bossJobId, run.bossJobId), eq(jobRuns.status, run.status)))
         .returning({ id: jobRuns.id });
       if (updated.length === 0) return;
       changed++;

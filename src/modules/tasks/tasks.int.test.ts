@@ -90,6 +90,37 @@ describe('tasks', () => {
     expect(exact).toMatchObject({ total: 7, totalCapped: false }); // 100, 1000-1005
   });
 
+  it('a search pages (offset, cursor, priority sort) exactly like the same list filtered by hand', async () => {
+    await owner.db.execute(sql`
+      insert into marketplace_tasks (org_id, marketplace, created_by, title, description, category, priority, status, estimated_hours, dedupe_key, created_at)
+      select ${owner.orgId}::uuid, 'kaway', 'marketplace-kaway',
+        case when g % 3 = 0 then 'Paged SEARCHneedle task ' || g else 'Paged other task ' || g end,
+        case when g % 5 = 0 then 'has searchneedle in the description' else 'plain' end,
+        'analysis', (array['high', 'medium', 'low'])[1 + g % 3], 'pending', 1, md5('paged' || g),
+        now() - (g % 7) * interval '1 minute'
+      from generate_series(1, 60) as g`);
+    const matches = (title: string, description: string) => `${title} ${description}`.toLowerCase().includes('searchneedle');
+    for (const sort of ['created', 'priority'] as const) {
+      const all = await listTasks(owner, listTasksQuerySchema.parse({ marketplace: 'kaway', sort, limit: 100 }));
+      const expected = all.tasks.filter((task) => matches(task.title, task.description)).map((task) => task.id);
+      expect(expected.length).toBe(28); // g % 3 = 0 (20) or g % 5 = 0 (12), 4 of them both
+      const byOffset = await listTasks(owner, listTasksQuerySchema.parse({ marketplace: 'kaway', q: 'searchNEEDLE', sort, limit: 10, offset: 5 }));
+      expect(byOffset.tasks.map((task) => task.id)).toEqual(expected.slice(5, 15));
+      expect(byOffset.total).toBe(28);
+      const walked: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await listTasks(
+          owner,
+          listTasksQuerySchema.parse({ marketplace: 'kaway', q: 'searchneedle', sort, limit: 7, ...(cursor ? { cursor } : {}) }),
+        );
+        walked.push(...page.tasks.map((task) => task.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(walked).toEqual(expected);
+    }
+  });
+
   it('a create that fails inside a shared transaction fails alone', async () => {
     const bad = { ...draft(), estimatedHours: -1 };
     // More creates than transactions in flight, so the bad one shares a transaction with good ones.

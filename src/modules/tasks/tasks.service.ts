@@ -1,4 +1,5 @@
 import { and, asc, count, eq, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
+import type { PgSelect } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
 import { agentIds } from '../../contracts/agents.ts';
 import type { createTaskRequestSchema, listTasksQuerySchema, MarketplaceTask } from '../../contracts/tasks.ts';
@@ -144,22 +145,36 @@ export async function listTasks(ctx: Ctx, query: ListQuery) {
     page.push(after);
   }
   const order = query.sort === 'priority' ? [asc(priorityRank), asc(marketplaceTasks.createdAt), asc(marketplaceTasks.id)] : newestFirst;
-  const rows = await ctx.db
-    .select({ task: marketplaceTasks, rank: priorityRank })
-    .from(marketplaceTasks)
-    .where(and(filtered, ...page))
-    .orderBy(...order)
-    .limit(query.limit + 1)
-    .offset(query.cursor ? 0 : query.offset);
+  const pageOf = <Q extends PgSelect>(select: Q) =>
+    select
+      .where(and(filtered, ...page))
+      .orderBy(...order)
+      .limit(query.limit + 1)
+      .offset(query.cursor ? 0 : query.offset);
+  // The cursor keeps created_at to the microsecond: tasks created in one transaction share it, and a
+  // millisecond cut would skip those of them past a page boundary.
+  const fields = {
+    task: marketplaceTasks,
+    rank: priorityRank,
+    at: sql<string>`to_char(${marketplaceTasks.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+  };
+  // A search first picks the page's ids: the newest-first walk then tests search_text on the index
+  // tuple (marketplace_tasks_org_created_idx carries it, migration 0017) instead of visiting a heap
+  // row per rejected task; only the page's rows are fetched.
+  const rows = query.q
+    ? await ctx.db
+        .select(fields)
+        .from(marketplaceTasks)
+        .where(inArray(marketplaceTasks.id, pageOf(ctx.db.select({ id: marketplaceTasks.id }).from(marketplaceTasks).$dynamic())))
+        .orderBy(...order)
+    : await pageOf(ctx.db.select(fields).from(marketplaceTasks).$dynamic());
   const [totalRow] = await ctx.db
     .select({ n: count() })
     .from(ctx.db.select({ one: sql`1` }).from(marketplaceTasks).where(filtered).limit(TOTAL_CAP).as('capped'));
   const pageRows = rows.slice(0, query.limit);
   const last = pageRows.at(-1);
   const nextCursor =
-    rows.length > query.limit && last
-      ? encodeCursor({ k: query.sort === 'priority' ? (last.rank ?? 2) : 0, c: last.task.createdAt.toISOString(), id: last.task.id })
-      : null;
+    rows.length > query.limit && last ? encodeCursor({ k: query.sort === 'priority' ? (last.rank ?? 2) : 0, c: last.at, id: last.task.id }) : null;
   return {
     tasks: pageRows.map((r) => toTask(r.task)),
     count: pageRows.length,
