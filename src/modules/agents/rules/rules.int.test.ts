@@ -49,7 +49,7 @@ describe('analyzeChannel on synced emulator stores', () => {
       const demo = demoShops.find((d) => d.platform === marketplace);
       if (!demo) throw new Error(`no demo shop for ${marketplace}`);
       const connection = demo.create(emulator, { products: 40, orders: 30 });
-      const store = await connectStore(ctx, deps, { platform: marketplace, name: `Rules ${marketplace}`, externalId: connection.externalId, ...connection });
+      const store = await connectStore(ctx, deps, { platform: marketplace, name: `Rules ${marketplace}`, ...connection });
       const outcome = await runStoreSync(t.database.db, { ...deps, limits }, { orgId: ctx.orgId, storeId: store.id, mode: 'full' }, silentLog);
       expect(outcome, marketplace).toMatchObject({ status: 'done' });
       storeOf.set(marketplace, store.id);
