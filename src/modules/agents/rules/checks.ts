@@ -35,14 +35,17 @@ const fold = (text: string) => text.toLowerCase().normalize('NFD').replace(/\p{M
 
 /** The promotional terms found in a title, matched on word boundaries, case- and accent-insensitive. */
 export function promotionalTermsIn(title: string, terms: readonly string[]): string[] {
-  const folded = ` ${fold(title).replace(/[^\p{L}\p{N}%]+/gu, ' ')} `;
-  return terms.filter((term) =>
-    folded.includes(
-      ` ${fold(term)
-        .replace(/[^\p{L}\p{N}%]+/gu, ' ')
-        .trim()} `,
-    ),
-  );
+  const words = (text: string) =>
+    fold(text)
+      .replace(/[^\p{L}\p{N}%]+/gu, ' ')
+      .trim();
+  const folded = ` ${words(title)} `;
+  const found = new Map<string, string>();
+  for (const term of terms) {
+    const key = words(term);
+    if (!found.has(key) && folded.includes(` ${key} `)) found.set(key, term);
+  }
+  return [...found.values()];
 }
 
 /** What a product sells per 30 days, or one sale at its highest price when it sold nothing (the least at stake). */
