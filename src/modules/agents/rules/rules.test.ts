@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { marketplaces } from '../../../contracts/tasks.ts';
 import { thresholdsOf, toProposal } from './analyze.ts';
@@ -283,5 +284,16 @@ describe('proposals, impact and packs', () => {
     // A copy: editing what rulesFor returns does not change the pack.
     (rulesFor('amazon')[0] as { thresholds: Record<string, number> }).thresholds.maxChars = 1;
     expect(limit('amazon')).toBe(200);
+  });
+
+  it('docs/agents-rules.md lists every rule with its default thresholds', () => {
+    const doc = readFileSync(new URL('../../../../docs/agents-rules.md', import.meta.url), 'utf8');
+    for (const marketplace of marketplaces) {
+      for (const rule of rulesFor(marketplace)) {
+        const row = doc.split('\n').find((line) => line.startsWith(`| \`${rule.id}\` |`));
+        expect(row, rule.id).toBeDefined();
+        for (const [name, value] of Object.entries(rule.thresholds)) expect(row, `${rule.id}.${name}`).toContain(`\`${name}\`=${value}`);
+      }
+    }
   });
 });
