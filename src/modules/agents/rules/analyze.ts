@@ -215,6 +215,7 @@ export function toListingSubject(
     variantId: fact.variantId,
     listingId: fact.listingId,
     sku: fact.sku,
+    status: fact.listingStatus,
     title: fact.title,
     price: Number(fact.priceAmount),
     currency: fact.currency,

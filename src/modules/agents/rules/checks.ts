@@ -368,7 +368,7 @@ export const priceBelowMedian = (spec: RuleSpec) =>
   );
 
 const lowStockCheck: Check<'listing'> = (l, t, ctx) => {
-  if (l.available === null || l.available <= 0) return null;
+  if (l.status !== 'active' || l.available === null || l.available <= 0) return null;
   const minCover = t('minCoverDays');
   const minAvailable = t('minAvailable');
   const selling = l.velocity > 0 && l.coverDays !== null;
@@ -397,7 +397,7 @@ export const lowStock = (spec: RuleSpec) =>
       rule: 'low-stock',
       kind: 'listing',
       title: 'Low stock cover',
-      description: 'Stock lasts fewer than N days at the 30-day sales velocity, or only a few units are left.',
+      description: 'An active listing whose stock lasts fewer than N days at the 30-day sales velocity, or with only a few units left.',
       thresholds: { minCoverDays: 14, minAvailable: 3 },
       category: 'scaling',
       priority: 'high',
@@ -409,7 +409,7 @@ export const lowStock = (spec: RuleSpec) =>
   );
 
 const outOfStockCheck: Check<'listing'> = (l, t, ctx) => {
-  if (l.available === null || l.available > 0) return null;
+  if (l.status !== 'active' || l.available === null || l.available > 0) return null;
   const minUnits = t('minUnits30');
   const selling = l.units30 >= minUnits && l.units30 > 0;
   return {
@@ -433,7 +433,7 @@ export const outOfStock = (spec: RuleSpec) =>
       rule: 'out-of-stock',
       kind: 'listing',
       title: 'Out of stock',
-      description: 'No stock available (high impact when the listing sold recently).',
+      description: 'An active listing with no stock available (high impact when it sold recently).',
       thresholds: { minUnits30: 1 },
       category: 'scaling',
       priority: 'high',

@@ -48,6 +48,7 @@ const listing = (over: Partial<ListingSubject> = {}): ListingSubject => ({
   variantId: 'v1',
   listingId: 'l1',
   sku: 'SKU-1',
+  status: 'active',
   title: 'Acme Tee',
   price: 10_000,
   currency: 'BRL',
@@ -189,11 +190,13 @@ describe('stock and sales rules', () => {
     expect(check(low, listing({ available: 4 }))).toBeNull();
     expect(check(low, listing({ available: 0 }))).toBeNull();
     expect(check(low, listing({ available: null }))).toBeNull();
+    expect(check(low, listing({ available: 1, status: 'inactive' }))).toBeNull();
   });
   it('out-of-stock: zero stock fires, with a larger stake when it sold recently', () => {
     const out = outOfStock({ source: 'test' });
     expect(check(out, listing({ available: 1 }))).toBeNull();
     expect(check(out, listing({ available: null }))).toBeNull();
+    expect(check(out, listing({ available: 0, status: 'draft' }))).toBeNull();
     const idle = check(out, listing({ available: 0 }));
     const selling = check(out, listing({ available: 0, units30: 15, units7: 5, velocity: 0.5, revenue30: 150_000 }));
     expect(idle).toMatchObject({ current: 0, details: { withSales: false } });
