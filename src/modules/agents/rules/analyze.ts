@@ -132,7 +132,8 @@ export async function analyzeChannel(db: DbOrTx, input: AnalyzeChannelInput): Pr
   const hits: Record<string, number> = {};
   const empty: ChannelAnalysis = { proposals: [], hits, context: { stores: 0, listings: 0, orders: 0 } };
   if (pack.platforms.length === 0) return empty;
-  const stores = (await listStores({ orgId: input.orgId, db })).filter((s) => pack.platforms.includes(s.platform));
+  // A disconnected store's data stays, but proposals about it could not be acted on.
+  const stores = (await listStores({ orgId: input.orgId, db })).filter((s) => pack.platforms.includes(s.platform) && s.status !== 'disconnected');
   if (stores.length === 0) return empty;
   const storeIds = stores.map((s) => s.id);
   const now = input.now;

@@ -8,7 +8,7 @@ import { selectRows } from '../../../db/client.ts';
 import type { Ctx } from '../../../db/context.ts';
 import { demoShops } from '../../../emulator/demo-shops.ts';
 import { createEmulator, type Emulator } from '../../../emulator/emulator.ts';
-import { connectStore, createStoreLimits, runStoreSync, type StoreLimits } from '../../stores/index.ts';
+import { connectStore, createStoreLimits, runStoreSync, type StoreLimits, transitionStore } from '../../stores/index.ts';
 import type { ChannelAnalysis, Proposal } from '../analysis.types.ts';
 import { analyzeChannel, defaultKnowledge, rulesFor } from './index.ts';
 
@@ -196,9 +196,11 @@ describe('analyzeChannel on synced emulator stores', () => {
     expect(stale).toMatchObject({ dedupeKey: `shopee.stale-price:${listing?.id}`, evidence: { current: 400, priceUpdatedAt: changed } });
   });
 
-  it('SHEIN (no connector) returns an empty analysis; another org sees none of these stores', async () => {
+  it('SHEIN (no connector) returns an empty analysis; another org sees none of these stores; a disconnected store is left out', async () => {
     expect(await analyze('shein')).toEqual({ proposals: [], hits: {}, context: { stores: 0, listings: 0, orders: 0 } });
     const other = (await seedOrg(t.database, ['owner'])).members.owner?.ctx as Ctx;
     expect(await analyze('amazon', {}, other.orgId)).toEqual({ proposals: [], hits: {}, context: { stores: 0, listings: 0, orders: 0 } });
+    await transitionStore(ctx, storeOf.get('kaway') as string, 'disconnect');
+    expect((await analyze('kaway')).context).toEqual({ stores: 0, listings: 0, orders: 0 });
   });
 });
