@@ -11,6 +11,8 @@ const DAY = 86_400_000;
 /** `BRL 129.90` (minor units, two decimals: every currency of the connected channels). */
 export const money = (amount: number, currency: string) => `${currency} ${(amount / 100).toFixed(2)}`;
 const round1 = (value: number) => Math.round(value * 10) / 10;
+/** Units per day: two decimals, so one sale a month reads 0.03, not 0. */
+const perDay = (value: number) => Math.round(value * 100) / 100;
 /** A title quoted inside a task title, clipped so the task title stays short. */
 export const quote = (text: string, max = 60) => {
   const chars = [...text];
@@ -381,14 +383,14 @@ const lowStockCheck: Check<'listing'> = (l, t, ctx) => {
       : `Restock ${l.sku ?? quote(l.title, 50)} on ${ctx.channel}: only ${l.available} unit(s) left`,
     description:
       (shortCover
-        ? `The listing sold ${l.units30} unit(s) in 30 days (${round1(l.velocity)}/day); ${l.available} in stock cover ${round1(l.coverDays as number)} days, below the ${minCover}-day target. `
+        ? `The listing sold ${l.units30} unit(s) in 30 days (${perDay(l.velocity)}/day); ${l.available} in stock cover ${round1(l.coverDays as number)} days, below the ${minCover}-day target. `
         : `Only ${l.available} unit(s) are in stock (at most ${minAvailable} triggers a warning). `) +
       `Replenish about ${need} unit(s) before it sells out; an out-of-stock listing loses its ranking on ${ctx.channel}. Expected outcome: no lost sales or ranking.`,
     current: { available: l.available, coverDays: l.coverDays === null ? null : round1(l.coverDays) },
     target: { coverDays: minCover, replenishUnits: need },
     threshold: { minCoverDays: minCover, minAvailable },
     stake: selling ? l.velocity * unitPrice(l) * Math.max(1, minCover - (l.coverDays as number)) : l.price,
-    details: { units7: l.units7, units30: l.units30, velocityPerDay: round1(l.velocity) },
+    details: { units7: l.units7, units30: l.units30, velocityPerDay: perDay(l.velocity) },
   };
 };
 export const lowStock = (spec: RuleSpec) =>
@@ -418,13 +420,13 @@ const outOfStockCheck: Check<'listing'> = (l, t, ctx) => {
       : `Restock or pause ${l.sku ?? quote(l.title, 50)} on ${ctx.channel}: it is out of stock`,
     description:
       `The listing has ${l.available} unit(s) available` +
-      (selling ? ` and sold ${l.units30} unit(s) in the last 30 days (${round1(l.velocity)}/day): every day out of stock loses sales. ` : '. ') +
+      (selling ? ` and sold ${l.units30} unit(s) in the last 30 days (${perDay(l.velocity)}/day): every day out of stock loses sales. ` : '. ') +
       `${ctx.channel} demotes listings that stay out of stock. Replenish, or pause the listing until stock arrives. Expected outcome: sales and ranking recovered.`,
     current: l.available,
     target: selling ? Math.ceil(l.velocity * 30) : 1,
     threshold: { minUnits30: minUnits },
     stake: selling ? l.velocity * unitPrice(l) * 30 : l.price * 0.5,
-    details: { units7: l.units7, units30: l.units30, velocityPerDay: round1(l.velocity), withSales: selling },
+    details: { units7: l.units7, units30: l.units30, velocityPerDay: perDay(l.velocity), withSales: selling },
   };
 };
 export const outOfStock = (spec: RuleSpec) =>
