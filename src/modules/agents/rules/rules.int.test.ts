@@ -196,6 +196,36 @@ describe('analyzeChannel on synced emulator stores', () => {
     expect(stale).toMatchObject({ dedupeKey: `shopee.stale-price:${listing?.id}`, evidence: { current: 400, priceUpdatedAt: changed } });
   });
 
+  it('flags a sales decline of a SKU from its order history (last 14 days vs the 14 before), with the units from the rows', async () => {
+    const storeId = storeOf.get('mercadolivre') as string;
+    const [listing] = await rows<{ id: string; sku: string }>(sql`
+      select l.id, v.sku from listings l join product_variants v on v.id = l.variant_id
+      where l.store_id = ${storeId} and v.sku is not null and l.status = 'active' order by l.id limit 1`);
+    const sku = listing?.sku as string;
+    // Eight single-unit orders 20 days ago: the "previous 14 days" window.
+    await t.database.db.execute(sql`
+      with made as (
+        insert into orders (id, org_id, store_id, channel_order_id, number, currency, subtotal_amount, total_amount, financial_status, fulfillment_status,
+          channel_created_at, channel_updated_at, synced_at)
+        select md5(${storeId} || 'history' || g)::uuid, ${ctx.orgId}, ${storeId}, 'history-' || g, 'H' || g, 'BRL', 5000, 5000, 'paid', 'fulfilled',
+          now() - interval '20 days', now() - interval '20 days', now()
+        from generate_series(1, 8) g returning id
+      )
+      insert into order_lines (id, org_id, order_id, channel_line_id, sku, title, quantity, unit_price_amount, total_amount)
+      select md5(id::text || 'line')::uuid, ${ctx.orgId}, id, 'line-1', ${sku}, 'history', 1, 5000, 5000 from made`);
+    const [recent] = await rows<{ units: number }>(sql`
+      select coalesce(sum(ol.quantity), 0)::int as units from order_lines ol join orders o on o.id = ol.order_id
+      where o.store_id = ${storeId} and ol.sku = ${sku} and not o.cancelled and o.channel_created_at >= now() - interval '14 days'`);
+    const analysis = await analyze('mercadolivre');
+    const decline = analysis.proposals.find((p) => p.ruleId === 'mercadolivre.sales-decline' && p.subject.listingId === listing?.id);
+    expect(recent?.units).toBeLessThanOrEqual(4);
+    expect(decline).toMatchObject({
+      dedupeKey: `mercadolivre.sales-decline:${listing?.id}`,
+      subject: { sku },
+      evidence: { unitsPrev14: 8, unitsLast14: recent?.units, threshold: { dropPct: 40, minPrevUnits: 5 } },
+    });
+  });
+
   it('SHEIN (no connector) returns an empty analysis; another org sees none of these stores; a disconnected store is left out', async () => {
     expect(await analyze('shein')).toEqual({ proposals: [], hits: {}, context: { stores: 0, listings: 0, orders: 0 } });
     const other = (await seedOrg(t.database, ['owner'])).members.owner?.ctx as Ctx;
