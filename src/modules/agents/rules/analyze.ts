@@ -109,6 +109,8 @@ const byImpact = (a: Proposal, b: Proposal) => b.impact - a.impact || (a.dedupeK
 class Best {
   items: Proposal[] = [];
   readonly max: number;
+  /** Once full: the lowest impact kept; a finding below it can never make the list (so no proposal is built for it). */
+  floor = 0;
   constructor(max: number) {
     this.max = max;
   }
@@ -118,7 +120,10 @@ class Best {
   }
   trim() {
     this.items.sort(byImpact);
-    this.items.length = Math.min(this.items.length, this.max);
+    if (this.items.length >= this.max) {
+      this.items.length = this.max;
+      this.floor = (this.items[this.max - 1] as Proposal).impact;
+    }
     return this.items;
   }
 }
@@ -156,7 +161,7 @@ export async function analyzeChannel(db: DbOrTx, input: AnalyzeChannelInput): Pr
       if (!finding) continue;
       const id = ruleId(input.marketplace, rule.rule);
       hits[id] = (hits[id] ?? 0) + 1;
-      best.add(toProposal(input.marketplace, rule, kind, subject, finding));
+      if (impactScore(finding.stake, rule.weight) >= best.floor) best.add(toProposal(input.marketplace, rule, kind, subject, finding));
     }
   };
 
