@@ -32,12 +32,6 @@ export interface PriceMedian {
   peers: number;
 }
 
-const storeList = (storeIds: string[]) =>
-  sql.join(
-    storeIds.map((id) => sql`${id}::uuid`),
-    sql`, `,
-  );
-
 /** Price medians per product type and overall (per currency) over the listings of the given stores, one aggregate query. */
 export async function listingPriceMedians(db: DbOrTx, orgId: string, storeIds: string[]): Promise<PriceMedian[]> {
   if (storeIds.length === 0) return [];
@@ -47,7 +41,7 @@ export async function listingPriceMedians(db: DbOrTx, orgId: string, storeIds: s
     select nullif(p.product_type, '') as "productType", l.currency, grouping(p.product_type) = 0 as typed,
       percentile_cont(0.5) within group (order by l.price_amount)::float8 as median, count(*)::int as peers
     from listings l join product_variants v on v.id = l.variant_id join products p on p.id = v.product_id
-    where l.org_id = ${orgId} and l.store_id in (${storeList(storeIds)}) and l.status <> 'deleted'
+    where l.org_id = ${orgId} and l.store_id in ${storeIds} and l.status <> 'deleted'
     group by grouping sets ((p.product_type, l.currency), (l.currency))`,
   );
   // A typed group without a type (null or empty) is not a comparable set; the overall group has productType null.
@@ -73,7 +67,7 @@ export async function listingFacts(db: DbOrTx, orgId: string, storeIds: string[]
       join product_variants v on v.id = l.variant_id
       join products p on p.id = v.product_id
       left join inventory_levels il on il.store_id = l.store_id and il.variant_id = l.variant_id
-    where l.org_id = ${orgId} and l.store_id in (${storeList(storeIds)}) and l.status <> 'deleted' ${after}
+    where l.org_id = ${orgId} and l.store_id in ${storeIds} and l.status <> 'deleted' ${after}
     order by l.id
     limit ${page.limit}`,
   );

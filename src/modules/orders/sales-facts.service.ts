@@ -20,12 +20,6 @@ export interface StoreOrderStats {
   cancelled: number;
 }
 
-const storeList = (storeIds: string[]) =>
-  sql.join(
-    storeIds.map((id) => sql`${id}::uuid`),
-    sql`, `,
-  );
-
 /** Sales by (store, SKU) over the 28 / 30 days before `now`, one aggregate query. */
 export async function skuSales(db: DbOrTx, orgId: string, storeIds: string[], now: Date): Promise<SkuSales[]> {
   if (storeIds.length === 0) return [];
@@ -45,7 +39,7 @@ export async function skuSales(db: DbOrTx, orgId: string, storeIds: string[], no
       coalesce(sum(ol.total_amount) filter (where o.channel_created_at >= ${d30}), 0)::float8 as "revenue30",
       max(o.channel_created_at) as "lastSoldAt"
     from orders o join order_lines ol on ol.order_id = o.id
-    where o.org_id = ${orgId} and o.store_id in (${storeList(storeIds)}) and not o.cancelled
+    where o.org_id = ${orgId} and o.store_id in ${storeIds} and not o.cancelled
       and o.channel_created_at >= ${d30} and o.channel_created_at < ${now} and ol.sku <> ''
     group by o.store_id, ol.sku`,
   );
@@ -58,7 +52,7 @@ export async function storeOrderStats(db: DbOrTx, orgId: string, storeIds: strin
     db,
     sql`
     select store_id as "storeId", count(*)::int as orders, (count(*) filter (where cancelled))::int as cancelled
-    from orders where org_id = ${orgId} and store_id in (${storeList(storeIds)}) and channel_created_at >= ${since}
+    from orders where org_id = ${orgId} and store_id in ${storeIds} and channel_created_at >= ${since}
     group by store_id`,
   );
 }
