@@ -226,6 +226,30 @@ describe('analyzeChannel on synced emulator stores', () => {
     });
   });
 
+  it('analyses every store of the marketplace together: a second Amazon store adds its listings and orders, keys stay per store', async () => {
+    const seller = emulator.createAmazonShop({ platform: 'amazon', shop: 'rules-amazon-2', products: 10, orders: 5 });
+    const second = await connectStore(ctx, deps, {
+      platform: 'amazon',
+      name: 'Rules amazon 2',
+      externalId: seller.sellerId,
+      connectorConfig: { sellerId: seller.sellerId, marketplaceId: seller.marketplaceId, apiBaseUrl: seller.baseUrl, authUrl: seller.authUrl },
+      credentials: { lwaClientId: seller.clientId, lwaClientSecret: seller.clientSecret, refreshToken: seller.refreshToken },
+    });
+    expect(await runStoreSync(t.database.db, { ...deps, limits }, { orgId: ctx.orgId, storeId: second.id, mode: 'full' }, silentLog)).toMatchObject({
+      status: 'done',
+    });
+    const both = await analyze('amazon');
+    const [count] = await rows<{ listings: number; orders: number }>(sql`
+      select (select count(*)::int from listings where store_id in (${storeOf.get('amazon')}, ${second.id}) and status <> 'deleted') as listings,
+             (select count(*)::int from orders where store_id in (${storeOf.get('amazon')}, ${second.id})) as orders`);
+    expect(both.context).toEqual({ stores: 2, listings: count?.listings, orders: count?.orders });
+    expect(new Set(both.proposals.map((p) => p.subject.storeId))).toEqual(new Set([storeOf.get('amazon'), second.id]));
+    const first = (analyses.get('amazon') as ChannelAnalysis).proposals.filter((p) => p.ruleId !== 'amazon.price-above-median');
+    const keys = new Set(both.proposals.map((p) => p.dedupeKey));
+    // The first store's findings that do not depend on the channel's price median are found again under the same keys.
+    for (const p of first) expect(keys.has(p.dedupeKey), p.dedupeKey).toBe(true);
+  });
+
   it('SHEIN (no connector) returns an empty analysis; another org sees none of these stores; a disconnected store is left out', async () => {
     expect(await analyze('shein')).toEqual({ proposals: [], hits: {}, context: { stores: 0, listings: 0, orders: 0 } });
     const other = (await seedOrg(t.database, ['owner'])).members.owner?.ctx as Ctx;
