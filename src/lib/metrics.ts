@@ -28,6 +28,8 @@ export interface Metrics {
   /** Set by main/: reads open stuck patterns by type and severity at scrape time. */
   stuckPatterns: { read?: () => Promise<Array<{ type: string; severity: string; count: number }>> };
   recoveries: Counter<'outcome'>;
+  /** Marketplace agent runs by agent and outcome (succeeded, failed, skipped). */
+  agentRuns: Counter<'agent' | 'status'>;
   /** Set by main/: reads active alerts by kind and status at scrape time. */
   openAlerts: { read?: () => Promise<Array<{ kind: string; status: string; count: number }>> };
 }
@@ -134,6 +136,12 @@ export function createMetrics(): Metrics {
       name: 'nexo_recoveries_total',
       help: 'Automatic recoveries applied by the watchdog in this process, by outcome (succeeded | failed)',
       labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    agentRuns: new Counter({
+      name: 'nexo_agent_runs_total',
+      help: 'Marketplace agent runs in this process, by agent and outcome (succeeded | failed | skipped)',
+      labelNames: ['agent', 'status'],
       registers: [registry],
     }),
     openAlerts,

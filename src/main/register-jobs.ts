@@ -2,6 +2,7 @@ import { type Config, resolveSecretKey } from '../config.ts';
 import { jobCatalog, systemSchedules } from '../contracts/jobs.ts';
 import type { Database } from '../db/client.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import { agentsDailyJob, agentsRunJob } from '../jobs/agents-run.job.ts';
 import { alertsEvaluateJob } from '../jobs/alerts-evaluate.job.ts';
 import { authPruneJob } from '../jobs/auth-prune.job.ts';
 import { eventsPruneJob } from '../jobs/events-prune.job.ts';
@@ -22,6 +23,7 @@ import { AppError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import { type DeliveryEnqueuer, httpSignalProviders, type NotifyDeps, orgReading, type SignalProviders, taskSignalProviders } from '../modules/alerts/index.ts';
+import type { AgentSchedulerPort } from '../modules/agents/index.ts';
 import { jobEngineFailOver, jobSignalFigures, type SchedulerPort } from '../modules/operations/index.ts';
 import { createStoreLimits, listBreakers, type StoreLimits } from '../modules/stores/index.ts';
 import { agentsLastTaskAt, countAwaitingApproval, staleUndecidedTasks } from '../modules/tasks/index.ts';
@@ -44,6 +46,14 @@ export interface JobDeps {
 export const schedulerOf = (queue: JobQueue<typeof jobCatalog>): SchedulerPort => ({
   schedule: (name, cron, payload, opts) => queue.schedule(name as keyof typeof jobCatalog, cron, payload as never, opts),
   unschedule: (name, key) => queue.unschedule(name, key),
+  validateCron: (cron, tz) => queue.validateCron(cron, tz),
+});
+
+/** The queue seen by the agents module: an agent with its own cron is an `agents.run` schedule keyed by org and agent. */
+export const agentSchedulerOf = (queue: JobQueue<typeof jobCatalog>): AgentSchedulerPort => ({
+  schedule: (orgId, agentId, cron, tz) =>
+    queue.schedule('agents.run', cron, { agentId: agentId as never, trigger: 'schedule' }, { tz, key: `${orgId}:${agentId}`, orgId }),
+  unschedule: (orgId, agentId) => queue.unschedule('agents.run', `${orgId}:${agentId}`),
   validateCron: (cron, tz) => queue.validateCron(cron, tz),
 });
 
@@ -94,7 +104,10 @@ export async function registerJobs({ config, queue, bus, database, metrics, log,
   await queue.work('events.prune', eventsPruneJob(bus, config.events.retentionHours));
   await queue.work('auth.prune', authPruneJob(database.db));
   await queue.work('jobs.prune', jobsPruneJob(database.db, config.queue.runRetentionDays));
-  await queue.work('schedules.sync', schedulesSyncJob(database.db, schedulerOf(queue)));
+  await queue.work('schedules.sync', schedulesSyncJob(database.db, schedulerOf(queue), agentSchedulerOf(queue)));
+  const agentDeps = { db: database.db, log: log.child({ component: 'agents' }), onRun: (agent: string, status: string) => metrics.agentRuns.inc({ agent, status }) };
+  await queue.work('agents.run', agentsRunJob(agentDeps));
+  await queue.work('agents.daily', agentsDailyJob(agentDeps));
   await queue.work('jobs.daily-summary', jobsDailySummaryJob(database.db));
   await queue.work('jobs.probe', jobsProbeJob());
   await queue.work('jobs.reconcile', jobsReconcileJob(database.db, queue));

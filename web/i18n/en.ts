@@ -599,6 +599,8 @@ export const en = {
   'permission.alerts.read': 'See alerts and alert rules',
   'permission.alerts.acknowledge': 'Acknowledge alerts',
   'permission.alerts.manage': 'Change alert rules (thresholds, channels)',
+  'permission.agents.read': 'See the marketplace agents, their runs and metrics',
+  'permission.agents.manage': 'Run agents, enable or disable them, edit schedules, settings and knowledge',
   'permission.catalog.read': 'See the catalog: products, listings and stock',
   'permission.orders.read': 'See orders from every channel',
   'permission.stores.read': 'See connected stores and their health',

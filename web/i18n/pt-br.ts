@@ -603,6 +603,8 @@ export const ptBR = {
   'permission.alerts.read': 'Ver alertas e regras de alerta',
   'permission.alerts.acknowledge': 'Reconhecer alertas',
   'permission.alerts.manage': 'Alterar regras de alerta (limites, canais)',
+  'permission.agents.read': 'Ver os agentes de marketplace, suas execuções e métricas',
+  'permission.agents.manage': 'Executar agentes, ativá-los ou desativá-los, editar agendas, ajustes e conhecimento',
   'permission.catalog.read': 'Ver o catálogo: produtos, anúncios e estoque',
   'permission.orders.read': 'Ver pedidos de todos os canais',
   'permission.stores.read': 'Ver lojas conectadas e sua saúde',
