@@ -74,10 +74,10 @@ export async function connectEmulatorStore(ctx: Ctx, emulator: Emulator, platfor
 }
 
 /** Connects and fully syncs one emulated store per platform; returns their ids by platform. */
-export async function syncedEmulatorStores(ctx: Ctx, emulator: Emulator, limits: StoreLimits, platforms: Platform[], size = { products: 12, orders: 6 }) {
+export async function syncedEmulatorStores(ctx: Ctx, emulator: Emulator, limits: StoreLimits, platforms: Platform[], size = { products: 12, orders: 6 }, prefix = 'agents') {
   const ids: Partial<Record<Platform, string>> = {};
   for (const platform of platforms) {
-    const store = await connectEmulatorStore(ctx, emulator, platform, `agents-${platform}`, size);
+    const store = await connectEmulatorStore(ctx, emulator, platform, `${prefix}-${platform}`, size);
     const outcome = await runStoreSync(ctx.db, { secretKey: testKey, limits }, { orgId: ctx.orgId, storeId: store.id, mode: 'full' }, silentLog);
     if ((outcome as { status: string }).status !== 'done') throw new Error(`sync of ${platform} did not finish: ${JSON.stringify(outcome)}`);
     ids[platform] = store.id;
