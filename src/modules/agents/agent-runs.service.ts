@@ -8,7 +8,7 @@ import { isAppError } from '../../lib/errors.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { orgSettings } from '../tenancy/index.ts';
-import { createTask } from '../tasks/index.ts';
+import { createTask, submitTasks } from '../tasks/index.ts';
 import { marketplaceTasks } from '../tasks/tasks.tables.ts';
 import { type AgentRow, getAgentRow, knowledgeOf, listAgentRows, marketplaceOf } from './agents.registry.ts';
 import { agentRuns } from './agents.tables.ts';
@@ -199,7 +199,6 @@ async function createFromProposals(deps: AgentRunDeps, agent: AgentRow, runId: s
         createdBy: agent.agentId,
         tags: [p.ruleId.slice(0, 50)],
         metadata: { ruleId: p.ruleId, runId, agentId: agent.agentId, impact: p.impact, rankedImpact: score, subject: p.subject, evidence: p.evidence },
-        submit: true,
       });
       try {
         return (await createTask(ctx, input, { dedupeKey: p.dedupeKey })).id;
@@ -212,6 +211,16 @@ async function createFromProposals(deps: AgentRunDeps, agent: AgentRow, runId: s
   );
   const taskIds = results.filter((id): id is string => id !== null);
   skipped.duplicate += results.length - taskIds.length;
+  // Created as pending, then submitted in one transaction: approvers get one notification for the batch (runs of a
+  // daily orchestration submit one after another, so they merge into the same unread notification). Pending tasks a
+  // crashed run of this agent left behind are submitted with them.
+  const leftover = await db
+    .select({ id: marketplaceTasks.id })
+    .from(marketplaceTasks)
+    .where(and(eq(marketplaceTasks.orgId, agent.orgId), eq(marketplaceTasks.createdBy, agent.agentId), eq(marketplaceTasks.status, 'pending')))
+    .limit(1000);
+  const toSubmit = [...new Set([...taskIds, ...leftover.map((r) => r.id)])];
+  if (toSubmit.length > 0) await submitTasks(ctx, toSubmit);
   return { taskIds, skipped };
 }
 
