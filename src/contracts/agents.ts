@@ -26,7 +26,12 @@ export const agentEnvTokenVariables: Record<string, AgentId> = {
 
 /** seed 000's agent table: focus, task categories and frequency of each agent. */
 export const agentProfiles: Record<AgentId, { name: string; focus: string; categories: string[]; frequency: 'continuous' | 'daily' }> = {
-  'marketplace-master': { name: 'Nexo', focus: 'Orchestration, strategy', categories: ['optimization', 'best-practice', 'scaling', 'analysis'], frequency: 'continuous' },
+  'marketplace-master': {
+    name: 'Nexo',
+    focus: 'Orchestration, strategy',
+    categories: ['optimization', 'best-practice', 'scaling', 'analysis'],
+    frequency: 'continuous',
+  },
   'marketplace-amazon': { name: 'Amazon', focus: 'GEO titles, A+ content, Ads', categories: ['optimization', 'analysis'], frequency: 'daily' },
   'marketplace-shopee': { name: 'Shopee', focus: 'Flash sales, Video, Ads', categories: ['optimization', 'best-practice'], frequency: 'daily' },
   'marketplace-mercadolivre': { name: 'Mercado Livre', focus: 'Geo descriptions, Ads', categories: ['optimization', 'scaling'], frequency: 'daily' },

@@ -8,9 +8,7 @@ export const schedulesSyncJob =
   (db: Db, scheduler: SchedulerPort, agentScheduler?: AgentSchedulerPort): JobHandler<Record<string, never>> =>
   async (_payload, job) => {
     const applied = await syncOrgSchedules(db, scheduler);
-    const agents = agentScheduler
-      ? await syncAgentSchedules(db, agentScheduler, new Map((await listOrgTimeZones(db)).map((o) => [o.orgId, o.timeZone])))
-      : 0;
+    const agents = agentScheduler ? await syncAgentSchedules(db, agentScheduler, new Map((await listOrgTimeZones(db)).map((o) => [o.orgId, o.timeZone]))) : 0;
     await job.log('info', 'org schedules registered', { applied, agents });
     return { applied, agents };
   };

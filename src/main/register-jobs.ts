@@ -22,8 +22,8 @@ import { webhooksRecoverJob } from '../jobs/webhooks-recover.job.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
-import { type DeliveryEnqueuer, httpSignalProviders, type NotifyDeps, orgReading, type SignalProviders, taskSignalProviders } from '../modules/alerts/index.ts';
 import type { AgentSchedulerPort } from '../modules/agents/index.ts';
+import { type DeliveryEnqueuer, httpSignalProviders, type NotifyDeps, orgReading, type SignalProviders, taskSignalProviders } from '../modules/alerts/index.ts';
 import { jobEngineFailOver, jobSignalFigures, type SchedulerPort } from '../modules/operations/index.ts';
 import { createStoreLimits, listBreakers, type StoreLimits } from '../modules/stores/index.ts';
 import { agentsLastTaskAt, countAwaitingApproval, staleUndecidedTasks } from '../modules/tasks/index.ts';
@@ -105,7 +105,11 @@ export async function registerJobs({ config, queue, bus, database, metrics, log,
   await queue.work('auth.prune', authPruneJob(database.db));
   await queue.work('jobs.prune', jobsPruneJob(database.db, config.queue.runRetentionDays));
   await queue.work('schedules.sync', schedulesSyncJob(database.db, schedulerOf(queue), agentSchedulerOf(queue)));
-  const agentDeps = { db: database.db, log: log.child({ component: 'agents' }), onRun: (agent: string, status: string) => metrics.agentRuns.inc({ agent, status }) };
+  const agentDeps = {
+    db: database.db,
+    log: log.child({ component: 'agents' }),
+    onRun: (agent: string, status: string) => metrics.agentRuns.inc({ agent, status }),
+  };
   await queue.work('agents.run', agentsRunJob(agentDeps));
   await queue.work('agents.daily', agentsDailyJob(agentDeps));
   await queue.work('jobs.daily-summary', jobsDailySummaryJob(database.db));

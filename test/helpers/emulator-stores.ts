@@ -74,7 +74,14 @@ export async function connectEmulatorStore(ctx: Ctx, emulator: Emulator, platfor
 }
 
 /** Connects and fully syncs one emulated store per platform; returns their ids by platform. */
-export async function syncedEmulatorStores(ctx: Ctx, emulator: Emulator, limits: StoreLimits, platforms: Platform[], size = { products: 12, orders: 6 }, prefix = 'agents') {
+export async function syncedEmulatorStores(
+  ctx: Ctx,
+  emulator: Emulator,
+  limits: StoreLimits,
+  platforms: Platform[],
+  size = { products: 12, orders: 6 },
+  prefix = 'agents',
+) {
   const ids: Partial<Record<Platform, string>> = {};
   for (const platform of platforms) {
     const store = await connectEmulatorStore(ctx, emulator, platform, `${prefix}-${platform}`, size);

@@ -15,7 +15,7 @@ import { type AgentSchedulerPort, getAgent, listAgentRuns, listAgents, updateAge
 import type { AppDeps } from '../deps.ts';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
-const params = z.object({ id: z.string().min(1).max(100) });
+const params = z.object({ agentId: z.string().min(1).max(100) });
 
 /** The marketplace agents (docs/agents.md): registry, runs, rules and metrics, scoped to the caller's org. */
 export const agentsRoutes =
@@ -59,7 +59,8 @@ export const agentsRoutes =
         schema: {
           tags: ['agents'],
           summary: 'Run every enabled agent now (queued as an agents.daily job)',
-          description: 'Each channel agent runs isolated, then the master looks for cross-channel opportunities; approvers are notified once. 202 with the job id; `queued: false` when a run-all of this org is already queued.',
+          description:
+            'Each channel agent runs isolated, then the master looks for cross-channel opportunities; approvers are notified once. 202 with the job id; `queued: false` when a run-all of this org is already queued.',
           response: { 202: agentRunQueuedSchema, ...errors },
         },
       },
@@ -71,7 +72,7 @@ export const agentsRoutes =
     );
 
     app.get(
-      '/api/orchestration/agents/:id',
+      '/api/orchestration/agents/:agentId',
       {
         config: { access: 'agents.read' },
         schema: {
@@ -82,11 +83,11 @@ export const agentsRoutes =
           response: { 200: agentDetailSchema, ...errors },
         },
       },
-      async (request) => getAgent(request.ctx, request.params.id),
+      async (request) => getAgent(request.ctx, request.params.agentId),
     );
 
     app.patch(
-      '/api/orchestration/agents/:id',
+      '/api/orchestration/agents/:agentId',
       {
         config: { access: 'agents.manage' },
         schema: {
@@ -99,24 +100,25 @@ export const agentsRoutes =
           response: { 200: agentDetailSchema, ...errors },
         },
       },
-      async (request) => updateAgent(request.ctx, scheduler, request.params.id, request.body),
+      async (request) => updateAgent(request.ctx, scheduler, request.params.agentId, request.body),
     );
 
     app.post(
-      '/api/orchestration/agents/:id/run',
+      '/api/orchestration/agents/:agentId/run',
       {
         config: { access: 'agents.manage' },
         schema: {
           tags: ['agents'],
           summary: 'Run one agent now (queued as an agents.run job)',
-          description: 'Runs even when the agent is disabled. The run appears in `GET /api/orchestration/agents/:id/runs` as soon as it starts; a second run of the same agent while one is running is recorded as skipped.',
+          description:
+            'Runs even when the agent is disabled. The run appears in `GET /api/orchestration/agents/:agentId/runs` as soon as it starts; a second run of the same agent while one is running is recorded as skipped.',
           params,
           response: { 202: agentRunQueuedSchema, ...errors },
         },
       },
       async (request, reply) => {
         const { orgId } = request.ctx;
-        const agent = await getAgent(request.ctx, request.params.id);
+        const agent = await getAgent(request.ctx, request.params.agentId);
         const result = await enqueue(
           queue.enqueue('agents.run', { agentId: agent.id, trigger: 'manual' }, { orgId, singletonKey: `agents.run:${orgId}:${agent.id}` }),
         );
@@ -125,18 +127,19 @@ export const agentsRoutes =
     );
 
     app.get(
-      '/api/orchestration/agents/:id/runs',
+      '/api/orchestration/agents/:agentId/runs',
       {
         config: { access: 'agents.read' },
         schema: {
           tags: ['agents'],
           summary: "An agent's runs, newest first",
-          description: 'Each run: trigger, status, proposals found, tasks created, what was left out (duplicate, rejected in the last 30 days, over the daily cap, below minImpact), rule hits, mode and error.',
+          description:
+            'Each run: trigger, status, proposals found, tasks created, what was left out (duplicate, rejected in the last 30 days, over the daily cap, below minImpact), rule hits, mode and error.',
           params,
           querystring: agentRunsQuerySchema,
           response: { 200: agentRunsResponseSchema, ...errors },
         },
       },
-      async (request) => ({ runs: await listAgentRuns(request.ctx, request.params.id, request.query.limit) }),
+      async (request) => ({ runs: await listAgentRuns(request.ctx, request.params.agentId, request.query.limit) }),
     );
   };

@@ -7,9 +7,9 @@ import type { Actor, Ctx } from '../../db/context.ts';
 import { isAppError } from '../../lib/errors.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { orgSettings } from '../tenancy/index.ts';
 import { createTask, submitTasks } from '../tasks/index.ts';
 import { marketplaceTasks } from '../tasks/tasks.tables.ts';
+import { orgSettings } from '../tenancy/index.ts';
 import { type AgentRow, getAgentRow, knowledgeOf, listAgentRows, marketplaceOf } from './agents.registry.ts';
 import { agentRuns } from './agents.tables.ts';
 import type { ChannelAnalysis, Proposal } from './analysis.types.ts';
@@ -264,7 +264,11 @@ export function crossChannelProposals(analyses: Map<Marketplace, ChannelAnalysis
     proposals.push({
       ruleId: 'master.cross-channel',
       dedupeKey: `master.cross-channel:${key}`,
-      subject: { storeId: first.subject.storeId, ...(first.subject.productId ? { productId: first.subject.productId } : {}), ...(first.subject.sku ? { sku: first.subject.sku } : {}) },
+      subject: {
+        storeId: first.subject.storeId,
+        ...(first.subject.productId ? { productId: first.subject.productId } : {}),
+        ...(first.subject.sku ? { sku: first.subject.sku } : {}),
+      },
       title: `Fix ${label} across ${channels.length} channels (${names})`.slice(0, 200),
       description: [
         `The same product (${key}) was flagged by ${channels.length} channel agents: ${names}.`,
@@ -320,10 +324,7 @@ export async function runAgent(deps: AgentRunDeps, orgId: string, agentId: Agent
   const base = { runId: opened.id, agentId, proposalsFound: 0, tasksCreated: 0, taskIds: [] as string[], skipped: none };
   if (!opened.running) return { ...base, status: 'skipped', error: 'another run of this agent is in progress' };
   if (!agent.enabled && opts.trigger !== 'manual') {
-    await db
-      .update(agentRuns)
-      .set({ status: 'skipped', finishedAt: new Date(), durationMs: 0, error: 'agent disabled' })
-      .where(eq(agentRuns.id, opened.id));
+    await db.update(agentRuns).set({ status: 'skipped', finishedAt: new Date(), durationMs: 0, error: 'agent disabled' }).where(eq(agentRuns.id, opened.id));
     return { ...base, status: 'skipped', error: 'agent disabled' };
   }
   try {

@@ -150,11 +150,11 @@ describe('marketplace agents', () => {
 
     const master = await tasksOf(org.id, 'marketplace-master');
     const cross = master.find((x) => x.dedupe_key === `master.cross-channel:sku:${sku}`);
-    expect(cross).toBeDefined();
-    expect(cross?.status).toBe('awaiting_approval');
-    const channels = (cross?.metadata.evidence.channels as Array<{ marketplace: string }>).map((c) => c.marketplace).sort();
+    if (!cross) throw new Error('no cross-channel master task');
+    expect(cross.status).toBe('awaiting_approval');
+    const channels = (cross.metadata.evidence.channels as Array<{ marketplace: string }>).map((c) => c.marketplace).sort();
     expect(channels).toEqual(['shopee', 'tiktokshop']);
-    expect(['shopee', 'tiktokshop']).toContain(cross?.marketplace);
+    expect(['shopee', 'tiktokshop']).toContain(cross.marketplace);
 
     const list = await listAgents(ctx);
     expect(list.find((a) => a.id === 'marketplace-mercadolivre')?.lastRun).toMatchObject({ status: 'failed' });
@@ -170,7 +170,15 @@ describe('marketplace agents', () => {
 
   it('acts as the agent itself: a channel agent cannot create a task for another marketplace', async () => {
     const ctx = agentCtx(t.database.db, silentLog, owner.orgId, 'marketplace-shopee', new Date());
-    const input = { marketplace: 'amazon', title: 'x', description: 'y', category: 'optimization', priority: 'low', estimatedHours: 1, createdBy: 'marketplace-shopee' } as const;
+    const input = {
+      marketplace: 'amazon',
+      title: 'x',
+      description: 'y',
+      category: 'optimization',
+      priority: 'low',
+      estimatedHours: 1,
+      createdBy: 'marketplace-shopee',
+    } as const;
     await expect(createTask(ctx, input)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const master = agentCtx(t.database.db, silentLog, owner.orgId, 'marketplace-master', new Date());
     await expect(createTask(master, { ...input, createdBy: 'marketplace-master', title: 'master may' })).resolves.toMatchObject({ marketplace: 'amazon' });

@@ -3,14 +3,15 @@ import { agentIds, agentProfiles, knowledgeSchema } from '../../contracts/agents
 import type { Marketplace } from '../../contracts/tasks.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { notFound } from '../../lib/errors.ts';
-import type { Knowledge } from './analysis.types.ts';
 import { type AgentSettings, agents } from './agents.tables.ts';
+import type { Knowledge } from './analysis.types.ts';
 import { defaultKnowledge } from './rules/index.ts';
 
 export type AgentRow = typeof agents.$inferSelect;
 
 /** The channel an agent studies (`marketplace-amazon` -> `amazon`); null for the master. */
-export const marketplaceOf = (agentId: string): Marketplace | null => (agentId === 'marketplace-master' ? null : (agentId.replace(/^marketplace-/, '') as Marketplace));
+export const marketplaceOf = (agentId: string): Marketplace | null =>
+  agentId === 'marketplace-master' ? null : (agentId.replace(/^marketplace-/, '') as Marketplace);
 
 export const emptyKnowledge = (): Knowledge => ({ thresholds: {}, baselines: {}, bestPractices: [], algorithmNotes: [], competitorNotes: [] });
 

@@ -1,6 +1,5 @@
 import { and, count, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { orgScheduleCatalog } from '../../contracts/jobs.ts';
 import {
   type AgentDetail,
   type AgentId,
@@ -11,14 +10,15 @@ import {
   knowledgeSchema,
   type updateAgentRequestSchema,
 } from '../../contracts/agents.ts';
+import { orgScheduleCatalog } from '../../contracts/jobs.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import type { Ctx } from '../../db/context.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { validation } from '../../lib/errors.ts';
 import { jobSchedules } from '../operations/operations.tables.ts';
-import { orgSettings, recordAudit } from '../tenancy/index.ts';
 import { timeAccuracy } from '../tasks/index.ts';
 import { marketplaceTasks } from '../tasks/tasks.tables.ts';
+import { orgSettings, recordAudit } from '../tenancy/index.ts';
 import { type AgentRow, getAgentRow, knowledgeOf, listAgentRows, marketplaceOf } from './agents.registry.ts';
 import { agentRuns, agents } from './agents.tables.ts';
 import type { RuleInfo } from './analysis.types.ts';
@@ -55,9 +55,7 @@ export function toRun(r: RunRow): AgentRun {
     mode: r.mode as AgentRun['mode'],
     fallbackReason: r.fallbackReason,
     llm:
-      r.llmPromptTokens === null
-        ? null
-        : { promptTokens: r.llmPromptTokens, completionTokens: r.llmCompletionTokens ?? 0, costUsd: Number(r.llmCostUsd ?? 0) },
+      r.llmPromptTokens === null ? null : { promptTokens: r.llmPromptTokens, completionTokens: r.llmCompletionTokens ?? 0, costUsd: Number(r.llmCostUsd ?? 0) },
     context: r.context ?? null,
     error: r.error,
   };
@@ -227,7 +225,8 @@ export async function getAgent(ctx: Ctx, agentId: string): Promise<AgentDetail> 
           id: 'master.cross-channel',
           marketplace: 'all',
           title: 'The same product flagged on two or more channels',
-          description: 'One master task per SKU (or product) that two or more channel agents flagged in the same run; its marketplace is the channel with the most impact.',
+          description:
+            'One master task per SKU (or product) that two or more channel agents flagged in the same run; its marketplace is the channel with the most impact.',
           source: 'seed 000 "Master orchestrator": cross-channel opportunities',
           thresholds: { minChannels: 2 },
           hits: hits.get('master.cross-channel') ?? 0,
@@ -282,7 +281,10 @@ export async function updateAgent(ctx: Ctx, scheduler: AgentSchedulerPort, agent
 
 /** Registers every agent that has its own cron with the engine, in its org's time zone (idempotent; with schedules.sync). */
 export async function syncAgentSchedules(db: DbOrTx, scheduler: AgentSchedulerPort, timeZones: Map<string, string>): Promise<number> {
-  const rows = await db.select({ orgId: agents.orgId, agentId: agents.agentId, schedule: agents.schedule, enabled: agents.enabled }).from(agents).where(sql`${agents.schedule} is not null`);
+  const rows = await db
+    .select({ orgId: agents.orgId, agentId: agents.agentId, schedule: agents.schedule, enabled: agents.enabled })
+    .from(agents)
+    .where(sql`${agents.schedule} is not null`);
   let applied = 0;
   for (const r of rows) {
     const tz = timeZones.get(r.orgId);

@@ -1,11 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
-import {
-  agentDetailSchema,
-  agentRunQueuedSchema,
-  agentsListResponseSchema,
-  type updateAgentRequestSchema,
-} from '../../../src/contracts/agents.ts';
+import { agentDetailSchema, agentRunQueuedSchema, agentsListResponseSchema, type updateAgentRequestSchema } from '../../../src/contracts/agents.ts';
 import { request } from '../../api/index.ts';
 
 export type { AgentDetail, AgentRun, AgentView } from '../../../src/contracts/agents.ts';

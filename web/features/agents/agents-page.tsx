@@ -13,7 +13,17 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '.
 import { Textarea } from '../../components/ui/textarea.tsx';
 import { formatDateTime, useLocale, useT } from '../../i18n/index.ts';
 import { useCan } from '../auth/session.tsx';
-import { type AgentDetail, type AgentPatch, type AgentRun, type AgentView, agentQuery, agentsQuery, runAgent, runAllAgents, updateAgent } from './agents-api.ts';
+import {
+  type AgentDetail,
+  type AgentPatch,
+  type AgentRun,
+  type AgentView,
+  agentQuery,
+  agentsQuery,
+  runAgent,
+  runAllAgents,
+  updateAgent,
+} from './agents-api.ts';
 
 const runBadge = { running: 'info', succeeded: 'success', failed: 'danger', skipped: 'secondary' } as const;
 const pctText = (v: number | null) => (v === null ? '—' : `${v}%`);
