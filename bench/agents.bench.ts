@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { type Database, openDatabase } from '../src/db/client.ts';
+import { type Database, openDatabase, selectRows } from '../src/db/client.ts';
 import { type Ctx, systemActor } from '../src/db/context.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { withTransaction } from '../src/db/transaction.ts';
@@ -117,9 +117,7 @@ async function runOn(kind: 'postgres' | 'pglite') {
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const proposals = summary.runs.reduce((s, r) => s + r.proposalsFound, 0);
-    const [{ n: listings } = { n: 0 }] = (await database.db.execute(sql`select count(*)::int as n from listings where org_id = ${org.id}`)).rows as Array<{
-      n: number;
-    }>;
+    const [{ n: listings } = { n: 0 }] = await selectRows<{ n: number }>(database.db, sql`select count(*)::int as n from listings where org_id = ${org.id}`);
     return {
       kind,
       listings,

@@ -58,7 +58,11 @@ describe.skipIf(skipBrowserTests)('agents page', () => {
     await dashboard.screenshot(page, 'agents.png');
 
     // Its tasks wait in the approval queue.
-    const { tasks } = await api<{ tasks: Array<{ createdBy: string; status: string }> }>(page, 'GET', '/api/orchestration/tasks?createdBy=marketplace-tiktokshop&limit=100');
+    const { tasks } = await api<{ tasks: Array<{ createdBy: string; status: string }> }>(
+      page,
+      'GET',
+      '/api/orchestration/tasks?createdBy=marketplace-tiktokshop&limit=100',
+    );
     expect(tasks.length).toBe(Number(cells[4]));
     expect(new Set(tasks.map((t) => t.status))).toEqual(new Set(['awaiting_approval']));
   });

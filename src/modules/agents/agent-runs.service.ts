@@ -1,4 +1,4 @@
-import { and, count, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import { agentTokenPermissions } from '../../contracts/agent-permissions.ts';
 import type { AgentId } from '../../contracts/agents.ts';
 import { createTaskRequestSchema, type Marketplace } from '../../contracts/tasks.ts';
@@ -7,8 +7,7 @@ import type { Actor, Ctx } from '../../db/context.ts';
 import { isAppError } from '../../lib/errors.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { createTask, submitTasks } from '../tasks/index.ts';
-import { marketplaceTasks } from '../tasks/tasks.tables.ts';
+import { countCreatedToday, createTask, pendingTaskIds, rejectionsByRule, submitTasks, takenDedupeKeys } from '../tasks/index.ts';
 import { orgSettings } from '../tenancy/index.ts';
 import { type AgentRow, getAgentRow, knowledgeOf, listAgentRows, marketplaceOf } from './agents.registry.ts';
 import { agentRuns } from './agents.tables.ts';
@@ -88,63 +87,8 @@ async function openRun(db: Db, orgId: string, agentId: string, trigger: RunTrigg
   return { id, running: false };
 }
 
-/** Rejections per rule of this agent's tasks in the window (what down-ranks a rule for this org). */
-async function rejectionsByRule(db: Db, orgId: string, agentId: string, now: Date): Promise<Map<string, number>> {
-  const rows = await db
-    .select({ ruleId: sql<string>`${marketplaceTasks.metadata}->>'ruleId'`, n: count() })
-    .from(marketplaceTasks)
-    .where(
-      and(
-        eq(marketplaceTasks.orgId, orgId),
-        eq(marketplaceTasks.createdBy, agentId),
-        eq(marketplaceTasks.status, 'rejected'),
-        gte(marketplaceTasks.createdAt, new Date(now.getTime() - REJECTION_WINDOW_DAYS * DAY_MS)),
-      ),
-    )
-    .groupBy(sql`${marketplaceTasks.metadata}->>'ruleId'`);
-  return new Map(rows.filter((r) => r.ruleId).map((r) => [r.ruleId, Number(r.n)]));
-}
-
 /** impact × 0.5^(rejections beyond FREE_REJECTIONS): a rule the org keeps rejecting sinks. */
 export const rankedImpact = (impact: number, rejections: number) => impact * 0.5 ** Math.max(0, rejections - FREE_REJECTIONS);
-
-/** The keys among `keys` that are open, or were rejected within the cooldown. */
-async function blockedKeys(db: Db, orgId: string, keys: string[], now: Date): Promise<{ open: Set<string>; rejected: Set<string> }> {
-  const open = new Set<string>();
-  const rejected = new Set<string>();
-  const cutoff = new Date(now.getTime() - REJECTED_COOLDOWN_DAYS * DAY_MS);
-  for (let i = 0; i < keys.length; i += 1000) {
-    const rows = await db
-      .select({ key: marketplaceTasks.dedupeKey, status: marketplaceTasks.status })
-      .from(marketplaceTasks)
-      .where(
-        and(
-          eq(marketplaceTasks.orgId, orgId),
-          inArray(marketplaceTasks.dedupeKey, keys.slice(i, i + 1000)),
-          sql`(${marketplaceTasks.status} not in ('completed', 'rejected') or (${marketplaceTasks.status} = 'rejected' and coalesce(${marketplaceTasks.approvedAt}, ${marketplaceTasks.createdAt}) >= ${cutoff}))`,
-        ),
-      );
-    for (const r of rows) (r.status === 'rejected' ? rejected : open).add(r.key);
-  }
-  for (const k of open) rejected.delete(k);
-  return { open, rejected };
-}
-
-/** Tasks this agent created today, in the org's time zone. */
-async function createdToday(db: Db, orgId: string, agentId: string, now: Date): Promise<number> {
-  const { timeZone } = await orgSettings(db, orgId);
-  const [row] = await db
-    .select({ n: count() })
-    .from(marketplaceTasks)
-    .where(
-      and(
-        eq(marketplaceTasks.orgId, orgId),
-        eq(marketplaceTasks.createdBy, agentId),
-        sql`${marketplaceTasks.createdAt} >= (((${now.toISOString()}::timestamptz at time zone ${timeZone})::date)::timestamp at time zone ${timeZone})`,
-      ),
-    );
-  return Number(row?.n ?? 0);
-}
 
 const clampHours = (h: number) => Math.min(1000, Math.max(0.25, Math.round(h * 4) / 4 || 1));
 
@@ -152,7 +96,7 @@ const clampHours = (h: number) => Math.min(1000, Math.max(0.25, Math.round(h * 4
 async function createFromProposals(deps: AgentRunDeps, agent: AgentRow, runId: string, proposals: Proposal[], now: Date) {
   const { db } = deps;
   const skipped = { duplicate: 0, rejectedRecently: 0, overCap: 0, lowImpact: 0 };
-  const rejections = await rejectionsByRule(db, agent.orgId, agent.agentId, now);
+  const rejections = await rejectionsByRule(db, agent.orgId, agent.agentId, new Date(now.getTime() - REJECTION_WINDOW_DAYS * DAY_MS));
   const seen = new Set<string>();
   const ranked: Array<{ p: Proposal; score: number }> = [];
   for (const p of proposals) {
@@ -169,11 +113,11 @@ async function createFromProposals(deps: AgentRunDeps, agent: AgentRow, runId: s
   }
   ranked.sort((a, b) => b.score - a.score || a.p.dedupeKey.localeCompare(b.p.dedupeKey));
 
-  const { open, rejected } = await blockedKeys(
+  const { open, rejected } = await takenDedupeKeys(
     db,
     agent.orgId,
     ranked.map((r) => r.p.dedupeKey),
-    now,
+    new Date(now.getTime() - REJECTED_COOLDOWN_DAYS * DAY_MS),
   );
   const fresh = ranked.filter(({ p }) => {
     if (open.has(p.dedupeKey)) skipped.duplicate++;
@@ -182,7 +126,8 @@ async function createFromProposals(deps: AgentRunDeps, agent: AgentRow, runId: s
     return false;
   });
 
-  const room = Math.max(0, agent.settings.dailyCap - (await createdToday(db, agent.orgId, agent.agentId, now)));
+  const { timeZone } = await orgSettings(db, agent.orgId);
+  const room = Math.max(0, agent.settings.dailyCap - (await countCreatedToday(db, agent.orgId, agent.agentId, now, timeZone)));
   const chosen = fresh.slice(0, room);
   skipped.overCap += fresh.length - chosen.length;
 
@@ -214,12 +159,7 @@ async function createFromProposals(deps: AgentRunDeps, agent: AgentRow, runId: s
   // Created as pending, then submitted in one transaction: approvers get one notification for the batch (runs of a
   // daily orchestration submit one after another, so they merge into the same unread notification). Pending tasks a
   // crashed run of this agent left behind are submitted with them.
-  const leftover = await db
-    .select({ id: marketplaceTasks.id })
-    .from(marketplaceTasks)
-    .where(and(eq(marketplaceTasks.orgId, agent.orgId), eq(marketplaceTasks.createdBy, agent.agentId), eq(marketplaceTasks.status, 'pending')))
-    .limit(1000);
-  const toSubmit = [...new Set([...taskIds, ...leftover.map((r) => r.id)])];
+  const toSubmit = [...new Set([...taskIds, ...(await pendingTaskIds(db, agent.orgId, agent.agentId))])];
   if (toSubmit.length > 0) await submitTasks(ctx, toSubmit);
   return { taskIds, skipped };
 }

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import {
   type AgentDetail,
@@ -10,14 +10,12 @@ import {
   knowledgeSchema,
   type updateAgentRequestSchema,
 } from '../../contracts/agents.ts';
-import { orgScheduleCatalog } from '../../contracts/jobs.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import type { Ctx } from '../../db/context.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { validation } from '../../lib/errors.ts';
-import { jobSchedules } from '../operations/operations.tables.ts';
-import { timeAccuracy } from '../tasks/index.ts';
-import { marketplaceTasks } from '../tasks/tasks.tables.ts';
+import { scheduleCron } from '../operations/index.ts';
+import { creatorTaskFigures, timeAccuracy } from '../tasks/index.ts';
 import { orgSettings, recordAudit } from '../tenancy/index.ts';
 import { type AgentRow, getAgentRow, knowledgeOf, listAgentRows, marketplaceOf } from './agents.registry.ts';
 import { agentRuns, agents } from './agents.tables.ts';
@@ -82,29 +80,7 @@ const pct = (n: number, d: number) => (d > 0 ? Math.round((1000 * n) / d) / 10 :
 
 async function metricsFor(db: DbOrTx, orgId: string, agentIdsWanted: string[], now: Date): Promise<Map<string, AgentMetrics>> {
   const since = new Date(now.getTime() - METRICS_DAYS * DAY_MS);
-  const byStatus = await db
-    .select({
-      agentId: marketplaceTasks.createdBy,
-      status: marketplaceTasks.status,
-      n: count(),
-      hours: sql<number>`coalesce(sum(${marketplaceTasks.estimatedHours}), 0)::float8`,
-    })
-    .from(marketplaceTasks)
-    .where(and(eq(marketplaceTasks.orgId, orgId), inArray(marketplaceTasks.createdBy, agentIdsWanted), gte(marketplaceTasks.createdAt, since)))
-    .groupBy(marketplaceTasks.createdBy, marketplaceTasks.status);
-  const completedRows = await db
-    .select({ agentId: marketplaceTasks.createdBy, est: marketplaceTasks.estimatedHours, actual: marketplaceTasks.actualHours })
-    .from(marketplaceTasks)
-    .where(
-      and(
-        eq(marketplaceTasks.orgId, orgId),
-        inArray(marketplaceTasks.createdBy, agentIdsWanted),
-        eq(marketplaceTasks.status, 'completed'),
-        gte(marketplaceTasks.createdAt, since),
-        sql`${marketplaceTasks.actualHours} > 0`,
-      ),
-    )
-    .limit(20_000);
+  const figures = await creatorTaskFigures(db, orgId, agentIdsWanted, since);
   const runs = await db
     .select({ agentId: agentRuns.agentId, n: count() })
     .from(agentRuns)
@@ -112,14 +88,14 @@ async function metricsFor(db: DbOrTx, orgId: string, agentIdsWanted: string[], n
     .groupBy(agentRuns.agentId);
   const out = new Map<string, AgentMetrics>();
   for (const agentId of agentIdsWanted) {
-    const rows = byStatus.filter((r) => r.agentId === agentId);
-    const n = (statuses: string[]) => rows.filter((r) => statuses.includes(r.status)).reduce((s, r) => s + Number(r.n), 0);
+    const rows = figures.byStatus.filter((r) => r.createdBy === agentId);
+    const n = (statuses: string[]) => rows.filter((r) => statuses.includes(r.status)).reduce((s, r) => s + r.count, 0);
     const proposed = n(['pending', 'awaiting_approval', 'approved', 'in_progress', 'completed', 'rejected']);
     const approved = n(['approved', 'in_progress', 'completed']);
     const rejected = n(['rejected']);
     const completed = n(['completed']);
-    const hours = rows.reduce((s, r) => s + Number(r.hours), 0);
-    const accuracies = completedRows.filter((r) => r.agentId === agentId).map((r) => timeAccuracy(Number(r.est), Number(r.actual)));
+    const hours = rows.reduce((s, r) => s + r.hours, 0);
+    const accuracies = figures.completed.filter((r) => r.createdBy === agentId).map((r) => timeAccuracy(r.estimated, r.actual));
     const approvalRate = pct(approved, approved + rejected);
     const completionRate = pct(completed, approved);
     const accuracy = accuracies.length ? Math.round((10 * accuracies.reduce((s, a) => s + a, 0)) / accuracies.length) / 10 : null;
@@ -137,14 +113,6 @@ async function metricsFor(db: DbOrTx, orgId: string, agentIdsWanted: string[], n
     });
   }
   return out;
-}
-
-async function dailyCron(db: DbOrTx, orgId: string): Promise<string> {
-  const [row] = await db
-    .select({ cron: jobSchedules.cron, enabled: jobSchedules.enabled })
-    .from(jobSchedules)
-    .where(and(eq(jobSchedules.orgId, orgId), eq(jobSchedules.name, 'agents.daily')));
-  return row?.cron ?? orgScheduleCatalog['agents.daily']?.defaultCron ?? '0 6 * * *';
 }
 
 async function lastRuns(db: DbOrTx, orgId: string): Promise<Map<string, RunRow>> {
@@ -184,7 +152,7 @@ export async function listAgents(ctx: Ctx): Promise<AgentView[]> {
       ctx.now,
     ),
     lastRuns(ctx.db, ctx.orgId),
-    dailyCron(ctx.db, ctx.orgId),
+    scheduleCron(ctx.db, ctx.orgId, 'agents.daily'),
     orgSettings(ctx.db, ctx.orgId),
   ]);
   return rows.map((r) => view(r, last.get(r.agentId), metrics.get(r.agentId) as AgentMetrics, daily, timeZone));
@@ -213,7 +181,7 @@ export async function getAgent(ctx: Ctx, agentId: string): Promise<AgentDetail> 
   const [metrics, recentRuns, daily, { timeZone }] = await Promise.all([
     metricsFor(ctx.db, ctx.orgId, [agentId], ctx.now),
     listAgentRuns(ctx, agentId, 30),
-    dailyCron(ctx.db, ctx.orgId),
+    scheduleCron(ctx.db, ctx.orgId, 'agents.daily'),
     orgSettings(ctx.db, ctx.orgId),
   ]);
   const hits = ruleHits(recentRuns);

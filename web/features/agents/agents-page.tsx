@@ -98,7 +98,7 @@ export function AgentsPage() {
                     <TableCell>
                       <Badge variant={agent.enabled ? 'success' : 'secondary'}>{agent.enabled ? t('agents.enabled') : t('agents.disabled')}</Badge>
                     </TableCell>
-                    <TableCell className="font-mono text-xs">{agent.effectiveSchedule}</TableCell>
+                    <TableCell className="whitespace-nowrap font-mono text-xs">{agent.effectiveSchedule}</TableCell>
                     <TableCell>
                       <div className="flex flex-col gap-1">
                         <RunStatus run={agent.lastRun} />
