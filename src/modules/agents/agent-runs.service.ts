@@ -6,9 +6,11 @@ import type { Db } from '../../db/client.ts';
 import type { Actor, Ctx } from '../../db/context.ts';
 import { isAppError } from '../../lib/errors.ts';
 import { uuidv7 } from '../../lib/ids.ts';
+import type { LlmClient } from '../../lib/llm/llm.types.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { countCreatedToday, createTask, pendingTaskIds, rejectionsByRule, submitTasks, takenDedupeKeys } from '../tasks/index.ts';
 import { orgSettings } from '../tenancy/index.ts';
+import { proposeWithLlm } from './agent-llm.ts';
 import { type AgentRow, getAgentRow, knowledgeOf, listAgentRows, marketplaceOf } from './agents.registry.ts';
 import { agentRuns } from './agents.tables.ts';
 import type { ChannelAnalysis, Proposal } from './analysis.types.ts';
@@ -19,6 +21,8 @@ export type RunTrigger = 'manual' | 'schedule' | 'daily';
 export interface AgentRunDeps {
   db: Db;
   log: Logger;
+  /** The configured language model (NEXO_LLM_*); agents in `auto` mode try it first. */
+  llm?: LlmClient | undefined;
   /** Called with each finished run (Prometheus counters). */
   onRun?: (agentId: string, status: string, tasksCreated: number) => void;
 }
@@ -269,14 +273,22 @@ export async function runAgent(deps: AgentRunDeps, orgId: string, agentId: Agent
   }
   try {
     const analysis = await analysisFor(deps, agent, opts, now);
-    const { taskIds, skipped } = await createFromProposals(deps, agent, opened.id, analysis.proposals, now);
+    let proposals = analysis.proposals;
+    let llm: Awaited<ReturnType<typeof proposeWithLlm>> = { proposals: null, mode: 'rules', fallbackReason: null, usage: null };
+    if (agent.settings.mode === 'auto' && agent.marketplace) {
+      llm = deps.llm
+        ? await proposeWithLlm(deps.llm, agent, knowledgeOf(agent), analysis)
+        : { ...llm, fallbackReason: 'no language model configured (NEXO_LLM_BASE_URL)' };
+      if (llm.proposals) proposals = llm.proposals;
+    }
+    const { taskIds, skipped } = await createFromProposals(deps, agent, opened.id, proposals, now);
     await db
       .update(agentRuns)
       .set({
         status: 'succeeded',
         finishedAt: new Date(),
         durationMs: Date.now() - started,
-        proposalsFound: analysis.proposals.length,
+        proposalsFound: proposals.length,
         tasksCreated: taskIds.length,
         skippedDuplicate: skipped.duplicate,
         skippedRejected: skipped.rejectedRecently,
@@ -285,10 +297,15 @@ export async function runAgent(deps: AgentRunDeps, orgId: string, agentId: Agent
         ruleHits: analysis.hits,
         taskIds,
         context: analysis.context,
+        mode: llm.mode,
+        fallbackReason: llm.fallbackReason,
+        ...(llm.usage
+          ? { llmPromptTokens: llm.usage.promptTokens, llmCompletionTokens: llm.usage.completionTokens, llmCostUsd: String(llm.usage.costUsd) }
+          : {}),
       })
       .where(eq(agentRuns.id, opened.id));
     deps.onRun?.(agentId, 'succeeded', taskIds.length);
-    return { ...base, status: 'succeeded', proposalsFound: analysis.proposals.length, tasksCreated: taskIds.length, taskIds, skipped, error: null };
+    return { ...base, status: 'succeeded', proposalsFound: proposals.length, tasksCreated: taskIds.length, taskIds, skipped, error: null };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     deps.log.warn({ err: error, orgId, agentId, runId: opened.id }, 'agent run failed');
