@@ -20,6 +20,7 @@ import { webhooksProcessJob } from '../jobs/webhooks-process.job.ts';
 import { webhooksPruneJob } from '../jobs/webhooks-prune.job.ts';
 import { webhooksRecoverJob } from '../jobs/webhooks-recover.job.ts';
 import { AppError } from '../lib/errors.ts';
+import type { LlmClient } from '../lib/llm/llm.types.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { AgentSchedulerPort } from '../modules/agents/index.ts';
@@ -40,6 +41,8 @@ export interface JobDeps {
   storeLimits?: StoreLimits;
   /** Aborted when the process starts shutting down. */
   shutdown?: AbortSignal;
+  /** LLM mode (NEXO_LLM_*): the process's model client; null/absent = not configured, use the rule packs. */
+  llm?: LlmClient | null;
 }
 
 /** The queue seen by the operations module's schedules. */
@@ -99,7 +102,7 @@ export const signalProvidersFor = (database: Database, metrics: Metrics): Signal
 });
 
 /** Every handler of the catalog, registered on this process's workers. */
-export async function registerJobs({ config, queue, bus, database, metrics, log, shutdown, storeLimits }: JobDeps): Promise<void> {
+export async function registerJobs({ config, queue, bus, database, metrics, log, shutdown, storeLimits, llm }: JobDeps): Promise<void> {
   const limits = storeLimits ?? createStoreLimits({ ...config.resilience, metrics });
   await queue.work('events.prune', eventsPruneJob(bus, config.events.retentionHours));
   await queue.work('auth.prune', authPruneJob(database.db));
@@ -108,6 +111,7 @@ export async function registerJobs({ config, queue, bus, database, metrics, log,
   const agentDeps = {
     db: database.db,
     log: log.child({ component: 'agents' }),
+    llm: llm ?? undefined,
     onRun: (agent: string, status: string) => metrics.agentRuns.inc({ agent, status }),
   };
   await queue.work('agents.run', agentsRunJob(agentDeps));

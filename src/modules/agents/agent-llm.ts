@@ -1,31 +1,30 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { LlmClient, LlmPrompt, LlmUsage } from '../../lib/llm/llm.types.ts';
+import { type LlmClient, type LlmPrompt, type LlmUsage, loadPrompt } from '../../lib/llm/index.ts';
 import type { AgentRow } from './agents.registry.ts';
 import type { ChannelAnalysis, Knowledge, Proposal } from './analysis.types.ts';
 
 /** The versioned prompt (src/modules/agents/prompts/agent-tasks.v1.md). */
-export const agentTasksPrompt: LlmPrompt = {
-  id: 'agent-tasks.v1',
-  system: readFileSync(new URL('./prompts/agent-tasks.v1.md', import.meta.url), 'utf8'),
-};
+export const agentTasksPrompt: LlmPrompt = loadPrompt(new URL('./prompts/agent-tasks.v1.md', import.meta.url));
 
 /** Findings sent to the model: the best by impact (a compact context, not the whole catalog). */
 const MAX_FINDINGS = 60;
 
-export const llmTasksSchema = z
-  .array(
-    z.object({
-      key: z.string().min(1).max(300),
-      title: z.string().trim().min(1).max(200),
-      description: z.string().trim().min(1).max(5000),
-      category: z.enum(['optimization', 'best-practice', 'scaling', 'analysis']),
-      priority: z.enum(['high', 'medium', 'low']),
-      estimatedHours: z.number().min(0.25).max(40),
-      impact: z.number().min(0).max(100),
-    }),
-  )
-  .max(100);
+/** `{ tasks: [...] }`: an object at the top (what JSON mode of OpenAI-compatible servers returns). */
+export const llmTasksSchema = z.object({
+  tasks: z
+    .array(
+      z.object({
+        key: z.string().min(1).max(300),
+        title: z.string().trim().min(1).max(200),
+        description: z.string().trim().min(1).max(5000),
+        category: z.enum(['optimization', 'best-practice', 'scaling', 'analysis']),
+        priority: z.enum(['high', 'medium', 'low']),
+        estimatedHours: z.number().min(0.25).max(40),
+        impact: z.number().min(0).max(100),
+      }),
+    )
+    .max(100),
+});
 
 export interface LlmOutcome {
   proposals: Proposal[] | null;
@@ -69,7 +68,7 @@ export async function proposeWithLlm(llm: LlmClient, agent: AgentRow, knowledge:
   const byKey = new Map(findings.map((p) => [p.dedupeKey, p]));
   const seen = new Set<string>();
   const proposals: Proposal[] = [];
-  for (const task of result.value) {
+  for (const task of result.value.tasks) {
     const finding = byKey.get(task.key);
     if (!finding || seen.has(task.key)) continue;
     seen.add(task.key);
@@ -84,7 +83,7 @@ export async function proposeWithLlm(llm: LlmClient, agent: AgentRow, knowledge:
       evidence: { ...finding.evidence, model: result.model, prompt: agentTasksPrompt.id, ruleImpact: finding.impact },
     });
   }
-  if (proposals.length === 0 && result.value.length > 0) {
+  if (proposals.length === 0 && result.value.tasks.length > 0) {
     return { proposals: null, mode: 'rules', fallbackReason: 'invalid: the model named no finding of the input', usage: result.usage };
   }
   return { proposals, mode: 'llm', fallbackReason: null, usage: result.usage };
