@@ -23,7 +23,7 @@ import { AppError } from '../lib/errors.ts';
 import type { LlmClient } from '../lib/llm/llm.types.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
-import type { AgentSchedulerPort } from '../modules/agents/index.ts';
+import { agentSchedulerFor } from '../modules/agents/index.ts';
 import { type DeliveryEnqueuer, httpSignalProviders, type NotifyDeps, orgReading, type SignalProviders, taskSignalProviders } from '../modules/alerts/index.ts';
 import { jobEngineFailOver, jobSignalFigures, type SchedulerPort } from '../modules/operations/index.ts';
 import { createStoreLimits, listBreakers, type StoreLimits } from '../modules/stores/index.ts';
@@ -49,14 +49,6 @@ export interface JobDeps {
 export const schedulerOf = (queue: JobQueue<typeof jobCatalog>): SchedulerPort => ({
   schedule: (name, cron, payload, opts) => queue.schedule(name as keyof typeof jobCatalog, cron, payload as never, opts),
   unschedule: (name, key) => queue.unschedule(name, key),
-  validateCron: (cron, tz) => queue.validateCron(cron, tz),
-});
-
-/** The queue seen by the agents module: an agent with its own cron is an `agents.run` schedule keyed by org and agent. */
-export const agentSchedulerOf = (queue: JobQueue<typeof jobCatalog>): AgentSchedulerPort => ({
-  schedule: (orgId, agentId, cron, tz) =>
-    queue.schedule('agents.run', cron, { agentId: agentId as never, trigger: 'schedule' }, { tz, key: `${orgId}:${agentId}`, orgId }),
-  unschedule: (orgId, agentId) => queue.unschedule('agents.run', `${orgId}:${agentId}`),
   validateCron: (cron, tz) => queue.validateCron(cron, tz),
 });
 
@@ -107,7 +99,7 @@ export async function registerJobs({ config, queue, bus, database, metrics, log,
   await queue.work('events.prune', eventsPruneJob(bus, config.events.retentionHours));
   await queue.work('auth.prune', authPruneJob(database.db));
   await queue.work('jobs.prune', jobsPruneJob(database.db, config.queue.runRetentionDays));
-  await queue.work('schedules.sync', schedulesSyncJob(database.db, schedulerOf(queue), agentSchedulerOf(queue)));
+  await queue.work('schedules.sync', schedulesSyncJob(database.db, schedulerOf(queue), agentSchedulerFor(queue)));
   const agentDeps = {
     db: database.db,
     log: log.child({ component: 'agents' }),

@@ -11,7 +11,7 @@ import {
 } from '../../contracts/agents.ts';
 import { errorBodySchema } from '../../contracts/system.ts';
 import { isAppError } from '../../lib/errors.ts';
-import { type AgentSchedulerPort, getAgent, listAgentRuns, listAgents, updateAgent } from '../../modules/agents/index.ts';
+import { agentSchedulerFor, getAgent, listAgentRuns, listAgents, updateAgent } from '../../modules/agents/index.ts';
 import type { AppDeps } from '../deps.ts';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
@@ -22,12 +22,7 @@ export const agentsRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const { queue } = deps;
-    const scheduler: AgentSchedulerPort = {
-      schedule: (orgId, agentId, cron, tz) =>
-        queue.schedule('agents.run', cron, { agentId: agentId as AgentId, trigger: 'schedule' }, { tz, key: `${orgId}:${agentId}`, orgId }),
-      unschedule: (orgId, agentId) => queue.unschedule('agents.run', `${orgId}:${agentId}`),
-      validateCron: (cron, tz) => queue.validateCron(cron, tz),
-    };
+    const scheduler = agentSchedulerFor(queue);
     /** Queued, or already queued (a CONFLICT on the singleton key): the queued run will do. */
     const enqueue = (promise: Promise<string>) =>
       promise

@@ -33,6 +33,26 @@ export interface AgentSchedulerPort {
   validateCron(cron: string, timeZone: string): Date[];
 }
 
+/** What the job engine offers for an agent's own cron (the queue passed by main/ and the routes). */
+export interface AgentCronEngine {
+  schedule(
+    name: 'agents.run',
+    cron: string,
+    payload: { agentId: AgentId; trigger: 'schedule' },
+    opts: { tz: string; key: string; orgId: string },
+  ): Promise<void>;
+  unschedule(name: 'agents.run', key: string): Promise<void>;
+  validateCron(cron: string, tz: string): Date[];
+}
+
+/** An agent with its own cron is an `agents.run` schedule keyed `<org>/<agent>` (pg-boss keys allow no colon). */
+export const agentSchedulerFor = (engine: AgentCronEngine): AgentSchedulerPort => ({
+  schedule: (orgId, agentId, cron, tz) =>
+    engine.schedule('agents.run', cron, { agentId: agentId as AgentId, trigger: 'schedule' }, { tz, key: `${orgId}/${agentId}`, orgId }),
+  unschedule: (orgId, agentId) => engine.unschedule('agents.run', `${orgId}/${agentId}`),
+  validateCron: (cron, tz) => engine.validateCron(cron, tz),
+});
+
 const METRICS_DAYS = 30;
 const DAY_MS = 86_400_000;
 

@@ -11,4 +11,14 @@ export {
   runAgent,
 } from './agent-runs.service.ts';
 export { ensureAgents } from './agents.registry.ts';
-export { type AgentSchedulerPort, getAgent, listAgentRuns, listAgents, qualityScore, syncAgentSchedules, updateAgent } from './agents.service.ts';
+export {
+  type AgentCronEngine,
+  type AgentSchedulerPort,
+  agentSchedulerFor,
+  getAgent,
+  listAgentRuns,
+  listAgents,
+  qualityScore,
+  syncAgentSchedules,
+  updateAgent,
+} from './agents.service.ts';
