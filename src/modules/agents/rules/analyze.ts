@@ -1,6 +1,6 @@
 import type { Marketplace } from '../../../contracts/tasks.ts';
 import type { DbOrTx } from '../../../db/client.ts';
-import { type ListingFact, listingFacts } from '../../catalog/index.ts';
+import { type ListingFact, listingFacts, listingPriceMedians, type PriceMedian } from '../../catalog/index.ts';
 import { skuSales, storeOrderStats } from '../../orders/index.ts';
 import { listStores } from '../../stores/index.ts';
 import type { AnalyzeChannelInput, ChannelAnalysis, Knowledge, Proposal, ProposalSubject, RuleInfo } from '../analysis.types.ts';
@@ -132,15 +132,18 @@ export async function analyzeChannel(db: DbOrTx, input: AnalyzeChannelInput): Pr
   const hits: Record<string, number> = {};
   const empty: ChannelAnalysis = { proposals: [], hits, context: { stores: 0, listings: 0, orders: 0 } };
   if (pack.platforms.length === 0) return empty;
-  const stores = (await listStores({ orgId: input.orgId, db })).filter((s) => pack.platforms.includes(s.platform));
+  // A disconnected store's data stays, but proposals about it could not be acted on.
+  const stores = (await listStores({ orgId: input.orgId, db })).filter((s) => pack.platforms.includes(s.platform) && s.status !== 'disconnected');
   if (stores.length === 0) return empty;
   const storeIds = stores.map((s) => s.id);
   const now = input.now;
-  const [sales, orderStats] = await Promise.all([
+  const [sales, orderStats, medians] = await Promise.all([
     skuSales(db, input.orgId, storeIds, now),
     storeOrderStats(db, input.orgId, storeIds, new Date(now.getTime() - 30 * DAY)),
+    listingPriceMedians(db, input.orgId, storeIds),
   ]);
   const salesOf = new Map(sales.map((s) => [`${s.storeId}|${s.sku}`, s]));
+  const medianOf = new Map(medians.map((m) => [`${m.productType ?? ''}|${m.currency}`, m]));
 
   const ctx: CheckCtx = { marketplace: input.marketplace, channel: pack.channel, now, promotionalTerms: pack.promotionalTerms };
   const overrides = input.knowledge.thresholds ?? {};
@@ -164,7 +167,12 @@ export async function analyzeChannel(db: DbOrTx, input: AnalyzeChannelInput): Pr
   for (;;) {
     const page = await listingFacts(db, input.orgId, storeIds, { ...(afterId ? { afterId } : {}), limit: FACTS_PAGE });
     for (const fact of page) {
-      const listing = toListingSubject(fact, fact.sku ? salesOf.get(`${fact.storeId}|${fact.sku}`) : undefined);
+      const listing = toListingSubject(
+        fact,
+        fact.sku ? salesOf.get(`${fact.storeId}|${fact.sku}`) : undefined,
+        fact.productType ? medianOf.get(`${fact.productType}|${fact.currency}`) : undefined,
+        medianOf.get(`|${fact.currency}`),
+      );
       run('listing', listing);
       storeRevenue.set(listing.storeId, (storeRevenue.get(listing.storeId) ?? 0) + listing.revenue30);
       addToProduct(productsSeen, fact, listing);
@@ -194,7 +202,12 @@ export async function analyzeChannel(db: DbOrTx, input: AnalyzeChannelInput): Pr
 
 type Sales = Awaited<ReturnType<typeof skuSales>>[number];
 
-export function toListingSubject(fact: ListingFact, sales: Sales | undefined): ListingSubject {
+export function toListingSubject(
+  fact: ListingFact,
+  sales: Sales | undefined,
+  byType: PriceMedian | undefined,
+  overall: PriceMedian | undefined,
+): ListingSubject {
   const units30 = sales?.units30 ?? 0;
   const velocity = units30 / 30;
   return {
@@ -203,14 +216,15 @@ export function toListingSubject(fact: ListingFact, sales: Sales | undefined): L
     variantId: fact.variantId,
     listingId: fact.listingId,
     sku: fact.sku,
+    status: fact.listingStatus,
     title: fact.title,
     price: Number(fact.priceAmount),
     currency: fact.currency,
     available: fact.available,
-    typeMedian: fact.typeMedian,
-    typePeers: fact.typePeers,
-    overallMedian: fact.overallMedian,
-    overallPeers: fact.overallPeers,
+    typeMedian: byType?.median ?? null,
+    typePeers: byType?.peers ?? 0,
+    overallMedian: overall?.median ?? null,
+    overallPeers: overall?.peers ?? 0,
     priceUpdatedAt: fact.priceUpdatedAt,
     units7: sales?.units7 ?? 0,
     units30,

@@ -11,6 +11,8 @@ const DAY = 86_400_000;
 /** `BRL 129.90` (minor units, two decimals: every currency of the connected channels). */
 export const money = (amount: number, currency: string) => `${currency} ${(amount / 100).toFixed(2)}`;
 const round1 = (value: number) => Math.round(value * 10) / 10;
+/** Units per day: two decimals, so one sale a month reads 0.03, not 0. */
+const perDay = (value: number) => Math.round(value * 100) / 100;
 /** A title quoted inside a task title, clipped so the task title stays short. */
 export const quote = (text: string, max = 60) => {
   const chars = [...text];
@@ -35,14 +37,17 @@ const fold = (text: string) => text.toLowerCase().normalize('NFD').replace(/\p{M
 
 /** The promotional terms found in a title, matched on word boundaries, case- and accent-insensitive. */
 export function promotionalTermsIn(title: string, terms: readonly string[]): string[] {
-  const folded = ` ${fold(title).replace(/[^\p{L}\p{N}%]+/gu, ' ')} `;
-  return terms.filter((term) =>
-    folded.includes(
-      ` ${fold(term)
-        .replace(/[^\p{L}\p{N}%]+/gu, ' ')
-        .trim()} `,
-    ),
-  );
+  const words = (text: string) =>
+    fold(text)
+      .replace(/[^\p{L}\p{N}%]+/gu, ' ')
+      .trim();
+  const folded = ` ${words(title)} `;
+  const found = new Map<string, string>();
+  for (const term of terms) {
+    const key = words(term);
+    if (!found.has(key) && folded.includes(` ${key} `)) found.set(key, term);
+  }
+  return [...found.values()];
 }
 
 /** What a product sells per 30 days, or one sale at its highest price when it sold nothing (the least at stake). */
@@ -365,7 +370,7 @@ export const priceBelowMedian = (spec: RuleSpec) =>
   );
 
 const lowStockCheck: Check<'listing'> = (l, t, ctx) => {
-  if (l.available === null || l.available <= 0) return null;
+  if (l.status !== 'active' || l.available === null || l.available <= 0) return null;
   const minCover = t('minCoverDays');
   const minAvailable = t('minAvailable');
   const selling = l.velocity > 0 && l.coverDays !== null;
@@ -378,14 +383,14 @@ const lowStockCheck: Check<'listing'> = (l, t, ctx) => {
       : `Restock ${l.sku ?? quote(l.title, 50)} on ${ctx.channel}: only ${l.available} unit(s) left`,
     description:
       (shortCover
-        ? `The listing sold ${l.units30} unit(s) in 30 days (${round1(l.velocity)}/day); ${l.available} in stock cover ${round1(l.coverDays as number)} days, below the ${minCover}-day target. `
+        ? `The listing sold ${l.units30} unit(s) in 30 days (${perDay(l.velocity)}/day); ${l.available} in stock cover ${round1(l.coverDays as number)} days, below the ${minCover}-day target. `
         : `Only ${l.available} unit(s) are in stock (at most ${minAvailable} triggers a warning). `) +
       `Replenish about ${need} unit(s) before it sells out; an out-of-stock listing loses its ranking on ${ctx.channel}. Expected outcome: no lost sales or ranking.`,
     current: { available: l.available, coverDays: l.coverDays === null ? null : round1(l.coverDays) },
     target: { coverDays: minCover, replenishUnits: need },
     threshold: { minCoverDays: minCover, minAvailable },
     stake: selling ? l.velocity * unitPrice(l) * Math.max(1, minCover - (l.coverDays as number)) : l.price,
-    details: { units7: l.units7, units30: l.units30, velocityPerDay: round1(l.velocity) },
+    details: { units7: l.units7, units30: l.units30, velocityPerDay: perDay(l.velocity) },
   };
 };
 export const lowStock = (spec: RuleSpec) =>
@@ -394,7 +399,7 @@ export const lowStock = (spec: RuleSpec) =>
       rule: 'low-stock',
       kind: 'listing',
       title: 'Low stock cover',
-      description: 'Stock lasts fewer than N days at the 30-day sales velocity, or only a few units are left.',
+      description: 'An active listing whose stock lasts fewer than N days at the 30-day sales velocity, or with only a few units left.',
       thresholds: { minCoverDays: 14, minAvailable: 3 },
       category: 'scaling',
       priority: 'high',
@@ -406,7 +411,7 @@ export const lowStock = (spec: RuleSpec) =>
   );
 
 const outOfStockCheck: Check<'listing'> = (l, t, ctx) => {
-  if (l.available === null || l.available > 0) return null;
+  if (l.status !== 'active' || l.available === null || l.available > 0) return null;
   const minUnits = t('minUnits30');
   const selling = l.units30 >= minUnits && l.units30 > 0;
   return {
@@ -415,13 +420,13 @@ const outOfStockCheck: Check<'listing'> = (l, t, ctx) => {
       : `Restock or pause ${l.sku ?? quote(l.title, 50)} on ${ctx.channel}: it is out of stock`,
     description:
       `The listing has ${l.available} unit(s) available` +
-      (selling ? ` and sold ${l.units30} unit(s) in the last 30 days (${round1(l.velocity)}/day): every day out of stock loses sales. ` : '. ') +
+      (selling ? ` and sold ${l.units30} unit(s) in the last 30 days (${perDay(l.velocity)}/day): every day out of stock loses sales. ` : '. ') +
       `${ctx.channel} demotes listings that stay out of stock. Replenish, or pause the listing until stock arrives. Expected outcome: sales and ranking recovered.`,
     current: l.available,
     target: selling ? Math.ceil(l.velocity * 30) : 1,
     threshold: { minUnits30: minUnits },
     stake: selling ? l.velocity * unitPrice(l) * 30 : l.price * 0.5,
-    details: { units7: l.units7, units30: l.units30, velocityPerDay: round1(l.velocity), withSales: selling },
+    details: { units7: l.units7, units30: l.units30, velocityPerDay: perDay(l.velocity), withSales: selling },
   };
 };
 export const outOfStock = (spec: RuleSpec) =>
@@ -430,7 +435,7 @@ export const outOfStock = (spec: RuleSpec) =>
       rule: 'out-of-stock',
       kind: 'listing',
       title: 'Out of stock',
-      description: 'No stock available (high impact when the listing sold recently).',
+      description: 'An active listing with no stock available (high impact when it sold recently).',
       thresholds: { minUnits30: 1 },
       category: 'scaling',
       priority: 'high',

@@ -30,6 +30,8 @@ export interface ListingSubject {
   variantId: string;
   listingId: string;
   sku: string | null;
+  /** The channel's status of the listing (active, inactive, draft): stock rules only look at active listings. */
+  status: string;
   title: string;
   price: number;
   currency: string;
