@@ -106,6 +106,8 @@ async function runOn(kind: 'postgres' | 'pglite') {
       const store = await createStore(ctx, s);
       await seedStore(database.db, org.id, store.id, i);
     }
+    // Planner statistics, as a synced database would have them (autovacuum analyses after bulk writes).
+    await database.db.execute(sql`analyze`);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => {
