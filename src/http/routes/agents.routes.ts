@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  type AgentId,
   agentDetailSchema,
   agentRunQueuedSchema,
   agentRunsQuerySchema,
