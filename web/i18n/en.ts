@@ -30,7 +30,7 @@ export const en = {
 
   'area.tasks.description': 'Review the tasks the marketplace agents propose, approve or reject them in batches, assign them and follow them to completion.',
   'area.plans.description': 'Upload marketplace reports to get an analysis plan per channel; approving a plan queues its first tasks.',
-  'area.agents.description': 'The master Nexo agent and the channel agents: their access tokens, the marketplaces they cover and what they have proposed.',
+  'area.agents.description': 'The master Nexo agent and the channel agents: their schedules, runs, rules and the tasks they propose.',
   'area.jobs.description': 'The durable job queue: every run with its attempts, logs, retries and dead letters, per store.',
   'area.stores.description': 'Connect your marketplace stores and see each connector’s capabilities, rate limits and health.',
   'area.catalog.description': 'One master catalog of products, variants and listings, with field provenance, conflict resolution and approval policies.',

@@ -31,7 +31,7 @@ export const ptBR = {
     'Revise as tarefas propostas pelos agentes de marketplace, aprove ou rejeite em lote, atribua responsáveis e acompanhe até a conclusão.',
   'area.plans.description':
     'Envie relatórios dos marketplaces e receba um plano de análise por canal; ao aprovar o plano, as primeiras tarefas entram na fila.',
-  'area.agents.description': 'O agente mestre Nexo e os agentes de canal: seus tokens de acesso, os marketplaces que cobrem e o que já propuseram.',
+  'area.agents.description': 'O agente mestre Nexo e os agentes de canal: suas agendas, execuções, regras e as tarefas que propõem.',
   'area.jobs.description': 'A fila durável de jobs: cada execução com suas tentativas, logs, novas tentativas e mensagens mortas, por loja.',
   'area.stores.description': 'Conecte suas lojas nos marketplaces e veja os recursos, limites de requisição e a saúde de cada conector.',
   'area.catalog.description':
