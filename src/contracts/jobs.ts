@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agentIdSchema } from './agents.ts';
 
 /** How a job type is retried, leased and deduplicated. Declared once per type in `jobCatalog`. */
 export interface JobPolicy {
@@ -203,6 +204,18 @@ export const jobCatalog = {
     z.strictObject({}),
     { retryLimit: 2, expireInSeconds: 300, concurrency: 1, scope: 'system' },
   ),
+  'agents.run': defineJob(
+    'agents.run',
+    "One run of one marketplace agent (docs/agents.md): analyse its channel, rank, drop duplicates and recently rejected keys, cap, and create tasks awaiting approval under the agent's identity. Recorded in agent_runs; a second run of the same agent while one is running is recorded as skipped.",
+    z.strictObject({ agentId: agentIdSchema, trigger: z.enum(['manual', 'schedule']).default('schedule') }),
+    { retryLimit: 1, retryDelaySeconds: 30, expireInSeconds: 30 * 60, concurrency: 1, singletonKey: (p: { agentId: string }) => p.agentId, scope: 'org' }, // enqueue passes `agents.run:<org>:<agent>`
+  ),
+  'agents.daily': defineJob(
+    'agents.daily',
+    "The org's daily orchestration (seed 000 initializeDailyTasks): every enabled channel agent without a cron of its own, each isolated, then the master's cross-channel tasks; approvers are notified once for the batch.",
+    z.strictObject({ trigger: z.enum(['manual', 'schedule']).default('schedule') }),
+    { retryLimit: 1, retryDelaySeconds: 60, expireInSeconds: 60 * 60, concurrency: 1, singletonKey: () => 'agents.daily', scope: 'org' }, // enqueue passes `agents.daily:<org>`
+  ),
 } satisfies Record<string, JobDefinition>;
 
 /** A job type an org runs on a cron schedule (in the org's time zone); each org may change or disable it. */
@@ -222,6 +235,12 @@ export const orgScheduleCatalog: Record<string, OrgScheduleDefinition> = {
     name: 'jobs.daily-summary',
     description: "Yesterday's job figures per type, on the Jobs page",
     defaultCron: '0 7 * * *',
+    enabledByDefault: true,
+  },
+  'agents.daily': {
+    name: 'agents.daily',
+    description: 'Daily run of the marketplace agents (each agent may have its own cron instead, on the Agents page)',
+    defaultCron: '0 6 * * *',
     enabledByDefault: true,
   },
   'stores.sync-due': {

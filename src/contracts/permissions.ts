@@ -46,6 +46,10 @@ export const permissionRoles = {
   'catalog.read': ['owner', 'admin', 'operator', 'viewer'],
   /** Unified orders as read from the channels. */
   'orders.read': ['owner', 'admin', 'operator', 'viewer'],
+  /** The marketplace agents: registry, runs, rules, metrics. */
+  'agents.read': ['owner', 'admin', 'operator', 'viewer'],
+  /** Run agents now, enable/disable, schedule, settings and knowledge base (audited). */
+  'agents.manage': ['owner', 'admin'],
   'channels.read': ['owner', 'admin'],
   /** Notification channels carry credentials (Slack URLs, SMTP logins, signing secrets). */
   'channels.manage': ['owner', 'admin'],

@@ -12,6 +12,7 @@ import { registerErrorHandling, sendError } from './plugins/errors.ts';
 import { requestIdFor } from './plugins/request-id.ts';
 import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { createSseHub } from './plugins/sse.ts';
+import { agentsRoutes } from './routes/agents.routes.ts';
 import { alertsRoutes } from './routes/alerts.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { catalogRoutes } from './routes/catalog.routes.ts';
@@ -122,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(notificationsRoutes());
   await app.register(healthRoutes(deps, deps.healthSources ?? emptyHealthSources));
   await app.register(alertsRoutes(deps));
+  await app.register(agentsRoutes(deps));
   await app.register(connectorsRoutes());
   await app.register(catalogRoutes());
   await app.register(ordersRoutes());

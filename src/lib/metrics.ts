@@ -28,6 +28,8 @@ export interface Metrics {
   /** Set by main/: reads open stuck patterns by type and severity at scrape time. */
   stuckPatterns: { read?: () => Promise<Array<{ type: string; severity: string; count: number }>> };
   recoveries: Counter<'outcome'>;
+  /** Marketplace agent runs by agent and outcome (succeeded, failed, skipped). */
+  agentRuns: Counter<'agent' | 'status'>;
   /** LLM mode: completeJson results by model and outcome (ok | invalid | timeout | error | breaker_open). */
   llmRequests: Counter<'model' | 'outcome'>;
   /** LLM mode: tokens reported by the provider, by model and kind (prompt | completion). */
@@ -140,6 +142,12 @@ export function createMetrics(): Metrics {
       name: 'nexo_recoveries_total',
       help: 'Automatic recoveries applied by the watchdog in this process, by outcome (succeeded | failed)',
       labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    agentRuns: new Counter({
+      name: 'nexo_agent_runs_total',
+      help: 'Marketplace agent runs in this process, by agent and outcome (succeeded | failed | skipped)',
+      labelNames: ['agent', 'status'],
       registers: [registry],
     }),
     openAlerts,

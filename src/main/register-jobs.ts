@@ -2,6 +2,7 @@ import { type Config, resolveSecretKey } from '../config.ts';
 import { jobCatalog, systemSchedules } from '../contracts/jobs.ts';
 import type { Database } from '../db/client.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import { agentsDailyJob, agentsRunJob } from '../jobs/agents-run.job.ts';
 import { alertsEvaluateJob } from '../jobs/alerts-evaluate.job.ts';
 import { authPruneJob } from '../jobs/auth-prune.job.ts';
 import { eventsPruneJob } from '../jobs/events-prune.job.ts';
@@ -22,6 +23,7 @@ import { AppError } from '../lib/errors.ts';
 import type { LlmClient } from '../lib/llm/llm.types.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
+import { agentSchedulerFor } from '../modules/agents/index.ts';
 import { type DeliveryEnqueuer, httpSignalProviders, type NotifyDeps, orgReading, type SignalProviders, taskSignalProviders } from '../modules/alerts/index.ts';
 import { jobEngineFailOver, jobSignalFigures, type SchedulerPort } from '../modules/operations/index.ts';
 import { createStoreLimits, listBreakers, type StoreLimits } from '../modules/stores/index.ts';
@@ -92,12 +94,20 @@ export const signalProvidersFor = (database: Database, metrics: Metrics): Signal
 });
 
 /** Every handler of the catalog, registered on this process's workers. */
-export async function registerJobs({ config, queue, bus, database, metrics, log, shutdown, storeLimits }: JobDeps): Promise<void> {
+export async function registerJobs({ config, queue, bus, database, metrics, log, shutdown, storeLimits, llm }: JobDeps): Promise<void> {
   const limits = storeLimits ?? createStoreLimits({ ...config.resilience, metrics });
   await queue.work('events.prune', eventsPruneJob(bus, config.events.retentionHours));
   await queue.work('auth.prune', authPruneJob(database.db));
   await queue.work('jobs.prune', jobsPruneJob(database.db, config.queue.runRetentionDays));
-  await queue.work('schedules.sync', schedulesSyncJob(database.db, schedulerOf(queue)));
+  await queue.work('schedules.sync', schedulesSyncJob(database.db, schedulerOf(queue), agentSchedulerFor(queue)));
+  const agentDeps = {
+    db: database.db,
+    log: log.child({ component: 'agents' }),
+    llm: llm ?? undefined,
+    onRun: (agent: string, status: string) => metrics.agentRuns.inc({ agent, status }),
+  };
+  await queue.work('agents.run', agentsRunJob(agentDeps));
+  await queue.work('agents.daily', agentsDailyJob(agentDeps));
   await queue.work('jobs.daily-summary', jobsDailySummaryJob(database.db));
   await queue.work('jobs.probe', jobsProbeJob());
   await queue.work('jobs.reconcile', jobsReconcileJob(database.db, queue));

@@ -103,6 +103,12 @@ const ordersRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/orders/orders-page.tsx'), 'OrdersPage'),
 });
 
+const agentsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/agents',
+  component: lazyRouteComponent(() => import('../features/agents/agents-page.tsx'), 'AgentsPage'),
+});
+
 const healthRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/health',
@@ -161,6 +167,7 @@ const routeTree = rootRoute.addChildren([
   appRoute.addChildren([
     dashboardRoute,
     tasksRoute.addChildren([tasksApprovalRoute, tasksApprovalAliasRoute, tasksAllRoute, tasksMineRoute]),
+    agentsRoute,
     jobsRoute,
     storesRoute,
     catalogRoute,

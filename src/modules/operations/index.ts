@@ -21,7 +21,7 @@ export {
   unfinishedRunOf,
 } from './job-runs.service.ts';
 export { listMetricSnapshots, snapshotAllOrgs, snapshotOrgDay } from './metric-snapshots.service.ts';
-export { assertCron, listSchedules, type SchedulerPort, syncOrgSchedules, updateSchedule } from './schedules.service.ts';
+export { assertCron, listSchedules, type SchedulerPort, scheduleCron, syncOrgSchedules, updateSchedule } from './schedules.service.ts';
 export { type Detector, detectors, type Finding, type WatchdogThresholds } from './stuck-patterns.detectors.ts';
 export {
   fixStuckPattern,

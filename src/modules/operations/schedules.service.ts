@@ -57,6 +57,15 @@ const view = (scheduler: SchedulerPort, name: string, row: Row | undefined, time
   };
 };
 
+/** The cron an org's schedule runs on (its own, or the catalog's default). */
+export async function scheduleCron(db: Db, orgId: string, name: string): Promise<string> {
+  const [row] = await db
+    .select()
+    .from(jobSchedules)
+    .where(and(eq(jobSchedules.orgId, orgId), eq(jobSchedules.name, name)));
+  return effective(name, row).cron;
+}
+
 export async function listSchedules(ctx: Ctx, scheduler: SchedulerPort) {
   const { timeZone } = await orgSettings(ctx.db, ctx.orgId);
   const rows = await ctx.db.select().from(jobSchedules).where(eq(jobSchedules.orgId, ctx.orgId));

@@ -1,5 +1,6 @@
 /** Task orchestration (seed 000): the task lifecycle, approvals, stats and metrics. */
 export { type IdempotentResult, withIdempotency } from './idempotency.service.ts';
+export { countCreatedToday, creatorTaskFigures, pendingTaskIds, rejectionsByRule, takenDedupeKeys } from './task-agent-facts.service.ts';
 export { timeAccuracy } from './task-mapping.ts';
 export { agentsLastTaskAt, countAwaitingApproval, staleUndecidedTasks } from './task-signals.service.ts';
 export { dailyStats, localDate, statsTrend, taskCountsByStatus, taskMetrics } from './task-stats.service.ts';

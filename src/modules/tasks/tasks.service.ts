@@ -45,10 +45,14 @@ function resolveCreator(ctx: Ctx, input: CreateInput): string {
   return input.createdBy;
 }
 
-export async function createTask(ctx: Ctx, input: CreateInput): Promise<MarketplaceTask> {
+/**
+ * Creates a task as the caller. In-process callers (the marketplace agents) may pass their own stable
+ * `dedupeKey` (rule + subject) instead of the default one derived from the title.
+ */
+export async function createTask(ctx: Ctx, input: CreateInput, opts: { dedupeKey?: string } = {}): Promise<MarketplaceTask> {
   const createdBy = resolveCreator(ctx, input);
   const submit = input.submit === true;
-  const dedupeKey = dedupeKeyFor({ ...input, createdBy });
+  const dedupeKey = opts.dedupeKey ?? dedupeKeyFor({ ...input, createdBy });
   const row = await insertTask(ctx, {
     id: uuidv7(ctx.now.getTime()),
     orgId: ctx.orgId,

@@ -48,6 +48,17 @@ const exempt: Record<string, string> = {
     'public: the invitation token is a 256-bit single-use secret; holding it is the authorization (its GET only previews the org name, e-mail and role)',
   'POST /api/webhooks/{platform}/{storeId}':
     "public: the caller is the channel, authenticated by its signature over the raw body with the store's own secrets (no Nexo credential, so no org); test/e2e/webhooks.e2e.test.ts checks that another store's or org's delivery is refused",
+  ...Object.fromEntries(
+    [
+      'GET /api/orchestration/agents/{agentId}',
+      'PATCH /api/orchestration/agents/{agentId}',
+      'POST /api/orchestration/agents/{agentId}/run',
+      'GET /api/orchestration/agents/{agentId}/runs',
+    ].map((route) => [
+      route,
+      "not an object id: every org has its own agent of each id (marketplace-amazon, …), chosen by the caller's credential; src/modules/agents/agents.int.test.ts checks runs and tasks stay in their org",
+    ]),
+  ),
   'PUT /api/schedules/{name}':
     "not an object id: a schedule name is a job type of the catalog; every org has its own schedule of each name, chosen by the caller's credential",
 };

@@ -335,6 +335,8 @@ const allScopes = [
   'stores.read',
   'catalog.read',
   'orders.read',
+  'agents.read',
+  'agents.manage',
 ];
 
 let taskSequence = 0;

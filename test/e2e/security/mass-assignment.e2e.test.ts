@@ -86,6 +86,7 @@ const cases: Record<string, Case> = {
   'POST /api/jobs/probe': { caller: owner, base: () => ({ startAfterSeconds: 3600 }) },
   'POST /api/jobs/dead/replay': { caller: owner, base: () => ({ type: 'jobs.probe' }) },
   'PUT /api/schedules/{name}': { caller: owner, path: () => '/api/schedules/jobs.daily-summary', base: () => ({ enabled: true }) },
+  'PATCH /api/orchestration/agents/{agentId}': { caller: owner, path: () => '/api/orchestration/agents/marketplace-amazon', base: () => ({ enabled: true }) },
   'PUT /api/alert-rules/{ruleId}': { caller: owner, path: () => `/api/alert-rules/${alertRuleId}`, base: () => ({ threshold: 123 }) },
   // A public-looking target: every probe is refused by validation before any test message would be sent.
   'POST /api/notification-channels': { caller: owner, base: () => ({ type: 'webhook', name: 'Mass', config: { url: 'https://example.com/hook' } }) },

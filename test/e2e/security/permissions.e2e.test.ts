@@ -213,6 +213,13 @@ const expectations: Record<string, Row> = {
   'POST /api/jobs/probe': { cells: [N, N, N, Y, Y, N, N, Y], body: { failAttempts: -1 } },
   'GET /api/schedules': { cells: [N, Y, Y, Y, Y, N, N, Y] },
   'PUT /api/schedules/{name}': { cells: [N, N, N, Y, Y, N, N, Y], path: '/api/schedules/jobs.daily-summary', body: {} },
+  // Marketplace agents: everyone in the org reads; admins and owners run and configure them. Agent tokens: neither.
+  'GET /api/orchestration/agents': { cells: [N, Y, Y, Y, Y, N, N, Y] },
+  'POST /api/orchestration/agents/run-all': { cells: [N, N, N, Y, Y, N, N, Y] },
+  'GET /api/orchestration/agents/{agentId}': { cells: [N, Y, Y, Y, Y, N, N, Y], path: '/api/orchestration/agents/marketplace-ghost' },
+  'PATCH /api/orchestration/agents/{agentId}': { cells: [N, N, N, Y, Y, N, N, Y], path: '/api/orchestration/agents/marketplace-ghost', body: {} },
+  'POST /api/orchestration/agents/{agentId}/run': { cells: [N, N, N, Y, Y, N, N, Y], path: '/api/orchestration/agents/marketplace-ghost/run' },
+  'GET /api/orchestration/agents/{agentId}/runs': { cells: [N, Y, Y, Y, Y, N, N, Y], path: '/api/orchestration/agents/marketplace-ghost/runs' },
   // The bell: signed-in people only, never tokens.
   'GET /api/notifications': { cells: [N, Y, Y, Y, Y, N, N, N] },
   'POST /api/notifications/read': { cells: [N, Y, Y, Y, Y, N, N, N], body: {} },
