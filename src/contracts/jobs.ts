@@ -34,10 +34,11 @@ export interface JobPolicy {
   storeConcurrency?: number;
   /**
    * Deduplication: a job whose key is already queued (not yet started) is not enqueued again
-   * (enqueue answers CONFLICT). Derived from the payload; an explicit `singletonKey` at enqueue wins.
+   * (enqueue answers CONFLICT). Derived from the payload and the job's org (keys are global: an org-scoped key that
+   * is not unique across orgs must include the org); an explicit `singletonKey` at enqueue wins.
    * Declaring it gives the type pg-boss's `short` queue policy (set when the queue is created).
    */
-  singletonKey?: (payload: never) => string;
+  singletonKey?: (payload: never, job: { orgId: string | null }) => string;
   /**
    * `org`: every job belongs to an org (enqueue must pass `orgId`, optionally `storeId`); its run is
    * visible on that org's Jobs page. `system`: maintenance across orgs (no org; visible to no org).
@@ -208,13 +209,20 @@ export const jobCatalog = {
     'agents.run',
     "One run of one marketplace agent (docs/agents.md): analyse its channel, rank, drop duplicates and recently rejected keys, cap, and create tasks awaiting approval under the agent's identity. Recorded in agent_runs; a second run of the same agent while one is running is recorded as skipped.",
     z.strictObject({ agentId: agentIdSchema, trigger: z.enum(['manual', 'schedule']).default('schedule') }),
-    { retryLimit: 1, retryDelaySeconds: 30, expireInSeconds: 30 * 60, concurrency: 1, singletonKey: (p: { agentId: string }) => p.agentId, scope: 'org' }, // enqueue passes `agents.run:<org>:<agent>`
+    {
+      retryLimit: 1,
+      retryDelaySeconds: 30,
+      expireInSeconds: 30 * 60,
+      concurrency: 1,
+      singletonKey: (p: { agentId: string }, job) => `${job.orgId}:${p.agentId}`,
+      scope: 'org',
+    },
   ),
   'agents.daily': defineJob(
     'agents.daily',
     "The org's daily orchestration (seed 000 initializeDailyTasks): every enabled channel agent without a cron of its own, each isolated, then the master's cross-channel tasks; approvers are notified once for the batch.",
     z.strictObject({ trigger: z.enum(['manual', 'schedule']).default('schedule') }),
-    { retryLimit: 1, retryDelaySeconds: 60, expireInSeconds: 60 * 60, concurrency: 1, singletonKey: () => 'agents.daily', scope: 'org' }, // enqueue passes `agents.daily:<org>`
+    { retryLimit: 1, retryDelaySeconds: 60, expireInSeconds: 60 * 60, concurrency: 1, singletonKey: (_p, job) => `${job.orgId}`, scope: 'org' },
   ),
 } satisfies Record<string, JobDefinition>;
 

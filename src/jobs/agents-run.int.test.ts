@@ -37,11 +37,7 @@ describe('agents jobs', () => {
   };
 
   it('runs one agent (agents.run) and every agent (agents.daily), each run recorded', async () => {
-    await queue.enqueue(
-      'agents.run',
-      { agentId: 'marketplace-kaway', trigger: 'manual' },
-      { orgId: ctx.orgId, singletonKey: `agents.run:${ctx.orgId}:marketplace-kaway` },
-    );
+    await queue.enqueue('agents.run', { agentId: 'marketplace-kaway', trigger: 'manual' }, { orgId: ctx.orgId });
     expect((await waitForRun('marketplace-kaway', 1))[0]).toMatchObject({ trigger: 'manual', status: 'succeeded', tasksCreated: 0 });
     await queue.enqueue('agents.daily', { trigger: 'schedule' }, { orgId: ctx.orgId });
     const master = await waitForRun('marketplace-master', 1);

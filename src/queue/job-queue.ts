@@ -102,11 +102,11 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
   const sendOptionsFor = (
     def: JobDefinition,
     payload: unknown,
-    opts: { startAfter?: Date | number; singletonKey?: string; priority?: number; storeId?: string | null },
+    opts: { startAfter?: Date | number; singletonKey?: string; priority?: number; orgId?: string | null; storeId?: string | null },
   ) => {
     const send: SendOptions = {};
     if (opts.startAfter !== undefined) send.startAfter = opts.startAfter instanceof Date ? opts.startAfter : new Date(opts.startAfter);
-    const singletonKey = opts.singletonKey ?? def.policy.singletonKey?.(payload as never);
+    const singletonKey = opts.singletonKey ?? def.policy.singletonKey?.(payload as never, { orgId: opts.orgId ?? null });
     if (singletonKey) send.singletonKey = singletonKey;
     const priority = opts.priority ?? def.policy.priority;
     if (priority !== undefined) send.priority = priority;
@@ -243,7 +243,7 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
     ): Promise<{ bossJobId: string; maxAttempts: number }> {
       const def = definition(run.name);
       const envelope = toEnvelope(run.payload, { runId: run.runId, orgId: run.orgId, storeId: run.storeId, attemptOffset: run.attempts });
-      const id = await sendEnvelope(tx, run.name, envelope, sendOptionsFor(def, run.payload, { storeId: run.storeId }));
+      const id = await sendEnvelope(tx, run.name, envelope, sendOptionsFor(def, run.payload, { orgId: run.orgId, storeId: run.storeId }));
       if (!id) throw new AppError('CONFLICT', `A "${run.name}" job with the same key is already queued`);
       return { bossJobId: id, maxAttempts: run.attempts + def.policy.retryLimit + 1 };
     },
@@ -443,7 +443,7 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
         try {
           await database.db.transaction(async (tx) => {
             const bossJobId = await sendEnvelope(tx, name, next, {
-              ...sendOptionsFor(def, envelope.payload, { storeId: run.storeId, priority: job.priority }),
+              ...sendOptionsFor(def, envelope.payload, { orgId: run.orgId, storeId: run.storeId, priority: job.priority }),
               startAfter: error.until,
               retryLimit: Math.max(0, job.retryLimit - job.retryCount),
             });

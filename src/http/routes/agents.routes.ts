@@ -60,7 +60,7 @@ export const agentsRoutes =
       },
       async (request, reply) => {
         const orgId = request.ctx.orgId;
-        const result = await enqueue(queue.enqueue('agents.daily', { trigger: 'manual' }, { orgId, singletonKey: `agents.daily:${orgId}` }));
+        const result = await enqueue(queue.enqueue('agents.daily', { trigger: 'manual' }, { orgId }));
         return reply.status(202).send(result);
       },
     );
@@ -113,9 +113,7 @@ export const agentsRoutes =
       async (request, reply) => {
         const { orgId } = request.ctx;
         const agent = await getAgent(request.ctx, request.params.agentId);
-        const result = await enqueue(
-          queue.enqueue('agents.run', { agentId: agent.id, trigger: 'manual' }, { orgId, singletonKey: `agents.run:${orgId}:${agent.id}` }),
-        );
+        const result = await enqueue(queue.enqueue('agents.run', { agentId: agent.id, trigger: 'manual' }, { orgId }));
         return reply.status(202).send(result);
       },
     );
