@@ -114,4 +114,75 @@ describe('demo stores (NEXO_DEMO)', () => {
     expect(second.problems?.all).toBe(first.problems?.all);
     expect(second.perStore.map((c) => c.listings)).toEqual(first.perStore.map((c) => c.listings));
   });
+
+  it('a daily run of the agents on the demo org proposes tasks that point at the planted problems, and none twice', { timeout: 600_000 }, async () => {
+    const started = new Date().toISOString();
+    server = await startTestServer({ dataDir, env: { NEXO_DEMO: '1' }, timeoutMs: 120_000 });
+    const stores = await syncedAfter(server, started);
+    const owner = await signIn(server.url);
+    const runAll = async () => {
+      const queued = await owner.json<{ queued: boolean; jobId: string }>('POST', '/api/orchestration/agents/run-all');
+      expect(queued.status).toBe(202);
+      const deadline = Date.now() + 300_000;
+      for (;;) {
+        const job = await owner.json<{ job: { status: string; lastError: string | null } }>('GET', `/api/jobs/${queued.body.jobId}`);
+        if (job.body.job.status === 'completed') return;
+        if (['failed', 'dead', 'cancelled'].includes(job.body.job.status) || Date.now() > deadline)
+          throw new Error(`agents.daily: ${JSON.stringify(job.body.job)}`);
+        await sleep(500);
+      }
+    };
+    interface TaskJson {
+      id: string;
+      status: string;
+      createdBy: string;
+      marketplace: string;
+      metadata: { ruleId: string; subject: { storeId: string; productId?: string }; evidence: Record<string, unknown> };
+    }
+    const agentTasks = async () => {
+      const all: TaskJson[] = [];
+      for (let offset = 0; ; offset += 100) {
+        const page = await owner.json<{ tasks: TaskJson[] }>('GET', `/api/orchestration/tasks?limit=100&offset=${offset}`);
+        all.push(...page.body.tasks.filter((t) => t.createdBy.startsWith('marketplace-')));
+        if (page.body.tasks.length < 100) return all;
+      }
+    };
+
+    // The daily cap (20) keeps only the highest-impact findings (stock, images); lift it so every planted kind shows.
+    for (const agent of ['amazon', 'shopee', 'mercadolivre', 'tiktokshop', 'kaway']) {
+      const patched = await owner.json('PATCH', `/api/orchestration/agents/marketplace-${agent}`, { settings: { dailyCap: 500 } });
+      expect(patched.status).toBe(200);
+    }
+    await runAll();
+    const first = await agentTasks();
+    expect(first.length).toBeGreaterThan(0);
+    expect(new Set(first.map((t) => t.status))).toEqual(new Set(['awaiting_approval']));
+    // Each channel agent proposed for its own marketplace, about the org's own stores.
+    const storeIds = new Set(stores.map((s) => s.id));
+    for (const task of first) {
+      if (task.createdBy !== 'marketplace-master') expect(task.createdBy).toBe(`marketplace-${task.marketplace}`);
+      expect(task.metadata.ruleId).toBeTruthy();
+      if (task.createdBy !== 'marketplace-master') expect(storeIds.has(task.metadata.subject.storeId)).toBe(true);
+    }
+    // The planted over-long titles are found, with the product's real title and length as evidence.
+    const longTitle = first.find((t) => t.metadata.ruleId.endsWith('.title-too-long'));
+    const byRule = Object.entries(Object.groupBy(first, (t) => t.metadata.ruleId)).map(([rule, tasks]) => [rule, tasks?.length]);
+    expect(longTitle, `a title-too-long task among ${JSON.stringify(byRule)}`).toBeDefined();
+    const evidence = longTitle?.metadata.evidence as { productId: string; current: number; target: number; title: string };
+    const product = await owner.json<{ title: string }>('GET', `/api/catalog/products/${evidence.productId}`);
+    expect(product.status).toBe(200);
+    expect(product.body.title).toBe(evidence.title);
+    expect([...evidence.title].length).toBe(evidence.current);
+    expect(evidence.current).toBeGreaterThan(evidence.target);
+    // Products without images are found too.
+    expect(first.some((t) => t.metadata.ruleId.endsWith('.too-few-images'))).toBe(true);
+
+    // A second daily run proposes nothing it already proposed.
+    await runAll();
+    const second = await agentTasks();
+    const keys = (tasks: TaskJson[]) => tasks.map((t) => `${t.createdBy}|${t.metadata.ruleId}|${JSON.stringify(t.metadata.subject)}`);
+    expect(new Set(keys(second)).size).toBe(second.length);
+    expect(second.length).toBe(first.length);
+    await server.stop();
+  });
 });
