@@ -46,6 +46,10 @@ export const permissionRoles = {
   'catalog.read': ['owner', 'admin', 'operator', 'viewer'],
   /** Unified orders as read from the channels. */
   'orders.read': ['owner', 'admin', 'operator', 'viewer'],
+  /** Analysis plans: list, plan data, Phase 1 tasks, job history. */
+  'plans.read': ['owner', 'admin', 'operator', 'viewer'],
+  /** Upload a report, approve or reject a plan (approval creates tasks). */
+  'plans.manage': ['owner', 'admin'],
   'channels.read': ['owner', 'admin'],
   /** Notification channels carry credentials (Slack URLs, SMTP logins, signing secrets). */
   'channels.manage': ['owner', 'admin'],
@@ -71,6 +75,7 @@ export const tokenGrantableScopes = permissions.filter(
       'health.fix',
       'channels.manage',
       'stores.manage',
+      'plans.manage',
     ].includes(p),
 );
 

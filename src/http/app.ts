@@ -22,6 +22,7 @@ import { identityAdminRoutes } from './routes/identity-admin.routes.ts';
 import { jobsRoutes } from './routes/jobs.routes.ts';
 import { notificationsRoutes } from './routes/notifications.routes.ts';
 import { ordersRoutes } from './routes/orders.routes.ts';
+import { plansRoutes } from './routes/plans.routes.ts';
 import { storesRoutes } from './routes/stores.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
 import { tasksRoutes } from './routes/tasks.routes.ts';
@@ -125,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(connectorsRoutes());
   await app.register(catalogRoutes());
   await app.register(ordersRoutes());
+  await app.register(plansRoutes(deps));
   await app.register(webhooksRoutes(deps));
   app.setNotFoundHandler((request, reply) => {
     const isApi = /^\/(api|metrics|healthz|readyz|openapi\.json|docs)(\/|$|\?)/.test(request.url);

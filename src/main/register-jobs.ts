@@ -9,6 +9,8 @@ import { jobsDailySummaryJob } from '../jobs/jobs-daily-summary.job.ts';
 import { jobsProbeJob } from '../jobs/jobs-probe.job.ts';
 import { jobsPruneJob } from '../jobs/jobs-prune.job.ts';
 import { jobsReconcileJob } from '../jobs/jobs-reconcile.job.ts';
+import { plansAnalyzeJob } from '../jobs/plans-analyze.job.ts';
+import { plansCreateTasksJob } from '../jobs/plans-create-tasks.job.ts';
 import { metricsSnapshotJob } from '../jobs/metrics-snapshot.job.ts';
 import { notificationsDeliverJob } from '../jobs/notifications-deliver.job.ts';
 import { schedulesSyncJob } from '../jobs/schedules-sync.job.ts';
@@ -19,10 +21,12 @@ import { webhooksProcessJob } from '../jobs/webhooks-process.job.ts';
 import { webhooksPruneJob } from '../jobs/webhooks-prune.job.ts';
 import { webhooksRecoverJob } from '../jobs/webhooks-recover.job.ts';
 import { AppError } from '../lib/errors.ts';
+import type { LlmClient } from '../lib/llm/llm.types.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import { type DeliveryEnqueuer, httpSignalProviders, type NotifyDeps, orgReading, type SignalProviders, taskSignalProviders } from '../modules/alerts/index.ts';
-import { jobEngineFailOver, jobSignalFigures, type SchedulerPort } from '../modules/operations/index.ts';
+import { jobEngineFailOver, jobSignalFigures, type SchedulerPort, type WatchdogEngine } from '../modules/operations/index.ts';
+import { type PlanEnqueue, recoverPlan } from '../modules/plans/index.ts';
 import { createStoreLimits, listBreakers, type StoreLimits } from '../modules/stores/index.ts';
 import { agentsLastTaskAt, countAwaitingApproval, staleUndecidedTasks } from '../modules/tasks/index.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
@@ -38,7 +42,21 @@ export interface JobDeps {
   storeLimits?: StoreLimits;
   /** Aborted when the process starts shutting down. */
   shutdown?: AbortSignal;
+  /** The configured model (NEXO_LLM_*) for analysis plans; absent: the rules write them. */
+  llm?: LlmClient;
 }
+
+/** Plan jobs are always sent inside the transaction that changes the plan. */
+export const planEnqueuer =
+  (queue: JobDeps['queue']): PlanEnqueue =>
+  (tx, name, payload) =>
+    queue.enqueue(name, payload, { tx, orgId: payload.orgId });
+
+/** The watchdog's engine: fenced fail-over of lost jobs, and re-enqueueing a stuck plan's job. */
+export const watchdogEngine = (database: Database, queue: JobDeps['queue']): WatchdogEngine => ({
+  ...jobEngineFailOver(queue.boss),
+  recoverPlan: (orgId, planId, opts) => recoverPlan(database.db, planEnqueuer(queue), orgId, planId, opts),
+});
 
 /** The queue seen by the operations module's schedules. */
 export const schedulerOf = (queue: JobQueue<typeof jobCatalog>): SchedulerPort => ({
@@ -89,7 +107,7 @@ export const signalProvidersFor = (database: Database, metrics: Metrics): Signal
 });
 
 /** Every handler of the catalog, registered on this process's workers. */
-export async function registerJobs({ config, queue, bus, database, metrics, log, shutdown, storeLimits }: JobDeps): Promise<void> {
+export async function registerJobs({ config, queue, bus, database, metrics, log, shutdown, storeLimits, llm }: JobDeps): Promise<void> {
   const limits = storeLimits ?? createStoreLimits({ ...config.resilience, metrics });
   await queue.work('events.prune', eventsPruneJob(bus, config.events.retentionHours));
   await queue.work('auth.prune', authPruneJob(database.db));
@@ -98,7 +116,7 @@ export async function registerJobs({ config, queue, bus, database, metrics, log,
   await queue.work('jobs.daily-summary', jobsDailySummaryJob(database.db));
   await queue.work('jobs.probe', jobsProbeJob());
   await queue.work('jobs.reconcile', jobsReconcileJob(database.db, queue));
-  await queue.work('watchdog.run', watchdogJob(database.db, jobEngineFailOver(queue.boss), config.watchdog, { metrics, ...(shutdown ? { shutdown } : {}) }));
+  await queue.work('watchdog.run', watchdogJob(database.db, watchdogEngine(database, queue), config.watchdog, { metrics, ...(shutdown ? { shutdown } : {}) }));
   await queue.work('metrics.snapshot', metricsSnapshotJob(database.db));
   await queue.work('alerts.evaluate', alertsEvaluateJob(database.db, signalProvidersFor(database, metrics), deliveryEnqueuer(queue)));
   await queue.work(
@@ -112,6 +130,9 @@ export async function registerJobs({ config, queue, bus, database, metrics, log,
   await queue.work('stores.sync', storesSyncJob(database.db, storeCalls, log));
   await queue.work('stores.subscribe-webhooks', storesSubscribeWebhooksJob(database.db, storeCalls, config.http.publicUrl, log));
   await queue.work('stores.sync-due', storesSyncDueJob(database.db, enqueueSync));
+  const planDeps = { log, ...(llm ? { llm } : {}) };
+  await queue.work('plans.analyze', plansAnalyzeJob(database.db, planDeps, jobCatalog['plans.analyze'].policy.retryLimit));
+  await queue.work('plans.create-tasks', plansCreateTasksJob(database.db, planDeps));
   await queue.work('webhooks.prune', webhooksPruneJob(database.db, config.webhooks.retentionHours));
   await queue.work(
     'webhooks.recover',

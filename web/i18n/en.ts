@@ -560,6 +560,7 @@ export const en = {
   'health.recoveries.failed': 'failed',
   'health.type.job_lease_expired': 'Job past its lease',
   'health.type.queue_backlog': 'Queue backlog',
+  'health.type.plan_analysis_stuck': 'Analysis plan stuck',
   'health.type.plan_without_phase1': 'Approved plan without Phase 1 tasks',
   'health.type.task_approval_overdue': 'Approvals overdue',
   'health.type.agent_silent': 'Silent agent',
@@ -603,6 +604,8 @@ export const en = {
   'permission.orders.read': 'See orders from every channel',
   'permission.stores.read': 'See connected stores and their health',
   'permission.stores.manage': 'Connect, edit, test, pause and disconnect stores (channel credentials)',
+  'permission.plans.read': 'See analysis plans, their Phase 1 tasks and job history',
+  'permission.plans.manage': 'Upload reports and approve or reject analysis plans',
   'permission.channels.read': 'See notification channels and their delivery logs',
   'permission.channels.manage': 'Add, test and remove notification channels',
 

@@ -563,6 +563,7 @@ export const ptBR = {
   'health.recoveries.failed': 'falhou',
   'health.type.job_lease_expired': 'Job além do prazo',
   'health.type.queue_backlog': 'Fila acumulada',
+  'health.type.plan_analysis_stuck': 'Plano de análise travado',
   'health.type.plan_without_phase1': 'Plano aprovado sem tarefas da Fase 1',
   'health.type.task_approval_overdue': 'Aprovações atrasadas',
   'health.type.agent_silent': 'Agente em silêncio',
@@ -607,6 +608,8 @@ export const ptBR = {
   'permission.orders.read': 'Ver pedidos de todos os canais',
   'permission.stores.read': 'Ver lojas conectadas e sua saúde',
   'permission.stores.manage': 'Conectar, editar, testar, pausar e desconectar lojas (credenciais dos canais)',
+  'permission.plans.read': 'Ver planos de análise, suas tarefas da Fase 1 e o histórico de jobs',
+  'permission.plans.manage': 'Enviar relatórios e aprovar ou rejeitar planos de análise',
   'permission.channels.read': 'Ver canais de notificação e seus registros de entrega',
   'permission.channels.manage': 'Adicionar, testar e remover canais de notificação',
 
