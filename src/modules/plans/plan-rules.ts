@@ -78,8 +78,9 @@ function itemsOf(report: Extract<ExtractedReport, { kind: 'table' }>): { items: 
   const items = report.rows.map((row, i) => {
     const title = roles.title ? (row[roles.title] ?? '') : '';
     const sku = roles.sku ? (row[roles.sku] ?? '') : '';
-    let conversion = toNumber(roles.conversion ? row[roles.conversion] : undefined);
-    if (conversion > 1) conversion /= 100; // "3.5" or "3.5%" -> 0.035
+    const rawConversion = roles.conversion ? row[roles.conversion] : undefined;
+    let conversion = toNumber(rawConversion);
+    if (rawConversion?.includes('%') || conversion > 1) conversion /= 100; // "3.5" or "3.5%" -> 0.035
     return {
       label: sku || title.slice(0, 60) || `row ${i + 2}`,
       price: toNumber(roles.price ? row[roles.price] : undefined),
