@@ -16,7 +16,7 @@ import { decidePlan, getPlan, listPlans, type PlanEnqueue, parseChannels, upload
 import type { AppDeps } from '../deps.ts';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
-const planParams = z.object({ id: z.uuid({ error: 'id must be a plan id (UUID)' }) });
+const planParams = z.object({ planId: z.uuid({ error: 'planId must be a plan id (UUID)' }) });
 
 const isFastifyCode = (error: unknown, code: string) => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 
@@ -90,7 +90,7 @@ export const plansRoutes =
     );
 
     app.get(
-      '/api/marketplace/analysis/:id',
+      '/api/marketplace/analysis/:planId',
       {
         config: { access: 'plans.read' },
         schema: {
@@ -101,11 +101,11 @@ export const plansRoutes =
           response: { 200: analysisPlanSchema, ...errors },
         },
       },
-      async (request) => getPlan(request.ctx, request.params.id),
+      async (request) => getPlan(request.ctx, request.params.planId),
     );
 
     app.patch(
-      '/api/marketplace/analysis/:id',
+      '/api/marketplace/analysis/:planId',
       {
         config: { access: 'plans.manage' },
         schema: {
@@ -121,6 +121,6 @@ export const plansRoutes =
           response: { 202: planDecisionResponseSchema, ...errors },
         },
       },
-      async (request, reply) => reply.status(202).send(await decidePlan(request.ctx, enqueue, request.params.id, request.body)),
+      async (request, reply) => reply.status(202).send(await decidePlan(request.ctx, enqueue, request.params.planId, request.body)),
     );
   };

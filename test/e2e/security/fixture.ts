@@ -335,6 +335,7 @@ const allScopes = [
   'stores.read',
   'catalog.read',
   'orders.read',
+  'plans.read',
 ];
 
 let taskSequence = 0;
