@@ -103,6 +103,12 @@ const ordersRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/orders/orders-page.tsx'), 'OrdersPage'),
 });
 
+const plansRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/plans',
+  component: lazyRouteComponent(() => import('../features/plans/plans-page.tsx'), 'PlansPage'),
+});
+
 const healthRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/health',
@@ -165,6 +171,7 @@ const routeTree = rootRoute.addChildren([
     storesRoute,
     catalogRoute,
     ordersRoute,
+    plansRoute,
     ...comingSoonAreaIds.map(comingSoonRoute),
     healthRoute,
     systemRoute,

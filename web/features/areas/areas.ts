@@ -17,9 +17,9 @@ import {
 import type { PlainMessageKey } from '../../i18n/index.ts';
 
 /** The areas not built yet: each renders an honest "Coming soon" card. */
-export const comingSoonAreaIds = ['plans', 'agents', 'inventory', 'analytics'] as const;
+export const comingSoonAreaIds = ['agents', 'inventory', 'analytics'] as const;
 export type ComingSoonAreaId = (typeof comingSoonAreaIds)[number];
-export type AreaId = 'dashboard' | 'tasks' | 'jobs' | 'stores' | 'catalog' | 'orders' | ComingSoonAreaId | 'health' | 'settings' | 'system';
+export type AreaId = 'dashboard' | 'tasks' | 'plans' | 'jobs' | 'stores' | 'catalog' | 'orders' | ComingSoonAreaId | 'health' | 'settings' | 'system';
 
 export type NavSection = 'overview' | 'operations' | 'commerce' | 'system';
 
