@@ -122,7 +122,12 @@ export const listPlansQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100, { error: 'limit must be at most 100' }).default(25),
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });
-export const listPlansResponseSchema = z.object({ plans: z.array(analysisPlanSummarySchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+export const listPlansResponseSchema = z.object({
+  plans: z.array(analysisPlanSummarySchema),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
 
 export const planDecisionRequestSchema = z
   .strictObject({

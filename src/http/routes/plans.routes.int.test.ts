@@ -116,7 +116,9 @@ describe('analysis plans API', () => {
       expect(plan.planData?.phases[0]?.tasks.length).toBeGreaterThan(0);
       expect(new Set(plan.planData?.opportunities.map((o) => o.channel))).toEqual(new Set(['amazon', 'mercadolivre']));
     }
-    const xlsx = (await ownerA.json<{ plans: AnalysisPlan[] }>('GET', '/api/marketplace/analysis?limit=10')).body.plans.find((p) => p.fileName === 'relatorio.xlsx');
+    const xlsx = (await ownerA.json<{ plans: AnalysisPlan[] }>('GET', '/api/marketplace/analysis?limit=10')).body.plans.find(
+      (p) => p.fileName === 'relatorio.xlsx',
+    );
     const detail = (await ownerA.json<AnalysisPlan>('GET', `/api/marketplace/analysis/${xlsx?.id}`)).body;
     expect(detail.planData?.opportunities.some((o) => /ML-1/.test(o.what))).toBe(true);
   });
@@ -131,7 +133,12 @@ describe('analysis plans API', () => {
       ['empty', await upload(ownerA, { name: 'report.csv', content: Buffer.alloc(0) }), 400, 'empty_file'],
       ['blank', await upload(ownerA, { name: 'report.txt', content: Buffer.from('  \n\n ') }), 400, 'empty_file'],
       ['header only', await upload(ownerA, { name: 'report.csv', content: Buffer.from('sku,title,price\n') }), 400, 'empty_file'],
-      ['corrupt xlsx', await upload(ownerA, { name: 'report.xlsx', content: Buffer.from('PK\x03\x04\x14\x00[Content_Types].xml garbage') }), 400, 'corrupt_file'],
+      [
+        'corrupt xlsx',
+        await upload(ownerA, { name: 'report.xlsx', content: Buffer.from('PK\x03\x04\x14\x00[Content_Types].xml garbage') }),
+        400,
+        'corrupt_file',
+      ],
       ['corrupt pdf', await upload(ownerA, { name: 'report.pdf', content: Buffer.from('%PDF-1.4\nthis is not a pdf body') }), 400, 'corrupt_file'],
       ['corrupt csv', await upload(ownerA, { name: 'report.csv', content: Buffer.from('sku,title\n"SKU-1,unterminated\nSKU-2,x\n') }), 400, 'corrupt_file'],
       ['no file', await upload(ownerA, null), 400, 'missing_file'],
@@ -165,7 +172,8 @@ describe('analysis plans API', () => {
     expect(plan.tasks.length).toBe(plan.planData?.phases[0]?.tasks.length);
     expect(plan.tasks.every((task) => task.status === 'awaiting_approval' && task.marketplace === 'shopee' && task.phase === 1)).toBe(true);
     expect(plan.taskIds).toEqual(plan.tasks.map((task) => task.id));
-    const task = (await ownerA.json<{ task: { metadata: Record<string, unknown>; createdBy: string } }>('GET', `/api/orchestration/tasks/${plan.taskIds[0]}`)).body.task;
+    const task = (await ownerA.json<{ task: { metadata: Record<string, unknown>; createdBy: string } }>('GET', `/api/orchestration/tasks/${plan.taskIds[0]}`))
+      .body.task;
     expect(task).toMatchObject({ createdBy: 'marketplace-master', metadata: { planId, phase: 1, index: 0, source: 'analysis-plan' } });
     const statuses = plan.history.filter((h) => h.queueName !== 'plans.analyze' && h.queueName !== 'plans.create-tasks').map((h) => h.status);
     expect(statuses).toEqual(['uploaded', 'approved']);
@@ -180,7 +188,14 @@ describe('analysis plans API', () => {
       "select type, payload from events where payload->>'planId' = $1 order by id",
       [planId],
     );
-    expect(events.filter((e) => e.type === 'plan.updated').map((e) => e.payload.status)).toEqual(['uploaded', 'analyzing', 'ready', 'approved', 'creating_tasks', 'tasks_created']);
+    expect(events.filter((e) => e.type === 'plan.updated').map((e) => e.payload.status)).toEqual([
+      'uploaded',
+      'analyzing',
+      'ready',
+      'approved',
+      'creating_tasks',
+      'tasks_created',
+    ]);
     expect(events.some((e) => e.type === 'plan.phase1.created')).toBe(true);
     // Another PATCH after the tasks exist: still one set; a reject is now a conflict.
     await ownerA.json('PATCH', `/api/marketplace/analysis/${planId}`, { action: 'approve' });

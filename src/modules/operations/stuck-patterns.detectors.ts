@@ -152,7 +152,8 @@ const planWithoutPhase1: Detector = {
 const planAnalysisStuck: Detector = {
   type: 'plan_analysis_stuck',
   applicable: true,
-  threshold: () => `an analysis plan uploaded or analyzing with no analysis job for ${PLAN_ANALYSIS_GRACE_SECONDS} s, or analyzing for ${PLAN_ANALYSIS_TIMEOUT_SECONDS / 60} min`,
+  threshold: () =>
+    `an analysis plan uploaded or analyzing with no analysis job for ${PLAN_ANALYSIS_GRACE_SECONDS} s, or analyzing for ${PLAN_ANALYSIS_TIMEOUT_SECONDS / 60} min`,
   thresholdSeconds: () => PLAN_ANALYSIS_GRACE_SECONDS,
   async detect(db, now) {
     const plans = await plansInFlight(db as Db, new Date(now.getTime() - PLAN_ANALYSIS_GRACE_SECONDS * 1000));
@@ -166,7 +167,14 @@ const planAnalysisStuck: Detector = {
         subject: p.planId,
         severity: 'warning' as const,
         since: new Date(p.statusChangedAt.getTime() + (timedOut ? PLAN_ANALYSIS_TIMEOUT_SECONDS : PLAN_ANALYSIS_GRACE_SECONDS) * 1000),
-        details: { plan_id: p.planId, status: p.status, status_since: p.statusChangedAt.toISOString(), attempts: p.analysisAttempts, timed_out: timedOut, job_live: p.live },
+        details: {
+          plan_id: p.planId,
+          status: p.status,
+          status_since: p.statusChangedAt.toISOString(),
+          attempts: p.analysisAttempts,
+          timed_out: timedOut,
+          job_live: p.live,
+        },
         recommendation: timedOut
           ? `Analysis plan ${p.planId} has been analyzing for ${ago((now.getTime() - p.statusChangedAt.getTime()) / 1000)}. Fix: fail it with the reason (upload the report again).`
           : p.analysisAttempts >= MAX_ANALYSIS_ATTEMPTS

@@ -47,7 +47,10 @@ function decodeUtf8(buf: Buffer): string | null {
 
 /** A delimiter that splits the first lines into the same number (>= 2) of columns. */
 function sniffDelimiter(text: string): string | null {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 5);
+  const lines = text
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '')
+    .slice(0, 5);
   if (lines.length < 2) return null;
   for (const d of [',', ';', '\t', '|']) {
     const counts = lines.map((l) => l.split(d).length);
@@ -61,7 +64,8 @@ function sniffDelimiter(text: string): string | null {
  * text. Throws a 400 with `details.reason` for an unsupported type and a 413 over the limit.
  */
 export function detectFileType(buf: Buffer, fileName: string, mimeType = ''): PlanFileType {
-  if (buf.length > MAX_UPLOAD_BYTES) throw uploadError('file_too_large', `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`, { limit: MAX_UPLOAD_BYTES });
+  if (buf.length > MAX_UPLOAD_BYTES)
+    throw uploadError('file_too_large', `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`, { limit: MAX_UPLOAD_BYTES });
   if (buf.length === 0) throw uploadError('empty_file', 'The file is empty');
   if (startsWith(buf, PDF)) return 'pdf';
   if (startsWith(buf, ZIP)) {
@@ -69,9 +73,13 @@ export function detectFileType(buf: Buffer, fileName: string, mimeType = ''): Pl
     throw uploadError('unsupported_file_type', 'A ZIP archive that is not an XLSX workbook: upload a CSV, XLSX, PDF or plain text report', { detected: 'zip' });
   }
   const binary = knownBinaries.find((b) => startsWith(buf, b.magic));
-  if (binary) throw uploadError('unsupported_file_type', `Unsupported file type (${binary.name}): upload a CSV, XLSX, PDF or plain text report`, { detected: binary.name });
+  if (binary)
+    throw uploadError('unsupported_file_type', `Unsupported file type (${binary.name}): upload a CSV, XLSX, PDF or plain text report`, {
+      detected: binary.name,
+    });
   const text = decodeUtf8(buf);
-  if (text === null) throw uploadError('unsupported_file_type', 'Unsupported file type (binary content): upload a CSV, XLSX, PDF or plain text report', { detected: 'binary' });
+  if (text === null)
+    throw uploadError('unsupported_file_type', 'Unsupported file type (binary content): upload a CSV, XLSX, PDF or plain text report', { detected: 'binary' });
   const ext = extensionOf(fileName);
   if (ext === 'csv' || ext === 'tsv' || mimeType === 'text/csv') return 'csv';
   if (ext === 'txt' || ext === 'md') return 'text';

@@ -107,7 +107,12 @@ async function writePlan(deps: PlanJobDeps, report: ExtractedReport, channels: M
  * The `plans.analyze` job: uploaded -> analyzing -> ready (or failed when the file cannot be read). A replay
  * of a plan past analysis does nothing.
  */
-export async function analyzePlan(db: Db, deps: PlanJobDeps, payload: { orgId: string; planId: string }, job: PlanJobRef): Promise<{ status: PlanStatus | 'skipped' }> {
+export async function analyzePlan(
+  db: Db,
+  deps: PlanJobDeps,
+  payload: { orgId: string; planId: string },
+  job: PlanJobRef,
+): Promise<{ status: PlanStatus | 'skipped' }> {
   const { orgId, planId } = payload;
   const now = () => new Date();
   const started = await withTransaction(db, async (tx) => {
@@ -131,7 +136,9 @@ export async function analyzePlan(db: Db, deps: PlanJobDeps, payload: { orgId: s
     report = await extractReport(plan.content, plan.fileType);
   } catch (error) {
     if (!isAppError(error)) throw error;
-    await withTransaction(db, (tx) => transition(tx, { orgId, planId, from: 'analyzing', to: 'failed', now: now(), job, reason: error.message, set: { failureReason: error.message } }));
+    await withTransaction(db, (tx) =>
+      transition(tx, { orgId, planId, from: 'analyzing', to: 'failed', now: now(), job, reason: error.message, set: { failureReason: error.message } }),
+    );
     return { status: 'failed' };
   }
   const facts = await channelFacts(db, orgId, channels, now());
@@ -226,9 +233,16 @@ const BREAKER_WINDOW_MS = 10 * 60_000;
  * task service's dedupe (same marketplace, creator and title) and recorded. Approving twice, a retry, a replay
  * or two workers at once end with each Phase 1 task created exactly once.
  */
-export async function createPlanTasks(db: Db, deps: PlanJobDeps, payload: { orgId: string; planId: string }, job: PlanJobRef): Promise<{ status: PlanStatus | 'skipped'; taskIds: string[] }> {
+export async function createPlanTasks(
+  db: Db,
+  deps: PlanJobDeps,
+  payload: { orgId: string; planId: string },
+  job: PlanJobRef,
+): Promise<{ status: PlanStatus | 'skipped'; taskIds: string[] }> {
   const { orgId, planId } = payload;
-  const entered = await withTransaction(db, (tx) => transition(tx, { orgId, planId, from: ['approved', 'creating_tasks'], to: 'creating_tasks', now: new Date(), job }));
+  const entered = await withTransaction(db, (tx) =>
+    transition(tx, { orgId, planId, from: ['approved', 'creating_tasks'], to: 'creating_tasks', now: new Date(), job }),
+  );
   if (entered === null) return { status: 'skipped', taskIds: [] };
   const [{ n: failures } = { n: 0 }] = await db
     .select({ n: count() })
@@ -243,7 +257,9 @@ export async function createPlanTasks(db: Db, deps: PlanJobDeps, payload: { orgI
     );
   if (failures >= BREAKER_FAILURES) {
     const reason = `circuit breaker: Phase 1 task creation failed ${failures} times in 10 minutes`;
-    await withTransaction(db, (tx) => transition(tx, { orgId, planId, from: 'creating_tasks', to: 'failed', now: new Date(), job, reason, set: { failureReason: reason } }));
+    await withTransaction(db, (tx) =>
+      transition(tx, { orgId, planId, from: 'creating_tasks', to: 'failed', now: new Date(), job, reason, set: { failureReason: reason } }),
+    );
     return { status: 'failed', taskIds: [] };
   }
   try {
@@ -253,7 +269,12 @@ export async function createPlanTasks(db: Db, deps: PlanJobDeps, payload: { orgI
       .where(and(eq(analysisPlans.id, planId), eq(analysisPlans.orgId, orgId)));
     if (!plan) return { status: 'skipped', taskIds: [] };
     const done = new Set(
-      (await db.select({ idx: analysisPlanTasks.idx }).from(analysisPlanTasks).where(and(eq(analysisPlanTasks.planId, planId), eq(analysisPlanTasks.phase, 1)))).map((r) => r.idx),
+      (
+        await db
+          .select({ idx: analysisPlanTasks.idx })
+          .from(analysisPlanTasks)
+          .where(and(eq(analysisPlanTasks.planId, planId), eq(analysisPlanTasks.phase, 1)))
+      ).map((r) => r.idx),
     );
     for (const { index, input } of phase1Tasks(plan)) {
       if (done.has(index)) continue;
@@ -262,7 +283,8 @@ export async function createPlanTasks(db: Db, deps: PlanJobDeps, payload: { orgI
       try {
         taskId = (await createTask(ctx, input)).id;
       } catch (error) {
-        const existing = isAppError(error) && error.code === 'CONFLICT' ? (error.details as { existingTaskId?: string } | undefined)?.existingTaskId : undefined;
+        const existing =
+          isAppError(error) && error.code === 'CONFLICT' ? (error.details as { existingTaskId?: string } | undefined)?.existingTaskId : undefined;
         if (!existing) throw error;
         taskId = existing;
       }
@@ -275,7 +297,16 @@ export async function createPlanTasks(db: Db, deps: PlanJobDeps, payload: { orgI
         .where(eq(analysisPlanTasks.planId, planId))
         .orderBy(asc(analysisPlanTasks.phase), asc(analysisPlanTasks.idx));
       const taskIds = [...new Set(links.map((l) => l.taskId))];
-      const moved = await transition(tx, { orgId, planId, from: 'creating_tasks', to: 'tasks_created', now: new Date(), job, set: { taskIds }, details: { tasks: taskIds.length } });
+      const moved = await transition(tx, {
+        orgId,
+        planId,
+        from: 'creating_tasks',
+        to: 'tasks_created',
+        now: new Date(),
+        job,
+        set: { taskIds },
+        details: { tasks: taskIds.length },
+      });
       if (moved !== null) await publishEvent(tx, orgId, 'plan.phase1.created', { planId, taskIds });
       return { status: 'tasks_created' as const, taskIds };
     });
@@ -335,7 +366,13 @@ export const MAX_ANALYSIS_ATTEMPTS = 3;
  * The watchdog's fix for a stuck plan: its job is re-enqueued (approved without Phase 1 tasks, or an analysis whose
  * job was lost); an analysis that already used its attempts, or hangs past its timeout, fails with the reason.
  */
-export async function recoverPlan(db: Db, enqueue: PlanEnqueue, orgId: string, planId: string, opts: { analysisTimedOut?: boolean } = {}): Promise<{ action: string }> {
+export async function recoverPlan(
+  db: Db,
+  enqueue: PlanEnqueue,
+  orgId: string,
+  planId: string,
+  opts: { analysisTimedOut?: boolean } = {},
+): Promise<{ action: string }> {
   const [plan] = await db
     .select({ status: analysisPlans.status, attempts: analysisPlans.analysisAttempts })
     .from(analysisPlans)

@@ -283,7 +283,8 @@ function factFindings(f: ChannelFacts): Finding[] {
 }
 
 function phasesFor(opportunities: PlanOpportunity[], channels: Marketplace[]): PlanPhase[] {
-  const pick = (priority: PlanOpportunity['priority']) => opportunities.filter((o) => o.priority === priority).map((o) => `${o.title}: ${o.what}`.slice(0, 500));
+  const pick = (priority: PlanOpportunity['priority']) =>
+    opportunities.filter((o) => o.priority === priority).map((o) => `${o.title}: ${o.what}`.slice(0, 500));
   const phase1 = generatePhase1(opportunities, channels);
   const rest = opportunities.filter((o) => !phase1.tasks.includes(`${o.title}: ${o.what}`.slice(0, 500)));
   const medium = pick('medium').filter((t) => rest.some((o) => t.startsWith(o.title)));
@@ -323,8 +324,13 @@ export function rulesPlan(report: ExtractedReport, channels: Marketplace[], fact
   }
   scored.sort((a, b) => b.score - a.score);
   const opportunities: PlanOpportunity[] = scored.slice(0, 30).map(({ score: _score, ...o }) => o);
-  const rows = report.kind === 'table' ? `${report.totalRows} row(s), columns: ${Object.keys(detectColumns(report.columns)).join(', ') || 'none recognized'}` : `${report.text.length} characters of text`;
-  const synced = facts.map((f) => `${f.channel}: ${f.listings} listing(s), ${f.outOfStockListings} out of stock, ${f.orders30d} order(s) in 30 days`).join('; ');
+  const rows =
+    report.kind === 'table'
+      ? `${report.totalRows} row(s), columns: ${Object.keys(detectColumns(report.columns)).join(', ') || 'none recognized'}`
+      : `${report.text.length} characters of text`;
+  const synced = facts
+    .map((f) => `${f.channel}: ${f.listings} listing(s), ${f.outOfStockListings} out of stock, ${f.orders30d} order(s) in 30 days`)
+    .join('; ');
   const summary = [
     `Deterministic analysis of the report (${rows}) for ${channels.join(', ')}.`,
     synced ? `Synced data: ${synced}.` : 'No synced store data for these channels yet.',

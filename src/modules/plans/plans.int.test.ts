@@ -11,17 +11,7 @@ import type { LlmClient, LlmJsonResult } from '../../lib/llm/llm.types.ts';
 import { createJobQueue, type JobQueue } from '../../queue/job-queue.ts';
 import { jobEngineFailOver, listStuckPatterns, runWatchdogTick } from '../operations/index.ts';
 import { createTask, listTasks } from '../tasks/index.ts';
-import {
-  analyzePlan,
-  createPlanTasks,
-  decidePlan,
-  getPlan,
-  type PlanEnqueue,
-  type PlanJobDeps,
-  phase1Tasks,
-  recoverPlan,
-  uploadPlan,
-} from './index.ts';
+import { analyzePlan, createPlanTasks, decidePlan, getPlan, type PlanEnqueue, type PlanJobDeps, phase1Tasks, recoverPlan, uploadPlan } from './index.ts';
 import { masterAgentCtx } from './plan-jobs.service.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/plans/${name}`, import.meta.url));
@@ -57,7 +47,8 @@ describe('analysis plans: pipeline, seed 002 failure points A-F, crash safety an
     return planId;
   };
 
-  const planTasks = async (planId: string) => (await listTasks(owner, listTasksQuerySchema.parse({ limit: '100' }))).tasks.filter((task) => task.metadata?.planId === planId);
+  const planTasks = async (planId: string) =>
+    (await listTasks(owner, listTasksQuerySchema.parse({ limit: '100' }))).tasks.filter((task) => task.metadata?.planId === planId);
 
   beforeAll(async () => {
     t = await createTestDatabase();
@@ -74,7 +65,11 @@ describe('analysis plans: pipeline, seed 002 failure points A-F, crash safety an
     const planId = await readyPlan();
     const plan = await getPlan(owner, planId);
     expect(plan).toMatchObject({ status: 'ready', mode: 'rules', fallbackReason: null, report: { kind: 'table', rows: 5 } });
-    expect(plan.history.filter((h) => h.queueName !== 'plans.analyze' || h.status !== 'queued').map((h) => h.status)).toEqual(['uploaded', 'analyzing', 'ready']);
+    expect(plan.history.filter((h) => h.queueName !== 'plans.analyze' || h.status !== 'queued').map((h) => h.status)).toEqual([
+      'uploaded',
+      'analyzing',
+      'ready',
+    ]);
     const phase1 = plan.planData?.phases.find((p) => p.number === 1);
     expect(phase1?.tasks[0]).toMatch(/^Restock 1 selling item\(s\) that are out of stock: .*SKU-1/);
     expect(plan.planData?.opportunities.some((o) => o.priority === 'high' && /convert below 1%/.test(o.title))).toBe(true);
@@ -143,7 +138,13 @@ describe('analysis plans: pipeline, seed 002 failure points A-F, crash safety an
 
   it('C/F: a model error or timeout falls back to the rules, the reason and usage recorded on the plan', async () => {
     for (const reason of ['error', 'timeout'] as const) {
-      const llm = model(async () => ({ ok: false, reason, detail: reason === 'timeout' ? 'no answer in 30000 ms' : 'HTTP 500', usage: { ...usage, completionTokens: 0 }, model: 'test-model' }));
+      const llm = model(async () => ({
+        ok: false,
+        reason,
+        detail: reason === 'timeout' ? 'no answer in 30000 ms' : 'HTTP 500',
+        usage: { ...usage, completionTokens: 0 },
+        model: 'test-model',
+      }));
       const planId = await readyPlan(llm);
       const plan = await getPlan(owner, planId);
       expect(plan).toMatchObject({ status: 'ready', mode: 'rules' });
@@ -172,7 +173,9 @@ describe('analysis plans: pipeline, seed 002 failure points A-F, crash safety an
     await createPlanTasks(t.database.db, deps, { orgId: owner.orgId, planId }, job('plans.create-tasks', 2));
     expect((await decidePlan(fresh(), enqueue, planId, { action: 'approve' })).status).toBe('tasks_created');
     const tasks = await planTasks(planId);
-    expect(tasks.length).toBe(phase1Tasks({ id: planId, fileName: 'report.csv', channels: ['amazon'], planData: (await getPlan(owner, planId)).planData }).length);
+    expect(tasks.length).toBe(
+      phase1Tasks({ id: planId, fileName: 'report.csv', channels: ['amazon'], planData: (await getPlan(owner, planId)).planData }).length,
+    );
     expect(new Set(tasks.map((x) => x.title)).size).toBe(tasks.length);
   });
 
@@ -237,7 +240,10 @@ describe('analysis plans: pipeline, seed 002 failure points A-F, crash safety an
   it('a plan stuck in analyzing is re-enqueued, and failed with its reason once its attempts are used', async () => {
     const { planId } = await upload('report.txt');
     // An analysis attempt started and its worker died (no job left).
-    await t.database.execute(`update analysis_plans set status = 'analyzing', analysis_attempts = 1, status_changed_at = now() - interval '30 seconds' where id = $1`, [planId]);
+    await t.database.execute(
+      `update analysis_plans set status = 'analyzing', analysis_attempts = 1, status_changed_at = now() - interval '30 seconds' where id = $1`,
+      [planId],
+    );
     const requeue: Array<string> = [];
     const collect: PlanEnqueue = async (_tx, name) => {
       requeue.push(name);

@@ -17,7 +17,6 @@ type PlanRow = typeof analysisPlans.$inferSelect;
 /** Everything but the file and its text (up to 22 MB a row). */
 const { content: _content, extractedText: _text, ...viewColumns } = getTableColumns(analysisPlans);
 
-
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 const actorLabel = (ctx: Ctx) => (ctx.actor.type === 'user' ? ctx.actor.userId : ctx.actor.type === 'token' ? `token:${ctx.actor.tokenId}` : ctx.actor.label);
@@ -44,14 +43,19 @@ export const toSummary = (row: Omit<PlanRow, 'content' | 'extractedText'>): Anal
 
 /** The multipart `channels` field(s): repeated, `channels[]`, or comma-separated; at least one marketplace. */
 export function parseChannels(values: string[]): Marketplace[] {
-  const all = [...new Set(values.flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()).filter(Boolean))];
+  const all = [
+    ...new Set(
+      values
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
   const bad = all.filter((c) => !marketplaceSchema.safeParse(c).success);
   if (all.length === 0 || bad.length > 0)
-    throw uploadError(
-      'invalid_channels',
-      all.length === 0 ? 'Choose at least one channel (channels field)' : `Unknown channel(s): ${bad.join(', ')}`,
-      { allowed: marketplaceSchema.options },
-    );
+    throw uploadError('invalid_channels', all.length === 0 ? 'Choose at least one channel (channels field)' : `Unknown channel(s): ${bad.join(', ')}`, {
+      allowed: marketplaceSchema.options,
+    });
   return all as Marketplace[];
 }
 
@@ -86,8 +90,21 @@ export async function uploadPlan(ctx: Ctx, enqueue: PlanEnqueue, input: UploadIn
       createdAt: ctx.now,
       updatedAt: ctx.now,
     });
-    await recordHistory(tx, { orgId: ctx.orgId, planId: id, queueName: 'plan', status: 'uploaded', now: ctx.now, completed: true, details: { fileType, channels: input.channels } });
-    await recordAudit(tx, ctx, { action: 'plan.uploaded', resourceType: 'analysis_plan', resourceId: id, after: { fileName: input.fileName, fileType, channels: input.channels } });
+    await recordHistory(tx, {
+      orgId: ctx.orgId,
+      planId: id,
+      queueName: 'plan',
+      status: 'uploaded',
+      now: ctx.now,
+      completed: true,
+      details: { fileType, channels: input.channels },
+    });
+    await recordAudit(tx, ctx, {
+      action: 'plan.uploaded',
+      resourceType: 'analysis_plan',
+      resourceId: id,
+      after: { fileName: input.fileName, fileType, channels: input.channels },
+    });
     const jobId = await enqueue(tx, 'plans.analyze', { orgId: ctx.orgId, planId: id });
     await recordHistory(tx, { orgId: ctx.orgId, planId: id, jobId, queueName: 'plans.analyze', status: 'queued', now: ctx.now });
     await publishEvent(tx, ctx.orgId, 'plan.updated', { planId: id, status: 'uploaded', from: null });

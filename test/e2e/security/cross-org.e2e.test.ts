@@ -89,7 +89,9 @@ describe('security: cross-org isolation (BOLA)', () => {
     const channels = await expectOk(owner.request('GET', '/api/notification-channels'));
     const deliveries = await expectOk<{ deliveries: Array<{ id: string }> }>(owner.request('GET', `/api/notification-channels/${orgA.channelId}/deliveries`));
     const stores = await expectOk(owner.request('GET', '/api/stores'));
-    const plan = await expectOk<{ status: string; rejectionReason: string | null; taskIds: string[] }>(owner.request('GET', `/api/marketplace/analysis/${orgA.planId}`));
+    const plan = await expectOk<{ status: string; rejectionReason: string | null; taskIds: string[] }>(
+      owner.request('GET', `/api/marketplace/analysis/${orgA.planId}`),
+    );
     return {
       plan: { rejectionReason: plan.rejectionReason, rejected: plan.status === 'rejected', taskIds: plan.taskIds },
       stores,

@@ -170,7 +170,9 @@ export function PlanDrawer({ planId, onClose, canManage }: { planId: string | nu
                 <li key={h.id} className="flex flex-wrap gap-2">
                   <span className="text-muted-foreground tabular-nums">{formatDateTime(h.createdAt, locale)}</span>
                   <span className="font-mono text-xs">{h.queueName}</span>
-                  <span>{h.queueName === 'plan' || h.fromStatus ? t(`plans.status.${h.status as PlanStatus}`) : t(`plans.jobStatus.${h.status as 'queued'}`)}</span>
+                  <span>
+                    {h.queueName === 'plan' || h.fromStatus ? t(`plans.status.${h.status as PlanStatus}`) : t(`plans.jobStatus.${h.status as 'queued'}`)}
+                  </span>
                   {h.attempts !== null && <span className="text-muted-foreground">{t('plans.attempt', { n: h.attempts })}</span>}
                   {h.errorMessage && <span className="text-danger">{h.errorMessage}</span>}
                 </li>

@@ -76,15 +76,25 @@ function UploadCard({ onUploaded }: { onUploaded: (planId: string) => void }) {
             <legend className="font-medium text-sm">{t('plans.upload.channels')}</legend>
             <div className="flex flex-wrap gap-4">
               {marketplaces.map((channel) => (
-                <label key={channel} className="flex items-center gap-2 text-sm">
-                  <Checkbox checked={channels.includes(channel)} onChange={(event) => toggle(channel, event.target.checked)} data-testid={`plan-channel-${channel}`} />
+                <label key={channel} htmlFor={`plan-channel-${channel}`} className="flex items-center gap-2 text-sm">
+                  <Checkbox
+                    id={`plan-channel-${channel}`}
+                    checked={channels.includes(channel)}
+                    onChange={(event) => toggle(channel, event.target.checked)}
+                    data-testid={`plan-channel-${channel}`}
+                  />
                   {t(`plans.channel.${channel}`)}
                 </label>
               ))}
             </div>
           </fieldset>
           {progress !== null && (
-            <div className="h-2 w-full overflow-hidden rounded bg-muted" role="progressbar" aria-valuenow={Math.round(progress * 100)} data-testid="plan-upload-progress">
+            <div
+              className="h-2 w-full overflow-hidden rounded bg-muted"
+              role="progressbar"
+              aria-valuenow={Math.round(progress * 100)}
+              data-testid="plan-upload-progress"
+            >
               <div className="h-full bg-primary transition-all" style={{ width: `${Math.round(progress * 100)}%` }} />
             </div>
           )}
@@ -162,7 +172,14 @@ export function PlansPage() {
               </TableHeader>
               <TableBody>
                 {plans.map((plan) => (
-                  <TableRow key={plan.id} className="cursor-pointer" onClick={() => setOpen(plan.id)} data-testid="plan-row" data-status={plan.status} data-plan-id={plan.id}>
+                  <TableRow
+                    key={plan.id}
+                    className="cursor-pointer"
+                    onClick={() => setOpen(plan.id)}
+                    data-testid="plan-row"
+                    data-status={plan.status}
+                    data-plan-id={plan.id}
+                  >
                     <TableCell>
                       <button type="button" className="font-medium underline-offset-2 hover:underline" onClick={() => setOpen(plan.id)}>
                         {plan.fileName}
