@@ -1,5 +1,5 @@
 // Runs the benchmarks (all, or those named on the command line), prints a table per benchmark and
-// writes bench/results/latest.json.  Usage: node bench/run.ts [startup] [http] [queue-latency] [tasks] [jobs] [sync] [amazon-sync] [shopee-sync] [tiktokshop-sync]
+// writes bench/results/latest.json.  Usage: node bench/run.ts [startup] [http] [queue-latency] [tasks] [jobs] [sync] [amazon-sync] [shopee-sync] [tiktokshop-sync] [plans]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ const registry: Record<string, () => Promise<Benchmark>> = {
   'amazon-sync': async () => (await import('./amazon-sync.bench.ts')).benchmark,
   'shopee-sync': async () => (await import('./shopee-sync.bench.ts')).benchmark,
   'tiktokshop-sync': async () => (await import('./tiktokshop-sync.bench.ts')).benchmark,
+  plans: async () => (await import('./plans.bench.ts')).benchmark,
 };
 
 const names = process.argv.slice(2);
