@@ -104,6 +104,45 @@ describe('loadConfig', () => {
     expect(error.problems.find((p) => p.startsWith('MERCADOLIVRE_API_BASE_URL:'))).toMatch(/http\(s\) URL/);
   });
 
+  it('reads LLM mode (NEXO_LLM_*): absent unless base URL and model are both set, defaults, prices and breaker', () => {
+    expect(loadConfig({}).llm).toBeUndefined();
+    expect(
+      loadConfig({
+        NEXO_LLM_BASE_URL: 'http://127.0.0.1:11434/v1',
+        NEXO_LLM_MODEL: 'llama3.1',
+      }).llm,
+    ).toEqual({
+      baseUrl: 'http://127.0.0.1:11434/v1',
+      model: 'llama3.1',
+      timeoutMs: 30_000,
+      prices: { inputPerMillion: 0, outputPerMillion: 0 },
+      breaker: { failureThreshold: 5, resetTimeoutMs: 60_000 },
+    });
+    expect(
+      loadConfig({
+        NEXO_LLM_BASE_URL: 'https://api.openai.com/v1',
+        NEXO_LLM_MODEL: 'gpt-4o-mini',
+        NEXO_LLM_API_KEY: 'sk-abc',
+        NEXO_LLM_TIMEOUT_MS: '10000',
+        NEXO_LLM_PRICE_INPUT_PER_MTOK: '0.15',
+        NEXO_LLM_PRICE_OUTPUT_PER_MTOK: '0.6',
+        NEXO_LLM_BREAKER_FAILURES: '3',
+        NEXO_LLM_BREAKER_RESET_SECONDS: '30',
+      }).llm,
+    ).toEqual({
+      baseUrl: 'https://api.openai.com/v1',
+      model: 'gpt-4o-mini',
+      apiKey: 'sk-abc',
+      timeoutMs: 10_000,
+      prices: { inputPerMillion: 0.15, outputPerMillion: 0.6 },
+      breaker: { failureThreshold: 3, resetTimeoutMs: 30_000 },
+    });
+    expect(configError({ NEXO_LLM_BASE_URL: 'http://127.0.0.1:11434/v1' }).problems[0]).toMatch(/^NEXO_LLM_MODEL: required/);
+    expect(configError({ NEXO_LLM_MODEL: 'llama3.1' }).problems[0]).toMatch(/^NEXO_LLM_BASE_URL: required/);
+    expect(configError({ NEXO_LLM_BASE_URL: 'not a url', NEXO_LLM_MODEL: 'm' }).problems[0]).toMatch(/^NEXO_LLM_BASE_URL:/);
+    expect(configError({ NEXO_LLM_BASE_URL: 'http://x/v1', NEXO_LLM_MODEL: 'm', NEXO_LLM_TIMEOUT_MS: '5' }).problems[0]).toMatch(/^NEXO_LLM_TIMEOUT_MS:/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).http.port).toBe(3000);
   });

@@ -148,6 +148,14 @@ const envSchema = z.object({
     .refine((list) => list.every((o) => URL.canParse(o) && new URL(o).origin === o), {
       error: 'expected comma-separated origins such as http://127.0.0.1:4010 (scheme, host and port, no path)',
     }),
+  NEXO_LLM_BASE_URL: z.url({ error: 'expected the http(s) base URL of an OpenAI-compatible API such as https://api.openai.com/v1' }).optional(),
+  NEXO_LLM_MODEL: z.string().min(1).max(200).optional(),
+  NEXO_LLM_API_KEY: z.string().min(1).max(1000).optional(),
+  NEXO_LLM_TIMEOUT_MS: int(30_000, 100, 600_000),
+  NEXO_LLM_PRICE_INPUT_PER_MTOK: num(0, 0, 100_000),
+  NEXO_LLM_PRICE_OUTPUT_PER_MTOK: num(0, 0, 100_000),
+  NEXO_LLM_BREAKER_FAILURES: int(5, 1, 1000),
+  NEXO_LLM_BREAKER_RESET_SECONDS: num(60, 0.1, 86_400),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected fatal, error, warn, info, debug, trace or silent' })
     .default('info'),
@@ -193,6 +201,11 @@ export interface Config {
     /** TikTok Shop app (app key / secret, service id); `connectorConfig` points a store at the emulator (API, auth and service hosts). */
     tiktokshop?: { clientId?: string; clientSecret?: string; connectorConfig: Record<string, string> };
   };
+  /**
+   * LLM mode (optional): an OpenAI-compatible endpoint for agents and plans. Absent when NEXO_LLM_BASE_URL and
+   * NEXO_LLM_MODEL are not both set (then rule packs only). `apiKey` is a secret: never logged or shown.
+   */
+  llm?: LlmConfig;
   log: { level: string; pretty: boolean };
   demo: boolean;
   dataDir: string;
@@ -216,6 +229,18 @@ export interface Config {
    * origins through (an intranet feed host; the demo adds its in-process emulator).
    */
   feeds: { allowPrivate: boolean; allowOrigins: string[] };
+}
+
+export interface LlmConfig {
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+  /** Per HTTP call to the model. */
+  timeoutMs: number;
+  /** USD per million tokens, for the cost estimate (0 = not priced). */
+  prices: { inputPerMillion: number; outputPerMillion: number };
+  /** The breaker opens after `failureThreshold` consecutive failed calls and lets one call through after `resetTimeoutMs`. */
+  breaker: { failureThreshold: number; resetTimeoutMs: number };
 }
 
 export class ConfigError extends Error {
@@ -262,6 +287,13 @@ export function loadConfig(env: Env = readEnv()): Config {
   const weak = agentEnvTokens.filter((t) => t.token.length < 24);
   if (production && weak.length > 0) {
     throw new ConfigError(weak.map((t) => `${t.variable}: must be at least 24 characters in production (generate one with: openssl rand -base64 32)`));
+  }
+  if (Boolean(e.NEXO_LLM_BASE_URL) !== Boolean(e.NEXO_LLM_MODEL)) {
+    throw new ConfigError([
+      e.NEXO_LLM_BASE_URL
+        ? 'NEXO_LLM_MODEL: required with NEXO_LLM_BASE_URL (the model name the endpoint serves, e.g. gpt-4o-mini or llama3.1)'
+        : 'NEXO_LLM_BASE_URL: required with NEXO_LLM_MODEL (the OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1)',
+    ]);
   }
   const dataDir = resolve(e.NEXO_DATA_DIR);
   return {
@@ -341,6 +373,18 @@ export function loadConfig(env: Env = readEnv()): Config {
       },
     },
     security: e.NEXO_SECRET_KEY ? { secretKey: decodeKey(e.NEXO_SECRET_KEY) as Buffer } : {},
+    ...(e.NEXO_LLM_BASE_URL && e.NEXO_LLM_MODEL
+      ? {
+          llm: {
+            baseUrl: e.NEXO_LLM_BASE_URL,
+            model: e.NEXO_LLM_MODEL,
+            ...(e.NEXO_LLM_API_KEY ? { apiKey: e.NEXO_LLM_API_KEY } : {}),
+            timeoutMs: e.NEXO_LLM_TIMEOUT_MS,
+            prices: { inputPerMillion: e.NEXO_LLM_PRICE_INPUT_PER_MTOK, outputPerMillion: e.NEXO_LLM_PRICE_OUTPUT_PER_MTOK },
+            breaker: { failureThreshold: e.NEXO_LLM_BREAKER_FAILURES, resetTimeoutMs: Math.round(e.NEXO_LLM_BREAKER_RESET_SECONDS * 1000) },
+          },
+        }
+      : {}),
     log: { level: e.LOG_LEVEL, pretty: e.NEXO_LOG_PRETTY },
     demo: e.NEXO_DEMO && !e.DATABASE_URL,
     dataDir,

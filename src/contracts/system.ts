@@ -26,6 +26,13 @@ export const systemInfoSchema = z.object({
   node: z.string(),
   uptimeSeconds: z.number(),
   workers: z.boolean(),
+  /** LLM mode (NEXO_LLM_*): whether a model is configured, which one, its base URL host and its circuit breaker; never the key. */
+  llm: z.object({
+    configured: z.boolean(),
+    model: z.string().nullable(),
+    baseUrlHost: z.string().nullable(),
+    breaker: z.enum(['closed', 'open', 'half_open']).nullable(),
+  }),
 });
 export type SystemInfo = z.infer<typeof systemInfoSchema>;
 

@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import type { JobCatalog } from '../contracts/jobs.ts';
 import type { Database } from '../db/client.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import type { LlmClient } from '../lib/llm/llm.types.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Mailer } from '../lib/mailer.ts';
 import type { Metrics } from '../lib/metrics.ts';
@@ -26,6 +27,8 @@ export interface AppDeps {
   healthSources?: HealthSources;
   /** Breakers and token buckets around channel calls (the process's own; built from config when absent). */
   storeLimits?: StoreLimits;
+  /** LLM mode (NEXO_LLM_*): the process's model client, shared with the jobs; null/absent = rule packs only. */
+  llm?: LlmClient | null;
   /** Where the built dashboard lives; absent in API-only setups. */
   webDir?: string;
 }

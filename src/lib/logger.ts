@@ -16,6 +16,9 @@ export const redactedLogPaths = [
   'credentials',
   '*.credentials',
   'config.security.secretKey',
+  'apiKey',
+  '*.apiKey',
+  'config.llm.apiKey',
 ];
 
 export interface LogOptions {

@@ -28,6 +28,12 @@ export interface Metrics {
   /** Set by main/: reads open stuck patterns by type and severity at scrape time. */
   stuckPatterns: { read?: () => Promise<Array<{ type: string; severity: string; count: number }>> };
   recoveries: Counter<'outcome'>;
+  /** LLM mode: completeJson results by model and outcome (ok | invalid | timeout | error | breaker_open). */
+  llmRequests: Counter<'model' | 'outcome'>;
+  /** LLM mode: tokens reported by the provider, by model and kind (prompt | completion). */
+  llmTokens: Counter<'model' | 'kind'>;
+  /** LLM mode: estimated cost in USD from the configured prices. */
+  llmCostUsd: Counter<'model'>;
   /** Set by main/: reads active alerts by kind and status at scrape time. */
   openAlerts: { read?: () => Promise<Array<{ kind: string; status: string; count: number }>> };
 }
@@ -139,6 +145,24 @@ export function createMetrics(): Metrics {
     openAlerts,
     breakerStates,
     bucketTokens,
+    llmRequests: new Counter({
+      name: 'nexo_llm_requests_total',
+      help: 'LLM completeJson results by model and outcome: ok | invalid (still invalid after one retry) | timeout | error | breaker_open (not sent)',
+      labelNames: ['model', 'outcome'],
+      registers: [registry],
+    }),
+    llmTokens: new Counter({
+      name: 'nexo_llm_tokens_total',
+      help: 'Tokens reported by the LLM provider, by model and kind (prompt | completion)',
+      labelNames: ['model', 'kind'],
+      registers: [registry],
+    }),
+    llmCostUsd: new Counter({
+      name: 'nexo_llm_cost_usd_total',
+      help: 'Estimated LLM cost in USD from NEXO_LLM_PRICE_INPUT_PER_MTOK / NEXO_LLM_PRICE_OUTPUT_PER_MTOK (0 when unpriced)',
+      labelNames: ['model'],
+      registers: [registry],
+    }),
     rateLimiterWaits: new Counter({
       name: 'nexo_rate_limiter_waits_total',
       help: 'Token requests by outcome: immediate | waited (in process) | missed_slot (woke too late, queued again) | postponed (job re-scheduled) | throttled (the channel answered 429)',

@@ -42,8 +42,8 @@ export interface JobDeps {
   storeLimits?: StoreLimits;
   /** Aborted when the process starts shutting down. */
   shutdown?: AbortSignal;
-  /** The configured model (NEXO_LLM_*) for analysis plans; absent: the rules write them. */
-  llm?: LlmClient;
+  /** LLM mode (NEXO_LLM_*): the process's model client; null/absent = not configured, use the rule packs. */
+  llm?: LlmClient | null;
 }
 
 /** Plan jobs are always sent inside the transaction that changes the plan. */

@@ -6,6 +6,8 @@ import { acquireDataDirLock, type DataDirLock } from '../db/data-dir-lock.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { createEventBus, type EventBus } from '../events/event-bus.ts';
 import { buildApp } from '../http/app.ts';
+import { createLlmClient } from '../lib/llm/llm.client.ts';
+import type { LlmClient } from '../lib/llm/llm.types.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createMailer } from '../lib/mailer.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
@@ -43,6 +45,8 @@ export interface Runtime {
   metrics: Metrics;
   /** Circuit breakers + token buckets for channel calls (handed to connectors through the SDK). */
   storeLimits: StoreLimits;
+  /** LLM mode: the model client built once from NEXO_LLM_* (null when not configured), injected into jobs and routes. */
+  llm: LlmClient | null;
   app?: FastifyInstance;
   url?: string;
   stop(reason?: string): Promise<void>;
@@ -92,6 +96,8 @@ export async function startRuntime({ config: givenConfig, log, role, skipWebBuil
     metrics.bucketTokens.read = () => allBucketTokens(database.db, config.resilience.rateHeadroom);
     const storeLimits = createStoreLimits({ ...config.resilience, metrics });
     cleanups.push(step('store limits', () => storeLimits.shutdown()));
+    const llm = createLlmClient(config.llm, { metrics, log: log.child({ component: 'llm' }) });
+    if (llm) log.info({ model: llm.model, host: llm.status?.().baseUrlHost }, 'LLM mode on: agents and plans ask the model, rule packs are the fallback');
     const queue = createJobQueue({
       database,
       catalog: jobCatalog,
@@ -124,7 +130,7 @@ export async function startRuntime({ config: givenConfig, log, role, skipWebBuil
     // Aborted first on stop (cleanups run in reverse), so long-running system loops (the watchdog) end before the queue drains.
     const shutdown = new AbortController();
     cleanups.push(step('system loops', () => shutdown.abort()));
-    const jobDeps = { config, queue, bus, database, metrics, log, storeLimits, shutdown: shutdown.signal };
+    const jobDeps = { config, queue, bus, database, metrics, log, storeLimits, llm, shutdown: shutdown.signal };
     await registerSchedules(jobDeps);
     // Before the workers start, so a sync left queued by the previous run already sees this run's emulator.
     const demoStores = demo
@@ -150,6 +156,7 @@ export async function startRuntime({ config: givenConfig, log, role, skipWebBuil
       bus,
       metrics,
       storeLimits,
+      llm,
       async stop(reason = 'stop requested') {
         log.info({ reason, graceMs: config.queue.shutdownGraceMs }, 'shutting down: no new requests or jobs; finishing in-flight work');
         await cleanup();
@@ -173,6 +180,7 @@ export async function startRuntime({ config: givenConfig, log, role, skipWebBuil
         webDir: webDistDir,
         healthSources: healthSourcesFor(database, config),
         storeLimits,
+        llm,
       });
       // Runs first on stop: stop taking requests (in-flight ones finish) before the queue drains.
       cleanups.push(step('http', () => closeWithin(app, graceMs, log), graceMs + STEP_LIMIT_MS));

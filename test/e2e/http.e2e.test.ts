@@ -35,6 +35,7 @@ describe('HTTP foundation', () => {
     expect(info.database).toBe(server.databaseUrl ? 'postgres' : 'pglite');
     expect(info.mode).toBe(server.databaseUrl ? 'server' : 'embedded');
     expect(info.node).toBe(process.version);
+    expect(info.llm).toEqual({ configured: false, model: null, baseUrlHost: null, breaker: null });
   });
 
   it('echoes a sane X-Request-Id and puts it in error bodies', async () => {

@@ -2,12 +2,13 @@ import { sleep as defaultSleep } from '../../lib/sleep.ts';
 import { ConnectorError, isConnectorError } from '../sdk/connector-error.ts';
 import type { ConnectorContext } from '../sdk/define-connector.ts';
 import { createHttpClient, type HttpRequest } from '../sdk/http.ts';
+import { createPacer } from '../sdk/pacer.ts';
+import { createTokenRotation } from '../sdk/token-rotation.ts';
 import { type MercadoLivreConfig, type MercadoLivreCredentials, ML_API_BASE, siteCurrencies } from './mercadolivre-schemas.ts';
 import { isInvalidGrant, refreshTokens } from './oauth.ts';
 
 export const MIN_RATE = 2;
 const RECOVERY_EVERY_MS = 10_000;
-const REFRESH_MARGIN_MS = 60_000;
 
 export interface MlCall extends HttpRequest {
   /** Safe to resend after a 5xx / timeout (GETs, absolute PUTs); creates are not. */
@@ -38,56 +39,16 @@ export function createMlSession(context: ConnectorContext<MercadoLivreCredential
     signals: context.signals,
     timeoutMs: 30_000,
   });
-  let credentials = context.credentials;
-  let refreshing: Promise<void> | null = null;
-
-  // Pacing: one slot every 1000/rate ms across the client; 429s lower the rate (AIMD).
-  let rate = config.requestsPerSecond;
-  let lastLimitedAt = 0;
-  let nextSlot = 0;
-  const coolDown = new Map<string, number>();
-
-  let epoch = 0;
-  async function takeSlot(endpoint: string): Promise<void> {
-    for (;;) {
-      if (rate < config.requestsPerSecond && now() - lastLimitedAt > RECOVERY_EVERY_MS) {
-        rate = Math.min(config.requestsPerSecond, rate + 1);
-        lastLimitedAt = now();
-      }
-      const seen = epoch;
-      const slot = Math.max(now(), nextSlot, coolDown.get(endpoint) ?? 0);
-      nextSlot = slot + 1000 / rate;
-      const delay = slot - now();
-      if (delay > 0) await wait(delay, context.signal);
-      // A 429 while we waited: the slot was planned at the old rate, plan again.
-      if (epoch === seen || context.signal?.aborted) return;
-    }
-  }
-
-  function limitedNow(endpoint: string, pause: number): void {
-    epoch++;
-    lastLimitedAt = now();
-    rate = Math.max(MIN_RATE, rate / 2);
-    nextSlot = now() + 1000 / rate;
-    coolDown.set(endpoint, now() + pause);
-  }
-
-  function reconnect(status: number | null, cause: unknown): ConnectorError {
-    return new ConnectorError('Mercado Livre refused the access token for this seller (expired or revoked, refresh impossible): reconnect the store', {
-      kind: 'auth',
-      retryable: false,
-      upstreamStatus: status,
-      cause,
-    });
-  }
-
-  async function doRefresh(): Promise<void> {
-    const app = context.oauthApp;
-    if (!app) throw reconnect(401, undefined);
-    const previous = credentials;
-    let next: MercadoLivreCredentials;
-    try {
-      next = await refreshTokens({
+  const tokens = createTokenRotation({
+    channel: 'Mercado Livre',
+    subject: 'seller',
+    initial: context.credentials,
+    expiresAt: (c) => c.expiresAt,
+    now,
+    exchange: (previous) => {
+      const app = context.oauthApp;
+      if (!app) throw tokens.reconnect(401);
+      return refreshTokens({
         config,
         credentials: previous,
         clientId: app.clientId,
@@ -96,38 +57,24 @@ export function createMlSession(context: ConnectorContext<MercadoLivreCredential
         now,
         signal: context.signal,
       });
-    } catch (error) {
-      if (!isInvalidGrant(error)) throw isConnectorError(error) && error.kind === 'auth' ? reconnect(error.upstreamStatus, error) : error;
-      // Another worker may have rotated the refresh token first: adopt what is stored now.
-      const stored = context.reloadCredentials ? await context.reloadCredentials() : null;
-      if (stored && stored.refreshToken !== previous.refreshToken) {
-        credentials = stored;
-        return;
-      }
-      throw reconnect(400, error);
-    }
-    try {
-      await context.onCredentialsRefreshed?.(next, previous);
-    } catch (error) {
-      credentials = next;
-      throw new ConnectorError('Mercado Livre rotated the refresh token but the new credentials could not be stored: reconnect the store', {
-        kind: 'auth',
-        retryable: false,
-        cause: error,
-      });
-    }
-    credentials = next;
-  }
+    },
+    // A refusal of the grant, or any other auth answer to the refresh: reconnecting is the only way out.
+    isRefused: (error) => isInvalidGrant(error) || (isConnectorError(error) && error.kind === 'auth'),
+    refusedStatus: (error) => (isInvalidGrant(error) ? 401 : isConnectorError(error) ? error.upstreamStatus : 401),
+    reloadCredentials: context.reloadCredentials,
+    onCredentialsRefreshed: context.onCredentialsRefreshed,
+  });
 
-  /** Single flight: concurrent calls share one refresh (a second refresh would spend the rotated token). */
-  function refresh(): Promise<void> {
-    refreshing ??= doRefresh().finally(() => {
-      refreshing = null;
-    });
-    return refreshing;
-  }
-
-  const expiresSoon = () => credentials.expiresAt !== undefined && Date.parse(credentials.expiresAt) - REFRESH_MARGIN_MS <= now();
+  // Pacing: one slot every 1000/rate ms across the client; 429s lower the rate (AIMD) and cool the endpoint down.
+  const pacer = createPacer({
+    requestsPerSecond: config.requestsPerSecond,
+    minRate: MIN_RATE,
+    recoverMs: RECOVERY_EVERY_MS,
+    now,
+    sleep: wait,
+    signal: context.signal,
+  });
+  const coolDown = new Map<string, number>();
 
   async function request<T>(call: MlCall): Promise<T> {
     const endpoint = endpointOf(call.method ?? 'GET', call.path);
@@ -136,30 +83,31 @@ export function createMlSession(context: ConnectorContext<MercadoLivreCredential
     let refreshed = false;
     for (;;) {
       if (context.signal?.aborted) throw new ConnectorError('Mercado Livre call aborted', { kind: 'network', retryable: false });
-      if (refreshing) await refreshing;
-      if (!refreshed && context.oauthApp && expiresSoon()) {
+      await tokens.settled();
+      if (!refreshed && context.oauthApp && tokens.expiresSoon()) {
         refreshed = true;
-        await refresh();
+        await tokens.refresh();
       }
-      await takeSlot(endpoint);
-      const token = credentials.accessToken;
+      await pacer.take(() => coolDown.get(endpoint) ?? 0);
+      const token = tokens.current().accessToken;
       try {
         const response = await http.request<T>({ ...call, headers: { ...call.headers, authorization: `Bearer ${token}` } });
         return response.body;
       } catch (error) {
         if (!isConnectorError(error)) throw error;
         if (error.kind === 'auth' && error.upstreamStatus === 401) {
-          if (refreshed || !context.oauthApp) throw reconnect(401, error);
+          if (refreshed || !context.oauthApp) throw tokens.reconnect(401, error);
           refreshed = true;
           // Refresh unless another call already did since this one was sent.
-          if (credentials.accessToken === token) await refresh();
+          if (tokens.current().accessToken === token) await tokens.refresh();
           continue;
         }
         if (error.kind === 'rate_limited' && ++limited <= 50) {
           const backoff = Math.max(100, Math.random() * Math.min(10_000, 500 * 2 ** (limited - 1)));
           const pause = error.retryAfter ?? backoff;
           if (error.retryAfter === null) context.signals?.({ kind: 'retry_after', status: 429, retryAfterMs: Math.round(pause) });
-          limitedNow(endpoint, pause);
+          pacer.limited(0);
+          coolDown.set(endpoint, now() + pause);
           continue;
         }
         if ((error.kind === 'upstream' || error.kind === 'network') && call.idempotent && ++failures < 5) {
@@ -187,10 +135,10 @@ export function createMlSession(context: ConnectorContext<MercadoLivreCredential
     request,
     user,
     currency,
-    userId: () => credentials.userId,
+    userId: () => tokens.current().userId,
     /** The credentials in use now (after any refresh). */
-    credentials: () => credentials,
-    rate: () => rate,
+    credentials: tokens.current,
+    rate: pacer.rate,
   };
 }
 

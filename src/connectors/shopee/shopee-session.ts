@@ -2,12 +2,11 @@ import { ConnectorError, isConnectorError } from '../sdk/connector-error.ts';
 import type { ConnectorContext } from '../sdk/define-connector.ts';
 import { createHttpClient } from '../sdk/http.ts';
 import { createPacer } from '../sdk/pacer.ts';
+import { createTokenRotation } from '../sdk/token-rotation.ts';
 import { isRefusedGrant, shopeeBase, shopeeOAuth, unixSeconds } from './oauth.ts';
 import { isTokenError, remapHttpError, type ShopeeErrorBody, shopeeError } from './shopee-errors.ts';
 import { regionCurrencies, type ShopeeConfig, type ShopeeCredentials } from './shopee-schemas.ts';
 import { signRequest } from './signing.ts';
-
-const REFRESH_MARGIN_MS = 60_000;
 
 const repeatedQuery = (repeated: ShopeeCall['repeated']) => {
   const params = new URLSearchParams();
@@ -47,63 +46,29 @@ export function createShopeeSession(context: ConnectorContext<ShopeeCredentials,
     signal: context.signal,
   });
   const wait = (ms: number) => (context.sleep ? context.sleep(ms, context.signal) : new Promise<void>((r) => setTimeout(r, ms)));
-  let credentials = context.credentials;
-  let refreshing: Promise<void> | null = null;
-
-  const reconnect = (status: number | null, cause: unknown) =>
-    new ConnectorError('Shopee refused the access token for this shop (expired or revoked, refresh impossible): reconnect the store', {
-      kind: 'auth',
-      retryable: false,
-      upstreamStatus: status,
-      cause,
-    });
-
-  async function doRefresh(): Promise<void> {
-    const previous = credentials;
-    let next: ShopeeCredentials;
-    try {
-      next = await (shopeeOAuth.refresh as NonNullable<typeof shopeeOAuth.refresh>)({
+  const tokens = createTokenRotation({
+    channel: 'Shopee',
+    subject: 'shop',
+    initial: context.credentials,
+    expiresAt: (c) => c.expiresAt,
+    now,
+    exchange: (previous) =>
+      (shopeeOAuth.refresh as NonNullable<typeof shopeeOAuth.refresh>)({
         config,
         credentials: previous,
         clientId: String(previous.partnerId),
         clientSecret: previous.partnerKey,
         fetch: context.fetch,
-      });
-    } catch (error) {
-      if (!isRefusedGrant(error)) throw error;
-      // Another worker may have rotated the refresh token first: adopt what is stored now.
-      const stored = context.reloadCredentials ? await context.reloadCredentials() : null;
-      if (stored && stored.refreshToken !== previous.refreshToken) {
-        credentials = stored;
-        return;
-      }
-      throw reconnect((error as ConnectorError).upstreamStatus, error);
-    }
-    try {
-      await context.onCredentialsRefreshed?.(next, previous);
-    } catch (error) {
-      credentials = next;
-      throw new ConnectorError('Shopee rotated the refresh token but the new credentials could not be stored: reconnect the store', {
-        kind: 'auth',
-        retryable: false,
-        cause: error,
-      });
-    }
-    credentials = next;
-  }
-
-  function refresh(): Promise<void> {
-    refreshing ??= doRefresh().finally(() => {
-      refreshing = null;
-    });
-    return refreshing;
-  }
-
-  const expiresSoon = () => credentials.expiresAt !== undefined && Date.parse(credentials.expiresAt) - REFRESH_MARGIN_MS <= now();
+      }),
+    isRefused: isRefusedGrant,
+    refusedStatus: (error) => (error as ConnectorError).upstreamStatus,
+    reloadCredentials: context.reloadCredentials,
+    onCredentialsRefreshed: context.onCredentialsRefreshed,
+  });
 
   async function attempt<T>(call: ShopeeCall, token: string): Promise<T> {
     const timestamp = unixSeconds(now());
-    const { partnerId, partnerKey, shopId } = credentials;
+    const { partnerId, partnerKey, shopId } = tokens.current();
     const sign = signRequest(partnerKey, { partnerId, path: call.path, timestamp, accessToken: token, shopId });
     let body: (ShopeeErrorBody & { response?: T }) | null;
     let status: number;
@@ -130,21 +95,21 @@ export function createShopeeSession(context: ConnectorContext<ShopeeCredentials,
     let refreshed = false;
     for (;;) {
       if (context.signal?.aborted) throw new ConnectorError('Shopee call aborted', { kind: 'network', retryable: false });
-      if (refreshing) await refreshing;
-      if (!refreshed && expiresSoon()) {
+      await tokens.settled();
+      if (!refreshed && tokens.expiresSoon()) {
         refreshed = true;
-        await refresh();
+        await tokens.refresh();
       }
       await pacer.take();
-      const token = credentials.accessToken;
+      const token = tokens.current().accessToken;
       try {
         return await attempt<T>(call, token);
       } catch (error) {
         if (!isConnectorError(error)) throw error;
         if (isTokenError(error)) {
-          if (refreshed) throw reconnect(error.upstreamStatus, error);
+          if (refreshed) throw tokens.reconnect(error.upstreamStatus, error);
           refreshed = true;
-          if (credentials.accessToken === token) await refresh();
+          if (tokens.current().accessToken === token) await tokens.refresh();
           continue;
         }
         if (error.kind === 'rate_limited' && ++limited <= 50) {
@@ -176,8 +141,8 @@ export function createShopeeSession(context: ConnectorContext<ShopeeCredentials,
     request,
     shop,
     currency: async () => regionCurrencies[(await shop()).region] ?? 'BRL',
-    shopId: () => credentials.shopId,
-    credentials: () => credentials,
+    shopId: () => tokens.current().shopId,
+    credentials: tokens.current,
     pacer,
   };
 }

@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { controlledShop, emulatorControl } from '../../../test/helpers/emulator-control.ts';
 import { createEmulator } from '../../emulator/emulator.ts';
 import { type ContractHarness, runConnectorContract } from '../sdk/contract-suite.ts';
 import { tiktokShopConnector } from './tiktokshop.connector.ts';
@@ -9,15 +10,7 @@ async function tiktokShopHarness(): Promise<ContractHarness> {
   const emulator = createEmulator({ seed: 'contract-tts' });
   const url = await emulator.listen(0);
   let n = 0;
-  const control = async (path: string, method = 'GET', body?: unknown) => {
-    const response = await fetch(`${url}/_emulator${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`emulator ${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.json();
-  };
+  const control = emulatorControl(url);
   return {
     connector: tiktokShopConnector,
     async newStore({ products, orders, tightRateLimit }) {
@@ -30,7 +23,6 @@ async function tiktokShopHarness(): Promise<ContractHarness> {
         // Tight: one bucket for every call of the shop, 6/s with a burst of 3 (the connector starts at 10/s).
         ...(tightRateLimit ? { requestsPerSecond: 6, burst: 3, rateLimitScope: 'shop' } : {}),
       });
-      const path = `/shops/${encodeURIComponent(shop)}`;
       let credentials: TikTokShopCredentials = {
         appKey: created.clientId,
         appSecret: created.clientSecret,
@@ -48,14 +40,7 @@ async function tiktokShopHarness(): Promise<ContractHarness> {
             },
             signals,
           }),
-        setFaults: async (faults) => void (await control(`${path}/faults`, 'POST', faults)),
-        clearFaults: async () => void (await control(`${path}/faults`, 'DELETE')),
-        stats: async () => (await control(path)).stats,
-        counts: async () => {
-          const summary = await control(path);
-          return { products: summary.products, orders: summary.orders };
-        },
-        generateOrders: async (count) => (await control(`${path}/orders`, 'POST', { count })).created,
+        ...controlledShop(control, shop),
       };
     },
     close: () => emulator.close(),

@@ -2,12 +2,11 @@ import { sleep as defaultSleep } from '../../lib/sleep.ts';
 import { ConnectorError, isConnectorError } from '../sdk/connector-error.ts';
 import type { ConnectorContext } from '../sdk/define-connector.ts';
 import { createHttpClient } from '../sdk/http.ts';
+import { createPacer } from '../sdk/pacer.ts';
+import { createTokenRotation } from '../sdk/token-rotation.ts';
 import { isRefusedGrant, requestToken } from './oauth.ts';
-import { createPacer } from './pacer.ts';
 import { signRequest } from './signing.ts';
 import { type TikTokShopConfig, type TikTokShopCredentials, TTS_API_BASE } from './tiktokshop-schemas.ts';
-
-const REFRESH_MARGIN_MS = 60_000;
 
 /** TikTok's documented common error codes (body `code`), as the connector acts on them. */
 export const ttsCodes = {
@@ -69,59 +68,29 @@ export function createTtsSession(context: ConnectorContext<TikTokShopCredentials
     signals: context.signals,
     timeoutMs: 30_000,
   });
-  const pacer = createPacer({ rate: config.requestsPerSecond, floor: 2, now, sleep: wait, signal: context.signal });
-  let credentials = context.credentials;
-  let refreshing: Promise<void> | null = null;
-
-  const reconnect = (status: number | null, cause?: unknown) =>
-    new ConnectorError('TikTok Shop refused the access token for this shop (expired or revoked, refresh impossible): reconnect the store', {
-      kind: 'auth',
-      retryable: false,
-      upstreamStatus: status,
-      cause,
-    });
-
-  async function doRefresh(): Promise<void> {
-    const previous = credentials;
-    let next: TikTokShopCredentials;
-    try {
-      next = await requestToken(
+  const pacer = createPacer({ requestsPerSecond: config.requestsPerSecond, minRate: 2, recoverMs: 10_000, now, sleep: wait, signal: context.signal });
+  const tokens = createTokenRotation({
+    channel: 'TikTok Shop',
+    subject: 'shop',
+    initial: context.credentials,
+    expiresAt: (c) => c.accessTokenExpiresAt,
+    now,
+    exchange: async (previous) => {
+      const next = await requestToken(
         config,
         { appKey: previous.appKey, appSecret: previous.appSecret, refreshToken: previous.refreshToken },
         { fetch: context.fetch, now, signal: context.signal },
       );
-    } catch (error) {
-      if (!isRefusedGrant(error)) throw error;
-      const stored = context.reloadCredentials ? await context.reloadCredentials() : null;
-      if (stored && stored.refreshToken !== previous.refreshToken) {
-        credentials = stored;
-        return;
-      }
-      throw reconnect(401, error);
-    }
-    next = { ...next, ...(previous.shopCipher ? { shopCipher: previous.shopCipher } : {}), ...(previous.shopId ? { shopId: previous.shopId } : {}) };
-    credentials = next;
-    try {
-      await context.onCredentialsRefreshed?.(next, previous);
-    } catch (error) {
-      throw new ConnectorError('TikTok Shop issued new tokens but they could not be stored: reconnect the store', {
-        kind: 'auth',
-        retryable: false,
-        cause: error,
-      });
-    }
-  }
-
-  /** Single flight: concurrent calls share one refresh. */
-  const refresh = () => {
-    refreshing ??= doRefresh().finally(() => {
-      refreshing = null;
-    });
-    return refreshing;
-  };
-  const expiresSoon = () => credentials.accessTokenExpiresAt !== undefined && Date.parse(credentials.accessTokenExpiresAt) - REFRESH_MARGIN_MS <= now();
+      // The token answer knows nothing of the shop: keep what was learnt of it.
+      return { ...next, ...(previous.shopCipher ? { shopCipher: previous.shopCipher } : {}), ...(previous.shopId ? { shopId: previous.shopId } : {}) };
+    },
+    isRefused: isRefusedGrant,
+    reloadCredentials: context.reloadCredentials,
+    onCredentialsRefreshed: context.onCredentialsRefreshed,
+  });
 
   async function send<T>(call: TtsCall, cipher: string | null): Promise<T> {
+    const credentials = tokens.current();
     const bodyText = call.body === undefined ? undefined : JSON.stringify(call.body);
     const query: Record<string, string> = {};
     for (const [key, value] of Object.entries(call.query ?? {})) if (value !== undefined) query[key] = String(value);
@@ -155,7 +124,7 @@ export function createTtsSession(context: ConnectorContext<TikTokShopCredentials
   function shop(): Promise<AuthorizedShop> {
     shops ??= request<{ shops?: AuthorizedShop[] }>({ path: '/authorization/202309/shops', idempotent: true }).then((data) => {
       const list = data.shops ?? [];
-      const wanted = config.shopId ?? credentials.shopId;
+      const wanted = config.shopId ?? tokens.current().shopId;
       const found = wanted ? list.find((s) => s.id === wanted) : list[0];
       if (!found)
         throw new ConnectorError(`TikTok Shop: the token authorizes no shop${wanted ? ` ${wanted}` : ''}`, {
@@ -177,23 +146,23 @@ export function createTtsSession(context: ConnectorContext<TikTokShopCredentials
     let refreshed = false;
     for (;;) {
       if (context.signal?.aborted) throw new ConnectorError('TikTok Shop call aborted', { kind: 'network', retryable: false });
-      if (refreshing) await refreshing;
-      if (!refreshed && expiresSoon()) {
+      await tokens.settled();
+      if (!refreshed && tokens.expiresSoon()) {
         refreshed = true;
-        await refresh();
+        await tokens.refresh();
       }
-      const cipher = call.shop ? (credentials.shopCipher ?? (await shop()).cipher) : null;
+      const cipher = call.shop ? (tokens.current().shopCipher ?? (await shop()).cipher) : null;
       await pacer.take();
-      const token = credentials.accessToken;
+      const token = tokens.current().accessToken;
       try {
         return await send<T>(call, cipher);
       } catch (error) {
         if (!isConnectorError(error)) throw error;
         const code = error.kind === 'auth' ? ((error.details as { code?: number } | undefined)?.code ?? codeOf(error)) : null;
         if (error.kind === 'auth' && (code === ttsCodes.expiredToken || code === ttsCodes.invalidToken)) {
-          if (refreshed) throw reconnect(error.upstreamStatus, error);
+          if (refreshed) throw tokens.reconnect(error.upstreamStatus, error);
           refreshed = true;
-          if (credentials.accessToken === token) await refresh();
+          if (tokens.current().accessToken === token) await tokens.refresh();
           continue;
         }
         if (error.kind === 'auth')
@@ -218,7 +187,7 @@ export function createTtsSession(context: ConnectorContext<TikTokShopCredentials
     }
   }
 
-  return { config, request, shop, credentials: () => credentials, rate: pacer.rate };
+  return { config, request, shop, credentials: tokens.current, rate: pacer.rate };
 }
 
 export type TtsSession = ReturnType<typeof createTtsSession>;

@@ -16,6 +16,17 @@ async function check(run: () => Promise<unknown>): Promise<Readiness['checks']['
   }
 }
 
+function llmInfo({ llm, config }: AppDeps) {
+  if (!llm) return { configured: false, model: null, baseUrlHost: null, breaker: null };
+  const status = llm.status?.();
+  return {
+    configured: true,
+    model: llm.model,
+    baseUrlHost: status?.baseUrlHost ?? (config.llm ? new URL(config.llm.baseUrl).host : null),
+    breaker: status?.breaker ?? null,
+  };
+}
+
 export const systemRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
@@ -64,7 +75,14 @@ export const systemRoutes =
       '/api/system/info',
       {
         config: { access: 'system.read' },
-        schema: { tags: ['system'], summary: 'What this Nexo process is', response: { 200: systemInfoSchema, 401: errorBodySchema, 403: errorBodySchema } },
+        schema: {
+          tags: ['system'],
+          summary: 'What this Nexo process is',
+          description:
+            '`llm` tells whether LLM mode is configured (NEXO_LLM_BASE_URL + NEXO_LLM_MODEL): the model, the base URL host and the state of its circuit breaker ' +
+            '(`open`: calls are not made and agents use their rule packs until a trial call succeeds). The API key is never shown.',
+          response: { 200: systemInfoSchema, 401: errorBodySchema, 403: errorBodySchema },
+        },
       },
       async () => ({
         name: 'nexo' as const,
@@ -74,6 +92,7 @@ export const systemRoutes =
         node: process.version,
         uptimeSeconds: uptimeSeconds(),
         workers: deps.config.queue.workers,
+        llm: llmInfo(deps),
       }),
     );
   };

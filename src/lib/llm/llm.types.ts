@@ -36,7 +36,18 @@ export type LlmJsonResult<T> =
   | { ok: true; value: T; usage: LlmUsage; model: string }
   | { ok: false; reason: LlmFailure; detail: string; usage: LlmUsage; model: string };
 
+export type LlmBreakerState = 'closed' | 'open' | 'half_open';
+
+/** What diagnostics may show about the configured model (never the key). */
+export interface LlmStatus {
+  model: string;
+  baseUrlHost: string;
+  breaker: LlmBreakerState;
+}
+
 export interface LlmClient {
   readonly model: string;
   completeJson<T>(request: LlmJsonRequest<T>): Promise<LlmJsonResult<T>>;
+  /** Model, base URL host and breaker state for diagnostics (GET /api/system/info); optional for test doubles. */
+  status?(): LlmStatus;
 }

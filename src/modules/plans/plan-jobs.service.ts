@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { and, asc, count, eq, gte, sql } from 'drizzle-orm';
 import type { Permission } from '../../contracts/permissions.ts';
 import { type PlanData, type PlanStatus, rawPlanDataSchema } from '../../contracts/plans.ts';
@@ -8,7 +7,7 @@ import type { Ctx } from '../../db/context.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { publishEvent } from '../../events/event-bus.ts';
 import { isAppError } from '../../lib/errors.ts';
-import type { LlmClient } from '../../lib/llm/llm.types.ts';
+import { type LlmClient, loadPrompt } from '../../lib/llm/index.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { createTask } from '../tasks/index.ts';
 import { type ExtractedReport, extractReport, reportSummary, reportText } from './plan-files.ts';
@@ -30,13 +29,8 @@ export interface PlanJobRef {
   signal?: AbortSignal;
 }
 
-const promptText = (() => {
-  try {
-    return readFileSync(new URL('./prompts/analysis-plan.v1.md', import.meta.url), 'utf8');
-  } catch {
-    return 'Return a JSON analysis plan: { summary, opportunities[{ title, what, why, channel, priority, impact }], phases[{ number, name, weeks, tasks[], investment, expectedImpact }] }.';
-  }
-})();
+/** The versioned prompt (loaded once; its id `analysis-plan.v1` is recorded with the model's usage). */
+const prompt = loadPrompt(new URL('./prompts/analysis-plan.v1.md', import.meta.url));
 
 /** The org's synced data per channel: listings and stock of its stores on that platform, and 30 days of orders. */
 export async function channelFacts(db: Db, orgId: string, channels: Marketplace[], now: Date): Promise<ChannelFacts[]> {
@@ -83,12 +77,12 @@ async function writePlan(deps: PlanJobDeps, report: ExtractedReport, channels: M
   if (deps.llm) {
     try {
       const result = await deps.llm.completeJson({
-        prompt: { id: 'analysis-plan.v1', system: promptText },
+        prompt,
         input: { channels, report: reportSummary(report), text: reportText(report).slice(0, 30_000), synced: facts },
         schema: rawPlanDataSchema,
         ...(signal ? { signal } : {}),
       });
-      usage = { ...result.usage, model: result.model };
+      usage = { ...result.usage, model: result.model, prompt: prompt.id };
       if (result.ok) {
         const normalized = normalizePlanData(result.value, channels);
         return { data: normalized.data, mode: 'llm', fallbackReason: null, usage, repairs: normalized.repairs };

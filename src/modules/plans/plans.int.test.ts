@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrg } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
+import { type OpenAiServer, startOpenAiServer } from '../../../test/helpers/openai-server.ts';
 import { silentLog } from '../../../test/helpers/template.ts';
 import { jobCatalog } from '../../contracts/jobs.ts';
 import { listTasksQuerySchema } from '../../contracts/tasks.ts';
 import type { Tx } from '../../db/client.ts';
 import type { Ctx } from '../../db/context.ts';
-import type { LlmClient, LlmJsonResult } from '../../lib/llm/llm.types.ts';
+import { createLlmClient, type LlmClient } from '../../lib/llm/index.ts';
 import { createJobQueue, type JobQueue } from '../../queue/job-queue.ts';
 import { jobEngineFailOver, listStuckPatterns, runWatchdogTick } from '../operations/index.ts';
 import { createTask, listTasks } from '../tasks/index.ts';
@@ -15,18 +16,30 @@ import { analyzePlan, createPlanTasks, decidePlan, getPlan, type PlanEnqueue, ty
 import { masterAgentCtx } from './plan-jobs.service.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/plans/${name}`, import.meta.url));
-const usage = { calls: 1, promptTokens: 100, completionTokens: 50, costUsd: 0 };
-
-/** The model, outside Nexo: answers what each test needs through the LlmClient contract (the HTTP client is h-llm's). */
-const model = (answer: () => Promise<LlmJsonResult<unknown>>): LlmClient => ({
-  model: 'test-model',
-  completeJson: (() => answer()) as LlmClient['completeJson'],
-});
+const usage = { prompt_tokens: 100, completion_tokens: 50 };
 
 describe('analysis plans: pipeline, seed 002 failure points A-F, crash safety and the watchdog', () => {
   let t: TestDatabase;
   let owner: Ctx;
   let queue: JobQueue<typeof jobCatalog>;
+  /** The model, outside Nexo: a loopback OpenAI-compatible server answering what each test scripts. */
+  let server: OpenAiServer;
+  let models = 0;
+  /** Nexo's real LLM client against it; one provider (model name) per test so breakers do not leak. */
+  const model = (): LlmClient => {
+    models += 1;
+    return createLlmClient(
+      {
+        baseUrl: server.url,
+        model: `plan-model-${models}`,
+        apiKey: 'k',
+        timeoutMs: 300,
+        prices: { inputPerMillion: 0, outputPerMillion: 0 },
+        breaker: { failureThreshold: 5, resetTimeoutMs: 1000 },
+      },
+      { log: silentLog },
+    ) as LlmClient;
+  };
   const deps: PlanJobDeps = { log: silentLog };
   const sent: Array<{ name: string; planId: string }> = [];
   /** Jobs "sent" in the plan's transaction; the real queue is exercised by the HTTP test and the watchdog test below. */
@@ -55,8 +68,10 @@ describe('analysis plans: pipeline, seed 002 failure points A-F, crash safety an
     owner = (await seedOrg(t.database, ['owner'])).members.owner?.ctx as Ctx;
     queue = createJobQueue({ database: t.database, catalog: jobCatalog, log: silentLog, pollingSeconds: 0.5 });
     await queue.start();
+    server = await startOpenAiServer({ key: 'k' });
   });
   afterAll(async () => {
+    await server?.close();
     await queue?.stop(1000);
     await t?.close();
   });
@@ -78,11 +93,9 @@ describe('analysis plans: pipeline, seed 002 failure points A-F, crash safety an
   });
 
   it('A: a model answer whose phases lack `number` is numbered by order', async () => {
-    const llm = model(async () => ({
-      ok: true,
+    server.script({
       usage,
-      model: 'test-model',
-      value: {
+      json: {
         summary: 'From the model',
         opportunities: [{ title: 'Fix titles', what: 'Rewrite 3 titles', why: 'short', channel: 'amazon', priority: 'alta', impact: '+10%' }],
         phases: [
@@ -90,10 +103,14 @@ describe('analysis plans: pipeline, seed 002 failure points A-F, crash safety an
           { name: 'Optimize', tasks: ['Improve photos'] },
         ],
       },
-    }));
-    const planId = await readyPlan(llm);
+    });
+    const planId = await readyPlan(model());
     const plan = await getPlan(owner, planId);
-    expect(plan).toMatchObject({ status: 'ready', mode: 'llm', usage: { calls: 1, promptTokens: 100, model: 'test-model' } });
+    expect(plan).toMatchObject({ status: 'ready', mode: 'llm', usage: { calls: 1, promptTokens: 100, completionTokens: 50, prompt: 'analysis-plan.v1' } });
+    // The prompt file is the system message; the report and channels travel as the user message's JSON.
+    const sent = server.requests.at(-1)?.body?.messages ?? [];
+    expect(sent[0]?.content).toContain('You are Nexo, the master marketplace agent');
+    expect(sent.at(-1)?.content).toContain('SKU-1');
     expect(plan.planData?.phases.map((p) => [p.number, p.name])).toEqual([
       [1, 'Quick wins'],
       [2, 'Optimize'],
@@ -104,11 +121,9 @@ describe('analysis plans: pipeline, seed 002 failure points A-F, crash safety an
   });
 
   it('B: no Phase 1 in the answer -> generated from the top high-priority opportunities, and its tasks are created', async () => {
-    const llm = model(async () => ({
-      ok: true,
+    server.script({
       usage,
-      model: 'test-model',
-      value: {
+      json: {
         summary: 'No phase one',
         opportunities: [
           { title: 'Low one', what: 'later', channel: 'shopee', priority: 'baixa' },
@@ -117,8 +132,8 @@ describe('analysis plans: pipeline, seed 002 failure points A-F, crash safety an
         ],
         phases: [{ number: 2, name: 'Phase 2', tasks: ['Scale ads'] }],
       },
-    }));
-    const planId = await readyPlan(llm, ['shopee']);
+    });
+    const planId = await readyPlan(model(), ['shopee']);
     const plan = await getPlan(owner, planId);
     expect(plan.planData?.phases.map((p) => p.number)).toEqual([1, 2]);
     // High priority first (seed 002 2.3.3 takes the "alta" ones); the low one stays out of Phase 1.
@@ -137,27 +152,28 @@ describe('analysis plans: pipeline, seed 002 failure points A-F, crash safety an
   });
 
   it('C/F: a model error or timeout falls back to the rules, the reason and usage recorded on the plan', async () => {
-    for (const reason of ['error', 'timeout'] as const) {
-      const llm = model(async () => ({
-        ok: false,
-        reason,
-        detail: reason === 'timeout' ? 'no answer in 30000 ms' : 'HTTP 500',
-        usage: { ...usage, completionTokens: 0 },
-        model: 'test-model',
-      }));
-      const planId = await readyPlan(llm);
+    const cases = [
+      { reason: 'error', answer: { status: 500, error: 'upstream exploded' } },
+      { reason: 'timeout', answer: { delayMs: 1500, json: { summary: 'too late' } } },
+    ] as const;
+    for (const { reason, answer } of cases) {
+      server.script(answer);
+      const planId = await readyPlan(model());
       const plan = await getPlan(owner, planId);
       expect(plan).toMatchObject({ status: 'ready', mode: 'rules' });
       expect(plan.fallbackReason).toMatch(new RegExp(`^${reason}: `));
       expect(plan.planData?.phases[0]?.number).toBe(1);
+      expect(plan.planData?.phases[0]?.tasks[0]).toMatch(/^Restock 1 selling item/);
+      expect(plan.history.find((h) => h.status === 'ready')?.details).toMatchObject({
+        mode: 'rules',
+        fallbackReason: expect.stringMatching(new RegExp(`^${reason}`)),
+      });
     }
-    // A client that throws (a bug, not a result) is a fallback too, never a stuck plan.
-    const planId = await readyPlan(
-      model(async () => {
-        throw new Error('socket hang up');
-      }),
-    );
-    expect(await getPlan(owner, planId)).toMatchObject({ status: 'ready', mode: 'rules', fallbackReason: 'error: socket hang up' });
+    // Garbage twice (the client retries once with the validation errors): invalid -> the rules.
+    server.script({ content: 'Sure! Here is your plan: phases...' }, { content: '{"phases": "not a list"' });
+    const planId = await readyPlan(model());
+    expect(await getPlan(owner, planId)).toMatchObject({ status: 'ready', mode: 'rules', fallbackReason: expect.stringMatching(/^invalid: /) });
+    expect(server.pending()).toBe(0);
   });
 
   it('E (approval retried): approving twice enqueues one job and ends with one set of tasks', async () => {

@@ -1,13 +1,13 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useState } from 'react';
 import { listingStatuses } from '../../../src/contracts/connectors.ts';
+import { EnumSelectField } from '../../components/enum-select-field.tsx';
 import { ErrorNotice } from '../../components/error-notice.tsx';
 import { FilterBar, SearchInput } from '../../components/filter-bar.tsx';
 import { PageHeader } from '../../components/layout/page-header.tsx';
-import { Button } from '../../components/ui/button.tsx';
-import { Field } from '../../components/ui/label.tsx';
-import { Select } from '../../components/ui/select.tsx';
+import { ListStateRow, LoadMoreButton } from '../../components/list-states.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table.tsx';
+import { useFilterForm } from '../../components/use-filter-form.ts';
 import { formatDateTime, useLocale, useT } from '../../i18n/index.ts';
 import { StoreFilterFields } from '../stores/store-filter-fields.tsx';
 import { useChannelName } from '../stores/use-channel-name.ts';
@@ -36,13 +36,10 @@ function toFilters(form: FilterForm): ProductFilters {
 export function CatalogPage() {
   const t = useT();
   const { locale } = useLocale();
-  const [form, setForm] = useState<FilterForm>(emptyForm);
+  const { form, set, filters } = useFilterForm(emptyForm, toFilters);
   const [open, setOpen] = useState<string | null>(null);
-  const deferred = useDeferredValue(form);
-  const filters = useMemo(() => toFilters(deferred), [deferred]);
   const query = useInfiniteQuery(productsQuery(filters));
   const products = query.data?.pages.flatMap((page) => page.products) ?? [];
-  const set = (patch: Partial<FilterForm>) => setForm((current) => ({ ...current, ...patch }));
 
   return (
     <div className="space-y-6" data-testid="catalog-page">
@@ -51,21 +48,15 @@ export function CatalogPage() {
         <SearchInput value={form.q} onChange={(q) => set({ q })} label={t('catalog.search')} data-testid="catalog-search" />
         <div className="grid gap-3 sm:grid-cols-3">
           <StoreFilterFields idPrefix="catalog" storeId={form.storeId} platform={form.platform} onChange={set} />
-          <Field label={t('catalog.listingStatus')} htmlFor="catalog-status">
-            <Select
-              id="catalog-status"
-              value={form.status}
-              onChange={(event) => set({ status: event.target.value as FilterForm['status'] })}
-              data-testid="catalog-filter-status"
-            >
-              <option value="">{t('filters.any')}</option>
-              {listingStatuses.map((status) => (
-                <option key={status} value={status}>
-                  {t(`catalog.listingStatus.${status}`)}
-                </option>
-              ))}
-            </Select>
-          </Field>
+          <EnumSelectField
+            id="catalog-status"
+            label={t('catalog.listingStatus')}
+            value={form.status}
+            options={listingStatuses}
+            optionLabel={(status) => t(`catalog.listingStatus.${status}`)}
+            onChange={(status) => set({ status })}
+            data-testid="catalog-filter-status"
+          />
         </div>
       </FilterBar>
 
@@ -108,29 +99,18 @@ export function CatalogPage() {
                   <TableCell className="whitespace-nowrap text-muted-foreground text-xs">{formatDateTime(product.updatedAt, locale)}</TableCell>
                 </TableRow>
               ))}
-              {products.length === 0 && !query.isPending && (
-                <TableRow>
-                  <TableCell colSpan={5} className="py-10 text-center text-muted-foreground" data-testid="catalog-empty">
-                    {t(Object.keys(filters).length > 0 ? 'catalog.emptyFiltered' : 'catalog.empty')}
-                  </TableCell>
-                </TableRow>
-              )}
-              {query.isPending && (
-                <TableRow>
-                  <TableCell colSpan={5} className="py-10 text-center text-muted-foreground">
-                    {t('common.loading')}
-                  </TableCell>
-                </TableRow>
-              )}
+              <ListStateRow
+                colSpan={5}
+                loading={query.isPending}
+                empty={products.length === 0}
+                emptyText={t(Object.keys(filters).length > 0 ? 'catalog.emptyFiltered' : 'catalog.empty')}
+                data-testid="catalog-empty"
+              />
             </TableBody>
           </Table>
         </div>
       )}
-      {query.hasNextPage && (
-        <Button variant="outline" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage} data-testid="catalog-more">
-          {t('common.loadMore')}
-        </Button>
-      )}
+      <LoadMoreButton query={query} data-testid="catalog-more" />
       <ProductDrawer productId={open} onClose={() => setOpen(null)} />
     </div>
   );

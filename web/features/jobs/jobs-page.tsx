@@ -5,6 +5,7 @@ import { jobRunStatuses } from '../../../src/contracts/operations.ts';
 import { ErrorNotice, FormError } from '../../components/error-notice.tsx';
 import { FilterBar, FilterChips } from '../../components/filter-bar.tsx';
 import { PageHeader } from '../../components/layout/page-header.tsx';
+import { ListStateRow, LoadMoreButton } from '../../components/list-states.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { Checkbox } from '../../components/ui/checkbox.tsx';
 import { Input } from '../../components/ui/input.tsx';
@@ -294,22 +295,18 @@ function JobTable({ dead, types, onOpen }: { dead: boolean; types: string[]; onO
                   </TableCell>
                 </TableRow>
               ))}
-              {jobs.length === 0 && !query.isPending && (
-                <TableRow>
-                  <TableCell colSpan={selectable ? 7 : 6} className="py-10 text-center text-muted-foreground" data-testid="jobs-empty">
-                    {t(dead ? 'jobs.emptyDead' : 'jobs.empty')}
-                  </TableCell>
-                </TableRow>
-              )}
+              <ListStateRow
+                colSpan={selectable ? 7 : 6}
+                loading={false}
+                empty={jobs.length === 0 && !query.isPending}
+                emptyText={t(dead ? 'jobs.emptyDead' : 'jobs.empty')}
+                data-testid="jobs-empty"
+              />
             </TableBody>
           </Table>
         </div>
       )}
-      {query.hasNextPage && (
-        <Button variant="outline" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage} data-testid="jobs-more">
-          {t('jobs.more')}
-        </Button>
-      )}
+      <LoadMoreButton query={query} label={t('jobs.more')} data-testid="jobs-more" />
     </div>
   );
 }

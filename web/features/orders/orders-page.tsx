@@ -1,14 +1,15 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useState } from 'react';
 import { orderFinancialStatuses, orderFulfillmentStatuses } from '../../../src/contracts/connectors.ts';
+import { EnumSelectField } from '../../components/enum-select-field.tsx';
 import { ErrorNotice } from '../../components/error-notice.tsx';
 import { FilterBar, SearchInput } from '../../components/filter-bar.tsx';
 import { PageHeader } from '../../components/layout/page-header.tsx';
-import { Button } from '../../components/ui/button.tsx';
+import { ListStateRow, LoadMoreButton } from '../../components/list-states.tsx';
 import { Input } from '../../components/ui/input.tsx';
 import { Field } from '../../components/ui/label.tsx';
-import { Select } from '../../components/ui/select.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table.tsx';
+import { useFilterForm } from '../../components/use-filter-form.ts';
 import { formatDateTime, formatMoney, useLocale, useT } from '../../i18n/index.ts';
 import { dayBoundary } from '../audit/audit-api.ts';
 import { StoreFilterFields } from '../stores/store-filter-fields.tsx';
@@ -27,6 +28,8 @@ interface FilterForm {
   from: string;
   to: string;
 }
+/** The fulfilment filter also offers "cancelled" (a flag of its own on the order). */
+const fulfillmentChoices = [...orderFulfillmentStatuses, 'cancelled'] as const;
 const emptyForm: FilterForm = { q: '', storeId: '', platform: '', financialStatus: '', fulfillmentStatus: '', from: '', to: '' };
 
 function toFilters(form: FilterForm): OrderFilters {
@@ -49,13 +52,10 @@ export function OrdersPage() {
   const channelName = useChannelName();
   const t = useT();
   const { locale } = useLocale();
-  const [form, setForm] = useState<FilterForm>(emptyForm);
+  const { form, set, filters } = useFilterForm(emptyForm, toFilters);
   const [open, setOpen] = useState<string | null>(null);
-  const deferred = useDeferredValue(form);
-  const filters = useMemo(() => toFilters(deferred), [deferred]);
   const query = useInfiniteQuery(ordersQuery(filters));
   const orders = query.data?.pages.flatMap((page) => page.orders) ?? [];
-  const set = (patch: Partial<FilterForm>) => setForm((current) => ({ ...current, ...patch }));
 
   return (
     <div className="space-y-6" data-testid="orders-page">
@@ -64,37 +64,24 @@ export function OrdersPage() {
         <SearchInput value={form.q} onChange={(q) => set({ q })} label={t('orders.search')} data-testid="orders-search" />
         <div className="grid gap-3 sm:grid-cols-3 lg:grid-cols-6">
           <StoreFilterFields idPrefix="orders" storeId={form.storeId} platform={form.platform} onChange={set} />
-          <Field label={t('orders.payment')} htmlFor="orders-financial">
-            <Select
-              id="orders-financial"
-              value={form.financialStatus}
-              onChange={(event) => set({ financialStatus: event.target.value as FilterForm['financialStatus'] })}
-              data-testid="orders-filter-financial"
-            >
-              <option value="">{t('filters.any')}</option>
-              {orderFinancialStatuses.map((status) => (
-                <option key={status} value={status}>
-                  {t(`orders.financial.${status}`)}
-                </option>
-              ))}
-            </Select>
-          </Field>
-          <Field label={t('orders.fulfillment')} htmlFor="orders-fulfillment">
-            <Select
-              id="orders-fulfillment"
-              value={form.fulfillmentStatus}
-              onChange={(event) => set({ fulfillmentStatus: event.target.value as FilterForm['fulfillmentStatus'] })}
-              data-testid="orders-filter-fulfillment"
-            >
-              <option value="">{t('filters.any')}</option>
-              {orderFulfillmentStatuses.map((status) => (
-                <option key={status} value={status}>
-                  {t(`orders.fulfillment.${status}`)}
-                </option>
-              ))}
-              <option value="cancelled">{t('orders.cancelled')}</option>
-            </Select>
-          </Field>
+          <EnumSelectField
+            id="orders-financial"
+            label={t('orders.payment')}
+            value={form.financialStatus}
+            options={orderFinancialStatuses}
+            optionLabel={(status) => t(`orders.financial.${status}`)}
+            onChange={(financialStatus) => set({ financialStatus })}
+            data-testid="orders-filter-financial"
+          />
+          <EnumSelectField
+            id="orders-fulfillment"
+            label={t('orders.fulfillment')}
+            value={form.fulfillmentStatus}
+            options={fulfillmentChoices}
+            optionLabel={(status) => (status === 'cancelled' ? t('orders.cancelled') : t(`orders.fulfillment.${status}`))}
+            onChange={(fulfillmentStatus) => set({ fulfillmentStatus })}
+            data-testid="orders-filter-fulfillment"
+          />
           <Field label={t('filters.from')} htmlFor="orders-from">
             <Input id="orders-from" type="date" value={form.from} onChange={(event) => set({ from: event.target.value })} data-testid="orders-filter-from" />
           </Field>
@@ -142,29 +129,18 @@ export function OrdersPage() {
                   </TableCell>
                 </TableRow>
               ))}
-              {orders.length === 0 && !query.isPending && (
-                <TableRow>
-                  <TableCell colSpan={6} className="py-10 text-center text-muted-foreground" data-testid="orders-empty">
-                    {t(Object.keys(filters).length > 0 ? 'orders.emptyFiltered' : 'orders.empty')}
-                  </TableCell>
-                </TableRow>
-              )}
-              {query.isPending && (
-                <TableRow>
-                  <TableCell colSpan={6} className="py-10 text-center text-muted-foreground">
-                    {t('common.loading')}
-                  </TableCell>
-                </TableRow>
-              )}
+              <ListStateRow
+                colSpan={6}
+                loading={query.isPending}
+                empty={orders.length === 0}
+                emptyText={t(Object.keys(filters).length > 0 ? 'orders.emptyFiltered' : 'orders.empty')}
+                data-testid="orders-empty"
+              />
             </TableBody>
           </Table>
         </div>
       )}
-      {query.hasNextPage && (
-        <Button variant="outline" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage} data-testid="orders-more">
-          {t('common.loadMore')}
-        </Button>
-      )}
+      <LoadMoreButton query={query} data-testid="orders-more" />
       <OrderDrawer orderId={open} onClose={() => setOpen(null)} />
     </div>
   );
