@@ -17,7 +17,7 @@ import { hasPermission, useMe } from '../auth/session.tsx';
 import { EVENTS_URL } from '../system/system-api.ts';
 import { useEventSource } from '../system/use-event-stream.ts';
 import { PlanDrawer, PlanStatusBadge } from './plan-drawer.tsx';
-import { PLANS_KEY, PLANS_PAGE_SIZE, type PlanStatus, plansQuery, uploadReport } from './plans-api.ts';
+import { channelLabel, PLANS_KEY, PLANS_PAGE_SIZE, type PlanStatus, plansQuery, uploadReport } from './plans-api.ts';
 
 const LIVE_TYPES = ['plan.updated', 'plan.phase1.created'] as const;
 
@@ -83,7 +83,7 @@ function UploadCard({ onUploaded }: { onUploaded: (planId: string) => void }) {
                     onChange={(event) => toggle(channel, event.target.checked)}
                     data-testid={`plan-channel-${channel}`}
                   />
-                  {t(`plans.channel.${channel}`)}
+                  {channelLabel[channel]}
                 </label>
               ))}
             </div>
@@ -185,7 +185,7 @@ export function PlansPage() {
                         {plan.fileName}
                       </button>
                     </TableCell>
-                    <TableCell>{plan.channels.map((c) => t(`plans.channel.${c}`)).join(', ')}</TableCell>
+                    <TableCell>{plan.channels.map((c) => channelLabel[c]).join(', ')}</TableCell>
                     <TableCell>
                       <PlanStatusBadge status={plan.status} />
                     </TableCell>
