@@ -1,10 +1,10 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jobCatalog } from '../src/contracts/jobs.ts';
 import { permissionsOfRole } from '../src/contracts/permissions.ts';
 import type { Marketplace } from '../src/contracts/tasks.ts';
-import { type Database, openDatabase } from '../src/db/client.ts';
+import type { Database } from '../src/db/client.ts';
 import { type Ctx, systemActor } from '../src/db/context.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { withTransaction } from '../src/db/transaction.ts';
@@ -12,8 +12,7 @@ import { createLogger } from '../src/lib/logger.ts';
 import { analyzePlan, createPlanTasks, decidePlan, type PlanEnqueue, uploadPlan } from '../src/modules/plans/index.ts';
 import { createOrg, createUserWithMembership } from '../src/modules/tenancy/index.ts';
 import { createJobQueue } from '../src/queue/job-queue.ts';
-import { createThrowawayDatabase } from './lib/databases.ts';
-import { makeTempDir } from './lib/server.ts';
+import { onFreshPglite, onThrowawayPostgres } from './lib/databases.ts';
 import { percentile, round } from './lib/stats.ts';
 import type { Benchmark } from './lib/types.ts';
 
@@ -118,38 +117,13 @@ async function measure(database: Database): Promise<Figures> {
   }
 }
 
-async function onPglite(): Promise<Figures> {
-  const dir = makeTempDir('plans');
-  const database = await openDatabase({ dataDir: dir, log });
-  try {
-    return await measure(database);
-  } finally {
-    await database.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function onPostgres(adminUrl: string): Promise<Figures> {
-  const throwaway = await createThrowawayDatabase(adminUrl);
-  try {
-    const database = await openDatabase({ url: throwaway.url, log });
-    try {
-      return await measure(database);
-    } finally {
-      await database.close();
-    }
-  } finally {
-    await throwaway.drop();
-  }
-}
-
 export const benchmark: Benchmark = {
   name: 'plans',
   description: `plan approval -> Phase 1 tasks created (seed 002 target < ${TARGET_MS / 1000} s): ${PLANS} approvals one at a time, then ${PLANS} at once; PGlite${process.env.BENCH_DATABASE_URL ? ' and PostgreSQL (BENCH_DATABASE_URL)' : ''}`,
   async run() {
-    const targets: Array<[string, Figures]> = [['pglite', await onPglite()]];
+    const targets: Array<[string, Figures]> = [['pglite', await onFreshPglite('plans', measure)]];
     const serverUrl = process.env.BENCH_DATABASE_URL;
-    if (serverUrl) targets.push(['postgres', await onPostgres(serverUrl)]);
+    if (serverUrl) targets.push(['postgres', await onThrowawayPostgres(serverUrl, measure)]);
     return {
       tables: [
         {

@@ -8,8 +8,8 @@ import { Button } from '../../components/ui/button.tsx';
 import { Sheet } from '../../components/ui/sheet.tsx';
 import { Textarea } from '../../components/ui/textarea.tsx';
 import { formatDateTime, useLocale, useT } from '../../i18n/index.ts';
-import { TASKS_KEY } from '../tasks/tasks-api.ts';
-import { type AnalysisPlan, channelLabel, decidePlan, PLANS_KEY, type PlanStatus, planQuery } from './plans-api.ts';
+import { marketplaceName, TASKS_KEY } from '../tasks/tasks-api.ts';
+import { type AnalysisPlan, decidePlan, PLANS_KEY, type PlanStatus, planQuery } from './plans-api.ts';
 
 const statusVariant: Record<PlanStatus, 'secondary' | 'info' | 'success' | 'warning' | 'danger' | 'default'> = {
   uploaded: 'secondary',
@@ -118,7 +118,7 @@ export function PlanDrawer({ planId, onClose, canManage }: { planId: string | nu
                       <div className="flex flex-wrap items-center gap-2">
                         <span className="font-medium">{o.title}</span>
                         <Badge variant={priorityVariant[o.priority]}>{t(`plans.priority.${o.priority}`)}</Badge>
-                        <Badge variant="outline">{channelLabel[o.channel]}</Badge>
+                        <Badge variant="outline">{marketplaceName(o.channel)}</Badge>
                       </div>
                       <p className="mt-1">{o.what}</p>
                       {o.why && <p className="mt-1 text-muted-foreground">{o.why}</p>}

@@ -15,16 +15,6 @@ import { ApiError, CSRF_COOKIE, CSRF_HEADER, readCookie, request } from '../../a
 export type { AnalysisPlan, AnalysisPlanSummary, PlanStatus };
 
 export const PLANS_KEY = ['plans'] as const;
-
-/** Channel brand names (the same in every language). */
-export const channelLabel: Record<Marketplace, string> = {
-  amazon: 'Amazon',
-  shopee: 'Shopee',
-  mercadolivre: 'Mercado Livre',
-  shein: 'SHEIN',
-  tiktokshop: 'TikTok Shop',
-  kaway: 'Kaway',
-};
 export const PLANS_PAGE_SIZE = 25;
 
 export const plansQuery = (filters: { status?: PlanStatus; channel?: Marketplace; offset: number }) =>

@@ -16,8 +16,9 @@ import { formatDateTime, useLocale, useT } from '../../i18n/index.ts';
 import { hasPermission, useMe } from '../auth/session.tsx';
 import { EVENTS_URL } from '../system/system-api.ts';
 import { useEventSource } from '../system/use-event-stream.ts';
+import { marketplaceName } from '../tasks/tasks-api.ts';
 import { PlanDrawer, PlanStatusBadge } from './plan-drawer.tsx';
-import { channelLabel, PLANS_KEY, PLANS_PAGE_SIZE, type PlanStatus, plansQuery, uploadReport } from './plans-api.ts';
+import { PLANS_KEY, PLANS_PAGE_SIZE, type PlanStatus, plansQuery, uploadReport } from './plans-api.ts';
 
 const LIVE_TYPES = ['plan.updated', 'plan.phase1.created'] as const;
 
@@ -83,7 +84,7 @@ function UploadCard({ onUploaded }: { onUploaded: (planId: string) => void }) {
                     onChange={(event) => toggle(channel, event.target.checked)}
                     data-testid={`plan-channel-${channel}`}
                   />
-                  {channelLabel[channel]}
+                  {marketplaceName(channel)}
                 </label>
               ))}
             </div>
@@ -185,7 +186,7 @@ export function PlansPage() {
                         {plan.fileName}
                       </button>
                     </TableCell>
-                    <TableCell>{plan.channels.map((c) => channelLabel[c]).join(', ')}</TableCell>
+                    <TableCell>{plan.channels.map((c) => marketplaceName(c)).join(', ')}</TableCell>
                     <TableCell>
                       <PlanStatusBadge status={plan.status} />
                     </TableCell>
