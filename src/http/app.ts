@@ -93,6 +93,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         },
         { name: 'catalog', description: 'Products, variants, stock per store and listings per channel, as read from the channels' },
         { name: 'orders', description: 'Unified orders from every channel, with their lines' },
+        {
+          name: 'plans',
+          description:
+            'Analysis plans (seed 002): upload a report, a plan per channel (rules or the configured model), approve it and its Phase 1 becomes tasks exactly once',
+        },
       ],
     },
     transform: jsonSchemaTransform,
