@@ -253,20 +253,29 @@ describe('analysis plans: pipeline, seed 002 failure points A-F, crash safety an
     expect(patterns.find((p) => p.id === tick.opened[0])).toMatchObject({ type: 'plan_without_phase1', subject: planId, status: 'resolved' });
   });
 
-  it('a plan stuck in analyzing is re-enqueued, and failed with its reason once its attempts are used', async () => {
+  it('a plan stuck in analyzing is found by the watchdog and re-enqueued, and failed with its reason once its attempts are used', async () => {
     const { planId } = await upload('report.txt');
     // An analysis attempt started and its worker died (no job left).
     await t.database.execute(
       `update analysis_plans set status = 'analyzing', analysis_attempts = 1, status_changed_at = now() - interval '30 seconds' where id = $1`,
       [planId],
     );
-    const requeue: Array<string> = [];
-    const collect: PlanEnqueue = async (_tx, name) => {
-      requeue.push(name);
-      return 'job-x';
+    const engine = {
+      ...jobEngineFailOver(queue.boss),
+      recoverPlan: (orgId: string, id: string, opts: { analysisTimedOut?: boolean }) =>
+        recoverPlan(t.database.db, (tx, name, payload) => queue.enqueue(name, payload, { tx, orgId: payload.orgId }), orgId, id, opts),
     };
-    expect(await recoverPlan(t.database.db, collect, owner.orgId, planId)).toEqual({ action: 'requeued_plans.analyze' });
-    expect(requeue).toEqual(['plans.analyze']);
+    const options = { thresholds: { queueAgeSeconds: 600, approvalDays: 7, agentSilentHours: 24 }, autoRecovery: true, engine, log: silentLog };
+    const tick = await runWatchdogTick(t.database.db, options, new Date());
+    const patterns = await listStuckPatterns(owner, { status: 'all', limit: 50 });
+    const found = patterns.find((p) => p.type === 'plan_analysis_stuck' && p.subject === planId);
+    expect(found).toMatchObject({ status: 'resolved', details: { attempts: 1, job_live: false } });
+    expect(tick.recovered).toContainEqual({ patternId: found?.id, outcome: 'succeeded' });
+    expect((await getPlan(owner, planId)).history.at(-1)).toMatchObject({ queueName: 'plans.analyze', status: 'queued', details: { by: 'watchdog' } });
+    // Its job is queued now (no worker for plans.analyze in this test): not stuck any more.
+    expect((await runWatchdogTick(t.database.db, options, new Date())).opened).toEqual([]);
+
+    const collect: PlanEnqueue = async () => 'job-x';
     await t.database.execute(`update analysis_plans set analysis_attempts = 3 where id = $1`, [planId]);
     expect(await recoverPlan(t.database.db, collect, owner.orgId, planId)).toEqual({ action: 'failed_plan' });
     const plan = await getPlan(owner, planId);
