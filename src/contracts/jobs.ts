@@ -213,7 +213,8 @@ export const jobCatalog = {
     'plans.create-tasks',
     "Creates an approved plan's Phase 1 tasks (awaiting approval, as the master agent), exactly once per plan, phase and index; retried about 1 s, 2 s and 4 s later (pg-boss doubling with jitter, capped at 30 s), then its dead-letter queue; a plan whose creation keeps failing fails (breaker) and the watchdog re-enqueues an approved plan left without a job.",
     z.strictObject({ orgId: z.uuid(), planId: z.uuid() }),
-    { retryLimit: 3, retryDelaySeconds: 1, retryBackoff: true, retryDelayMaxSeconds: 30, expireInSeconds: 120, concurrency: 4, scope: 'org', priority: 10 },
+    // A 20 s lease: a worker killed mid-creation is failed over by the watchdog within seconds of it (seed 002: recovery < 30 s).
+    { retryLimit: 3, retryDelaySeconds: 1, retryBackoff: true, retryDelayMaxSeconds: 30, expireInSeconds: 20, concurrency: 4, scope: 'org', priority: 10 },
   ),
 } satisfies Record<string, JobDefinition>;
 
