@@ -116,6 +116,17 @@ describe('analysis plans API', () => {
       expect(plan.planData?.phases[0]?.tasks.length).toBeGreaterThan(0);
       expect(new Set(plan.planData?.opportunities.map((o) => o.channel))).toEqual(new Set(['amazon', 'mercadolivre']));
     }
+    // A report of several MB (far above the JSON body limit) is accepted: the multipart limit is the file's 20 MB.
+    const rows = Array.from(
+      { length: 60_000 },
+      (_, i) => `SKU-${i},Generated product number ${i} with a long enough title,${(i % 90) + 9.9},${i % 7},${i % 13},${i % 500},${i % 4}%,4.${i % 9}`,
+    );
+    const big = Buffer.from(`sku,title,price,stock,sales,views,conversion,rating\n${rows.join('\n')}\n`);
+    expect(big.length).toBeGreaterThan(5_000_000);
+    const bigUpload = await upload(ownerA, { name: 'big.csv', content: big, type: 'text/csv' });
+    expect(bigUpload.status).toBe(202);
+    const bigPlan = await waitFor(ownerA, String(bigUpload.body.planId), ['ready', 'failed']);
+    expect(bigPlan).toMatchObject({ status: 'ready', fileSize: big.length, report: { kind: 'table', rows: 50_000 } });
     const xlsx = (await ownerA.json<{ plans: AnalysisPlan[] }>('GET', '/api/marketplace/analysis?limit=10')).body.plans.find(
       (p) => p.fileName === 'relatorio.xlsx',
     );
