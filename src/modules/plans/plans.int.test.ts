@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrg } from '../../../test/helpers/ctx.ts';
@@ -12,7 +13,18 @@ import { createLlmClient, type LlmClient } from '../../lib/llm/index.ts';
 import { createJobQueue, type JobQueue } from '../../queue/job-queue.ts';
 import { jobEngineFailOver, listStuckPatterns, runWatchdogTick } from '../operations/index.ts';
 import { createTask, listTasks } from '../tasks/index.ts';
-import { analyzePlan, createPlanTasks, decidePlan, getPlan, type PlanEnqueue, type PlanJobDeps, phase1Tasks, recoverPlan, uploadPlan } from './index.ts';
+import {
+  analyzePlan,
+  channelFacts,
+  createPlanTasks,
+  decidePlan,
+  getPlan,
+  type PlanEnqueue,
+  type PlanJobDeps,
+  phase1Tasks,
+  recoverPlan,
+  uploadPlan,
+} from './index.ts';
 import { masterAgentCtx } from './plan-jobs.service.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/plans/${name}`, import.meta.url));
@@ -90,6 +102,59 @@ describe('analysis plans: pipeline, seed 002 failure points A-F, crash safety an
     expect(plan.planData?.opportunities.some((o) => o.priority === 'high' && /convert below 1%/.test(o.title))).toBe(true);
     // A replayed analysis of a ready plan does nothing.
     expect(await analyzePlan(t.database.db, deps, { orgId: owner.orgId, planId }, job('plans.analyze', 2))).toEqual({ status: 'skipped' });
+  });
+
+  it("adds the org's synced data per channel: out-of-stock listings and a high cancellation rate on its stores", async () => {
+    const other = (await seedOrg(t.database, ['owner'])).members.owner?.ctx as Ctx;
+    const store = randomUUID();
+    const product = randomUUID();
+    await t.database.execute(`insert into stores (id, org_id, platform, name) values ($1, $2, 'tiktokshop', 'TT main')`, [store, other.orgId]);
+    await t.database.execute(
+      `insert into products (id, org_id, title, status, origin_store_id, origin_channel_id) values ($1, $2, 'Lamp', 'active', $3, 'p1')`,
+      [product, other.orgId, store],
+    );
+    for (let i = 0; i < 4; i++) {
+      const variant = randomUUID();
+      await t.database.execute(
+        `insert into product_variants (id, org_id, product_id, sku, title, price_amount, currency) values ($1, $2, $3, $4, 'v', 1000, 'BRL')`,
+        [variant, other.orgId, product, `TT-${i}`],
+      );
+      await t.database.execute(
+        `insert into listings (id, org_id, store_id, variant_id, channel_listing_id, channel_variant_id, status, title, price_amount, currency, synced_at)
+         values ($1, $2, $3, $4, $5, $5, 'published', 'Lamp', 1000, 'BRL', now())`,
+        [randomUUID(), other.orgId, store, variant, `l${i}`],
+      );
+      await t.database.execute(`insert into inventory_levels (org_id, store_id, variant_id, available, synced_at) values ($1, $2, $3, $4, now())`, [
+        other.orgId,
+        store,
+        variant,
+        i < 3 ? 0 : 5,
+      ]);
+    }
+    for (let i = 0; i < 20; i++)
+      await t.database.execute(
+        `insert into orders (id, org_id, store_id, channel_order_id, number, currency, subtotal_amount, total_amount, financial_status, fulfillment_status, cancelled, channel_created_at, channel_updated_at, synced_at)
+         values ($1, $2, $3, $4, $4, 'BRL', 1000, 1000, 'paid', 'fulfilled', $5, now() - interval '2 days', now(), now())`,
+        [randomUUID(), other.orgId, store, `o${i}`, i < 4],
+      );
+    expect(await channelFacts(t.database.db, other.orgId, ['tiktokshop', 'amazon'], new Date())).toEqual([
+      { channel: 'tiktokshop', stores: 1, listings: 4, outOfStockListings: 3, orders30d: 20, cancelled30d: 4 },
+    ]);
+    // The org's own data only: the owner's org has no stores.
+    expect(await channelFacts(t.database.db, owner.orgId, ['tiktokshop'], new Date())).toEqual([]);
+    const { planId } = await uploadPlan({ ...other, now: new Date() }, enqueue, {
+      fileName: 'notes.txt',
+      mimeType: 'text/plain',
+      content: fixture('report.txt'),
+      channels: ['tiktokshop'],
+    });
+    await analyzePlan(t.database.db, deps, { orgId: other.orgId, planId }, job('plans.analyze'));
+    const plan = await getPlan(other, planId);
+    expect(plan.planData?.opportunities.slice(0, 2).map((o) => o.title)).toEqual([
+      'Restock 3 out-of-stock listing(s) on tiktokshop',
+      'Bring the cancellation rate on tiktokshop under 5%',
+    ]);
+    expect(plan.planData?.summary).toContain('tiktokshop: 4 listing(s), 3 out of stock, 20 order(s) in 30 days');
   });
 
   it('A: a model answer whose phases lack `number` is numbered by order', async () => {
