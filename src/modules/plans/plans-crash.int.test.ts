@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CrashWorker, killHard, startCrashWorker } from '../../../test/helpers/crash-workers.ts';
 import { seedOrg } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
+import { planWatchdogOptions } from '../../../test/helpers/plan-watchdog.ts';
 import { repoRoot } from '../../../test/helpers/server.ts';
 import { silentLog } from '../../../test/helpers/template.ts';
 import { jobCatalog } from '../../contracts/jobs.ts';
 import type { Ctx } from '../../db/context.ts';
 import { createJobQueue, type JobQueue } from '../../queue/job-queue.ts';
-import { jobEngineFailOver, runWatchdogTick } from '../operations/index.ts';
-import { analyzePlan, decidePlan, getPlan, phase1Tasks, recoverPlan, uploadPlan } from './index.ts';
+import { runWatchdogTick } from '../operations/index.ts';
+import { analyzePlan, decidePlan, getPlan, phase1Tasks, uploadPlan } from './index.ts';
 
 const fixture = join(repoRoot, 'test', 'fixtures', 'plans', 'report.csv');
 const workerScript = join(repoRoot, 'test', 'fixtures', 'plans-worker.ts');
@@ -78,12 +79,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('analysis plans: a worker killed
     workers.push(second);
     await second.ready;
     // The watchdog as the worker processes run it (every 2 s here, every NEXO_WATCHDOG_INTERVAL_SECONDS in Nexo).
-    const engine = {
-      ...jobEngineFailOver(queue.boss),
-      recoverPlan: (orgId: string, id: string, opts: { analysisTimedOut?: boolean }) =>
-        recoverPlan(t.database.db, (tx, name, payload) => queue.enqueue(name, payload, { tx, orgId: payload.orgId }), orgId, id, opts),
-    };
-    const options = { thresholds: { queueAgeSeconds: 600, approvalDays: 7, agentSilentHours: 24 }, autoRecovery: true, engine, log: silentLog };
+    const options = planWatchdogOptions(t.database.db, queue);
     const recoverBy = Date.now() + 60_000;
     while ((await getPlan(owner, planId)).status !== 'tasks_created' && Date.now() < recoverBy) {
       await runWatchdogTick(t.database.db, options, new Date());

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrg } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
 import { type OpenAiServer, startOpenAiServer } from '../../../test/helpers/openai-server.ts';
+import { planWatchdogOptions } from '../../../test/helpers/plan-watchdog.ts';
 import { silentLog } from '../../../test/helpers/template.ts';
 import { jobCatalog } from '../../contracts/jobs.ts';
 import { listTasksQuerySchema } from '../../contracts/tasks.ts';
@@ -11,7 +12,7 @@ import type { Tx } from '../../db/client.ts';
 import type { Ctx } from '../../db/context.ts';
 import { createLlmClient, type LlmClient } from '../../lib/llm/index.ts';
 import { createJobQueue, type JobQueue } from '../../queue/job-queue.ts';
-import { jobEngineFailOver, listStuckPatterns, runWatchdogTick } from '../operations/index.ts';
+import { listStuckPatterns, runWatchdogTick } from '../operations/index.ts';
 import { createTask, listTasks } from '../tasks/index.ts';
 import {
   analyzePlan,
@@ -294,12 +295,7 @@ describe('analysis plans: pipeline, seed 002 failure points A-F, crash safety an
     const planId = await readyPlan(undefined, ['shopee']);
     // Approved, but its job was lost (the fake enqueue sent nothing): seed 002's stall.
     await decidePlan(fresh(), enqueue, planId, { action: 'approve' });
-    const engine = {
-      ...jobEngineFailOver(queue.boss),
-      recoverPlan: (orgId: string, id: string, opts: { analysisTimedOut?: boolean }) =>
-        recoverPlan(t.database.db, (tx, name, payload) => queue.enqueue(name, payload, { tx, orgId: payload.orgId }), orgId, id, opts),
-    };
-    const options = { thresholds: { queueAgeSeconds: 600, approvalDays: 7, agentSilentHours: 24 }, autoRecovery: true, engine, log: silentLog };
+    const options = planWatchdogOptions(t.database.db, queue);
     const approvedAt = Date.now();
     // Within the grace period nothing is reported.
     const early = await runWatchdogTick(t.database.db, options, new Date());
@@ -325,12 +321,7 @@ describe('analysis plans: pipeline, seed 002 failure points A-F, crash safety an
       `update analysis_plans set status = 'analyzing', analysis_attempts = 1, status_changed_at = now() - interval '30 seconds' where id = $1`,
       [planId],
     );
-    const engine = {
-      ...jobEngineFailOver(queue.boss),
-      recoverPlan: (orgId: string, id: string, opts: { analysisTimedOut?: boolean }) =>
-        recoverPlan(t.database.db, (tx, name, payload) => queue.enqueue(name, payload, { tx, orgId: payload.orgId }), orgId, id, opts),
-    };
-    const options = { thresholds: { queueAgeSeconds: 600, approvalDays: 7, agentSilentHours: 24 }, autoRecovery: true, engine, log: silentLog };
+    const options = planWatchdogOptions(t.database.db, queue);
     const tick = await runWatchdogTick(t.database.db, options, new Date());
     const patterns = await listStuckPatterns(owner, { status: 'all', limit: 50 });
     const found = patterns.find((p) => p.type === 'plan_analysis_stuck' && p.subject === planId);
