@@ -1,13 +1,11 @@
-import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { defineJob } from '../src/contracts/jobs.ts';
-import { type Database, openDatabase } from '../src/db/client.ts';
+import type { Database } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { createJobQueue } from '../src/queue/job-queue.ts';
-import { createThrowawayDatabase } from './lib/databases.ts';
-import { makeTempDir } from './lib/server.ts';
+import { onFreshPglite, onThrowawayPostgres } from './lib/databases.ts';
 import { percentile, round } from './lib/stats.ts';
 import type { Benchmark } from './lib/types.ts';
 
@@ -98,39 +96,13 @@ async function measure(database: Database): Promise<Figures> {
   }
 }
 
-async function onPglite(): Promise<Figures> {
-  const dir = makeTempDir('queue');
-  const database = await openDatabase({ dataDir: dir, log });
-  try {
-    return await measure(database);
-  } finally {
-    await database.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** A throwaway database on the BENCH_DATABASE_URL server, dropped afterwards. */
-async function onPostgres(adminUrl: string): Promise<Figures> {
-  const throwaway = await createThrowawayDatabase(adminUrl);
-  try {
-    const database = await openDatabase({ url: throwaway.url, log });
-    try {
-      return await measure(database);
-    } finally {
-      await database.close();
-    }
-  } finally {
-    await throwaway.drop();
-  }
-}
-
 export const benchmark: Benchmark = {
   name: 'queue-latency',
   description: `idle enqueue -> handler start, ${SAMPLES} jobs ${GAP_MS[0]}-${GAP_MS[1]} ms apart, pollingSeconds ${POLLING_SECONDS}; PGlite in-process${process.env.BENCH_DATABASE_URL ? ' and PostgreSQL (BENCH_DATABASE_URL)' : ''}`,
   async run() {
-    const targets: Array<[string, Figures]> = [['pglite', await onPglite()]];
+    const targets: Array<[string, Figures]> = [['pglite', await onFreshPglite('queue', measure)]];
     const serverUrl = process.env.BENCH_DATABASE_URL;
-    if (serverUrl) targets.push(['postgres', await onPostgres(serverUrl)]);
+    if (serverUrl) targets.push(['postgres', await onThrowawayPostgres(serverUrl, measure)]);
     const verdict = (f: Figures) => (f.targetMet ? 'met' : 'NOT met');
     return {
       tables: [

@@ -1,5 +1,5 @@
 // Runs the benchmarks (all, or those named on the command line), prints a table per benchmark and
-// writes bench/results/latest.json.  Usage: node bench/run.ts [startup] [http] [queue-latency] [tasks] [jobs] [sync] [amazon-sync] [shopee-sync] [tiktokshop-sync] [agents]
+// writes bench/results/latest.json.  Usage: node bench/run.ts [startup] [http] [queue-latency] [tasks] [jobs] [sync] [amazon-sync] [shopee-sync] [tiktokshop-sync] [agents] [plans]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ const registry: Record<string, () => Promise<Benchmark>> = {
   'shopee-sync': async () => (await import('./shopee-sync.bench.ts')).benchmark,
   'tiktokshop-sync': async () => (await import('./tiktokshop-sync.bench.ts')).benchmark,
   agents: async () => (await import('./agents.bench.ts')).benchmark,
+  plans: async () => (await import('./plans.bench.ts')).benchmark,
 };
 
 const names = process.argv.slice(2);

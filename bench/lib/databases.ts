@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openDatabase } from '../../src/db/client.ts';
+import { type Database, openDatabase } from '../../src/db/client.ts';
 import { createLogger } from '../../src/lib/logger.ts';
+import { makeTempDir } from './server.ts';
 
 const log = createLogger({ level: 'warn', pretty: false });
 
@@ -113,4 +115,31 @@ export function pgliteDatabase(dataDir: string): BenchDatabase {
     },
     async cleanup() {},
   };
+}
+
+/** Runs `measure` on a fresh PGlite data dir (removed afterwards). */
+export async function onFreshPglite<T>(prefix: string, measure: (database: Database) => Promise<T>): Promise<T> {
+  const dir = makeTempDir(prefix);
+  const database = await openDatabase({ dataDir: dir, log });
+  try {
+    return await measure(database);
+  } finally {
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs `measure` on a throwaway database on the `adminUrl` server (dropped afterwards). */
+export async function onThrowawayPostgres<T>(adminUrl: string, measure: (database: Database) => Promise<T>): Promise<T> {
+  const throwaway = await createThrowawayDatabase(adminUrl);
+  try {
+    const database = await openDatabase({ url: throwaway.url, log });
+    try {
+      return await measure(database);
+    } finally {
+      await database.close();
+    }
+  } finally {
+    await throwaway.drop();
+  }
 }

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-export const stuckPatternTypes = ['job_lease_expired', 'queue_backlog', 'plan_without_phase1', 'task_approval_overdue', 'agent_silent'] as const;
+export const stuckPatternTypes = [
+  'job_lease_expired',
+  'queue_backlog',
+  'plan_without_phase1',
+  'plan_analysis_stuck',
+  'task_approval_overdue',
+  'agent_silent',
+] as const;
 export type StuckPatternType = (typeof stuckPatternTypes)[number];
 
 export const stuckPatternSchema = z.object({

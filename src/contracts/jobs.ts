@@ -224,6 +224,19 @@ export const jobCatalog = {
     z.strictObject({ trigger: z.enum(['manual', 'schedule']).default('schedule') }),
     { retryLimit: 1, retryDelaySeconds: 60, expireInSeconds: 60 * 60, concurrency: 1, singletonKey: (_p, job) => `${job.orgId}`, scope: 'org' },
   ),
+  'plans.analyze': defineJob(
+    'plans.analyze',
+    'Reads an uploaded report (CSV, XLSX, PDF, text) and writes its analysis plan per channel: the configured model first, the deterministic rules when there is none or it fails (uploaded -> analyzing -> ready).',
+    z.strictObject({ orgId: z.uuid(), planId: z.uuid() }),
+    { retryLimit: 2, retryDelaySeconds: 5, retryBackoff: true, retryDelayMaxSeconds: 60, expireInSeconds: 300, concurrency: 2, scope: 'org' },
+  ),
+  'plans.create-tasks': defineJob(
+    'plans.create-tasks',
+    "Creates an approved plan's Phase 1 tasks (awaiting approval, as the master agent), exactly once per plan, phase and index; retried about 1 s, 2 s and 4 s later (pg-boss doubling with jitter, capped at 30 s), then its dead-letter queue; a plan whose creation keeps failing fails (breaker) and the watchdog re-enqueues an approved plan left without a job.",
+    z.strictObject({ orgId: z.uuid(), planId: z.uuid() }),
+    // A 20 s lease: a worker killed mid-creation is failed over by the watchdog within seconds of it (seed 002: recovery < 30 s).
+    { retryLimit: 3, retryDelaySeconds: 1, retryBackoff: true, retryDelayMaxSeconds: 30, expireInSeconds: 20, concurrency: 4, scope: 'org', priority: 10 },
+  ),
 } satisfies Record<string, JobDefinition>;
 
 /** A job type an org runs on a cron schedule (in the org's time zone); each org may change or disable it. */

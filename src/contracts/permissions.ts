@@ -50,6 +50,10 @@ export const permissionRoles = {
   'agents.read': ['owner', 'admin', 'operator', 'viewer'],
   /** Run agents now, enable/disable, schedule, settings and knowledge base (audited). */
   'agents.manage': ['owner', 'admin'],
+  /** Analysis plans: list, plan data, Phase 1 tasks, job history. */
+  'plans.read': ['owner', 'admin', 'operator', 'viewer'],
+  /** Upload a report, approve or reject a plan (approval creates tasks). */
+  'plans.manage': ['owner', 'admin'],
   'channels.read': ['owner', 'admin'],
   /** Notification channels carry credentials (Slack URLs, SMTP logins, signing secrets). */
   'channels.manage': ['owner', 'admin'],
@@ -75,6 +79,7 @@ export const tokenGrantableScopes = permissions.filter(
       'health.fix',
       'channels.manage',
       'stores.manage',
+      'plans.manage',
     ].includes(p),
 );
 

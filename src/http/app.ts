@@ -23,6 +23,7 @@ import { identityAdminRoutes } from './routes/identity-admin.routes.ts';
 import { jobsRoutes } from './routes/jobs.routes.ts';
 import { notificationsRoutes } from './routes/notifications.routes.ts';
 import { ordersRoutes } from './routes/orders.routes.ts';
+import { plansRoutes } from './routes/plans.routes.ts';
 import { storesRoutes } from './routes/stores.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
 import { tasksRoutes } from './routes/tasks.routes.ts';
@@ -93,6 +94,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         },
         { name: 'catalog', description: 'Products, variants, stock per store and listings per channel, as read from the channels' },
         { name: 'orders', description: 'Unified orders from every channel, with their lines' },
+        {
+          name: 'plans',
+          description:
+            'Analysis plans (seed 002): upload a report, a plan per channel (rules or the configured model), approve it and its Phase 1 becomes tasks exactly once',
+        },
       ],
     },
     transform: jsonSchemaTransform,
@@ -127,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(connectorsRoutes());
   await app.register(catalogRoutes());
   await app.register(ordersRoutes());
+  await app.register(plansRoutes(deps));
   await app.register(webhooksRoutes(deps));
   app.setNotFoundHandler((request, reply) => {
     const isApi = /^\/(api|metrics|healthz|readyz|openapi\.json|docs)(\/|$|\?)/.test(request.url);

@@ -12,6 +12,8 @@ import { jobsPruneJob } from '../jobs/jobs-prune.job.ts';
 import { jobsReconcileJob } from '../jobs/jobs-reconcile.job.ts';
 import { metricsSnapshotJob } from '../jobs/metrics-snapshot.job.ts';
 import { notificationsDeliverJob } from '../jobs/notifications-deliver.job.ts';
+import { plansAnalyzeJob } from '../jobs/plans-analyze.job.ts';
+import { plansCreateTasksJob } from '../jobs/plans-create-tasks.job.ts';
 import { schedulesSyncJob } from '../jobs/schedules-sync.job.ts';
 import { storesSubscribeWebhooksJob } from '../jobs/stores-subscribe-webhooks.job.ts';
 import { storesSyncDueJob, storesSyncJob } from '../jobs/stores-sync.job.ts';
@@ -25,7 +27,8 @@ import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import { agentSchedulerFor } from '../modules/agents/index.ts';
 import { type DeliveryEnqueuer, httpSignalProviders, type NotifyDeps, orgReading, type SignalProviders, taskSignalProviders } from '../modules/alerts/index.ts';
-import { jobEngineFailOver, jobSignalFigures, type SchedulerPort } from '../modules/operations/index.ts';
+import { jobEngineFailOver, jobSignalFigures, type SchedulerPort, type WatchdogEngine } from '../modules/operations/index.ts';
+import { type PlanEnqueue, recoverPlan } from '../modules/plans/index.ts';
 import { createStoreLimits, listBreakers, type StoreLimits } from '../modules/stores/index.ts';
 import { agentsLastTaskAt, countAwaitingApproval, staleUndecidedTasks } from '../modules/tasks/index.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
@@ -44,6 +47,18 @@ export interface JobDeps {
   /** LLM mode (NEXO_LLM_*): the process's model client; null/absent = not configured, use the rule packs. */
   llm?: LlmClient | null;
 }
+
+/** Plan jobs are always sent inside the transaction that changes the plan. */
+export const planEnqueuer =
+  (queue: JobDeps['queue']): PlanEnqueue =>
+  (tx, name, payload) =>
+    queue.enqueue(name, payload, { tx, orgId: payload.orgId });
+
+/** The watchdog's engine: fenced fail-over of lost jobs, and re-enqueueing a stuck plan's job. */
+export const watchdogEngine = (database: Database, queue: JobDeps['queue']): WatchdogEngine => ({
+  ...jobEngineFailOver(queue.boss),
+  recoverPlan: (orgId, planId, opts) => recoverPlan(database.db, planEnqueuer(queue), orgId, planId, opts),
+});
 
 /** The queue seen by the operations module's schedules. */
 export const schedulerOf = (queue: JobQueue<typeof jobCatalog>): SchedulerPort => ({
@@ -111,7 +126,7 @@ export async function registerJobs({ config, queue, bus, database, metrics, log,
   await queue.work('jobs.daily-summary', jobsDailySummaryJob(database.db));
   await queue.work('jobs.probe', jobsProbeJob());
   await queue.work('jobs.reconcile', jobsReconcileJob(database.db, queue));
-  await queue.work('watchdog.run', watchdogJob(database.db, jobEngineFailOver(queue.boss), config.watchdog, { metrics, ...(shutdown ? { shutdown } : {}) }));
+  await queue.work('watchdog.run', watchdogJob(database.db, watchdogEngine(database, queue), config.watchdog, { metrics, ...(shutdown ? { shutdown } : {}) }));
   await queue.work('metrics.snapshot', metricsSnapshotJob(database.db));
   await queue.work('alerts.evaluate', alertsEvaluateJob(database.db, signalProvidersFor(database, metrics), deliveryEnqueuer(queue)));
   await queue.work(
@@ -125,6 +140,9 @@ export async function registerJobs({ config, queue, bus, database, metrics, log,
   await queue.work('stores.sync', storesSyncJob(database.db, storeCalls, log));
   await queue.work('stores.subscribe-webhooks', storesSubscribeWebhooksJob(database.db, storeCalls, config.http.publicUrl, log));
   await queue.work('stores.sync-due', storesSyncDueJob(database.db, enqueueSync));
+  const planDeps = { log, ...(llm ? { llm } : {}) };
+  await queue.work('plans.analyze', plansAnalyzeJob(database.db, planDeps, jobCatalog['plans.analyze'].policy.retryLimit));
+  await queue.work('plans.create-tasks', plansCreateTasksJob(database.db, planDeps));
   await queue.work('webhooks.prune', webhooksPruneJob(database.db, config.webhooks.retentionHours));
   await queue.work(
     'webhooks.recover',

@@ -48,7 +48,7 @@ describe.skipIf(skipBrowserTests)('health page', () => {
     expect(await page.getByTestId('health-database').textContent()).toContain('Healthy');
     expect(await page.getByTestId('health-breakers').textContent()).toContain('No circuit breakers to show.');
     expect(await page.getByTestId('health-alerts').textContent()).toContain('No open alerts.');
-    expect(await page.getByTestId('detector-plan_without_phase1').textContent()).toContain('Not applicable yet');
+    expect(await page.getByTestId('detector-plan_without_phase1').textContent()).toContain('Watching');
     expect(await page.getByTestId('detector-agent_silent').textContent()).toContain('Threshold: 1 d');
     await dashboard.screenshot(page, 'health-light.png');
   });

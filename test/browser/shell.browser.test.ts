@@ -69,7 +69,7 @@ describe.skipIf(skipBrowserTests)('dashboard shell', () => {
 
   it('defaults to Portuguese when the browser language is Portuguese', async () => {
     const page = await dashboard.newPage({ locale: 'pt-PT' });
-    await page.goto('/plans');
+    await page.goto('/inventory');
     await page.getByTestId('coming-soon').waitFor();
     expect((await documentState(page)).lang).toBe('pt-BR');
     expect(await page.getByTestId('coming-soon').textContent()).toContain('Em breve');

@@ -14,9 +14,9 @@ export interface CrashWorker {
   output(): string;
 }
 
-/** Starts test/fixtures/crash-worker.ts (Nexo's queue and database layers) as a real child process. */
-export function startCrashWorker(databaseUrl: string, leaseSeconds: number): CrashWorker {
-  const child = spawn(process.execPath, [workerScript], {
+/** Starts test/fixtures/crash-worker.ts (Nexo's queue and database layers), or another worker `script` printing the same line, as a real child process. */
+export function startCrashWorker(databaseUrl: string, leaseSeconds: number, script = workerScript): CrashWorker {
+  const child = spawn(process.execPath, [script], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, CRASH_LEASE_SECONDS: String(leaseSeconds), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -109,6 +109,12 @@ const agentsRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/agents/agents-page.tsx'), 'AgentsPage'),
 });
 
+const plansRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/plans',
+  component: lazyRouteComponent(() => import('../features/plans/plans-page.tsx'), 'PlansPage'),
+});
+
 const healthRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/health',
@@ -172,6 +178,7 @@ const routeTree = rootRoute.addChildren([
     storesRoute,
     catalogRoute,
     ordersRoute,
+    plansRoute,
     ...comingSoonAreaIds.map(comingSoonRoute),
     healthRoute,
     systemRoute,

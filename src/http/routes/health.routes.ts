@@ -21,7 +21,9 @@ import {
   listStuckPatterns,
   publicHealth,
   queueDepthHistory,
+  type WatchdogEngine,
 } from '../../modules/operations/index.ts';
+import { recoverPlan } from '../../modules/plans/index.ts';
 import type { AppDeps } from '../deps.ts';
 
 const PUBLIC_TTL_MS = 2000;
@@ -31,7 +33,11 @@ const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchem
 export const healthRoutes =
   (deps: AppDeps, sources: HealthSources): FastifyPluginAsyncZod =>
   async (app) => {
-    const engine = jobEngineFailOver(deps.queue.boss);
+    const engine: WatchdogEngine = {
+      ...jobEngineFailOver(deps.queue.boss),
+      recoverPlan: (orgId, planId, opts) =>
+        recoverPlan(deps.database.db, (tx, name, payload) => deps.queue.enqueue(name, payload, { tx, orgId: payload.orgId }), orgId, planId, opts),
+    };
     // Load balancers poll the anonymous answer: computed at most once per PUBLIC_TTL_MS per process.
     let cachedPublic: { at: number; value: Promise<Awaited<ReturnType<typeof publicHealth>>> } | null = null;
     const publicAnswer = () => {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { StuckPatternType } from '../../contracts/health.ts';
-import { type DbOrTx, selectRows } from '../../db/client.ts';
+import { type Db, type DbOrTx, selectRows } from '../../db/client.ts';
+import { MAX_ANALYSIS_ATTEMPTS, plansInFlight } from '../plans/index.ts';
 import { overdueApprovalsByOrg, silentAgents } from '../tasks/index.ts';
 
 export interface WatchdogThresholds {
@@ -118,14 +119,70 @@ const queueBacklog: Detector = {
   },
 };
 
-/** Seed 002's original incident. Plans (issue #8) do not exist in this build, so this detector reports itself as not applicable. */
+/** An approved plan without a queued or running Phase 1 job for this long is stuck (its job was lost or dead-lettered). */
+export const PLAN_TASKS_GRACE_SECONDS = 3;
+/** An analysis without a queued or running job for this long was lost; one running this long has hung. */
+export const PLAN_ANALYSIS_GRACE_SECONDS = 10;
+export const PLAN_ANALYSIS_TIMEOUT_SECONDS = 15 * 60;
+
+/** Seed 002's original incident: an approved plan whose Phase 1 tasks are not being created. Fix: re-enqueue its job. */
 const planWithoutPhase1: Detector = {
   type: 'plan_without_phase1',
-  applicable: false,
-  threshold: () => 'an approved analysis plan without its Phase 1 tasks after 60 s',
-  thresholdSeconds: () => 60,
-  note: 'Analysis plans do not exist in this version of Nexo; this detector starts watching when they do.',
-  detect: async () => [],
+  applicable: true,
+  threshold: () => `an approved analysis plan without Phase 1 tasks and no task-creation job queued or running for ${PLAN_TASKS_GRACE_SECONDS} s`,
+  thresholdSeconds: () => PLAN_TASKS_GRACE_SECONDS,
+  async detect(db, now) {
+    const plans = await plansInFlight(db as Db, new Date(now.getTime() - PLAN_TASKS_GRACE_SECONDS * 1000));
+    return plans
+      .filter((p) => (p.status === 'approved' || p.status === 'creating_tasks') && !p.live)
+      .map((p) => ({
+        orgId: p.orgId,
+        type: 'plan_without_phase1' as const,
+        subject: p.planId,
+        severity: 'critical' as const,
+        since: new Date(p.statusChangedAt.getTime() + PLAN_TASKS_GRACE_SECONDS * 1000),
+        details: { plan_id: p.planId, status: p.status, status_since: p.statusChangedAt.toISOString() },
+        recommendation: `Analysis plan ${p.planId} is ${p.status} but no job is creating its Phase 1 tasks. Fix: re-enqueue plans.create-tasks (idempotent: tasks already created are not duplicated).`,
+        autoFixable: true,
+      }));
+  },
+};
+
+/** A plan whose analysis job was lost, or that has been analyzing past the timeout. Fix: re-enqueue, or fail it with the reason. */
+const planAnalysisStuck: Detector = {
+  type: 'plan_analysis_stuck',
+  applicable: true,
+  threshold: () =>
+    `an analysis plan uploaded or analyzing with no analysis job for ${PLAN_ANALYSIS_GRACE_SECONDS} s, or analyzing for ${PLAN_ANALYSIS_TIMEOUT_SECONDS / 60} min`,
+  thresholdSeconds: () => PLAN_ANALYSIS_GRACE_SECONDS,
+  async detect(db, now) {
+    const plans = await plansInFlight(db as Db, new Date(now.getTime() - PLAN_ANALYSIS_GRACE_SECONDS * 1000));
+    return plans
+      .filter((p) => p.status === 'uploaded' || p.status === 'analyzing')
+      .map((p) => ({ p, timedOut: now.getTime() - p.statusChangedAt.getTime() > PLAN_ANALYSIS_TIMEOUT_SECONDS * 1000 }))
+      .filter(({ p, timedOut }) => !p.live || timedOut)
+      .map(({ p, timedOut }) => ({
+        orgId: p.orgId,
+        type: 'plan_analysis_stuck' as const,
+        subject: p.planId,
+        severity: 'warning' as const,
+        since: new Date(p.statusChangedAt.getTime() + (timedOut ? PLAN_ANALYSIS_TIMEOUT_SECONDS : PLAN_ANALYSIS_GRACE_SECONDS) * 1000),
+        details: {
+          plan_id: p.planId,
+          status: p.status,
+          status_since: p.statusChangedAt.toISOString(),
+          attempts: p.analysisAttempts,
+          timed_out: timedOut,
+          job_live: p.live,
+        },
+        recommendation: timedOut
+          ? `Analysis plan ${p.planId} has been analyzing for ${ago((now.getTime() - p.statusChangedAt.getTime()) / 1000)}. Fix: fail it with the reason (upload the report again).`
+          : p.analysisAttempts >= MAX_ANALYSIS_ATTEMPTS
+            ? `Analysis plan ${p.planId} has no analysis job after ${p.analysisAttempts} attempt(s). Fix: fail it with the reason.`
+            : `Analysis plan ${p.planId} is ${p.status} but no job is analyzing it. Fix: re-enqueue plans.analyze.`,
+        autoFixable: true,
+      }));
+  },
 };
 
 const approvalOverdue: Detector = {
@@ -176,4 +233,4 @@ const agentSilent: Detector = {
   },
 };
 
-export const detectors: Detector[] = [leaseExpired, queueBacklog, planWithoutPhase1, approvalOverdue, agentSilent];
+export const detectors: Detector[] = [leaseExpired, queueBacklog, planWithoutPhase1, planAnalysisStuck, approvalOverdue, agentSilent];

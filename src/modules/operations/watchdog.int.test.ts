@@ -169,7 +169,7 @@ describe('stuck-pattern watchdog', () => {
     expect(health.database.ok).toBe(true);
     expect(health.queue.queues.find((q) => q.name === 'test.idle')?.depth).toBe(1);
     expect(health.queue.oldest_age_seconds).toBeGreaterThanOrEqual(1);
-    expect(health.detectors.find((d) => d.type === 'plan_without_phase1')).toMatchObject({ applicable: false });
+    expect(health.detectors.find((d) => d.type === 'plan_without_phase1')).toMatchObject({ applicable: true, threshold_seconds: 3 });
     expect(health).toMatchObject({ breakers: [], rate_limiters: [], open_alerts: [] });
     // Without credentials: the system-wide picture only.
     expect(await publicHealth(t.database)).toMatchObject({ status: 'degraded', overall_status: 'degraded' });

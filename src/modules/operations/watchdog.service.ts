@@ -16,6 +16,8 @@ import { queueDepthSamples, recoveries, stuckPatterns } from './watchdog.tables.
 export interface WatchdogEngine {
   /** Fails a job over only if it is still running the given attempt (pg-boss's fenced fail): it retries or goes to its dead-letter queue. Returns rows affected. */
   failOver(queue: string, job: { id: string; retryCount: number }, message: string): Promise<number>;
+  /** Re-enqueues a stuck analysis plan's job, or fails the plan with its reason (plans module, given by the composition root). */
+  recoverPlan?(orgId: string, planId: string, opts: { analysisTimedOut?: boolean }): Promise<{ action: string }>;
 }
 
 /** The job engine's fenced fail (only the attempt that is still running), used by automatic and manual fixes. */
@@ -227,6 +229,10 @@ async function applyFix(db: Db, engine: WatchdogEngine, pattern: PatternRow, tri
         details.state_after = after?.state ?? 'gone';
         outcome = affected > 0 || details.state_after !== 'active' ? 'succeeded' : 'failed';
       }
+    } else if ((pattern.type === 'plan_without_phase1' || pattern.type === 'plan_analysis_stuck') && engine.recoverPlan && pattern.orgId) {
+      const done = await engine.recoverPlan(pattern.orgId, String(pattern.details.plan_id), { analysisTimedOut: pattern.details.timed_out === true });
+      action = done.action;
+      outcome = 'succeeded';
     } else {
       details.error = `no automatic fix for ${pattern.type}`;
     }

@@ -38,9 +38,10 @@ const orgAValueFor: Record<string, (fx: SecurityFixture) => string> = {
   productId: (fx) => fx.a.productId,
   orderId: (fx) => fx.a.orderId,
   kind: () => 'stock',
+  planId: () => orgA.planId,
 };
 /** Org A's alert, rule and notification channel (made in beforeAll: the channel through a loopback receiver). */
-const orgA = { alertId: '', ruleId: '', channelId: '' };
+const orgA = { alertId: '', ruleId: '', channelId: '', planId: '' };
 
 /** Routes whose path parameter is itself the secret (possession is the authorization): exempt, with the reason. */
 const exempt: Record<string, string> = {
@@ -70,6 +71,7 @@ const attackBodies: Record<string, unknown> = {
   'PATCH /api/notification-channels/{channelId}': { name: 'taken over', enabled: false },
   'PATCH /api/stores/{storeId}': { name: 'taken over', priority: 'high' },
   'POST /api/stores/{storeId}/feeds/{kind}': { content: 'sku,quantity\nA-1,999\n' },
+  'PATCH /api/marketplace/analysis/{planId}': { action: 'reject', reason: 'taken over' },
 };
 
 /** Routes that stream (SSE): checked separately with a reader. */
@@ -98,7 +100,11 @@ describe('security: cross-org isolation (BOLA)', () => {
     const channels = await expectOk(owner.request('GET', '/api/notification-channels'));
     const deliveries = await expectOk<{ deliveries: Array<{ id: string }> }>(owner.request('GET', `/api/notification-channels/${orgA.channelId}/deliveries`));
     const stores = await expectOk(owner.request('GET', '/api/stores'));
+    const plan = await expectOk<{ status: string; rejectionReason: string | null; taskIds: string[] }>(
+      owner.request('GET', `/api/marketplace/analysis/${orgA.planId}`),
+    );
     return {
+      plan: { rejectionReason: plan.rejectionReason, rejected: plan.status === 'rejected', taskIds: plan.taskIds },
       stores,
       rules: rules.rules.map(({ id, threshold, enabled, channels }) => ({ id, threshold, enabled, channels })),
       alerts: alerts.alerts.map(({ id, status }) => ({ id, status })),
@@ -129,6 +135,16 @@ describe('security: cross-org isolation (BOLA)', () => {
     const rule = rules.rules.find((r) => r.kind === 'tasks_awaiting_approval') as { id: string };
     await expectOk(owner.request('PUT', `/api/alert-rules/${rule.id}`, { threshold: 0, channels: [channel.id] }));
     await expectOk(owner.request('POST', '/api/alerts/evaluate'), 202);
+    // Org A's analysis plan (multipart upload).
+    const form = new FormData();
+    form.append('channels', 'amazon');
+    form.append('file', new Blob(['sku,title,stock,sales\nA-1,Security fixture plan item,0,9\n'], { type: 'text/csv' }), 'a-report.csv');
+    const uploaded = await fetch(`${fx.url}/api/marketplace/analysis/upload`, {
+      method: 'POST',
+      headers: { cookie: a.people.owner.client.cookie, 'x-csrf-token': a.people.owner.client.csrf, origin: fx.url },
+      body: form,
+    });
+    orgA.planId = ((await uploaded.json()) as { planId: string }).planId;
     const deadline = Date.now() + 30_000;
     let alert: { id: string } | undefined;
     while (!alert && Date.now() < deadline) {
@@ -156,6 +172,8 @@ describe('security: cross-org isolation (BOLA)', () => {
       orgA.alertId,
       orgA.ruleId,
       orgA.channelId,
+      orgA.planId,
+      'a-report.csv',
       receiver.url,
     ];
   });

@@ -337,6 +337,7 @@ const allScopes = [
   'orders.read',
   'agents.read',
   'agents.manage',
+  'plans.read',
 ];
 
 let taskSequence = 0;

@@ -106,6 +106,12 @@ const cases: Record<string, Case> = {
     path: (fx) => `/api/stores/${fx.a.storeId}/feeds/stock`,
     base: () => ({ content: 'sku,quantity\nA-1,1\n' }),
   },
+  // A plan id of nobody: every probe is refused by validation before the plan is looked up.
+  'PATCH /api/marketplace/analysis/{planId}': {
+    caller: owner,
+    path: () => '/api/marketplace/analysis/00000000-0000-7000-8000-00000000000b',
+    base: () => ({ action: 'reject', reason: 'mass assignment probe' }),
+  },
 };
 /** The first alert rule of A (read in beforeAll). */
 let alertRuleId = '';

@@ -154,6 +154,11 @@ const expectations: Record<string, Row> = {
   'GET /api/orders': { cells: [N, Y, Y, Y, Y, N, N, Y] },
   'GET /api/orders/summary': { cells: [N, Y, Y, Y, Y, N, N, Y] },
   'GET /api/orders/{orderId}': { cells: [N, H, H, H, H, N, N, H], path: `/api/orders/${ghostUuid}` },
+  // Analysis plans (seed 002): everyone in the org reads; owners and admins upload and decide (plans.manage is not token-grantable).
+  'POST /api/marketplace/analysis/upload': { cells: [N, N, N, Y, Y, N, N, N], body: {} },
+  'GET /api/marketplace/analysis': { cells: [N, Y, Y, Y, Y, N, N, Y] },
+  'GET /api/marketplace/analysis/{planId}': { cells: [N, H, H, H, H, N, N, H], path: `/api/marketplace/analysis/${ghostUuid}` },
+  'PATCH /api/marketplace/analysis/{planId}': { cells: [N, N, N, H, H, N, N, N], path: `/api/marketplace/analysis/${ghostUuid}`, body: { action: 'approve' } },
   'GET /api/stores/{storeId}/webhook-events': { cells: [N, H, H, H, H, N, N, H], path: `/api/stores/${ghostUuid}/webhook-events` },
   // Inbound channel webhooks: public (the channel's signature is the credential); an unknown store is 404 for everyone.
   'POST /api/webhooks/{platform}/{storeId}': { cells: [Y, Y, Y, Y, Y, Y, Y, Y], path: `/api/webhooks/shopify/${ghostUuid}`, body: {} },

@@ -17,9 +17,21 @@ import {
 import type { PlainMessageKey } from '../../i18n/index.ts';
 
 /** The areas not built yet: each renders an honest "Coming soon" card. */
-export const comingSoonAreaIds = ['plans', 'inventory', 'analytics'] as const;
+export const comingSoonAreaIds = ['inventory', 'analytics'] as const;
 export type ComingSoonAreaId = (typeof comingSoonAreaIds)[number];
-export type AreaId = 'dashboard' | 'tasks' | 'agents' | 'jobs' | 'stores' | 'catalog' | 'orders' | ComingSoonAreaId | 'health' | 'settings' | 'system';
+export type AreaId =
+  | 'dashboard'
+  | 'tasks'
+  | 'agents'
+  | 'plans'
+  | 'jobs'
+  | 'stores'
+  | 'catalog'
+  | 'orders'
+  | ComingSoonAreaId
+  | 'health'
+  | 'settings'
+  | 'system';
 
 export type NavSection = 'overview' | 'operations' | 'commerce' | 'system';
 
