@@ -146,4 +146,48 @@ describe('read-side sync against the emulated Shopify store', () => {
     )) as unknown as { rows: Array<{ fulfillment_status: string }> };
     expect(rows).toEqual([{ fulfillment_status: 'fulfilled' }]);
   });
+
+  it("a page holding the same order twice keeps its newest copy and that copy's lines; lines of an older copy are left alone", async () => {
+    const line = (channelId: string, quantity: number) => ({
+      channelId,
+      sku: `SKU-${channelId}`,
+      title: channelId,
+      quantity,
+      unitPrice: { amount: 500, currency: 'BRL' },
+      total: { amount: 500 * quantity, currency: 'BRL' },
+      channelVariantId: null,
+    });
+    const order = {
+      channelId: 'gid://shopify/Order/dup-1',
+      number: '#9002',
+      email: null,
+      currency: 'BRL',
+      subtotal: { amount: 1000, currency: 'BRL' },
+      total: { amount: 1000, currency: 'BRL' },
+      financialStatus: 'paid' as const,
+      fulfillmentStatus: 'unfulfilled' as const,
+      cancelled: false,
+      lines: [line('l1', 2)],
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-02T00:00:00.000Z',
+    };
+    const scope = { orgId: ctx.orgId, storeId, now: new Date() };
+    const newer = { ...order, fulfillmentStatus: 'fulfilled' as const, updatedAt: '2026-01-03T00:00:00.000Z', lines: [line('l1', 3), line('l2', 1)] };
+    await upsertChannelOrders(t.database.db, scope, [newer, order]);
+    const read = async () =>
+      (
+        (await t.database.db.execute(
+          sql`select o.fulfillment_status, l.channel_line_id, l.quantity from orders o join order_lines l on l.order_id = o.id
+               where o.store_id = ${storeId} and o.channel_order_id = ${order.channelId} order by l.channel_line_id`,
+        )) as unknown as { rows: Array<{ fulfillment_status: string; channel_line_id: string; quantity: number }> }
+      ).rows;
+    const expected = [
+      { fulfillment_status: 'fulfilled', channel_line_id: 'l1', quantity: 3 },
+      { fulfillment_status: 'fulfilled', channel_line_id: 'l2', quantity: 1 },
+    ];
+    expect(await read()).toEqual(expected);
+    // An older copy on a later page changes neither the order nor its lines.
+    await upsertChannelOrders(t.database.db, scope, [{ ...order, lines: [line('l1', 9)] }]);
+    expect(await read()).toEqual(expected);
+  });
 });
