@@ -46,11 +46,34 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return options.url ? openPostgres(options.url, options) : openPglite(options);
 }
 
+/**
+ * PGlite runs each statement synchronously in this thread, and a chain of awaited statements (a transaction)
+ * only ever waits on promises: left alone, a whole transaction would run as one block of the event loop,
+ * holding back timers and sockets (a sync's paced channel calls, HTTP requests) until it commits. The services'
+ * client therefore lets the event loop take a turn (setImmediate: timers and I/O first) before each statement.
+ * pg-boss and `execute` use the instance directly.
+ */
+function takingTurns<T extends Pick<PGlite, 'query' | 'transaction'>>(client: T): T {
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === 'query')
+        return async (...args: Parameters<PGlite['query']>) => {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          return target.query(...args);
+        };
+      if (property === 'transaction')
+        return (work: Parameters<PGlite['transaction']>[0]) => target.transaction((tx) => work(takingTurns(tx as unknown as T) as unknown as typeof tx));
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   // Extensions the migrations use must be loaded into every embedded instance (PostgreSQL ships them as contrib).
   const pglite = await PGlite.create(options.dataDir, { extensions: { pg_trgm }, ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) });
-  const db = drizzlePglite(pglite) as unknown as Db;
+  const db = drizzlePglite(takingTurns(pglite)) as unknown as Db;
   return {
     kind: 'pglite',
     db,

@@ -55,6 +55,12 @@ export interface ConnectorContext<Credentials, Config> {
    * connector's credentials schema.
    */
   reloadCredentials?: () => Promise<Credentials>;
+  /**
+   * Kept across the clients the caller builds for one store (Nexo: one map per sync run, whose pages each get a
+   * client): what a connector learns about the shop once (Shopee's shop info, for its currency) instead of per
+   * client. Keys are the connector's own; a failed lookup must not stay in it.
+   */
+  shared?: Map<string, Promise<unknown>>;
 }
 
 /**

@@ -127,13 +127,20 @@ export function createShopeeSession(context: ConnectorContext<ShopeeCredentials,
     }
   }
 
-  let shopInfo: Promise<{ shop_name: string; region: string }> | null = null;
+  // get_shop_info once per shop and caller (context.shared), not once per client: a sync builds a client per page.
+  const shared = context.shared ?? new Map<string, Promise<unknown>>();
+  const shopKey = `shopee:shop_info:${context.credentials.shopId}`;
   const shop = () => {
-    shopInfo ??= request<{ shop_name: string; region: string }>({ path: '/api/v2/shop/get_shop_info', idempotent: true });
-    shopInfo.catch(() => {
-      shopInfo = null;
-    });
-    return shopInfo;
+    let info = shared.get(shopKey) as Promise<{ shop_name: string; region: string }> | undefined;
+    if (!info) {
+      const pending = request<{ shop_name: string; region: string }>({ path: '/api/v2/shop/get_shop_info', idempotent: true });
+      pending.catch(() => {
+        if (shared.get(shopKey) === pending) shared.delete(shopKey);
+      });
+      shared.set(shopKey, pending);
+      info = pending;
+    }
+    return info;
   };
 
   return {

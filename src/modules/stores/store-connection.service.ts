@@ -76,8 +76,10 @@ export function storeClients(db: DbOrTx, deps: StoreCallDeps, row: StoreRow) {
     }
   }
 
+  const shared = new Map<string, Promise<unknown>>();
   return (signal?: AbortSignal, report?: CallIo['report']) =>
     connector.connect({
+      shared,
       credentials,
       config: (row.config.connector as Record<string, unknown> | undefined) ?? {},
       ...(fetch ? { fetch } : {}),

@@ -42,6 +42,13 @@ export interface StoreCall {
   lane?: Lane;
   /** Tokens the call costs (1 request; GraphQL: its query cost). */
   cost?: number;
+  /**
+   * Called (once) when the call no longer needs the database before it goes out: right before it is sent, or
+   * when it sleeps a while (>= 1 s) for its slot or for tokens. A caller that writes in between (the sync's
+   * page writes) waits for it, so on a single-connection database the write does not hold the limiter's
+   * transaction (a row lock) back.
+   */
+  ready?: () => void;
 }
 
 /** Handed to the wrapped call. */
@@ -118,6 +125,9 @@ export function createClockSync(now: () => number = Date.now) {
   };
 }
 
+/** A wait for a slot or tokens this long lets other work use the database meanwhile (StoreCall.ready). */
+const READY_SLEEP_MS = 1000;
+
 type Action = (fn: (io: CallIo) => Promise<unknown>, io: CallIo) => Promise<unknown>;
 
 export function createStoreLimits(options: StoreLimitsOptions): StoreLimits {
@@ -152,7 +162,7 @@ export function createStoreLimits(options: StoreLimitsOptions): StoreLimits {
   const lateToleranceMs = options.rateLateToleranceMs ?? 50;
 
   /** Waits for a token; returns the local time of the granted slot. */
-  async function acquire(ctx: LimitedCtx, key: BreakerKey, lane: Lane, cost: number): Promise<{ slot: number; platform: string }> {
+  async function acquire(ctx: LimitedCtx, key: BreakerKey, lane: Lane, cost: number, ready: () => void): Promise<{ slot: number; platform: string }> {
     const started = performance.now();
     const deadline = started + options.rateMaxWaitMs;
     for (;;) {
@@ -167,6 +177,7 @@ export function createStoreLimits(options: StoreLimitsOptions): StoreLimits {
       if (r.granted) {
         const delay = clock.localDelay(r.dbNow + r.waitMs, r.dbNow);
         const slot = Date.now() + delay;
+        if (delay >= READY_SLEEP_MS) ready();
         if (delay > 0) await sleep(delay);
         const waited = (performance.now() - started) / 1000;
         metrics?.rateLimiterWaits.inc({ ...labels, outcome: waited >= 0.005 ? 'waited' : 'immediate' });
@@ -175,6 +186,7 @@ export function createStoreLimits(options: StoreLimitsOptions): StoreLimits {
       }
       if (cost > r.capacity) throw validation(`a call costing ${cost} tokens can never fit the bucket of ${r.capacity}`, { cost, capacity: r.capacity });
       if (r.retryInMs <= deadline - performance.now()) {
+        if (r.retryInMs >= READY_SLEEP_MS) ready();
         await sleep(r.retryInMs);
         continue;
       }
@@ -201,6 +213,12 @@ export function createStoreLimits(options: StoreLimitsOptions): StoreLimits {
       const lane = call.lane ?? 'content';
       const cost = call.cost ?? 1;
       if (!(cost > 0) || !Number.isFinite(cost)) throw validation('cost must be a positive number', { cost });
+      let readied = false;
+      const ready = () => {
+        if (readied) return;
+        readied = true;
+        call.ready?.();
+      };
       let probe = false;
       let clean = true;
       if (options.breakerEnabled) {
@@ -215,7 +233,7 @@ export function createStoreLimits(options: StoreLimitsOptions): StoreLimits {
       }
       try {
         for (let missed = 0; ; missed++) {
-          const { slot, platform } = await acquire(ctx, key, lane, cost);
+          const { slot, platform } = await acquire(ctx, key, lane, cost, ready);
           // Woke up too late (a stalled process): sending now would bunch this call with the ones booked after
           // it, so the slot is given up (its token stays spent) and the call queues again; a process that keeps
           // missing is overloaded and hands the job back to the queue.
@@ -228,6 +246,7 @@ export function createStoreLimits(options: StoreLimitsOptions): StoreLimits {
         throw error;
       }
 
+      ready();
       const controller = new AbortController();
       const reported: ResponseSignals[] = [];
       const io: CallIo = { signal: controller.signal, report: (response) => reported.push(response) };

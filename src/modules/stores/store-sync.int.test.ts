@@ -3,12 +3,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrg, testKey } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
 import { silentLog } from '../../../test/helpers/template.ts';
+import type { Order } from '../../contracts/connectors.ts';
 import type { Ctx } from '../../db/context.ts';
 import { createEmulator, type Emulator, type ShopCredentials } from '../../emulator/emulator.ts';
 import { catalogCounts } from '../catalog/index.ts';
 import { countOrders, upsertChannelOrders } from '../orders/index.ts';
 import { connectStore, createStoreLimits, runStoreSync, type StoreLimits } from './index.ts';
 import { stores } from './stores.tables.ts';
+
+/** An order as connectors return it (BRL 10.00, paid and fulfilled, no lines), for the upsert rules. */
+const channelOrder = (channelId: string, number: string) => ({
+  channelId,
+  number,
+  email: null,
+  currency: 'BRL',
+  subtotal: { amount: 1000, currency: 'BRL' },
+  total: { amount: 1000, currency: 'BRL' },
+  financialStatus: 'paid' as const,
+  fulfillmentStatus: 'fulfilled' as const,
+  cancelled: false,
+  lines: [] as Order['lines'],
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-02T00:00:00.000Z',
+});
 
 describe('read-side sync against the emulated Shopify store', () => {
   let t: TestDatabase;
@@ -124,20 +141,7 @@ describe('read-side sync against the emulated Shopify store', () => {
   });
 
   it('an out-of-order (older) copy of an order never overwrites the newer one', async () => {
-    const order = {
-      channelId: 'gid://shopify/Order/ooo-1',
-      number: '#9001',
-      email: null,
-      currency: 'BRL',
-      subtotal: { amount: 1000, currency: 'BRL' },
-      total: { amount: 1000, currency: 'BRL' },
-      financialStatus: 'paid' as const,
-      fulfillmentStatus: 'fulfilled' as const,
-      cancelled: false,
-      lines: [],
-      createdAt: '2026-01-01T00:00:00.000Z',
-      updatedAt: '2026-01-02T00:00:00.000Z',
-    };
+    const order = channelOrder('gid://shopify/Order/ooo-1', '#9001');
     const scope = { orgId: ctx.orgId, storeId, now: new Date() };
     await upsertChannelOrders(t.database.db, scope, [order]);
     await upsertChannelOrders(t.database.db, scope, [{ ...order, fulfillmentStatus: 'unfulfilled', updatedAt: '2026-01-01T12:00:00.000Z' }]);
@@ -145,5 +149,36 @@ describe('read-side sync against the emulated Shopify store', () => {
       sql`select fulfillment_status from orders where store_id = ${storeId} and channel_order_id = ${order.channelId}`,
     )) as unknown as { rows: Array<{ fulfillment_status: string }> };
     expect(rows).toEqual([{ fulfillment_status: 'fulfilled' }]);
+  });
+
+  it("a page holding the same order twice keeps its newest copy and that copy's lines; lines of an older copy are left alone", async () => {
+    const line = (channelId: string, quantity: number) => ({
+      channelId,
+      sku: `SKU-${channelId}`,
+      title: channelId,
+      quantity,
+      unitPrice: { amount: 500, currency: 'BRL' },
+      total: { amount: 500 * quantity, currency: 'BRL' },
+      channelVariantId: null,
+    });
+    const order = { ...channelOrder('gid://shopify/Order/dup-1', '#9002'), fulfillmentStatus: 'unfulfilled' as const, lines: [line('l1', 2)] };
+    const scope = { orgId: ctx.orgId, storeId, now: new Date() };
+    const newer = { ...order, fulfillmentStatus: 'fulfilled' as const, updatedAt: '2026-01-03T00:00:00.000Z', lines: [line('l1', 3), line('l2', 1)] };
+    await upsertChannelOrders(t.database.db, scope, [newer, order]);
+    const read = async () =>
+      (
+        (await t.database.db.execute(
+          sql`select o.fulfillment_status, l.channel_line_id, l.quantity from orders o join order_lines l on l.order_id = o.id
+               where o.store_id = ${storeId} and o.channel_order_id = ${order.channelId} order by l.channel_line_id`,
+        )) as unknown as { rows: Array<{ fulfillment_status: string; channel_line_id: string; quantity: number }> }
+      ).rows;
+    const expected = [
+      { fulfillment_status: 'fulfilled', channel_line_id: 'l1', quantity: 3 },
+      { fulfillment_status: 'fulfilled', channel_line_id: 'l2', quantity: 1 },
+    ];
+    expect(await read()).toEqual(expected);
+    // An older copy on a later page changes neither the order nor its lines.
+    await upsertChannelOrders(t.database.db, scope, [{ ...order, lines: [line('l1', 9)] }]);
+    expect(await read()).toEqual(expected);
   });
 });

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Page } from '../../contracts/connectors.ts';
+import type { Order, Page, Product } from '../../contracts/connectors.ts';
 import type { Db } from '../../db/client.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { uuidv7 } from '../../lib/ids.ts';
@@ -15,6 +15,11 @@ import { claimSync, leaseFor, liveRunner, otherRunner, releaseSync, SyncLeaseLos
 const OVERLAP_MS = 5 * 60_000;
 /** Items asked for per page (connectors may return fewer, e.g. Shopify when the page's cost would not fit the bucket). */
 export const SYNC_PAGE_SIZE = 50;
+/**
+ * Pages read ahead of the writes, and taken by one write when the writes fall behind (then one transaction and
+ * one checkpoint for up to this many pages; a crash re-reads them, the upserts are idempotent).
+ */
+const READ_AHEAD: ReadAheadOptions = { depth: 4, batch: 4 };
 /** A run that finds another run of the store working looks again after this long. */
 const BUSY_RETRY_MS = 5_000;
 
@@ -86,10 +91,10 @@ export async function runStoreSync(
   const restarted: Array<SyncState['phase']> = [];
 
   /** The phase's pages from the saved cursor; when the channel has expired a cursor, once more from the first page. */
-  async function* phasePages<T>(read: (cursor: string | null) => Promise<Page<T>>): AsyncGenerator<Page<T>> {
+  async function* phasePages<T>(read: (cursor: string | null, ready: () => void) => Promise<Page<T>>): AsyncGenerator<Array<Page<T>>> {
     for (;;) {
       try {
-        yield* readAhead(state.cursor, read);
+        yield* readAhead(state.cursor, read, READ_AHEAD);
         return;
       } catch (error) {
         if (!isCursorExpired(error) || restarted.includes(state.phase)) throw error;
@@ -104,43 +109,47 @@ export async function runStoreSync(
     }
   }
 
-  const readProducts = (cursor: string | null) =>
-    deps.limits.withStoreLimits(ctx, store.id, { operation: 'listProducts', lane: 'content' }, (io) => {
+  const readProducts = (cursor: string | null, ready: () => void) =>
+    deps.limits.withStoreLimits(ctx, store.id, { operation: 'listProducts', lane: 'content', ready }, (io) => {
       const client = clientFor(io.signal, io.report);
       if (!client.listProducts) throw new Error(`${store.platform} cannot list products`);
       return client.listProducts({ cursor, limit, ...since });
     });
-  const readOrders = (cursor: string | null) =>
-    deps.limits.withStoreLimits(ctx, store.id, { operation: 'listOrders', lane: 'content' }, (io) => {
+  const readOrders = (cursor: string | null, ready: () => void) =>
+    deps.limits.withStoreLimits(ctx, store.id, { operation: 'listOrders', lane: 'content', ready }, (io) => {
       const client = clientFor(io.signal, io.report);
       return client.listOrders ? client.listOrders({ cursor, limit, ...since }) : Promise.resolve({ items: [], nextCursor: null });
     });
 
   try {
     if (state.phase === 'products') {
-      for await (const page of phasePages(readProducts)) {
-        const next: SyncState = page.nextCursor
-          ? { ...state, cursor: page.nextCursor, pages: state.pages + 1 }
-          : { ...state, phase: 'orders', cursor: null, pages: state.pages + 1 };
+      for await (const pages of phasePages(readProducts)) {
+        const last = pages.at(-1) as Page<Product>;
+        const items = pages.flatMap((page) => page.items);
+        const next: SyncState = last.nextCursor
+          ? { ...state, cursor: last.nextCursor, pages: state.pages + pages.length }
+          : { ...state, phase: 'orders', cursor: null, pages: state.pages + pages.length };
         await withTransaction(db, async (tx) => {
           await upsertChannelProducts(
             tx,
             { orgId: input.orgId, storeId: store.id, now: new Date() },
-            page.items.map((product) => ({ product, listings: pure.listingsOf(product) })),
+            items.map((product) => ({ product, listings: pure.listingsOf(product) })),
           );
           await writeHeld(tx, where, runId, checkpoint(next));
         });
-        productCount += page.items.length;
+        productCount += items.length;
         state = next;
       }
     }
 
     if (state.phase === 'orders') {
-      for await (const page of phasePages(readOrders)) {
-        const done = !page.nextCursor;
-        const next: SyncState = { ...state, cursor: page.nextCursor, pages: state.pages + 1 };
+      for await (const pages of phasePages(readOrders)) {
+        const last = pages.at(-1) as Page<Order>;
+        const items = pages.flatMap((page) => page.items);
+        const done = !last.nextCursor;
+        const next: SyncState = { ...state, cursor: last.nextCursor, pages: state.pages + pages.length };
         await withTransaction(db, async (tx) => {
-          await upsertChannelOrders(tx, { orgId: input.orgId, storeId: store.id, now: new Date() }, page.items);
+          await upsertChannelOrders(tx, { orgId: input.orgId, storeId: store.id, now: new Date() }, items);
           if (!done) await writeHeld(tx, where, runId, checkpoint(next));
           else {
             const [current] = await tx.select({ health: stores.health }).from(stores).where(where);
@@ -152,7 +161,7 @@ export async function runStoreSync(
             });
           }
         });
-        orderCount += page.items.length;
+        orderCount += items.length;
         state = next;
       }
     }
@@ -174,23 +183,84 @@ export async function runStoreSync(
   };
 }
 
+/** How far the sync reads ahead of its writes, and how many read pages one write may take. */
+export interface ReadAheadOptions {
+  /** Pages read and not yet taken by the caller, at most (bounds the memory a slow write can pile up). */
+  depth?: number;
+  /** Pages handed over at once, at most: when the writes fall behind, the pages that arrived meanwhile go together. */
+  batch?: number;
+}
+
 /**
- * Yields the pages from `cursor` on in order, reading the next page while the caller stores the current one, so
- * the channel's pacing (waiting for rate-limit tokens or cost points) goes on during the database writes instead
- * of after them. A read that fails surfaces when its page is due, after the pages before it were stored; when the
- * caller stops early (its write failed), the read in flight is waited for before the error goes on.
+ * Yields the pages from `cursor` on in order, in groups of the pages that have arrived (at least one, at most
+ * `batch`), while the reads go on ahead of the caller (at most `depth` pages waiting), so the channel's pacing
+ * (rate-limit tokens, cost points) goes on during the database writes instead of after them.
+ *
+ * `read` calls `ready()` once its call no longer needs the database before it goes out (StoreCall.ready: the
+ * breaker and the token bucket, a locked store row, are behind it): pages are handed over only once the next
+ * read is ready (or settled), so on a single-connection database (embedded PGlite) the caller's write does not
+ * queue the next read's limiter transaction behind it, and the channel's calls go out during the write.
+ *
+ * A read that fails surfaces when its page is due, after the pages before it were handed over; when the caller
+ * stops early (its write failed), the read in flight is waited for before the error goes on.
  */
-export async function* readAhead<T>(cursor: string | null, read: (cursor: string | null) => Promise<Page<T>>): AsyncGenerator<Page<T>> {
-  let pending: Promise<Page<T>> | null = read(cursor);
+export async function* readAhead<T>(
+  cursor: string | null,
+  read: (cursor: string | null, ready: () => void) => Promise<Page<T>>,
+  options: ReadAheadOptions = {},
+): AsyncGenerator<Array<Page<T>>> {
+  const depth = Math.max(1, options.depth ?? 1);
+  const batch = Math.max(1, options.batch ?? 1);
+  const arrived: Array<Page<T>> = [];
+  let failure: { error: unknown } | null = null;
+  /** The cursor of the next page to read; undefined once the last page was read. */
+  let next: string | null | undefined = cursor;
+  let inFlight: { settled: Promise<void>; ready: Promise<void> } | null = null;
+  let wake: (() => void) | null = null;
+  let stopped = false;
+
+  const launch = () => {
+    if (stopped || inFlight || failure || next === undefined || arrived.length >= depth) return;
+    let markReady: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => {
+      markReady = resolve;
+    });
+    const settled = read(next, () => markReady())
+      .then(
+        (page) => {
+          arrived.push(page);
+          next = page.nextCursor ?? undefined;
+        },
+        (error: unknown) => {
+          failure = { error };
+        },
+      )
+      .finally(() => {
+        markReady();
+        inFlight = null;
+        launch();
+        wake?.();
+      });
+    inFlight = { settled, ready };
+  };
+
   try {
-    while (pending) {
-      const page: Page<T> = await pending;
-      pending = page.nextCursor ? read(page.nextCursor) : null;
-      pending?.catch(() => undefined); // handled when awaited (or in finally)
-      yield page;
+    launch();
+    for (;;) {
+      while (arrived.length === 0 && inFlight) await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+      if (arrived.length === 0) {
+        if (failure) throw (failure as { error: unknown }).error;
+        return;
+      }
+      const pages = arrived.splice(0, batch);
+      launch();
+      await (inFlight as { ready: Promise<void> } | null)?.ready;
+      yield pages;
     }
   } finally {
-    await pending?.catch(() => undefined);
+    stopped = true;
+    await (inFlight as { settled: Promise<void> } | null)?.settled;
   }
 }
 
