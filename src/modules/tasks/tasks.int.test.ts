@@ -272,6 +272,18 @@ describe('tasks', () => {
     expect(again).toMatchObject({ status: 201, body: { n: 1 }, replayed: true });
     await expect(withIdempotency(amazon, 'test', 'key-1', { x: 2 }, run)).rejects.toMatchObject({ code: 'UNPROCESSABLE' });
     expect(runs).toBe(1);
+    // 24 h later the key is new again (another body included), whether or not the expired row was swept yet.
+    const later = { ...amazon, now: new Date(amazon.now.getTime() + 24 * 3_600_000 + 1000) };
+    expect(await withIdempotency(later, 'test', 'key-1', { x: 2 }, run)).toMatchObject({ status: 201, body: { n: 2 }, replayed: false });
+    expect(await withIdempotency(later, 'test', 'key-1', { x: 2 }, run)).toMatchObject({ body: { n: 2 }, replayed: true });
+    const muchLater = { ...amazon, now: new Date(later.now.getTime() + 24 * 3_600_000 + 1000) };
+    expect(await withIdempotency(muchLater, 'test', 'key-1', body, run)).toMatchObject({ body: { n: 3 }, replayed: false });
+    // An expired row the (once a minute) sweep has not removed yet is not replayed either.
+    await amazon.db.execute(sql`insert into idempotency_keys (org_id, scope, key, request_hash, status, response, created_at)
+      values (${amazon.orgId}, 'test', 'key-2', 'old', 201, '{"n":0}'::jsonb, ${new Date(muchLater.now.getTime() - 25 * 3_600_000).toISOString()}::timestamptz)`);
+    const soon = { ...amazon, now: new Date(muchLater.now.getTime() + 1000) };
+    expect(await withIdempotency(soon, 'test', 'key-2', body, run)).toMatchObject({ body: { n: 4 }, replayed: false });
+    expect(runs).toBe(4);
   });
 
   it('stats count per marketplace for a local day in the org time zone; trend and metrics agree', async () => {
