@@ -44,6 +44,22 @@ const notifyEnvelope = (message: EventMessage) => {
   return Buffer.byteLength(inline) <= MAX_INLINE_NOTIFY_BYTES ? inline : JSON.stringify({ id: message.id, orgId: message.orgId });
 };
 
+/**
+ * For a data-modifying WITH clause that inserts events (`cte` names it, RETURNING *): a SELECT that
+ * NOTIFYs each of its rows in id order with the envelope notifyEnvelope builds (the whole message up
+ * to MAX_INLINE_NOTIFY_BYTES, else id and org), answering the count. Reference it from the main query:
+ * PostgreSQL skips a plain SELECT in WITH that nothing reads.
+ */
+export function notifyInsertedEventsSql(cte: string): SQL {
+  const name = sql.raw(`"${cte}"`);
+  const full = sql`jsonb_build_object('id', ${name}.id::text, 'type', ${name}.type, 'orgId', ${name}.org_id, 'payload', ${name}.payload,
+    'createdAt', to_char(${name}.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text`;
+  return sql`select count(*) as notified from (
+    select pg_notify(${EVENTS_CHANNEL}, case when octet_length(m.full) <= ${MAX_INLINE_NOTIFY_BYTES} then m.full
+      else jsonb_build_object('id', m.id::text, 'orgId', m.org_id)::text end)
+    from (select ${name}.id, ${name}.org_id, ${full} as full from ${name}) as m order by m.id) as n`;
+}
+
 /** Stores an event and NOTIFYs every process; pass a transaction to publish only if it commits. */
 export async function publishEvent(db: DbOrTx, orgId: string | null, type: string, payload: Record<string, unknown>): Promise<EventMessage> {
   const [message] = await publishEvents(db, [{ orgId, type, payload }]);

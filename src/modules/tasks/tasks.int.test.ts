@@ -3,8 +3,12 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrg } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
+import { silentLog } from '../../../test/helpers/template.ts';
+import type { EventMessage } from '../../contracts/system.ts';
 import { listTasksQuerySchema } from '../../contracts/tasks.ts';
 import type { Ctx } from '../../db/context.ts';
+import { createEventBus } from '../../events/event-bus.ts';
+import { sleep } from '../../lib/sleep.ts';
 import { listAudit, updateOrg } from '../tenancy/index.ts';
 import {
   allowedEdges,
@@ -77,6 +81,59 @@ describe('tasks', () => {
     }
     const listed = await listTasks(owner, listTasksQuerySchema.parse({ q: 'Concurrent batch task', limit: 100 }));
     expect(listed.total).toBe(40);
+  });
+
+  it('a batch of plain creates commits tasks, audit entries and task.created events, and NOTIFYs them in one statement', async () => {
+    const bus = createEventBus(t.database, silentLog);
+    await bus.start();
+    const heard: EventMessage[] = [];
+    const off = bus.subscribe({ orgId: owner.orgId }, (e) => heard.push(e));
+    try {
+      const before = await t.database.db.execute(sql`select coalesce(max(id), 0)::text as max from events`);
+      const lastId = (before as unknown as { rows: { max: string }[] }).rows[0]?.max ?? '0';
+      const shopee = agentCtx(owner, 'marketplace-master');
+      const inputs = [
+        ...Array.from({ length: 12 }, (_, i) => [amazon, draft({ title: `One statement task ${i} ${++seq}` })] as const),
+        // Enough to share one batch whose shopee event (180+ task ids) is over the inline NOTIFY size: it travels by id.
+        ...Array.from(
+          { length: 190 },
+          (_, i) => [shopee, draft({ marketplace: 'shopee', createdBy: 'marketplace-master', title: `One statement shopee task ${i} ${++seq}` })] as const,
+        ),
+      ];
+      const created = await Promise.all(inputs.map(([ctx, input]) => createTask(ctx, input)));
+      const audited = await t.database.db.execute(
+        sql`select count(*)::int as n from audit_log where action = 'task.created' and resource_id in (select id::text from marketplace_tasks where title like 'One statement %')`,
+      );
+      expect((audited as unknown as { rows: { n: number }[] }).rows[0]?.n).toBe(created.length);
+      expect(created.every((task) => task.status === 'pending')).toBe(true);
+      for (const task of created.slice(0, 20)) {
+        const audit = await listAudit(owner, { resourceType: 'task', resourceId: task.id, limit: 5 });
+        expect(audit.entries.map((e) => [e.action, e.changes])).toEqual([
+          ['task.created', { after: { title: task.title, marketplace: task.marketplace, status: 'pending' } }],
+        ]);
+        expect(audit.entries[0]?.actorLabel).toBe(task.createdBy);
+      }
+      const stored = await t.database.db.execute(
+        sql`select id::text, type, payload from events where id > ${lastId}::bigint and org_id = ${owner.orgId} order by events.id`,
+      );
+      const rows = (stored as unknown as { rows: { id: string; type: string; payload: { taskIds: string[]; status: string; marketplace: string } }[] }).rows;
+      expect(rows.every((r) => r.type === 'task.created' && r.payload.status === 'pending')).toBe(true);
+      expect(rows.flatMap((r) => r.payload.taskIds).sort()).toEqual(created.map((task) => task.id).sort());
+      expect(Math.max(...rows.map((r) => JSON.stringify(r.payload).length))).toBeGreaterThan(7000);
+      const deadline = Date.now() + 5000;
+      while (heard.filter((e) => e.type === 'task.created').length < rows.length && Date.now() < deadline) await sleep(20);
+      const delivered = heard.filter((e) => e.type === 'task.created' && BigInt(e.id) > BigInt(lastId));
+      expect(delivered.map((e) => e.id)).toEqual(rows.map((r) => r.id));
+      for (const e of delivered) {
+        expect(e.orgId).toBe(owner.orgId);
+        expect(Date.parse(e.createdAt)).not.toBeNaN();
+        expect(e.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      }
+      expect(delivered.map((e) => e.payload)).toEqual(rows.map((r) => r.payload));
+    } finally {
+      off();
+      await bus.stop();
+    }
   });
 
   it('counts matches exactly up to 1,000 and says when the total is capped', async () => {
@@ -215,6 +272,18 @@ describe('tasks', () => {
     expect(again).toMatchObject({ status: 201, body: { n: 1 }, replayed: true });
     await expect(withIdempotency(amazon, 'test', 'key-1', { x: 2 }, run)).rejects.toMatchObject({ code: 'UNPROCESSABLE' });
     expect(runs).toBe(1);
+    // 24 h later the key is new again (another body included), whether or not the expired row was swept yet.
+    const later = { ...amazon, now: new Date(amazon.now.getTime() + 24 * 3_600_000 + 1000) };
+    expect(await withIdempotency(later, 'test', 'key-1', { x: 2 }, run)).toMatchObject({ status: 201, body: { n: 2 }, replayed: false });
+    expect(await withIdempotency(later, 'test', 'key-1', { x: 2 }, run)).toMatchObject({ body: { n: 2 }, replayed: true });
+    const muchLater = { ...amazon, now: new Date(later.now.getTime() + 24 * 3_600_000 + 1000) };
+    expect(await withIdempotency(muchLater, 'test', 'key-1', body, run)).toMatchObject({ body: { n: 3 }, replayed: false });
+    // An expired row the (once a minute) sweep has not removed yet is not replayed either.
+    await amazon.db.execute(sql`insert into idempotency_keys (org_id, scope, key, request_hash, status, response, created_at)
+      values (${amazon.orgId}, 'test', 'key-2', 'old', 201, '{"n":0}'::jsonb, ${new Date(muchLater.now.getTime() - 25 * 3_600_000).toISOString()}::timestamptz)`);
+    const soon = { ...amazon, now: new Date(muchLater.now.getTime() + 1000) };
+    expect(await withIdempotency(soon, 'test', 'key-2', body, run)).toMatchObject({ body: { n: 4 }, replayed: false });
+    expect(runs).toBe(4);
   });
 
   it('stats count per marketplace for a local day in the org time zone; trend and metrics agree', async () => {

@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { AuditEntry, auditQuerySchema } from '../../contracts/identity.ts';
-import { bulkInsert } from '../../db/bulk-insert.ts';
+import { bulkInsert, bulkInsertSql } from '../../db/bulk-insert.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import type { Actor, Ctx } from '../../db/context.ts';
 import { validation } from '../../lib/errors.ts';
@@ -78,6 +78,17 @@ export async function recordAuditMany(db: DbOrTx, entries: { scope: AuditScope; 
     entries.map((e) => auditRow(e.scope, e.input)),
   );
 }
+
+/**
+ * recordAuditMany as a statement to embed in a data-modifying WITH clause; `where` keeps only some of
+ * the entries (it sees each as `r`, e.g. `r.resource_id in (…)`). `entries` must not be empty.
+ */
+export const recordAuditManySql = (entries: { scope: AuditScope; input: AuditInput }[], where?: SQL): SQL =>
+  bulkInsertSql(
+    auditLog,
+    entries.map((e) => auditRow(e.scope, e.input)),
+    { where },
+  );
 
 const toEntry = (row: typeof auditLog.$inferSelect): AuditEntry => ({
   id: row.id,

@@ -1,5 +1,5 @@
 /** The tenancy module's public surface: orgs, people, sessions, tokens, permissions and the audit log. */
-export { type AuditInput, type AuditScope, listAudit, recordAudit, recordAuditMany } from './audit.service.ts';
+export { type AuditInput, type AuditScope, listAudit, recordAudit, recordAuditMany, recordAuditManySql } from './audit.service.ts';
 export { type BootstrapResult, ensureBootstrap } from './bootstrap.service.ts';
 export { acceptInvitation, inviteMember, listPendingInvitations, previewInvitation, revokeInvitation } from './invitations.service.ts';
 export { changeMemberRole, listMembers, memberIdsWithRoles, removeMember } from './members.service.ts';

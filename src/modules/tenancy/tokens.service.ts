@@ -79,23 +79,31 @@ export async function prepareEnvAgentTokens(
 
 /**
  * Environment agent tokens (a fixed set, used for high-rate task creation) check that their org still
- * exists at most once a second per process: an org deletion reaches them within a second.
+ * exists at most once a second per process: an org deletion reaches them within a second. Requests
+ * that arrive while a check is running wait for that check instead of starting their own.
  */
 const envOrgCheckedUntil = new Map<string, number>();
+const envOrgChecking = new Map<string, Promise<boolean>>();
 const ENV_ORG_CHECK_MS = 1000;
 
 async function envTokenOrgActive(db: Db, orgId: string, now: Date): Promise<boolean> {
   if ((envOrgCheckedUntil.get(orgId) ?? 0) > now.getTime()) return true;
-  const [org] = await db
-    .select({ id: orgs.id })
-    .from(orgs)
-    .where(and(eq(orgs.id, orgId), isNull(orgs.deletedAt)));
-  if (!org) {
-    envOrgCheckedUntil.delete(orgId);
-    return false;
-  }
-  envOrgCheckedUntil.set(orgId, now.getTime() + ENV_ORG_CHECK_MS);
-  return true;
+  const running = envOrgChecking.get(orgId);
+  if (running) return running;
+  const check = (async () => {
+    const [org] = await db
+      .select({ id: orgs.id })
+      .from(orgs)
+      .where(and(eq(orgs.id, orgId), isNull(orgs.deletedAt)));
+    if (!org) {
+      envOrgCheckedUntil.delete(orgId);
+      return false;
+    }
+    envOrgCheckedUntil.set(orgId, now.getTime() + ENV_ORG_CHECK_MS);
+    return true;
+  })().finally(() => envOrgChecking.delete(orgId));
+  envOrgChecking.set(orgId, check);
+  return check;
 }
 
 /**
