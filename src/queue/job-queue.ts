@@ -487,13 +487,14 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
       try {
         await database.db.transaction(async (tx) => {
           const bossJobId = await sendNext(tx, a, { startAfter: until, attemptOffset: run.attempt, retryLimit: retriesLeft - 1 });
-          await observer?.onRetryScheduled(tx, run, { error: message, until, bossJobId, durationMs });
+          const recorded = await observer?.onRetryScheduled(tx, run, { error: message, until, bossJobId, durationMs });
+          if (recorded === false) throw new Error('the run record did not take the retry (cancelled or changed meanwhile)');
         });
         jobLog.warn({ err: error, until }, 'job attempt failed; its retry is scheduled');
         countFailed(def.name, 'retried', durationMs);
         return { ok: false, settled: { failed: message, retryAt: until.toISOString() } };
       } catch (sendError) {
-        jobLog.error({ err: sendError }, 'could not schedule the retry; the job engine retries the job');
+        jobLog.warn({ err: sendError }, 'retry not scheduled; the job engine retries the job itself');
       }
     }
     await recordFailure(a, error, durationMs);

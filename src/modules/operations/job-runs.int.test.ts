@@ -91,12 +91,19 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
   const metrics = createMetrics();
   /** Per key: when each attempt started and when it failed (ms), for the retry schedule tests. */
   const scheduled = new Map<string, Array<{ attempt: number; startedAt: number; failedAt?: number }>>();
-  const scheduledHandler = async ({ key }: { key: string }, job: { attempt: number }) => {
+  const scheduledHandler = async ({ key }: { key: string }, job: { id: string; attempt: number }) => {
     const seen = scheduled.get(key) ?? [];
     scheduled.set(key, seen);
     const entry: { attempt: number; startedAt: number; failedAt?: number } = { attempt: job.attempt, startedAt: Date.now() };
     seen.push(entry);
-    if (key.startsWith('always') || (key.startsWith('twice') && job.attempt <= 2) || (key.startsWith('fail') && job.attempt === 1)) {
+    // Cancelled in job_runs while the attempt runs (as if a cancel raced it), then fails.
+    if (key.startsWith('cancelme')) await t.database.execute("update job_runs set status = 'cancelled', finished_at = now() where id = $1", [job.id]);
+    if (
+      key.startsWith('always') ||
+      key.startsWith('cancelme') ||
+      (key.startsWith('twice') && job.attempt <= 2) ||
+      (key.startsWith('fail') && job.attempt === 1)
+    ) {
       entry.failedAt = Date.now();
       throw new Error(`${key}: attempt ${job.attempt} failed`);
     }
@@ -527,6 +534,17 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
     await until(async () => ((await getJobRun(ctx(), id)).job.attempts === 2 ? true : undefined));
     await waitStatus(id, 'retrying');
     await cancelJobRun(ctx(), queue, id);
+  });
+
+  it('retry schedule: a run cancelled during its failing attempt gets no next job; pg-boss retries the job and it is skipped', async () => {
+    const id = await queue.enqueue('ops.scheduled', { key: 'cancelme-1' }, { orgId });
+    await until(async () => {
+      const [job] = await bossJobsOf(id);
+      return job?.state === 'completed' && job.retry_count === 1 ? true : undefined;
+    });
+    expect(scheduled.get('cancelme-1')?.map((s) => s.attempt)).toEqual([1]);
+    expect((await bossJobsOf(id)).map((j) => j.output)).toEqual([{ skipped: 'cancelled' }]);
+    expect((await getJobRun(ctx(), id)).job).toMatchObject({ status: 'cancelled', attempts: 1 });
   });
 
   it('retry schedule in a batched fetch: the failing run alone is retried at its delay', async () => {

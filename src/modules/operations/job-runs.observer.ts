@@ -298,9 +298,10 @@ export function createJobRunsObserver(database: Database): JobObserver {
         },
         true,
       );
-      if (!moved) return;
+      if (!moved) return false;
       await writeLog(tx, run, 'error', `attempt ${run.attempt} failed; retrying at ${until.toISOString()}`, { error, retryAt: until.toISOString() });
       await announce(tx, run.orgId, run.runId, run.name, 'retrying');
+      return true;
     },
 
     async log(run, level, message, metadata) {
