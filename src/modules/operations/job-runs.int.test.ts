@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ctxFor, seedOrg } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
 import { silentLog } from '../../../test/helpers/template.ts';
-import { defineJob } from '../../contracts/jobs.ts';
+import { defineJob, jobCatalog } from '../../contracts/jobs.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { PostponeJob } from '../../lib/job-control.ts';
 import { createMetrics } from '../../lib/metrics.ts';
@@ -449,6 +449,8 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
     expect(() => defineJob('x.bad', 'bad', z.strictObject({}), { retryLimit: 3, retryDelaysSeconds: [1, 5] })).toThrow(/retryDelaysSeconds/);
     expect(() => defineJob('x.bad', 'bad', z.strictObject({}), { retryLimit: 1, retryDelaysSeconds: [-1] })).toThrow(/retryDelaysSeconds/);
     expect(defineJob('x.ok', 'ok', z.strictObject({}), { retryLimit: 2, retryDelaysSeconds: [1, 5] }).policy.retryDelaysSeconds).toEqual([1, 5]);
+    // Seed 002: Phase 1 task creation is retried 1 s, 5 s, 30 s after a failure, then dead-lettered.
+    expect(jobCatalog['plans.create-tasks'].policy).toMatchObject({ retryLimit: 3, retryDelaysSeconds: [1, 5, 30] });
   });
 
   it('retry schedule [1, 2]: fails twice, retrying between attempts at the scheduled times, completes on attempt 3 as one run', async () => {
