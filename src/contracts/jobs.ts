@@ -13,6 +13,13 @@ export interface JobPolicy {
   retryDelaySeconds: number;
   retryBackoff: boolean;
   retryDelayMaxSeconds: number;
+  /**
+   * An explicit retry schedule: the nth retry of a failed attempt starts `retryDelaysSeconds[n-1]` seconds after the
+   * failure (no jitter). Its length must equal `retryLimit` (checked by `defineJob`). The queue sends the run's next
+   * attempt itself, as the same run (job_runs `retrying` until then); the delay fields above then only govern the
+   * retries pg-boss makes on its own (a lease that expired, or a next attempt that could not be sent).
+   */
+  retryDelaysSeconds?: readonly number[];
   /** Lease: a job running longer than this is considered lost (its worker died) and retried. */
   expireInSeconds: number;
   /** Higher runs first. */
@@ -64,7 +71,12 @@ export const defaultJobPolicy: JobPolicy = {
 };
 
 export function defineJob<Schema extends z.ZodType>(name: string, description: string, schema: Schema, policy: Partial<JobPolicy> = {}): JobDefinition<Schema> {
-  return { name, description, schema, policy: { ...defaultJobPolicy, ...policy } };
+  const full = { ...defaultJobPolicy, ...policy };
+  const delays = full.retryDelaysSeconds;
+  if (delays && (delays.length !== full.retryLimit || delays.some((d) => !Number.isFinite(d) || d < 0))) {
+    throw new Error(`Job "${name}": retryDelaysSeconds needs one delay (>= 0 s) per retry: ${delays.length} given, retryLimit is ${full.retryLimit}`);
+  }
+  return { name, description, schema, policy: full };
 }
 
 /** Every job type Nexo runs: name -> payload schema and policy. Handlers live in src/jobs/<name>.job.ts. */
@@ -232,10 +244,21 @@ export const jobCatalog = {
   ),
   'plans.create-tasks': defineJob(
     'plans.create-tasks',
-    "Creates an approved plan's Phase 1 tasks (awaiting approval, as the master agent), exactly once per plan, phase and index; retried about 1 s, 2 s and 4 s later (pg-boss doubling with jitter, capped at 30 s), then its dead-letter queue; a plan whose creation keeps failing fails (breaker) and the watchdog re-enqueues an approved plan left without a job.",
+    "Creates an approved plan's Phase 1 tasks (awaiting approval, as the master agent), exactly once per plan, phase and index; a failed attempt is retried 1 s, 5 s and 30 s later (retryDelaysSeconds), then the run goes to its dead-letter queue; a plan whose creation keeps failing fails (breaker) and the watchdog re-enqueues an approved plan left without a job.",
     z.strictObject({ orgId: z.uuid(), planId: z.uuid() }),
     // A 20 s lease: a worker killed mid-creation is failed over by the watchdog within seconds of it (seed 002: recovery < 30 s).
-    { retryLimit: 3, retryDelaySeconds: 1, retryBackoff: true, retryDelayMaxSeconds: 30, expireInSeconds: 20, concurrency: 4, scope: 'org', priority: 10 },
+    // retryDelaySeconds/backoff: only the engine's own retries (an expired lease).
+    {
+      retryLimit: 3,
+      retryDelaysSeconds: [1, 5, 30],
+      retryDelaySeconds: 1,
+      retryBackoff: true,
+      retryDelayMaxSeconds: 30,
+      expireInSeconds: 20,
+      concurrency: 4,
+      scope: 'org',
+      priority: 10,
+    },
   ),
 } satisfies Record<string, JobDefinition>;
 

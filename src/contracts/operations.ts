@@ -18,7 +18,7 @@ export const jobRunSchema = z.object({
   id: z.string().describe('The run id: stable across retries, postponements and replays'),
   type: z.string(),
   status: jobRunStatusSchema.describe(
-    '`queued` waiting (or postponed) · `running` · `retrying` an attempt failed, another is scheduled with backoff · `completed` · `dead` retries exhausted (replayable) · `failed` failed for good without retries (invalid payload) · `cancelled`',
+    '`queued` waiting (or postponed) · `running` · `retrying` an attempt failed, another is scheduled (with backoff, or at the retry schedule of its type) · `completed` · `dead` retries exhausted (replayable) · `failed` failed for good without retries (invalid payload) · `cancelled`',
   ),
   storeId: z.string().nullable(),
   attempts: z.number().int().describe('Attempts started so far (postponements do not count)'),

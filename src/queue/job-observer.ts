@@ -41,6 +41,13 @@ export interface JobObserver {
   onFailed(run: RunRef, outcome: { error: string; willRetry: boolean; dead: boolean; durationMs: number }): Promise<void>;
   /** In the transaction that sent the run's next pg-boss job (`bossJobId`, starting at `until`). */
   onPostponed(db: DbOrTx, run: RunRef, info: { until: Date; reason: string; bossJobId: string }): Promise<void>;
+  /**
+   * A failed attempt of a type with `retryDelaysSeconds`: in the transaction that sent the run's next pg-boss job
+   * (`bossJobId`, starting at `until`). The attempt counts; the run waits `retrying` until then. False: the run's record
+   * did not move (cancelled meanwhile, or not carried by this pg-boss job): the queue rolls the send back and lets
+   * pg-boss retry the job itself.
+   */
+  onRetryScheduled(db: DbOrTx, run: RunRef, info: { error: string; until: Date; bossJobId: string; durationMs: number }): Promise<boolean>;
   /** Optional batch forms (batch enqueue, batched fetch): one statement for many runs; absent, the queue calls the single hooks one by one. */
   onEnqueuedMany?(db: DbOrTx, runs: EnqueuedRun[]): Promise<void>;
   /**

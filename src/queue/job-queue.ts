@@ -398,7 +398,8 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
     return { def, job, envelope, run, jobLog };
   }
 
-  type Executed = { ok: true; result: unknown; durationMs: number } | { ok: false; settled: unknown } | { ok: false; error: unknown };
+  type Failed = { ok: false; settled: unknown } | { ok: false; error: unknown };
+  type Executed = { ok: true; result: unknown; durationMs: number } | Failed;
 
   /**
    * Runs the handler of a started attempt. A success is returned for the caller to record (one by one or in a batch);
@@ -439,15 +440,9 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
     } catch (error) {
       if (isPostponeJob(error)) {
         // Same run, new pg-boss job at `until`: this attempt is not counted and the retry budget left is carried over.
-        const next = toEnvelope(envelope.payload, { runId: run.runId, orgId: run.orgId, storeId: run.storeId, attemptOffset: run.attempt - 1 });
         try {
           await database.db.transaction(async (tx) => {
-            const bossJobId = await sendEnvelope(tx, name, next, {
-              ...sendOptionsFor(def, envelope.payload, { orgId: run.orgId, storeId: run.storeId, priority: job.priority }),
-              startAfter: error.until,
-              retryLimit: Math.max(0, job.retryLimit - job.retryCount),
-            });
-            if (!bossJobId) throw new Error('postponed job could not be re-sent');
+            const bossJobId = await sendNext(tx, a, { startAfter: error.until, attemptOffset: run.attempt - 1, retryLimit: job.retryLimit - job.retryCount });
             await observer?.onPostponed(tx, run, { until: error.until, reason: error.reason, bossJobId });
           });
         } catch (sendError) {
@@ -458,18 +453,64 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
         jobLog.info({ until: error.until, reason: error.reason }, 'job postponed');
         return { ok: false, settled: { postponed: error.until.toISOString(), reason: error.reason } };
       }
-      await recordFailure(a, error, elapsedMs());
-      return { ok: false, error };
+      return fail(a, error, elapsedMs());
     }
+  }
+
+  /** Sends the run's next pg-boss job (same run, payload, org and store; its own start time, attempt offset and retry budget) in `tx`. */
+  async function sendNext(tx: Tx, a: Attempt, next: { startAfter: Date; attemptOffset: number; retryLimit: number }): Promise<string> {
+    const { def, job, envelope, run } = a;
+    const data = toEnvelope(envelope.payload, { runId: run.runId, orgId: run.orgId, storeId: run.storeId, attemptOffset: next.attemptOffset });
+    const bossJobId = await sendEnvelope(tx, def.name, data, {
+      ...sendOptionsFor(def, envelope.payload, { orgId: run.orgId, storeId: run.storeId, priority: job.priority }),
+      startAfter: next.startAfter,
+      retryLimit: Math.max(0, next.retryLimit),
+    });
+    if (!bossJobId) throw new Error(`the run's next "${def.name}" job could not be sent (its key is already queued)`);
+    return bossJobId;
+  }
+
+  /**
+   * A failed attempt. A type with `retryDelaysSeconds` and retries left gets its next attempt sent here, at its delay
+   * (the attempt counts; the pg-boss job then completes as settled); otherwise, or if that send fails, pg-boss
+   * retries the job with its own backoff or moves it to the dead-letter queue.
+   */
+  async function fail(a: Attempt, error: unknown, durationMs: number): Promise<Failed> {
+    const { def, job, run, jobLog } = a;
+    const delays = def.policy.retryDelaysSeconds;
+    const retriesLeft = job.retryLimit - job.retryCount;
+    if (delays && delays.length > 0 && retriesLeft > 0) {
+      // Retries already used from this budget (a manual retry or replay starts a fresh one, so its schedule starts over).
+      const index = Math.min(Math.max(def.policy.retryLimit - retriesLeft, 0), delays.length - 1);
+      const until = new Date(Date.now() + (delays[index] ?? 0) * 1000);
+      const message = errorText(error);
+      try {
+        await database.db.transaction(async (tx) => {
+          const bossJobId = await sendNext(tx, a, { startAfter: until, attemptOffset: run.attempt, retryLimit: retriesLeft - 1 });
+          const recorded = await observer?.onRetryScheduled(tx, run, { error: message, until, bossJobId, durationMs });
+          if (recorded === false) throw new Error('the run record did not take the retry (cancelled or changed meanwhile)');
+        });
+        jobLog.warn({ err: error, until }, 'job attempt failed; its retry is scheduled');
+        countFailed(def.name, 'retried', durationMs);
+        return { ok: false, settled: { failed: message, retryAt: until.toISOString() } };
+      } catch (sendError) {
+        jobLog.warn({ err: sendError }, 'retry not scheduled; the job engine retries the job itself');
+      }
+    }
+    await recordFailure(a, error, durationMs);
+    return { ok: false, error };
   }
 
   async function recordFailure(a: Attempt, error: unknown, durationMs: number): Promise<void> {
     const { job, run, jobLog } = a;
-    const name = a.def.name;
     const willRetry = job.retryCount < job.retryLimit;
     jobLog.warn({ err: error, willRetry }, willRetry ? 'job attempt failed; it will be retried' : 'job failed for good; moved to the dead-letter queue');
     await observer?.onFailed(run, { error: errorText(error), willRetry, dead: !willRetry, durationMs });
-    metrics?.jobsProcessed.inc({ name, outcome: willRetry ? 'retried' : 'dead' });
+    countFailed(a.def.name, willRetry ? 'retried' : 'dead', durationMs);
+  }
+
+  function countFailed(name: string, outcome: 'retried' | 'dead', durationMs: number) {
+    metrics?.jobsProcessed.inc({ name, outcome });
     metrics?.jobDuration.observe({ name, outcome: 'failed' }, durationMs / 1000);
   }
 
@@ -493,8 +534,9 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
     try {
       await observer?.onCompleted(a.run, { result: out.result, durationMs: out.durationMs });
     } catch (error) {
-      await recordFailure(a, error, out.durationMs);
-      throw error;
+      const failed = await fail(a, error, out.durationMs);
+      if ('error' in failed) throw failed.error;
+      return failed.settled;
     }
     countCompleted(def.name, out.durationMs);
     return out.result;
@@ -540,8 +582,13 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
       } catch (error) {
         // Recording the completions failed: the attempts fail (and retry), as a single job's would.
         for (const { a, durationMs } of succeeded) {
-          await recordFailure(a, error, durationMs).catch((e) => a.jobLog.error({ err: e }, 'could not record the failed attempt'));
-          results.push({ id: a.job.id, status: 'failed', output: error });
+          const failed = await fail(a, error, durationMs).catch((e) => {
+            a.jobLog.error({ err: e }, 'could not record the failed attempt');
+            return { ok: false as const, error };
+          });
+          results.push(
+            'error' in failed ? { id: a.job.id, status: 'failed', output: failed.error } : { id: a.job.id, status: 'completed', output: failed.settled },
+          );
         }
         return results;
       }

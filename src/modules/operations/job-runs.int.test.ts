@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ctxFor, seedOrg } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
 import { silentLog } from '../../../test/helpers/template.ts';
-import { defineJob } from '../../contracts/jobs.ts';
+import { defineJob, jobCatalog } from '../../contracts/jobs.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import { PostponeJob } from '../../lib/job-control.ts';
 import { createMetrics } from '../../lib/metrics.ts';
@@ -47,6 +47,21 @@ const catalog = {
     batchSize: 5,
     storeConcurrency: 1,
   }),
+  'ops.scheduled': defineJob('ops.scheduled', 'retry schedule 1 s, 2 s; "twice" keys fail twice, "always" keys always', z.strictObject({ key: z.string() }), {
+    retryLimit: 2,
+    retryDelaysSeconds: [1, 2],
+    retryBackoff: false,
+  }),
+  'ops.scheduled-slow': defineJob('ops.scheduled-slow', 'always fails; retried 30 s later', z.strictObject({ key: z.string() }), {
+    retryLimit: 1,
+    retryDelaysSeconds: [30],
+  }),
+  'ops.scheduled-batch': defineJob('ops.scheduled-batch', 'batched, retry schedule 1 s; "fail" keys fail attempt 1', z.strictObject({ key: z.string() }), {
+    retryLimit: 1,
+    retryDelaysSeconds: [1],
+    concurrency: 1,
+    batchSize: 5,
+  }),
   'ops.single': defineJob('ops.single', 'deduplicated', z.strictObject({ key: z.string() }), { retryLimit: 0, singletonKey: (p: { key: string }) => p.key }),
 };
 
@@ -73,6 +88,27 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
   const slowStarted = new Set<string>();
   const batchStoreRunning = new Map<string, number>();
   let batchStoreMaxParallel = 0;
+  const metrics = createMetrics();
+  /** Per key: when each attempt started and when it failed (ms), for the retry schedule tests. */
+  const scheduled = new Map<string, Array<{ attempt: number; startedAt: number; failedAt?: number }>>();
+  const scheduledHandler = async ({ key }: { key: string }, job: { id: string; attempt: number }) => {
+    const seen = scheduled.get(key) ?? [];
+    scheduled.set(key, seen);
+    const entry: { attempt: number; startedAt: number; failedAt?: number } = { attempt: job.attempt, startedAt: Date.now() };
+    seen.push(entry);
+    // Cancelled in job_runs while the attempt runs (as if a cancel raced it), then fails.
+    if (key.startsWith('cancelme')) await t.database.execute("update job_runs set status = 'cancelled', finished_at = now() where id = $1", [job.id]);
+    if (
+      key.startsWith('always') ||
+      key.startsWith('cancelme') ||
+      (key.startsWith('twice') && job.attempt <= 2) ||
+      (key.startsWith('fail') && job.attempt === 1)
+    ) {
+      entry.failedAt = Date.now();
+      throw new Error(`${key}: attempt ${job.attempt} failed`);
+    }
+    return { key };
+  };
 
   const runStatus = async (id: string) => {
     const rows = await t.database.execute<{ status: string }>('select status from job_runs where id = $1', [id]);
@@ -89,7 +125,7 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
       database: t.database,
       catalog,
       log: silentLog,
-      metrics: createMetrics(),
+      metrics,
       observer: createJobRunsObserver(t.database),
       pollingSeconds: 0.5,
     });
@@ -134,6 +170,9 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
       }
       return { key };
     });
+    await queue.work('ops.scheduled', scheduledHandler);
+    await queue.work('ops.scheduled-slow', scheduledHandler);
+    await queue.work('ops.scheduled-batch', scheduledHandler);
     await queue.work('ops.batch-store', async ({ ms }, job) => {
       const store = job.storeId ?? 'none';
       const now = (batchStoreRunning.get(store) ?? 0) + 1;
@@ -390,6 +429,140 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
     ];
     for (const id of ids) await waitStatus(id, 'completed');
     expect(batchStoreMaxParallel).toBe(1);
+  });
+
+  /** Each attempt after the first started at least its scheduled delay after the previous one failed (lower bounds only). */
+  const expectGaps = (key: string, delaysSeconds: number[]) => {
+    const seen = scheduled.get(key) ?? [];
+    expect(seen.map((s) => s.attempt)).toEqual(delaysSeconds.map((_, i) => i + 1).concat(delaysSeconds.length + 1));
+    delaysSeconds.forEach((delay, i) => {
+      expect((seen[i + 1]?.startedAt ?? 0) - (seen[i]?.failedAt ?? Number.POSITIVE_INFINITY)).toBeGreaterThanOrEqual(delay * 1000);
+    });
+  };
+  const bossJobsOf = (runId: string) =>
+    t.database.execute<{ id: string; name: string; state: string; retry_count: number; output: { retryAt?: string } | null }>(
+      "select id::text as id, name, state::text as state, retry_count, output from pgboss.job where data->>'runId' = $1 order by created_on",
+      [runId],
+    );
+
+  it('retry schedule: defineJob refuses a schedule whose length is not retryLimit', () => {
+    expect(() => defineJob('x.bad', 'bad', z.strictObject({}), { retryLimit: 3, retryDelaysSeconds: [1, 5] })).toThrow(/retryDelaysSeconds/);
+    expect(() => defineJob('x.bad', 'bad', z.strictObject({}), { retryLimit: 1, retryDelaysSeconds: [-1] })).toThrow(/retryDelaysSeconds/);
+    expect(defineJob('x.ok', 'ok', z.strictObject({}), { retryLimit: 2, retryDelaysSeconds: [1, 5] }).policy.retryDelaysSeconds).toEqual([1, 5]);
+    // Seed 002: Phase 1 task creation is retried 1 s, 5 s, 30 s after a failure, then dead-lettered.
+    expect(jobCatalog['plans.create-tasks'].policy).toMatchObject({ retryLimit: 3, retryDelaysSeconds: [1, 5, 30] });
+  });
+
+  it('retry schedule [1, 2]: fails twice, retrying between attempts at the scheduled times, completes on attempt 3 as one run', async () => {
+    const id = await queue.enqueue('ops.scheduled', { key: 'twice-1' }, { orgId });
+    const retrying = await until(async () => {
+      const { job } = await getJobRun(ctx(), id);
+      return job.status === 'retrying' ? job : undefined;
+    });
+    expect(retrying).toMatchObject({ attempts: 1, maxAttempts: 3, lastError: 'twice-1: attempt 1 failed', finishedAt: null });
+    const firstFailure = scheduled.get('twice-1')?.[0]?.failedAt as number;
+    expect(Date.parse(retrying.scheduledAt)).toBeGreaterThanOrEqual(firstFailure + 1000);
+    const second = await until(async () => {
+      const { job } = await getJobRun(ctx(), id);
+      return job.status === 'retrying' && job.attempts === 2 ? job : undefined;
+    });
+    expect(Date.parse(second.scheduledAt)).toBeGreaterThanOrEqual((scheduled.get('twice-1')?.[1]?.failedAt as number) + 2000);
+    await waitStatus(id, 'completed');
+    expectGaps('twice-1', [1, 2]);
+    const { job, logs } = await getJobRun(ctx(), id);
+    expect(job).toMatchObject({ status: 'completed', attempts: 3, maxAttempts: 3, lastError: null, result: { key: 'twice-1' } });
+    const messages = logs.map((l) => l.message);
+    expect(messages.filter((m) => /^attempt [12] failed; retrying at /.test(m))).toHaveLength(2);
+    expect(messages.filter((m) => m.startsWith('attempt') && m.endsWith('started'))).toEqual(['attempt 1 started', 'attempt 2 started', 'attempt 3 started']);
+    expect(logs.find((l) => l.message.startsWith('attempt 1 failed'))).toMatchObject({
+      level: 'error',
+      attempt: 1,
+      metadata: { error: 'twice-1: attempt 1 failed' },
+    });
+    // Three pg-boss jobs carried the run: the failed attempts completed (settled, with the retry time) and never retried in pg-boss.
+    const jobs = await bossJobsOf(id);
+    expect(jobs.map((j) => [j.state, j.retry_count])).toEqual([
+      ['completed', 0],
+      ['completed', 0],
+      ['completed', 0],
+    ]);
+    expect(jobs[0]?.id).toBe(id);
+    expect(jobs[0]?.output?.retryAt).toEqual(expect.any(String));
+    const events = await t.database.execute<{ status: string }>(
+      "select payload->>'status' as status from events where type = 'job.updated' and payload->>'id' = $1 order by id",
+      [id],
+    );
+    expect(events.map((e) => e.status)).toEqual(['queued', 'running', 'retrying', 'running', 'retrying', 'running', 'completed']);
+    expect(await metrics.registry.metrics()).toMatch(/nexo_jobs_processed_total\{name="ops.scheduled",outcome="retried"\} [2-9]/);
+  });
+
+  it('retry schedule [1, 2] exhausted: the third failure moves the run to the dead-letter queue; replay starts a fresh schedule', async () => {
+    const id = await queue.enqueue('ops.scheduled', { key: 'always-1' }, { orgId });
+    await waitStatus(id, 'dead');
+    expectGaps('always-1', [1, 2]);
+    const { job, logs } = await getJobRun(ctx(), id);
+    expect(job).toMatchObject({ status: 'dead', attempts: 3, maxAttempts: 3, lastError: 'always-1: attempt 3 failed' });
+    expect(logs.at(-1)?.message).toBe('retries exhausted: moved to the dead-letter queue');
+    const jobs = await bossJobsOf(id);
+    expect(jobs.filter((j) => j.name === 'ops.scheduled').map((j) => j.state)).toEqual(['completed', 'completed', 'failed']);
+    expect(jobs.filter((j) => j.name === 'ops.scheduled.dead')).toHaveLength(1);
+    // A replay gives the run a fresh budget: attempt 4 fails and is retried 1 s later (the schedule starts over).
+    const replayed = await replayDeadRuns(ctx(), queue, { ids: [id] });
+    expect(replayed[0]).toMatchObject({ status: 'queued', maxAttempts: 6 });
+    const again = await until(async () => {
+      const { job } = await getJobRun(ctx(), id);
+      return job.status === 'retrying' && job.attempts === 4 ? job : undefined;
+    });
+    expect(Date.parse(again.scheduledAt)).toBeGreaterThanOrEqual((scheduled.get('always-1')?.[3]?.failedAt as number) + 1000);
+    await cancelJobRun(ctx(), queue, id);
+  });
+
+  it('retry schedule: a retrying run is cancelled with its queued next job, and a retry by hand runs it again', async () => {
+    const id = await queue.enqueue('ops.scheduled-slow', { key: 'always-slow' }, { orgId });
+    const retrying = await until(async () => {
+      const { job } = await getJobRun(ctx(), id);
+      return job.status === 'retrying' ? job : undefined;
+    });
+    expect(Date.parse(retrying.scheduledAt)).toBeGreaterThanOrEqual((scheduled.get('always-slow')?.[0]?.failedAt as number) + 30_000);
+    const [row] = await t.database.execute<{ boss_job_id: string }>('select boss_job_id::text as boss_job_id from job_runs where id = $1', [id]);
+    expect(row?.boss_job_id).not.toBe(id);
+    expect((await cancelJobRun(ctx(), queue, id)).status).toBe('cancelled');
+    const jobs = await bossJobsOf(id);
+    expect(jobs.map((j) => [j.id === row?.boss_job_id, j.state])).toEqual([
+      [false, 'completed'],
+      [true, 'cancelled'],
+    ]);
+    expect((await retryJobRun(ctx(), queue, id)).status).toBe('queued');
+    await until(async () => ((await getJobRun(ctx(), id)).job.attempts === 2 ? true : undefined));
+    await waitStatus(id, 'retrying');
+    await cancelJobRun(ctx(), queue, id);
+  });
+
+  it('retry schedule: a run cancelled during its failing attempt gets no next job; pg-boss retries the job and it is skipped', async () => {
+    const id = await queue.enqueue('ops.scheduled', { key: 'cancelme-1' }, { orgId });
+    await until(async () => {
+      const [job] = await bossJobsOf(id);
+      return job?.state === 'completed' && job.retry_count === 1 ? true : undefined;
+    });
+    expect(scheduled.get('cancelme-1')?.map((s) => s.attempt)).toEqual([1]);
+    expect((await bossJobsOf(id)).map((j) => j.output)).toEqual([{ skipped: 'cancelled' }]);
+    expect((await getJobRun(ctx(), id)).job).toMatchObject({ status: 'cancelled', attempts: 1 });
+  });
+
+  it('retry schedule in a batched fetch: the failing run alone is retried at its delay', async () => {
+    const keys = ['ok-b1', 'fail-b2', 'ok-b3'];
+    const ids = await queue.enqueueMany(
+      'ops.scheduled-batch',
+      keys.map((key) => ({ key })),
+      { orgId, startAfter: Date.now() + 700 },
+    );
+    for (const id of ids) await waitStatus(id, 'completed');
+    expectGaps('fail-b2', [1]);
+    expect(scheduled.get('ok-b1')?.map((s) => s.attempt)).toEqual([1]);
+    const failed = await getJobRun(ctx(), ids[1] as string);
+    expect(failed.job).toMatchObject({ status: 'completed', attempts: 2, lastError: null });
+    expect(failed.job.startedAt).not.toBeNull();
+    expect(failed.logs.map((l) => l.message)).toEqual([expect.stringMatching(/^attempt 1 failed; retrying at /)]);
   });
 
   it('singleton key: a second job with the same key while one is queued is a conflict, with no run row', async () => {

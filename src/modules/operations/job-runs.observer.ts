@@ -110,6 +110,22 @@ export function createJobRunsObserver(database: Database): JobObserver {
     });
   };
 
+  /**
+   * The run moves to its next pg-boss job (postponed, or a scheduled retry), in the transaction that sent it. A deferred
+   * start is never written now: the run waits under its new pg-boss job, which a late `running` write (guarded on the
+   * old job id) cannot match; `counted` (the attempt ran: a scheduled retry) writes its deferred start time instead.
+   * False: the run was cancelled (or moved on) meanwhile.
+   */
+  const handOver = async (tx: DbOrTx, run: RunRef, set: Partial<typeof jobRuns.$inferInsert>, counted: boolean): Promise<boolean> => {
+    const entry = takeDeferred(run.runId);
+    const updated = await tx
+      .update(jobRuns)
+      .set({ ...(entry && counted ? { startedAt: entry.at } : {}), ...set, version: sql`${jobRuns.version} + 1` })
+      .where(and(eq(jobRuns.id, run.runId), eq(jobRuns.bossJobId, run.bossJobId), entry ? inArray(jobRuns.status, unfinished) : eq(jobRuns.status, 'running')))
+      .returning({ id: jobRuns.id });
+    return updated.length > 0;
+  };
+
   const writeStarts = async (starts: Array<Pick<DeferredStart, 'run' | 'at'>>): Promise<Set<string>> => {
     const values = JSON.stringify(
       starts.map(({ run, at }) => ({ id: run.runId, boss_job_id: run.bossJobId, attempt: run.attempt, started_at: at.toISOString() })),
@@ -260,18 +276,32 @@ export function createJobRunsObserver(database: Database): JobObserver {
     },
 
     async onPostponed(tx, run, { until, reason, bossJobId }) {
-      // A deferred start is never written now: the run goes back to queued under its new pg-boss job, which a late
-      // `running` write (guarded on the old job id) cannot match.
-      const entry = takeDeferred(run.runId);
-      const guard = entry ? and(inArray(jobRuns.status, unfinished), eq(jobRuns.bossJobId, run.bossJobId)) : eq(jobRuns.status, 'running');
-      const updated = await tx
-        .update(jobRuns)
-        .set({ status: 'queued', attempts: run.attempt - 1, bossJobId, scheduledAt: until, postponedReason: reason, version: sql`${jobRuns.version} + 1` })
-        .where(and(eq(jobRuns.id, run.runId), guard))
-        .returning({ id: jobRuns.id });
-      if (updated.length === 0) return;
+      const moved = await handOver(tx, run, { status: 'queued', attempts: run.attempt - 1, bossJobId, scheduledAt: until, postponedReason: reason }, false);
+      if (!moved) return;
       await writeLog(tx, run, 'warn', `postponed until ${until.toISOString()} (not counted as an attempt): ${reason}`, { until: until.toISOString(), reason });
       await announce(tx, run.orgId, run.runId, run.name, 'queued');
+    },
+
+    async onRetryScheduled(tx, run, { error, until, bossJobId, durationMs }) {
+      const moved = await handOver(
+        tx,
+        run,
+        {
+          status: 'retrying',
+          attempts: run.attempt,
+          bossJobId,
+          scheduledAt: until,
+          postponedReason: null,
+          lastError: error,
+          durationMs,
+          finishedAt: null,
+        },
+        true,
+      );
+      if (!moved) return false;
+      await writeLog(tx, run, 'error', `attempt ${run.attempt} failed; retrying at ${until.toISOString()}`, { error, retryAt: until.toISOString() });
+      await announce(tx, run.orgId, run.runId, run.name, 'retrying');
+      return true;
     },
 
     async log(run, level, message, metadata) {
