@@ -5,7 +5,7 @@ import type { JobCatalog, JobDefinition } from '../contracts/jobs.ts';
 import { type Database, type DbOrTx, selectRows, type Tx } from '../db/client.ts';
 import { AppError } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
-import { isPostponeJob } from '../lib/job-control.ts';
+import { isPostponeJob, PostponeJob } from '../lib/job-control.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import { type JobEnvelope, toEnvelope, unwrapEnvelope } from './job-envelope.ts';
@@ -93,6 +93,8 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
 
   let started = false;
   const workerIds: string[] = [];
+  /** Jobs of a store-limited type running in this process, per type and store. */
+  const storeSlots = new Map<string, number>();
 
   const bossDb = (tx: DbOrTx) => fromDrizzle(tx as unknown as Parameters<typeof fromDrizzle>[0], sql);
 
@@ -398,6 +400,27 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
     return { def, job, envelope, run, jobLog };
   }
 
+  /**
+   * pg-boss's group concurrency is checked when a job is fetched, and fetches of several slots can race past it; in
+   * this process the limit is therefore enforced again here: a job whose store already runs `storeConcurrency` jobs
+   * of its type is postponed a second (not counted). Across processes pg-boss's check is what holds, plus the leases
+   * of the handlers that must never overlap (a store's sync).
+   */
+  function takeStoreSlot(def: JobDefinition, run: RunRef): () => void {
+    const limit = def.policy.storeConcurrency;
+    if (!limit || !run.storeId) return () => undefined;
+    const key = `${def.name}|${run.storeId}`;
+    const running = storeSlots.get(key) ?? 0;
+    if (running >= limit)
+      throw new PostponeJob(new Date(Date.now() + 1000), `the store already runs ${running} ${def.name} job(s) in this process (storeConcurrency ${limit})`);
+    storeSlots.set(key, running + 1);
+    return () => {
+      const left = (storeSlots.get(key) ?? 1) - 1;
+      if (left > 0) storeSlots.set(key, left);
+      else storeSlots.delete(key);
+    };
+  }
+
   type Failed = { ok: false; settled: unknown } | { ok: false; error: unknown };
   type Executed = { ok: true; result: unknown; durationMs: number } | Failed;
 
@@ -426,16 +449,22 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
       return { ok: false, settled: { invalidPayload: true } };
     }
     try {
-      const result = await handler(parsed.data, {
-        id: run.runId,
-        name,
-        attempt: run.attempt,
-        orgId: run.orgId,
-        storeId: run.storeId,
-        signal: job.signal,
-        logger: jobLog,
-        log: record,
-      });
+      const release = takeStoreSlot(def, run);
+      let result: unknown;
+      try {
+        result = await handler(parsed.data, {
+          id: run.runId,
+          name,
+          attempt: run.attempt,
+          orgId: run.orgId,
+          storeId: run.storeId,
+          signal: job.signal,
+          logger: jobLog,
+          log: record,
+        });
+      } finally {
+        release();
+      }
       return { ok: true, result, durationMs: elapsedMs() };
     } catch (error) {
       if (isPostponeJob(error)) {
