@@ -31,6 +31,9 @@ export function PlanStatusBadge({ status }: { status: PlanStatus }) {
   );
 }
 
+/** States a job is still working on. */
+const movingStatuses = new Set<PlanStatus>(['uploaded', 'analyzing', 'approved', 'creating_tasks']);
+
 const priorityVariant = { high: 'danger', medium: 'warning', low: 'secondary' } as const;
 
 function Decision({ plan }: { plan: AnalysisPlan }) {
@@ -78,7 +81,12 @@ function Decision({ plan }: { plan: AnalysisPlan }) {
 export function PlanDrawer({ planId, onClose, canManage }: { planId: string | null; onClose: () => void; canManage: boolean }) {
   const t = useT();
   const { locale } = useLocale();
-  const detail = useQuery({ ...planQuery(planId ?? ''), enabled: planId !== null });
+  // Live through the event stream; while the plan is moving, also re-read it every 2 s so a missed event never leaves it stale.
+  const detail = useQuery({
+    ...planQuery(planId ?? ''),
+    enabled: planId !== null,
+    refetchInterval: (query) => (query.state.data && movingStatuses.has(query.state.data.status) ? 2000 : false),
+  });
   const plan = detail.data;
   return (
     <Sheet
