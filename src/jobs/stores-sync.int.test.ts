@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrg, testKey } from '../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
+import { testStoreLimits } from '../../test/helpers/emulator-stores.ts';
 import { silentLog } from '../../test/helpers/template.ts';
 import { jobCatalog } from '../contracts/jobs.ts';
 import type { Ctx } from '../db/context.ts';
 import { createEmulator, type Emulator } from '../emulator/emulator.ts';
-import { connectStore, createStoreLimits, runStoreSync, type StoreLimits } from '../modules/stores/index.ts';
+import { connectStore, runStoreSync, type StoreLimits } from '../modules/stores/index.ts';
 import { createJobQueue, type JobQueue } from '../queue/job-queue.ts';
 import { storesSyncJob } from './stores-sync.job.ts';
 
@@ -22,15 +23,7 @@ describe('stores.sync job', () => {
     ctx = (await seedOrg(t.database, ['owner'])).members.owner?.ctx as Ctx;
     emulator = createEmulator({ seed: 'sync-job' });
     await emulator.listen(0, '127.0.0.1');
-    limits = createStoreLimits({
-      breakerEnabled: true,
-      failureThreshold: 5,
-      resetTimeoutMs: 1000,
-      halfOpenSuccesses: 1,
-      callTimeoutMs: 10_000,
-      rateMaxWaitMs: 5_000,
-      rateHeadroom: 0,
-    });
+    limits = testStoreLimits({ failureThreshold: 5, callTimeoutMs: 10_000 });
     queue = createJobQueue({ database: t.database, catalog: jobCatalog, log: silentLog });
     await queue.start();
   });

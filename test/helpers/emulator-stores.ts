@@ -4,7 +4,8 @@ import { connectStore, createStoreLimits, runStoreSync, type StoreLimits } from 
 import { testKey } from './ctx.ts';
 import { silentLog } from './template.ts';
 
-export const testStoreLimits = (): StoreLimits =>
+/** The store limits tests use: a breaker that tolerates the emulator's injected faults unless told otherwise. */
+export const testStoreLimits = (overrides: Partial<Parameters<typeof createStoreLimits>[0]> = {}): StoreLimits =>
   createStoreLimits({
     breakerEnabled: true,
     failureThreshold: 50,
@@ -13,6 +14,7 @@ export const testStoreLimits = (): StoreLimits =>
     callTimeoutMs: 20_000,
     rateMaxWaitMs: 5_000,
     rateHeadroom: 0,
+    ...overrides,
   });
 
 type Platform = 'shopee' | 'tiktokshop' | 'mercadolivre';

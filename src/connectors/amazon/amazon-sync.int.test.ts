@@ -2,12 +2,13 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrg, testKey } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
+import { testStoreLimits } from '../../../test/helpers/emulator-stores.ts';
 import { silentLog } from '../../../test/helpers/template.ts';
 import type { Ctx } from '../../db/context.ts';
 import { createEmulator, type Emulator } from '../../emulator/emulator.ts';
 import { catalogCounts } from '../../modules/catalog/index.ts';
 import { countOrders } from '../../modules/orders/index.ts';
-import { connectStore, createStoreLimits, runStoreSync, type StoreLimits, testStoreConnection } from '../../modules/stores/index.ts';
+import { connectStore, runStoreSync, type StoreLimits, testStoreConnection } from '../../modules/stores/index.ts';
 import { stores } from '../../modules/stores/stores.tables.ts';
 
 /** The read-side sync (stores.sync: jobs' code path, breaker, per-store buckets) of an emulated Amazon seller, with no Amazon code in the stores module. */
@@ -26,15 +27,7 @@ describe('read-side sync of an emulated Amazon SP-API seller', () => {
     emulator = createEmulator({ seed: 'amazon-sync-int' });
     await emulator.listen(0, '127.0.0.1');
     const seller = emulator.createAmazonShop({ platform: 'amazon', shop, products: 24, orders: 12 });
-    limits = createStoreLimits({
-      breakerEnabled: true,
-      failureThreshold: 50,
-      resetTimeoutMs: 1000,
-      halfOpenSuccesses: 1,
-      callTimeoutMs: 20_000,
-      rateMaxWaitMs: 5_000,
-      rateHeadroom: 0,
-    });
+    limits = testStoreLimits();
     const store = await connectStore(
       ctx,
       { secretKey: testKey },

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, signIn } from '../../../test/helpers/api-client.ts';
 import { seedOrg, testKey } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
+import { testStoreLimits } from '../../../test/helpers/emulator-stores.ts';
 import { silentLog } from '../../../test/helpers/template.ts';
 import { loadConfig } from '../../config.ts';
 import type { CatalogProduct } from '../../contracts/catalog.ts';
@@ -13,7 +14,7 @@ import { createEventBus } from '../../events/event-bus.ts';
 import { createMailer } from '../../lib/mailer.ts';
 import { createMetrics } from '../../lib/metrics.ts';
 import { createJobRunsObserver } from '../../modules/operations/index.ts';
-import { connectStore, createStoreLimits, runStoreSync, type StoreLimits, transitionStore } from '../../modules/stores/index.ts';
+import { connectStore, runStoreSync, type StoreLimits, transitionStore } from '../../modules/stores/index.ts';
 import { createJobQueue, type JobQueue } from '../../queue/job-queue.ts';
 import { buildApp } from '../app.ts';
 
@@ -63,15 +64,7 @@ describe('catalog, orders and sync-now API', () => {
     await transitionStore(ctxA, disconnectedA, 'disconnect');
     const ctxB = b.members.owner?.ctx as Ctx;
     storeB = (await connect(ctxB, shopB, 'B main')).id;
-    limits = createStoreLimits({
-      breakerEnabled: true,
-      failureThreshold: 50,
-      resetTimeoutMs: 1000,
-      halfOpenSuccesses: 1,
-      callTimeoutMs: 10_000,
-      rateMaxWaitMs: 5_000,
-      rateHeadroom: 0,
-    });
+    limits = testStoreLimits({ callTimeoutMs: 10_000 });
     await runStoreSync(t.database.db, { secretKey: testKey, limits }, { orgId: ctxB.orgId, storeId: storeB, mode: 'full' }, silentLog);
 
     queue = createJobQueue({ database: t.database, catalog: jobCatalog, log: silentLog, observer: createJobRunsObserver(t.database), pollingSeconds: 0.5 });

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrg, testKey } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
+import { testStoreLimits } from '../../../test/helpers/emulator-stores.ts';
 import { silentLog } from '../../../test/helpers/template.ts';
 import type { Config } from '../../config.ts';
 import type { Ctx } from '../../db/context.ts';
@@ -10,7 +11,6 @@ import { mlStateOf } from '../../emulator/mercadolivre/ml-state.ts';
 import { countOrders } from '../orders/index.ts';
 import {
   completeOAuthInstall,
-  createStoreLimits,
   processWebhookEvent,
   receiveAppNotification,
   runStoreSync,
@@ -50,15 +50,7 @@ describe('Mercado Livre stores', () => {
     await emulator.listen(0, '127.0.0.1');
     seller = emulator.createShop({ platform: 'mercadolivre', shop: 'ml-store', products: 8, orders: 4, clientId: APP_ID, clientSecret: APP_SECRET });
     channels = { shopify: {}, mercadolivre: { clientId: APP_ID, clientSecret: APP_SECRET, apiBaseUrl: seller.baseUrl, authBaseUrl: seller.baseUrl } };
-    limits = createStoreLimits({
-      breakerEnabled: true,
-      failureThreshold: 50,
-      resetTimeoutMs: 1000,
-      halfOpenSuccesses: 1,
-      callTimeoutMs: 10_000,
-      rateMaxWaitMs: 5_000,
-      rateHeadroom: 0,
-    });
+    limits = testStoreLimits({ callTimeoutMs: 10_000 });
   });
   afterAll(async () => {
     limits?.shutdown();

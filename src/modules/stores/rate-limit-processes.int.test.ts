@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxInWindow } from '../../../test/helpers/channel-receiver.ts';
 import { seedOrg } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
+import { testStoreLimits } from '../../../test/helpers/emulator-stores.ts';
 import { silentLog } from '../../../test/helpers/template.ts';
 import type { Ctx } from '../../db/context.ts';
 import { isPostponeJob } from '../../lib/job-control.ts';
 import { sleep } from '../../lib/sleep.ts';
-import { createStore, createStoreLimits } from './index.ts';
+import { createStore } from './index.ts';
 
 /**
  * Issue #5 part 6: 4 workers hammer one store configured at 10 requests/s for 6 s against a loopback
@@ -81,15 +82,7 @@ describe('per-store rate limit under 4 concurrent workers', () => {
       });
     } else {
       const instances = Array.from({ length: workers }, () =>
-        createStoreLimits({
-          breakerEnabled: true,
-          failureThreshold: 5,
-          resetTimeoutMs: 60_000,
-          halfOpenSuccesses: 2,
-          callTimeoutMs: 10_000,
-          rateMaxWaitMs: 2_000,
-          rateHeadroom: 0.08,
-        }),
+        testStoreLimits({ failureThreshold: 5, resetTimeoutMs: 60_000, halfOpenSuccesses: 2, callTimeoutMs: 10_000, rateMaxWaitMs: 2_000, rateHeadroom: 0.08 }),
       );
       for (const limits of instances) {
         for (let i = 0; i < 10; i++)

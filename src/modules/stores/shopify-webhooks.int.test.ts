@@ -4,12 +4,13 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrg, testKey } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
+import { testStoreLimits } from '../../../test/helpers/emulator-stores.ts';
 import { silentLog } from '../../../test/helpers/template.ts';
 import type { Config } from '../../config.ts';
 import { connectorById } from '../../connectors/registry.ts';
 import type { Ctx } from '../../db/context.ts';
 import { createEmulator, type Emulator, type ShopCredentials } from '../../emulator/emulator.ts';
-import { connectStore, createStoreLimits, processWebhookEvent, receiveWebhook, type StoreLimits, subscribeStoreWebhooks } from './index.ts';
+import { connectStore, processWebhookEvent, receiveWebhook, type StoreLimits, subscribeStoreWebhooks } from './index.ts';
 import { stores } from './stores.tables.ts';
 
 /**
@@ -37,15 +38,7 @@ describe('Shopify store webhooks', () => {
     await emulator.listen(0, '127.0.0.1');
     shop = emulator.createShop({ platform: 'shopify', shop: 'hooks-int.myshopify.com', products: 4, orders: 0, clientSecret: 'shpss_hooks_int_secret' });
     channels = { shopify: { clientId: shop.clientId, clientSecret: shop.clientSecret }, mercadolivre: {} };
-    limits = createStoreLimits({
-      breakerEnabled: true,
-      failureThreshold: 50,
-      resetTimeoutMs: 1000,
-      halfOpenSuccesses: 1,
-      callTimeoutMs: 10_000,
-      rateMaxWaitMs: 5_000,
-      rateHeadroom: 0,
-    });
+    limits = testStoreLimits({ callTimeoutMs: 10_000 });
     const store = await connectStore(
       ctx,
       { secretKey: testKey },

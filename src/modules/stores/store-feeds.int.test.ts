@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrg, testKey } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
+import { testStoreLimits } from '../../../test/helpers/emulator-stores.ts';
 import { silentLog } from '../../../test/helpers/template.ts';
 import type { Ctx } from '../../db/context.ts';
 import { createEmulator, type Emulator } from '../../emulator/emulator.ts';
 import type { KawayShopCredentials } from '../../emulator/kaway/kaway-host.ts';
 import { catalogCounts } from '../catalog/index.ts';
 import { countOrders } from '../orders/index.ts';
-import { connectStore, createStoreLimits, exportStoreStockFeed, importStoreFeed, runStoreSync, type StoreLimits, updateStore } from './index.ts';
+import { connectStore, exportStoreStockFeed, importStoreFeed, runStoreSync, type StoreLimits, updateStore } from './index.ts';
 
 /** Kaway stores: watched feed URLs behind the SSRF guard (at save time and at fetch time, redirects too) and file uploads. */
 describe('Kaway feed stores', () => {
@@ -35,15 +36,7 @@ describe('Kaway feed stores', () => {
     });
     await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
     redirectorOrigin = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`;
-    limits = createStoreLimits({
-      breakerEnabled: false,
-      failureThreshold: 50,
-      resetTimeoutMs: 1000,
-      halfOpenSuccesses: 1,
-      callTimeoutMs: 10_000,
-      rateMaxWaitMs: 5_000,
-      rateHeadroom: 0,
-    });
+    limits = testStoreLimits({ breakerEnabled: false, callTimeoutMs: 10_000 });
   });
   afterAll(async () => {
     limits?.shutdown();

@@ -2,13 +2,14 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrg, testKey } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
+import { testStoreLimits } from '../../../test/helpers/emulator-stores.ts';
 import { silentLog } from '../../../test/helpers/template.ts';
 import type { Order } from '../../contracts/connectors.ts';
 import type { Ctx } from '../../db/context.ts';
 import { createEmulator, type Emulator, type ShopCredentials } from '../../emulator/emulator.ts';
 import { catalogCounts } from '../catalog/index.ts';
 import { countOrders, upsertChannelOrders } from '../orders/index.ts';
-import { connectStore, createStoreLimits, runStoreSync, type StoreLimits } from './index.ts';
+import { connectStore, runStoreSync, type StoreLimits } from './index.ts';
 import { stores } from './stores.tables.ts';
 
 /** An order as connectors return it (BRL 10.00, paid and fulfilled, no lines), for the upsert rules. */
@@ -42,15 +43,7 @@ describe('read-side sync against the emulated Shopify store', () => {
     emulator = createEmulator({ seed: 'sync-int' });
     await emulator.listen(0, '127.0.0.1');
     shop = emulator.createShop({ platform: 'shopify', shop: 'sync.myshopify.com', products: 30, orders: 12 });
-    limits = createStoreLimits({
-      breakerEnabled: true,
-      failureThreshold: 50,
-      resetTimeoutMs: 1000,
-      halfOpenSuccesses: 1,
-      callTimeoutMs: 10_000,
-      rateMaxWaitMs: 5_000,
-      rateHeadroom: 0,
-    });
+    limits = testStoreLimits({ callTimeoutMs: 10_000 });
     const store = await connectStore(
       ctx,
       { secretKey: testKey },

@@ -2,13 +2,14 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrg, testKey } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
+import { testStoreLimits } from '../../../test/helpers/emulator-stores.ts';
 import { silentLog } from '../../../test/helpers/template.ts';
 import type { Ctx } from '../../db/context.ts';
 import { createEmulator, type Emulator } from '../../emulator/emulator.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { isPostponeJob } from '../../lib/job-control.ts';
 import { catalogCounts } from '../catalog/index.ts';
-import { connectStore, createStoreLimits, runStoreSync, type StoreLimits, storesDueForSync } from './index.ts';
+import { connectStore, runStoreSync, type StoreLimits, storesDueForSync } from './index.ts';
 import { stores } from './stores.tables.ts';
 
 /**
@@ -28,15 +29,7 @@ describe('read-side sync robustness', () => {
     ctx = (await seedOrg(t.database, ['owner'])).members.owner?.ctx as Ctx;
     emulator = createEmulator({ seed: 'sync-robust', now: () => new Date(clock) });
     await emulator.listen(0, '127.0.0.1');
-    limits = createStoreLimits({
-      breakerEnabled: true,
-      failureThreshold: 3,
-      resetTimeoutMs: 60_000,
-      halfOpenSuccesses: 1,
-      callTimeoutMs: 10_000,
-      rateMaxWaitMs: 5_000,
-      rateHeadroom: 0,
-    });
+    limits = testStoreLimits({ failureThreshold: 3, resetTimeoutMs: 60_000, callTimeoutMs: 10_000 });
   });
   afterAll(async () => {
     limits?.shutdown();

@@ -2,12 +2,13 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrg, testKey } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
+import { testStoreLimits } from '../../../test/helpers/emulator-stores.ts';
 import { silentLog } from '../../../test/helpers/template.ts';
 import type { Ctx } from '../../db/context.ts';
 import { createEmulator, type Emulator, type ShopCredentials } from '../../emulator/emulator.ts';
 import { catalogCounts } from '../catalog/index.ts';
 import { countOrders } from '../orders/index.ts';
-import { connectStore, createStoreLimits, runStoreSync, type StoreLimits } from './index.ts';
+import { connectStore, runStoreSync, type StoreLimits } from './index.ts';
 import { openCredentials } from './store-secrets.ts';
 import { stores } from './stores.tables.ts';
 
@@ -27,15 +28,7 @@ describe('read-side sync against the emulated TikTok Shop', () => {
     emulator = createEmulator({ seed: 'tts-sync-int' });
     await emulator.listen(0, '127.0.0.1');
     shop = emulator.createShop({ platform: 'tiktokshop', shop: 'sync-tts', products: 40, orders: 15 });
-    limits = createStoreLimits({
-      breakerEnabled: true,
-      failureThreshold: 50,
-      resetTimeoutMs: 1000,
-      halfOpenSuccesses: 1,
-      callTimeoutMs: 20_000,
-      rateMaxWaitMs: 5_000,
-      rateHeadroom: 0,
-    });
+    limits = testStoreLimits();
     const store = await connectStore(
       ctx,
       { secretKey: testKey },

@@ -2,13 +2,14 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrg, testKey } from '../../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../test/helpers/database.ts';
+import { testStoreLimits } from '../../../../test/helpers/emulator-stores.ts';
 import { silentLog } from '../../../../test/helpers/template.ts';
 import type { Marketplace } from '../../../contracts/tasks.ts';
 import { selectRows } from '../../../db/client.ts';
 import type { Ctx } from '../../../db/context.ts';
 import { demoShops } from '../../../emulator/demo-shops.ts';
 import { createEmulator, type Emulator } from '../../../emulator/emulator.ts';
-import { connectStore, createStoreLimits, runStoreSync, type StoreLimits, transitionStore } from '../../stores/index.ts';
+import { connectStore, runStoreSync, type StoreLimits, transitionStore } from '../../stores/index.ts';
 import type { ChannelAnalysis, Proposal } from '../analysis.types.ts';
 import { analyzeChannel, defaultKnowledge, rulesFor } from './index.ts';
 
@@ -36,15 +37,7 @@ describe('analyzeChannel on synced emulator stores', () => {
     ctx = (await seedOrg(t.database, ['owner'])).members.owner?.ctx as Ctx;
     emulator = createEmulator({ seed: 'agents-rules' });
     await emulator.listen(0, '127.0.0.1');
-    limits = createStoreLimits({
-      breakerEnabled: true,
-      failureThreshold: 5,
-      resetTimeoutMs: 1000,
-      halfOpenSuccesses: 1,
-      callTimeoutMs: 10_000,
-      rateMaxWaitMs: 5_000,
-      rateHeadroom: 0,
-    });
+    limits = testStoreLimits({ failureThreshold: 5, callTimeoutMs: 10_000 });
     for (const marketplace of channels) {
       const demo = demoShops.find((d) => d.platform === marketplace);
       if (!demo) throw new Error(`no demo shop for ${marketplace}`);
