@@ -3,20 +3,16 @@ import { type ApiClient, signIn } from '../../../test/helpers/api-client.ts';
 import { seedOrg, testKey } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
 import { testStoreLimits } from '../../../test/helpers/emulator-stores.ts';
+import { startInProcessApp } from '../../../test/helpers/in-process-app.ts';
 import { silentLog } from '../../../test/helpers/template.ts';
-import { loadConfig } from '../../config.ts';
 import type { CatalogProduct } from '../../contracts/catalog.ts';
 import { jobCatalog } from '../../contracts/jobs.ts';
 import type { OrderView } from '../../contracts/orders.ts';
 import type { Ctx } from '../../db/context.ts';
 import { createEmulator, type Emulator, type ShopCredentials } from '../../emulator/emulator.ts';
-import { createEventBus } from '../../events/event-bus.ts';
-import { createMailer } from '../../lib/mailer.ts';
-import { createMetrics } from '../../lib/metrics.ts';
 import { createJobRunsObserver } from '../../modules/operations/index.ts';
 import { connectStore, runStoreSync, type StoreLimits, transitionStore } from '../../modules/stores/index.ts';
 import { createJobQueue, type JobQueue } from '../../queue/job-queue.ts';
-import { buildApp } from '../app.ts';
 
 /**
  * The catalog and orders read APIs and "sync now", over HTTP against a real app, queue and database: org A's
@@ -28,7 +24,7 @@ describe('catalog, orders and sync-now API', () => {
   let emulator: Emulator;
   let limits: StoreLimits;
   let queue: JobQueue<typeof jobCatalog>;
-  let app: Awaited<ReturnType<typeof buildApp>>;
+  let app: Awaited<ReturnType<typeof startInProcessApp>>['app'];
   let url: string;
   let ownerA: ApiClient;
   let viewerA: ApiClient;
@@ -69,20 +65,7 @@ describe('catalog, orders and sync-now API', () => {
 
     queue = createJobQueue({ database: t.database, catalog: jobCatalog, log: silentLog, observer: createJobRunsObserver(t.database), pollingSeconds: 0.5 });
     await queue.start();
-    app = await buildApp({
-      config: loadConfig({}),
-      database: t.database,
-      queue,
-      bus: createEventBus(t.database, silentLog),
-      metrics: createMetrics(),
-      log: silentLog,
-      version: 'test',
-      auth: { secretKey: testKey, session: { idleMs: 600_000, maxMs: 1_200_000 }, throttle: { maxFailures: 5, lockMs: 60_000 } },
-      envTokens: [],
-      mailer: createMailer({ from: 'x <x@x>', log: silentLog }),
-      storeLimits: limits,
-    });
-    url = await app.listen({ port: 0, host: '127.0.0.1' });
+    ({ app, url } = await startInProcessApp(t, { queue, storeLimits: limits }));
     ownerA = await signIn(url, a.members.owner?.email, a.members.owner?.password);
     viewerA = await signIn(url, a.members.viewer?.email, a.members.viewer?.password);
     ownerB = await signIn(url, b.members.owner?.email, b.members.owner?.password);

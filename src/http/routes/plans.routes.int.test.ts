@@ -2,19 +2,15 @@ import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, signIn } from '../../../test/helpers/api-client.ts';
-import { seedOrg, testKey } from '../../../test/helpers/ctx.ts';
+import { seedOrg } from '../../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
+import { startInProcessApp } from '../../../test/helpers/in-process-app.ts';
 import { silentLog } from '../../../test/helpers/template.ts';
-import { loadConfig } from '../../config.ts';
 import { jobCatalog } from '../../contracts/jobs.ts';
 import type { AnalysisPlan } from '../../contracts/plans.ts';
-import { createEventBus } from '../../events/event-bus.ts';
-import { createMailer } from '../../lib/mailer.ts';
-import { createMetrics } from '../../lib/metrics.ts';
 import { createJobRunsObserver } from '../../modules/operations/index.ts';
 import { analyzePlan, createPlanTasks } from '../../modules/plans/index.ts';
 import { createJobQueue, type JobQueue } from '../../queue/job-queue.ts';
-import { buildApp } from '../app.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/plans/${name}`, import.meta.url));
 
@@ -34,7 +30,7 @@ async function tinyXlsx(): Promise<Buffer> {
 describe('analysis plans API', () => {
   let t: TestDatabase;
   let queue: JobQueue<typeof jobCatalog>;
-  let app: Awaited<ReturnType<typeof buildApp>>;
+  let app: Awaited<ReturnType<typeof startInProcessApp>>['app'];
   let url: string;
   let ownerA: ApiClient;
   let viewerA: ApiClient;
@@ -73,19 +69,7 @@ describe('analysis plans API', () => {
     const deps = { log: silentLog };
     await queue.work('plans.analyze', (p, j) => analyzePlan(t.database.db, deps, p, { id: j.id, name: j.name, attempt: j.attempt }));
     await queue.work('plans.create-tasks', (p, j) => createPlanTasks(t.database.db, deps, p, { id: j.id, name: j.name, attempt: j.attempt }));
-    app = await buildApp({
-      config: loadConfig({}),
-      database: t.database,
-      queue,
-      bus: createEventBus(t.database, silentLog),
-      metrics: createMetrics(),
-      log: silentLog,
-      version: 'test',
-      auth: { secretKey: testKey, session: { idleMs: 600_000, maxMs: 1_200_000 }, throttle: { maxFailures: 5, lockMs: 60_000 } },
-      envTokens: [],
-      mailer: createMailer({ from: 'x <x@x>', log: silentLog }),
-    });
-    url = await app.listen({ port: 0, host: '127.0.0.1' });
+    ({ app, url } = await startInProcessApp(t, { queue }));
     ownerA = await signIn(url, a.members.owner?.email, a.members.owner?.password);
     viewerA = await signIn(url, a.members.viewer?.email, a.members.viewer?.password);
     ownerB = await signIn(url, b.members.owner?.email, b.members.owner?.password);
