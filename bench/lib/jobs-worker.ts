@@ -1,18 +1,19 @@
-// One worker process of `bench jobs`. BENCH_JOBS_MODE=nexo: Nexo's queue layer (createJobQueue, with the job_runs
-// observer unless BENCH_JOBS_RUNS=0) with a no-op handler; raw: plain pg-boss with the same pool size, polling, batch
-// size, per-job settlement, concurrency and worker layout. Prints "ready".
+// One worker process of `bench jobs`. BENCH_JOBS_MODE=layer: Nexo's queue layer (createJobQueue) with a no-op handler;
+// nexo: the same with the job_runs observer, as `nexo serve` runs it; raw: plain pg-boss with the same pool size,
+// polling, batch size, per-job settlement, concurrency and worker layout. Prints "ready".
 import { PgBoss } from 'pg-boss';
 import { openDatabase } from '../../src/db/client.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { createJobRunsObserver } from '../../src/modules/operations/index.ts';
 import { createJobQueue } from '../../src/queue/job-queue.ts';
-import { BATCH_SIZE, CONCURRENCY, nexoOnlyCatalog, nexoQueue, POLLING_SECONDS, POOL_SIZE, rawQueue, WITH_RUNS } from './jobs-catalog.ts';
+import { BATCH_SIZE, benchJobs, CONCURRENCY, type Mode, POLLING_SECONDS, POOL_SIZE, queueOf } from './jobs-catalog.ts';
 
 const url = process.env.DATABASE_URL as string;
+const mode = process.env.BENCH_JOBS_MODE as Mode;
 const log = createLogger({ level: 'warn', pretty: false });
 let stop: () => Promise<void>;
 
-if (process.env.BENCH_JOBS_MODE === 'raw') {
+if (mode === 'raw') {
   const boss = new PgBoss({
     connectionString: url,
     max: POOL_SIZE,
@@ -30,28 +31,28 @@ if (process.env.BENCH_JOBS_MODE === 'raw') {
     const options = { localConcurrency: 1, pollingIntervalSeconds: POLLING_SECONDS, notifyPollingIntervalSeconds: POLLING_SECONDS };
     slotId =
       BATCH_SIZE > 1
-        ? await boss.work(rawQueue, { ...options, batchSize: BATCH_SIZE, perJobResults: true as const }, async (jobs) => {
+        ? await boss.work(queueOf.raw, { ...options, batchSize: BATCH_SIZE, perJobResults: true as const }, async (jobs) => {
             if (jobs.length > 0) boss.notifyWorker(slotId);
             return jobs.map((job) => ({ id: job.id, status: 'completed' as const }));
           })
-        : await boss.work(rawQueue, { ...options, batchSize: 1 }, async ([job]) => {
+        : await boss.work(queueOf.raw, { ...options, batchSize: 1 }, async ([job]) => {
             if (job) boss.notifyWorker(slotId);
           });
   }
   stop = () => boss.stop({ graceful: true, timeout: 2000, close: true });
 } else {
   const database = await openDatabase({ url, poolSize: 2, log });
-  const observer = WITH_RUNS ? createJobRunsObserver(database) : undefined;
+  const name = queueOf[mode];
   const queue = createJobQueue({
     database,
-    catalog: nexoOnlyCatalog,
+    catalog: { [name]: benchJobs[mode] },
     log,
     pollingSeconds: POLLING_SECONDS,
     poolSize: POOL_SIZE,
-    ...(observer ? { observer } : {}),
+    ...(mode === 'nexo' ? { observer: createJobRunsObserver(database) } : {}),
   });
   await queue.start();
-  await queue.work(nexoQueue, async () => undefined);
+  await queue.work(name, async () => undefined);
   stop = async () => {
     await queue.stop(2000);
     await database.close();

@@ -51,10 +51,12 @@ export interface JobObserver {
   /** Optional batch forms (batch enqueue, batched fetch): one statement for many runs; absent, the queue calls the single hooks one by one. */
   onEnqueuedMany?(db: DbOrTx, runs: EnqueuedRun[]): Promise<void>;
   /**
-   * The run ids that may start (the others were cancelled meanwhile). The observer may record the start later
-   * (job_runs: only if the run is still going after a short delay); the other hooks still bring the record to its end state.
+   * The run ids that may start (the others were cancelled meanwhile). `refetched`: runs whose pg-boss job was active
+   * before (pg-boss retrying it), whose record a cancel may have ended during that attempt; a first fetch of a job never
+   * carries a cancelled run. The observer may record the start later (job_runs: only if the run is still going after a
+   * short delay); the other hooks still bring the record to its end state.
    */
-  onStartedMany?(runs: RunRef[]): Promise<Set<string>>;
+  onStartedMany?(runs: RunRef[], refetched: Set<string>): Promise<Set<string>>;
   onCompletedMany?(completed: Array<{ run: RunRef; result: unknown; durationMs: number }>): Promise<void>;
   /** A handler's `job.record(level, message, metadata)`. */
   log(run: RunRef, level: JobLogLevel, message: string, metadata?: Record<string, unknown>): Promise<void>;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { fromDrizzle, fromPglite, type JobInsert, type JobResult, type JobWithMetadata, PgBoss, type SendOptions } from 'pg-boss';
+import { fromDrizzle, fromPglite, type Job, type JobInsert, type JobResult, PgBoss, type SendOptions } from 'pg-boss';
 import type { z } from 'zod';
 import type { JobCatalog, JobDefinition } from '../contracts/jobs.ts';
 import { type Database, type DbOrTx, selectRows, type Tx } from '../db/client.ts';
@@ -99,7 +99,7 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
   const bossDb = (tx: DbOrTx) => fromDrizzle(tx as unknown as Parameters<typeof fromDrizzle>[0], sql);
 
   /** Sends one pg-boss job carrying `envelope`, in `tx`; returns the pg-boss id (null: singleton already queued). */
-  const sendEnvelope = async (tx: DbOrTx, name: string, envelope: JobEnvelope, send: SendOptions) => boss.send(name, envelope, { ...send, db: bossDb(tx) });
+  const sendEnvelope = async (tx: DbOrTx, name: string, data: Record<string, unknown>, send: SendOptions) => boss.send(name, data, { ...send, db: bossDb(tx) });
 
   const sendOptionsFor = (
     def: JobDefinition,
@@ -118,8 +118,14 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
 
   const enqueueIn = async (tx: DbOrTx, name: string, def: JobDefinition, payload: unknown, opts: EnqueueOptions): Promise<string> => {
     const runId = uuidv7();
-    const envelope = toEnvelope(payload, { runId, orgId: opts.orgId ?? null, storeId: opts.storeId ?? null, attemptOffset: 0 });
     const send = sendOptionsFor(def, payload, opts);
+    const envelope = toEnvelope(payload, {
+      orgId: opts.orgId ?? null,
+      storeId: opts.storeId ?? null,
+      attemptOffset: 0,
+      retryLimit: def.policy.retryLimit,
+      priority: send.priority ?? 0,
+    });
     const id = await sendEnvelope(tx, name, envelope, { ...send, id: runId });
     if (!id) throw new AppError('CONFLICT', `A "${name}" job with key "${send.singletonKey}" is already queued`, { singletonKey: send.singletonKey });
     await observer?.onEnqueued(tx, {
@@ -156,7 +162,10 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
         maxAttempts: def.policy.retryLimit + 1,
         payload,
       });
-      const job: JobInsert = { id: runId, data: toEnvelope(payload, { runId, orgId, storeId, attemptOffset: 0 }) };
+      const job: JobInsert = {
+        id: runId,
+        data: toEnvelope(payload, { orgId, storeId, attemptOffset: 0, retryLimit: def.policy.retryLimit, priority: send.priority ?? 0 }),
+      };
       if (send.startAfter !== undefined) job.startAfter = send.startAfter as Date;
       if (send.singletonKey) job.singletonKey = send.singletonKey;
       if (send.priority !== undefined) job.priority = send.priority;
@@ -207,9 +216,11 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
         throw new AppError('VALIDATION', `Invalid payload for job "${name}"`, { issues: parsed.error.issues });
       }
       if (def.policy.scope === 'org' && !opts.orgId) throw new AppError('VALIDATION', `Job "${name}" is org-scoped: enqueue it with an orgId`);
-      const id = opts.tx
-        ? await enqueueIn(opts.tx, name, def, parsed.data, opts)
-        : await database.db.transaction((tx) => enqueueIn(tx, name, def, parsed.data, opts));
+      // Without an observer the job is one statement, which needs no transaction of its own.
+      const id =
+        opts.tx || !observer
+          ? await enqueueIn(opts.tx ?? database.db, name, def, parsed.data, opts)
+          : await database.db.transaction((tx) => enqueueIn(tx, name, def, parsed.data, opts));
       metrics?.jobsEnqueued.inc({ name });
       return id;
     },
@@ -228,9 +239,10 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
         return result.data;
       });
       if (parsed.length === 0) return [];
-      const ids = opts.tx
-        ? await enqueueManyIn(opts.tx, name, def, parsed, opts)
-        : await database.db.transaction((tx) => enqueueManyIn(tx, name, def, parsed, opts));
+      const ids =
+        opts.tx || !observer
+          ? await enqueueManyIn(opts.tx ?? database.db, name, def, parsed, opts)
+          : await database.db.transaction((tx) => enqueueManyIn(tx, name, def, parsed, opts));
       metrics?.jobsEnqueued.inc({ name }, ids.length);
       return ids;
     },
@@ -244,8 +256,16 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
       run: { runId: string; name: string; orgId: string | null; storeId: string | null; attempts: number; payload: unknown },
     ): Promise<{ bossJobId: string; maxAttempts: number }> {
       const def = definition(run.name);
-      const envelope = toEnvelope(run.payload, { runId: run.runId, orgId: run.orgId, storeId: run.storeId, attemptOffset: run.attempts });
-      const id = await sendEnvelope(tx, run.name, envelope, sendOptionsFor(def, run.payload, { orgId: run.orgId, storeId: run.storeId }));
+      const send = sendOptionsFor(def, run.payload, { orgId: run.orgId, storeId: run.storeId });
+      const envelope = toEnvelope(run.payload, {
+        runId: run.runId,
+        orgId: run.orgId,
+        storeId: run.storeId,
+        attemptOffset: run.attempts,
+        retryLimit: def.policy.retryLimit,
+        priority: send.priority ?? 0,
+      });
+      const id = await sendEnvelope(tx, run.name, envelope, send);
       if (!id) throw new AppError('CONFLICT', `A "${run.name}" job with the same key is already queued`);
       return { bossJobId: id, maxAttempts: run.attempts + def.policy.retryLimit + 1 };
     },
@@ -259,7 +279,6 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
         localConcurrency: 1,
         pollingIntervalSeconds,
         notifyPollingIntervalSeconds: pollingIntervalSeconds,
-        includeMetadata: true as const,
         ...(def.policy.storeConcurrency ? { groupConcurrency: def.policy.storeConcurrency } : {}),
       };
       for (let slot = 0; slot < def.policy.concurrency; slot++) {
@@ -269,13 +288,13 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
             ? await boss.work<object>(name, { ...workOptions, batchSize: 1 }, async ([job]) => {
                 if (!job) return undefined;
                 boss.notifyWorker(slotId);
-                return runOne(def, handler as JobHandler<unknown>, job as JobWithMetadata<object>);
+                return runOne(def, handler as JobHandler<unknown>, job);
               })
             : // perJobResults: pg-boss settles each job of the batch on its own (completed in one statement, failed in another).
               await boss.work<object>(name, { ...workOptions, batchSize, perJobResults: true as const }, async (jobs) => {
                 if (jobs.length === 0) return [];
                 boss.notifyWorker(slotId);
-                return runBatch(def, handler as JobHandler<unknown>, jobs as JobWithMetadata<object>[]);
+                return runBatch(def, handler as JobHandler<unknown>, jobs);
               });
         slotId = id;
         workerIds.push(id);
@@ -326,7 +345,7 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
     /** Jobs that failed for good since `since` (the newest 1,000), with the run each carried. */
     async failedSince(since: Date): Promise<Array<{ bossJobId: string; runId: string }>> {
       const rows = await database.execute<{ id: string; run_id: string | null }>(
-        `select id::text as id, data->>'runId' as run_id from pgboss.job
+        `select id::text as id, coalesce(data->>'runId', id::text) as run_id from pgboss.job
          where state = 'failed' and completed_on > $1 and name not like '%.dead' order by completed_on desc limit 1000`,
         [since.toISOString()],
       );
@@ -364,16 +383,19 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
 
   interface Attempt {
     def: JobDefinition;
-    job: JobWithMetadata<object>;
+    job: Job<object>;
     envelope: JobEnvelope;
+    /** The retry limit and priority of the pg-boss job (from the envelope; the type's policy for a cron job). */
+    retryLimit: number;
+    priority: number;
     run: RunRef;
     jobLog: Logger;
   }
 
   /** Reads the envelope; a job pg-boss sent by itself (a cron schedule) has no run yet: its pg-boss id becomes the run id. */
-  async function prepare(def: JobDefinition, job: JobWithMetadata<object>): Promise<Attempt> {
+  async function prepare(def: JobDefinition, job: Job<object>): Promise<Attempt> {
     const name = def.name;
-    const envelope = unwrapEnvelope(job.data);
+    const envelope = unwrapEnvelope(job.data, job.id);
     const attempt = envelope.attemptOffset + job.retryCount + 1;
     const run: RunRef = {
       runId: envelope.runId ?? job.id,
@@ -383,7 +405,8 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
       storeId: envelope.storeId,
       attempt,
     };
-    const jobLog = log.child({ job: { id: run.runId, name, attempt, orgId: run.orgId } });
+    const retryLimit = envelope.retryLimit ?? def.policy.retryLimit;
+    const priority = envelope.priority ?? def.policy.priority ?? 0;
     if (!envelope.runId && observer) {
       await observer.onEnqueued(database.db, {
         runId: run.runId,
@@ -392,12 +415,25 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
         orgId: run.orgId,
         storeId: run.storeId,
         scheduledAt: new Date(),
-        priority: job.priority ?? 0,
-        maxAttempts: job.retryLimit + 1,
+        priority,
+        maxAttempts: retryLimit + 1,
         payload: envelope.payload,
       });
     }
-    return { def, job, envelope, run, jobLog };
+    let jobLog: Logger | undefined;
+    return {
+      def,
+      job,
+      envelope,
+      run,
+      retryLimit,
+      priority,
+      // A child logger costs more than a no-op job: made on first use.
+      get jobLog() {
+        jobLog ??= log.child({ job: { id: run.runId, name, attempt, orgId: run.orgId } });
+        return jobLog;
+      },
+    };
   }
 
   /**
@@ -471,7 +507,7 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
         // Same run, new pg-boss job at `until`: this attempt is not counted and the retry budget left is carried over.
         try {
           await database.db.transaction(async (tx) => {
-            const bossJobId = await sendNext(tx, a, { startAfter: error.until, attemptOffset: run.attempt - 1, retryLimit: job.retryLimit - job.retryCount });
+            const bossJobId = await sendNext(tx, a, { startAfter: error.until, attemptOffset: run.attempt - 1, retryLimit: a.retryLimit - job.retryCount });
             await observer?.onPostponed(tx, run, { until: error.until, reason: error.reason, bossJobId });
           });
         } catch (sendError) {
@@ -488,12 +524,20 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
 
   /** Sends the run's next pg-boss job (same run, payload, org and store; its own start time, attempt offset and retry budget) in `tx`. */
   async function sendNext(tx: Tx, a: Attempt, next: { startAfter: Date; attemptOffset: number; retryLimit: number }): Promise<string> {
-    const { def, job, envelope, run } = a;
-    const data = toEnvelope(envelope.payload, { runId: run.runId, orgId: run.orgId, storeId: run.storeId, attemptOffset: next.attemptOffset });
+    const { def, envelope, run } = a;
+    const retryLimit = Math.max(0, next.retryLimit);
+    const data = toEnvelope(envelope.payload, {
+      runId: run.runId,
+      orgId: run.orgId,
+      storeId: run.storeId,
+      attemptOffset: next.attemptOffset,
+      retryLimit,
+      priority: a.priority,
+    });
     const bossJobId = await sendEnvelope(tx, def.name, data, {
-      ...sendOptionsFor(def, envelope.payload, { orgId: run.orgId, storeId: run.storeId, priority: job.priority }),
+      ...sendOptionsFor(def, envelope.payload, { orgId: run.orgId, storeId: run.storeId, priority: a.priority }),
       startAfter: next.startAfter,
-      retryLimit: Math.max(0, next.retryLimit),
+      retryLimit,
     });
     if (!bossJobId) throw new Error(`the run's next "${def.name}" job could not be sent (its key is already queued)`);
     return bossJobId;
@@ -507,7 +551,7 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
   async function fail(a: Attempt, error: unknown, durationMs: number): Promise<Failed> {
     const { def, job, run, jobLog } = a;
     const delays = def.policy.retryDelaysSeconds;
-    const retriesLeft = job.retryLimit - job.retryCount;
+    const retriesLeft = a.retryLimit - job.retryCount;
     if (delays && delays.length > 0 && retriesLeft > 0) {
       // Retries already used from this budget (a manual retry or replay starts a fresh one, so its schedule starts over).
       const index = Math.min(Math.max(def.policy.retryLimit - retriesLeft, 0), delays.length - 1);
@@ -532,7 +576,7 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
 
   async function recordFailure(a: Attempt, error: unknown, durationMs: number): Promise<void> {
     const { job, run, jobLog } = a;
-    const willRetry = job.retryCount < job.retryLimit;
+    const willRetry = job.retryCount < a.retryLimit;
     jobLog.warn({ err: error, willRetry }, willRetry ? 'job attempt failed; it will be retried' : 'job failed for good; moved to the dead-letter queue');
     await observer?.onFailed(run, { error: errorText(error), willRetry, dead: !willRetry, durationMs });
     countFailed(a.def.name, willRetry ? 'retried' : 'dead', durationMs);
@@ -548,7 +592,7 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
     metrics?.jobDuration.observe({ name, outcome: 'completed' }, durationMs / 1000);
   }
 
-  async function runOne(def: JobDefinition, handler: JobHandler<unknown>, job: JobWithMetadata<object>): Promise<unknown> {
+  async function runOne(def: JobDefinition, handler: JobHandler<unknown>, job: Job<object>): Promise<unknown> {
     const startedAt = performance.now();
     const a = await prepare(def, job);
     if (observer && !(await observer.onStarted(a.run))) {
@@ -575,7 +619,7 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
    * A fetched batch: starts recorded in one statement, handlers one after another, completions recorded in one
    * statement; each job gets its own disposition, so one failing job retries alone.
    */
-  async function runBatch(def: JobDefinition, handler: JobHandler<unknown>, jobs: JobWithMetadata<object>[]): Promise<JobResult[]> {
+  async function runBatch(def: JobDefinition, handler: JobHandler<unknown>, jobs: Job<object>[]): Promise<JobResult[]> {
     const results: JobResult[] = [];
     const attempts: Attempt[] = [];
     for (const job of jobs) {
@@ -587,7 +631,11 @@ export function createJobQueue<C extends JobCatalog>(options: JobQueueOptions<C>
     }
     let startable: Set<string>;
     if (!observer) startable = new Set(attempts.map((a) => a.run.runId));
-    else if (observer.onStartedMany) startable = await observer.onStartedMany(attempts.map((a) => a.run));
+    else if (observer.onStartedMany)
+      startable = await observer.onStartedMany(
+        attempts.map((a) => a.run),
+        new Set(attempts.filter((a) => a.job.retryCount > 0).map((a) => a.run.runId)),
+      );
     else {
       startable = new Set();
       for (const a of attempts) if (await observer.onStarted(a.run)) startable.add(a.run.runId);

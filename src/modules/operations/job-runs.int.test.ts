@@ -163,6 +163,10 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
       const seen = (batchSeen.get(key) ?? 0) + 1;
       batchSeen.set(key, seen);
       if (key.startsWith('fail') && job.attempt === 1) throw new Error(`${key}: transient`);
+      if (key.startsWith('race')) {
+        await t.database.execute("update job_runs set status = 'cancelled', finished_at = now() where id = $1", [job.id]);
+        throw new Error(`${key}: cancelled during the attempt`);
+      }
       if (key.startsWith('postpone') && seen === 1) throw new PostponeJob(new Date(Date.now() + 500), 'bucket empty');
       if (key.startsWith('slow')) {
         slowStarted.add(key);
@@ -341,18 +345,26 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
     expect(logs.map((l) => l.message)).toEqual(['attempt 1 started', 'doubling', expect.stringMatching(/^completed in \d+ ms$/)]);
   });
 
-  it('batched fetch: job_runs stay exact per run; the failing run alone retries; a postponed run waits; a cancelled run is skipped', async () => {
-    const keys = ['ok-0', 'ok-1', 'fail-2', 'ok-3', 'postpone-4', 'ok-5', 'cancel-6', 'ok-7'];
+  it('batched fetch: job_runs stay exact per run; the failing run alone retries; a postponed run waits; cancelled runs are skipped', async () => {
+    const keys = ['ok-0', 'ok-1', 'fail-2', 'ok-3', 'postpone-4', 'ok-5', 'cancel-6', 'ok-7', 'race-8'];
     const ids = await queue.enqueueMany(
       'ops.batch',
       keys.map((key) => ({ key })),
       { orgId, startAfter: Date.now() + 1000 },
     );
     const byKey = new Map(keys.map((k, i) => [k, ids[i] as string]));
-    // Cancelled in job_runs only (as if a cancel raced the fetch): the batch must skip it.
-    await t.database.execute("update job_runs set status = 'cancelled', finished_at = now() where id = $1", [byKey.get('cancel-6')]);
-    for (const [key, id] of byKey) if (key !== 'cancel-6') await waitStatus(id, 'completed');
-    await sleep(300);
+    // Cancelled before the fetch: its pg-boss job is cancelled with it, so no worker ever takes it.
+    expect((await cancelJobRun(ctx(), queue, byKey.get('cancel-6') as string)).status).toBe('cancelled');
+    for (const [key, id] of byKey) if (!['cancel-6', 'race-8'].includes(key)) await waitStatus(id, 'completed');
+    // race-8's first attempt ends its own run record (as if a cancel raced the attempt) and fails: pg-boss retries the
+    // job, and the batch that fetches it again reads the record and skips it.
+    const raced = await until(async () => {
+      const [job] = await bossJobsOf(byKey.get('race-8') as string);
+      return job?.state === 'completed' ? job : undefined;
+    });
+    expect(raced).toMatchObject({ retry_count: 1, output: { skipped: 'cancelled' } });
+    expect(batchSeen.get('race-8')).toBe(1);
+    expect(await runStatus(byKey.get('race-8') as string)).toBe('cancelled');
     expect(await runStatus(byKey.get('cancel-6') as string)).toBe('cancelled');
     expect(batchSeen.get('cancel-6')).toBeUndefined();
     for (const key of ['ok-0', 'ok-1', 'ok-3', 'ok-5', 'ok-7']) {
@@ -441,7 +453,7 @@ describe('job runs (job_runs / job_logs through the queue observer)', () => {
   };
   const bossJobsOf = (runId: string) =>
     t.database.execute<{ id: string; name: string; state: string; retry_count: number; output: { retryAt?: string } | null }>(
-      "select id::text as id, name, state::text as state, retry_count, output from pgboss.job where data->>'runId' = $1 order by created_on",
+      "select id::text as id, name, state::text as state, retry_count, output from pgboss.job where coalesce(data->>'runId', id::text) = $1 order by created_on",
       [runId],
     );
 

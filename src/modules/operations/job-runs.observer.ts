@@ -1,7 +1,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { bulkInsert } from '../../db/bulk-insert.ts';
+import { bulkInsertSql } from '../../db/bulk-insert.ts';
 import { type Database, type DbOrTx, selectRows } from '../../db/client.ts';
-import { publishEvent, publishEvents } from '../../events/event-bus.ts';
+import { notifyInsertedEventsSql, publishEvent } from '../../events/event-bus.ts';
+import { events } from '../../events/events.tables.ts';
 import type { EnqueuedRun, JobObserver, RunRef } from '../../queue/job-observer.ts';
 import { jobLogs, jobRuns } from './operations.tables.ts';
 
@@ -18,21 +19,18 @@ async function announce(db: DbOrTx, orgId: string | null, runId: string, type: s
 }
 
 /**
- * A batch transition (batch enqueue, batched fetch) is one `jobs.updated` event per org, naming every run, instead
- * of one `job.updated` per run: high-volume types would otherwise write three event rows and NOTIFYs per job.
+ * A batch transition (batch enqueue, batched completion) is one `jobs.updated` event per org, naming every run, instead
+ * of one `job.updated` per run: high-volume types would otherwise write three event rows and NOTIFYs per job. These are
+ * the WITH clauses that publish it from the runs a data-modifying clause `cte` returned (`id`, `org_id`, `type`), so the
+ * transition, its events and their NOTIFYs are one statement; the main query must read `"announced"`.
  */
-async function announceMany(db: DbOrTx, runs: Array<Pick<RunRef, 'orgId' | 'runId' | 'name'>>, status: string) {
-  const byOrg = Map.groupBy(
-    runs.filter((r) => r.orgId),
-    (r) => r.orgId as string,
-  );
-  const list = [...byOrg].map(([orgId, list]) => ({
-    orgId,
-    type: 'jobs.updated',
-    payload: { ids: list.map((r) => r.runId), type: list[0]?.name, status },
-  }));
-  await publishEvents(db, list);
-}
+const announceManySql = (cte: string, status: string) => {
+  const runs = sql.raw(`"${cte}"`);
+  return sql`"published" as (insert into ${events} (org_id, type, payload)
+      select r.org_id, 'jobs.updated', jsonb_build_object('ids', jsonb_agg(r.id::text order by r.id), 'type', min(r.type), 'status', ${status}::text)
+      from ${runs} as r where r.org_id is not null group by r.org_id returning *),
+    "announced" as (${notifyInsertedEventsSql('published')})`;
+};
 
 const runRow = (run: EnqueuedRun) => ({
   id: run.runId,
@@ -126,25 +124,19 @@ export function createJobRunsObserver(database: Database): JobObserver {
     return updated.length > 0;
   };
 
-  const writeStarts = async (starts: Array<Pick<DeferredStart, 'run' | 'at'>>): Promise<Set<string>> => {
+  const writeStarts = async (starts: Array<Pick<DeferredStart, 'run' | 'at'>>): Promise<void> => {
     const values = JSON.stringify(
       starts.map(({ run, at }) => ({ id: run.runId, boss_job_id: run.bossJobId, attempt: run.attempt, started_at: at.toISOString() })),
     );
-    return db.transaction(async (tx) => {
-      const updated = await selectRows<{ id: string }>(
-        tx,
-        sql`
+    await db.execute(sql`
+      with "started" as (
         update job_runs r set status = 'running', attempts = v.attempt, started_at = v.started_at, finished_at = null,
           postponed_reason = null, version = r.version + 1
         from json_to_recordset(${values}::json) as v(id uuid, boss_job_id uuid, attempt int, started_at timestamptz)
         where r.id = v.id and r.boss_job_id = v.boss_job_id and r.status in ('queued', 'retrying', 'running')
-        returning r.id::text as id`,
-      );
-      const ids = new Set(updated.map((r) => r.id));
-      const started = starts.filter(({ run }) => ids.has(run.runId)).map(({ run }) => run);
-      if (started.length > 0) await announceMany(tx, started, 'running');
-      return ids;
-    });
+        returning r.id, r.org_id, r.type),
+      ${announceManySql('started', 'running')}
+      select count(*) from "announced"`);
   };
 
   return {
@@ -155,37 +147,39 @@ export function createJobRunsObserver(database: Database): JobObserver {
 
     async onEnqueuedMany(tx, runs) {
       if (runs.length === 0) return;
-      await bulkInsert(tx, jobRuns, runs.map(runRow), { onConflictDoNothing: true, returning: false });
-      await announceMany(tx, runs, 'queued');
+      await tx.execute(sql`
+        with "queued" as (${bulkInsertSql(jobRuns, runs.map(runRow), { onConflictDoNothing: true })} returning id, org_id, type),
+        ${announceManySql('queued', 'queued')}
+        select count(*) from "announced"`);
     },
 
     /**
-     * A fetched batch: the runs are only checked (not cancelled meanwhile) and their `running` write is deferred by
-     * DEFERRED_START_MS, so a run that completes sooner is written once, queued -> completed with its real start time.
-     * If the worker dies within that window, pg-boss retries the job when its lease expires (the retry records
-     * itself), or fails it for good and reconcileRuns marks the run dead.
+     * A fetched batch. A first fetch of its pg-boss job needs no read: a cancel locks the run's pg-boss job, refuses while
+     * it is active and cancels it in the same transaction, so a fresh job never carries a cancelled run. Runs in `refetched`
+     * (pg-boss retrying a job that was active before) are read, as a cancel may have raced their last attempt; the
+     * cancelled ones are skipped. The completion stays guarded on the run's status and pg-boss job all the same.
+     * The `running` write is deferred by DEFERRED_START_MS, so a run that completes sooner is written once, queued ->
+     * completed with its real start time. If the worker dies within that window, pg-boss retries the job when its lease
+     * expires (the retry records itself), or fails it for good and reconcileRuns marks the run dead.
      */
-    async onStartedMany(runs) {
-      if (runs.length === 0) return new Set();
-      const at = new Date();
-      const ids = new Set<string>();
-      const values = JSON.stringify(runs.map((r) => ({ id: r.runId, boss_job_id: r.bossJobId })));
-      const startable = await selectRows<{ id: string }>(
-        db,
-        sql`
-        select r.id::text as id from job_runs r join json_to_recordset(${values}::json) as v(id uuid, boss_job_id uuid)
-          on r.id = v.id and r.boss_job_id = v.boss_job_id
-        where r.status in ('queued', 'retrying', 'running')`,
-      );
-      const batch: DeferredStart[] = [];
-      const byId = new Map(runs.map((r) => [r.runId, r]));
-      for (const { id } of startable) {
-        const run = byId.get(id) as RunRef;
-        const entry = { run, at };
-        deferred.set(id, entry);
-        batch.push(entry);
-        ids.add(id);
+    async onStartedMany(runs, refetched) {
+      const skipped = new Set<string>();
+      const recheck = runs.filter((r) => refetched.has(r.runId));
+      if (recheck.length > 0) {
+        const values = JSON.stringify(recheck.map((r) => ({ id: r.runId, boss_job_id: r.bossJobId })));
+        const startable = await selectRows<{ id: string }>(
+          db,
+          sql`
+          select r.id::text as id from job_runs r join json_to_recordset(${values}::json) as v(id uuid, boss_job_id uuid)
+            on r.id = v.id and r.boss_job_id = v.boss_job_id
+          where r.status in ('queued', 'retrying', 'running')`,
+        );
+        const ok = new Set(startable.map((r) => r.id));
+        for (const r of recheck) if (!ok.has(r.runId)) skipped.add(r.runId);
       }
+      const at = new Date();
+      const batch: DeferredStart[] = runs.filter((r) => !skipped.has(r.runId)).map((run) => ({ run, at }));
+      for (const entry of batch) deferred.set(entry.run.runId, entry);
       if (batch.length > 0) {
         setTimeout(() => {
           const due = batch.filter((entry) => deferred.get(entry.run.runId) === entry && !entry.written);
@@ -199,7 +193,7 @@ export function createJobRunsObserver(database: Database): JobObserver {
           for (const entry of due) entry.written = written;
         }, DEFERRED_START_MS).unref();
       }
-      return ids;
+      return new Set(batch.map((entry) => entry.run.runId));
     },
 
     async onCompletedMany(completed) {
@@ -218,12 +212,11 @@ export function createJobRunsObserver(database: Database): JobObserver {
           };
         }),
       );
-      await db.transaction(async (tx) => {
-        // A run whose start was deferred may still be queued (or retrying): it goes straight to completed, with its
-        // start time and attempt; its deferred `running` write, if one is in flight, then finds it completed and skips.
-        const updated = await selectRows<{ id: string }>(
-          tx,
-          sql`
+      // One statement, committed on its own. A run whose start was deferred may still be queued (or retrying): it goes
+      // straight to completed, with its start time and attempt; its deferred `running` write, if one is in flight, then
+      // finds it completed and skips.
+      await db.execute(sql`
+        with "completed" as (
           update job_runs r set status = 'completed', finished_at = ${at.toISOString()}::timestamptz, duration_ms = v.duration_ms, result = v.result,
             last_error = null, version = r.version + 1,
             started_at = coalesce(v.deferred_start, r.started_at),
@@ -232,12 +225,9 @@ export function createJobRunsObserver(database: Database): JobObserver {
           from json_to_recordset(${values}::json) as v(id uuid, boss_job_id uuid, duration_ms int, result jsonb, deferred_start timestamptz, attempt int)
           where r.id = v.id and r.boss_job_id = v.boss_job_id
             and (r.status = 'running' or (v.deferred_start is not null and r.status in ('queued', 'retrying')))
-          returning r.id::text as id`,
-        );
-        const ids = new Set(updated.map((r) => r.id));
-        const done = completed.filter(({ run }) => ids.has(run.runId)).map(({ run }) => run);
-        if (done.length > 0) await announceMany(tx, done, 'completed');
-      });
+          returning r.id, r.org_id, r.type),
+        ${announceManySql('completed', 'completed')}
+        select count(*) from "announced"`);
     },
 
     async onStarted(run) {
