@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uuidv7, uuidv7Time } from './ids.ts';
+import { shortId, uuidv7, uuidv7Time } from './ids.ts';
 
 describe('uuidv7', () => {
   it('is a version 7, RFC 9562 variant UUID', () => {
@@ -20,6 +20,16 @@ describe('uuidv7', () => {
   it('is unique within the same millisecond', () => {
     const ids = new Set(Array.from({ length: 1000 }, () => uuidv7(1_700_000_000_000)));
     expect(ids.size).toBe(1000);
+  });
+
+  it('draws fresh random bits across refills of its entropy pool (4 KiB, 256 ids)', () => {
+    const ids = Array.from({ length: 2000 }, (_, i) => uuidv7(1_700_000_000_000 + i * 2000));
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // The last 62 bits are random for every id: no repeats, and every hex digit shows up in every position.
+    const tails = ids.map((id) => id.slice(-12));
+    expect(new Set(tails).size).toBe(ids.length);
+    for (let position = 0; position < 12; position++) expect(new Set(tails.map((t) => t[position])).size).toBe(16);
+    expect(new Set(Array.from({ length: 1000 }, () => shortId())).size).toBe(1000);
   });
 });
 

@@ -165,16 +165,55 @@ export async function listTasks(ctx: Ctx, query: ListQuery) {
   // A search first picks the page's ids: the newest-first walk then tests search_text on the index
   // tuple (marketplace_tasks_org_created_idx carries it, migration 0017) instead of visiting a heap
   // row per rejected task; only the page's rows are fetched.
-  const rows = query.q
-    ? await ctx.db
-        .select(fields)
-        .from(marketplaceTasks)
-        .where(inArray(marketplaceTasks.id, pageOf(ctx.db.select({ id: marketplaceTasks.id }).from(marketplaceTasks).$dynamic())))
-        .orderBy(...order)
-    : await pageOf(ctx.db.select(fields).from(marketplaceTasks).$dynamic());
-  const [totalRow] = await ctx.db
-    .select({ n: count() })
-    .from(ctx.db.select({ one: sql`1` }).from(marketplaceTasks).where(filtered).limit(TOTAL_CAP).as('capped'));
+  const rowsOf = (ids: string[]) =>
+    ids.length === 0
+      ? Promise.resolve([])
+      : ctx.db
+          .select(fields)
+          .from(marketplaceTasks)
+          .where(inArray(marketplaceTasks.id, ids))
+          .orderBy(...order);
+
+  /**
+   * An offset page within the first TOTAL_CAP matches (the dashboard's case): ONE walk of up to TOTAL_CAP matches in the
+   * page's order answers both the page's ids and the capped total, where counting and paging apart would walk the same
+   * index prefix twice (a search whose newest matches are far down the list paid that prefix twice).
+   */
+  const oneWalk = async () => {
+    const walk = ctx.db
+      .select({ id: marketplaceTasks.id, n: sql<number>`row_number() over (order by ${sql.join(order, sql`, `)})`.as('n') })
+      .from(marketplaceTasks)
+      .where(filtered)
+      .orderBy(...order)
+      .limit(TOTAL_CAP)
+      .as('walk');
+    const [summary] = await ctx.db
+      .select({
+        total: count(),
+        ids: sql<
+          string[] | null
+        >`array_agg(${walk.id} order by ${walk.n}) filter (where ${walk.n} > ${query.offset} and ${walk.n} <= ${query.offset + query.limit + 1})`,
+      })
+      .from(walk);
+    return { rows: await rowsOf(summary?.ids ?? []), total: summary?.total ?? 0 };
+  };
+
+  /** A cursor page (or an offset past TOTAL_CAP): the page, then the capped total of the whole filter. */
+  const pageAndTotal = async () => {
+    const rows = query.q
+      ? await ctx.db
+          .select(fields)
+          .from(marketplaceTasks)
+          .where(inArray(marketplaceTasks.id, pageOf(ctx.db.select({ id: marketplaceTasks.id }).from(marketplaceTasks).$dynamic())))
+          .orderBy(...order)
+      : await pageOf(ctx.db.select(fields).from(marketplaceTasks).$dynamic());
+    const [totalRow] = await ctx.db
+      .select({ n: count() })
+      .from(ctx.db.select({ one: sql`1` }).from(marketplaceTasks).where(filtered).limit(TOTAL_CAP).as('capped'));
+    return { rows, total: totalRow?.n ?? 0 };
+  };
+
+  const { rows, total } = query.cursor || query.offset + query.limit + 1 > TOTAL_CAP ? await pageAndTotal() : await oneWalk();
   const pageRows = rows.slice(0, query.limit);
   const last = pageRows.at(-1);
   const nextCursor =
@@ -184,8 +223,8 @@ export async function listTasks(ctx: Ctx, query: ListQuery) {
     count: pageRows.length,
     offset: query.cursor ? 0 : query.offset,
     limit: query.limit,
-    total: totalRow?.n ?? 0,
-    totalCapped: (totalRow?.n ?? 0) >= TOTAL_CAP,
+    total,
+    totalCapped: total >= TOTAL_CAP,
     nextCursor,
   };
 }
