@@ -145,16 +145,17 @@ describe('tasks', () => {
     expect(capped).toMatchObject({ total: 1000, totalCapped: true, count: 10 });
     const exact = await listTasks(owner, listTasksQuerySchema.parse({ marketplace: 'shein', q: 'capped COUNT task 100', limit: 10 }));
     expect(exact).toMatchObject({ total: 7, totalCapped: false }); // 100, 1000-1005
-    // Pages inside the first 1,000 matches come from the same walk as the total; past it, from a page query of their own:
-    // both give the rows of the full list, in order.
-    const all = await listTasks(owner, listTasksQuerySchema.parse({ marketplace: 'shein', limit: 100, offset: 900 }));
-    const inside = await listTasks(owner, listTasksQuerySchema.parse({ marketplace: 'shein', limit: 10, offset: 985 }));
-    const across = await listTasks(owner, listTasksQuerySchema.parse({ marketplace: 'shein', limit: 10, offset: 995 }));
+    // A search's pages inside the first 1,000 matches come from the same walk as the total; past it, from a page query of
+    // their own: both give the rows of the full list (which pages apart), in order.
+    const search = { marketplace: 'shein', q: 'capped count' };
+    const all = await listTasks(owner, listTasksQuerySchema.parse({ ...search, limit: 100, offset: 900 }));
+    const inside = await listTasks(owner, listTasksQuerySchema.parse({ ...search, limit: 10, offset: 985 }));
+    const across = await listTasks(owner, listTasksQuerySchema.parse({ ...search, limit: 10, offset: 995 }));
     expect(inside.tasks.map((t) => t.id)).toEqual(all.tasks.slice(85, 95).map((t) => t.id));
     expect(across.tasks.map((t) => t.id)).toEqual(
       all.tasks
         .slice(95, 100)
-        .concat((await listTasks(owner, listTasksQuerySchema.parse({ marketplace: 'shein', limit: 5, offset: 1000 }))).tasks)
+        .concat((await listTasks(owner, listTasksQuerySchema.parse({ ...search, limit: 5, offset: 1000 }))).tasks)
         .map((t) => t.id),
     );
     expect([inside.total, across.total]).toEqual([1000, 1000]);

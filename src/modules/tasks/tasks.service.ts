@@ -175,9 +175,10 @@ export async function listTasks(ctx: Ctx, query: ListQuery) {
           .orderBy(...order);
 
   /**
-   * An offset page within the first TOTAL_CAP matches (the dashboard's case): ONE walk of up to TOTAL_CAP matches in the
-   * page's order answers both the page's ids and the capped total, where counting and paging apart would walk the same
-   * index prefix twice (a search whose newest matches are far down the list paid that prefix twice).
+   * A search's offset page within the first TOTAL_CAP matches (the dashboard's case): ONE walk of up to TOTAL_CAP matches
+   * in the page's order answers both the page's ids and the capped total, where counting and paging apart would walk the
+   * same index prefix twice (a search whose newest matches are far down the list paid that prefix twice). Other filters
+   * count apart: an unordered count may use any index (e.g. marketplace + status), the ordered walk only the list's.
    */
   const oneWalk = async () => {
     const walk = ctx.db
@@ -198,7 +199,7 @@ export async function listTasks(ctx: Ctx, query: ListQuery) {
     return { rows: await rowsOf(summary?.ids ?? []), total: summary?.total ?? 0 };
   };
 
-  /** A cursor page (or an offset past TOTAL_CAP): the page, then the capped total of the whole filter. */
+  /** Any other page: the page, then the capped total of the whole filter. */
   const pageAndTotal = async () => {
     const rows = query.q
       ? await ctx.db
@@ -213,7 +214,7 @@ export async function listTasks(ctx: Ctx, query: ListQuery) {
     return { rows, total: totalRow?.n ?? 0 };
   };
 
-  const { rows, total } = query.cursor || query.offset + query.limit + 1 > TOTAL_CAP ? await pageAndTotal() : await oneWalk();
+  const { rows, total } = query.q && !query.cursor && query.offset + query.limit + 1 <= TOTAL_CAP ? await oneWalk() : await pageAndTotal();
   const pageRows = rows.slice(0, query.limit);
   const last = pageRows.at(-1);
   const nextCursor =
