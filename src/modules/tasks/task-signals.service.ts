@@ -23,7 +23,17 @@ export async function staleUndecidedTasks(db: DbOrTx, orgId: string, now: Date, 
 export async function agentsLastTaskAt(db: DbOrTx, orgId: string): Promise<Array<{ agent: string; lastAt: Date }>> {
   const rows = await selectRows<{ agent: string; last_at: Date | string }>(
     db,
-    sql`select created_by as agent, max(created_at) as last_at from marketplace_tasks where org_id = ${orgId} and created_by like 'marketplace-%' group by created_by`,
+    // A loose scan of marketplace_tasks_org_creator_created_idx: one probe per creator and one for its newest task.
+    sql`with recursive creators as (
+          (select created_by from marketplace_tasks where org_id = ${orgId} and created_by like 'marketplace-%' order by created_by limit 1)
+          union all
+          select n.created_by from creators c cross join lateral (
+            select t.created_by from marketplace_tasks t
+            where t.org_id = ${orgId} and t.created_by > c.created_by and t.created_by like 'marketplace-%'
+            order by t.created_by limit 1) n)
+        select c.created_by as agent,
+          (select max(t.created_at) from marketplace_tasks t where t.org_id = ${orgId} and t.created_by = c.created_by) as last_at
+        from creators c`,
   );
   return rows.map((r) => ({ agent: r.agent, lastAt: new Date(r.last_at) }));
 }

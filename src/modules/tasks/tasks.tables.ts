@@ -62,6 +62,9 @@ export const marketplaceTasks = pgTable(
     index('marketplace_tasks_org_priority_idx').on(t.orgId, t.priorityRank, t.createdAt, t.id),
     index('marketplace_tasks_org_status_created_idx').on(t.orgId, t.status, t.createdAt.desc(), t.id.desc()),
     index('marketplace_tasks_org_status_priority_idx').on(t.orgId, t.status, t.priorityRank, t.createdAt, t.id),
+    // The watchdog's and the alerts' task signals (agents' last task, approvals overdue) read these instead of scanning the table.
+    index('marketplace_tasks_org_creator_created_idx').on(t.orgId, t.createdBy, t.createdAt.desc()),
+    index('marketplace_tasks_awaiting_submitted_idx').on(t.orgId, t.submittedAt, t.id).where(sql`${t.status} = 'awaiting_approval'`),
     uniqueIndex('marketplace_tasks_open_dedupe_idx').on(t.orgId, t.dedupeKey).where(sql`${t.status} not in ('completed', 'rejected')`),
   ],
 );

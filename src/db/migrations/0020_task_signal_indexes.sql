@@ -1,0 +1,2 @@
+CREATE INDEX "marketplace_tasks_org_creator_created_idx" ON "marketplace_tasks" USING btree ("org_id","created_by","created_at" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "marketplace_tasks_awaiting_submitted_idx" ON "marketplace_tasks" USING btree ("org_id","submitted_at","id") WHERE "marketplace_tasks"."status" = 'awaiting_approval';
