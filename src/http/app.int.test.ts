@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testKey } from '../../test/helpers/ctx.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
+import { buildTestApp } from '../../test/helpers/in-process-app.ts';
 import { silentLog } from '../../test/helpers/template.ts';
-import { loadConfig } from '../config.ts';
 import { jobCatalog } from '../contracts/jobs.ts';
 import { permissions } from '../contracts/permissions.ts';
-import { createEventBus } from '../events/event-bus.ts';
-import { createMailer } from '../lib/mailer.ts';
-import { createMetrics } from '../lib/metrics.ts';
 import { createJobQueue } from '../queue/job-queue.ts';
-import { buildApp } from './app.ts';
 import { routeAccessOf } from './plugins/auth.ts';
 
 describe('route access declarations', () => {
@@ -19,19 +14,7 @@ describe('route access declarations', () => {
   });
   afterAll(async () => t.close());
 
-  const build = () =>
-    buildApp({
-      config: loadConfig({}),
-      database: t.database,
-      queue: createJobQueue({ database: t.database, catalog: jobCatalog, log: silentLog }),
-      bus: createEventBus(t.database, silentLog),
-      metrics: createMetrics(),
-      log: silentLog,
-      version: 'test',
-      auth: { secretKey: testKey, session: { idleMs: 60_000, maxMs: 120_000 }, throttle: { maxFailures: 5, lockMs: 60_000 } },
-      envTokens: [],
-      mailer: createMailer({ from: 'x <x@x>', log: silentLog }),
-    });
+  const build = () => buildTestApp(t, { queue: createJobQueue({ database: t.database, catalog: jobCatalog, log: silentLog }) });
 
   it('every route in the API declares its access, and every declared permission exists', async () => {
     const app = await build();

@@ -8,9 +8,9 @@ import { testKey } from './ctx.ts';
 import type { TestDatabase } from './database.ts';
 import { silentLog } from './template.ts';
 
-/** The HTTP app in this process on a test database and a random loopback port (routes tests that need in-process jobs). */
-export async function startInProcessApp(t: TestDatabase, deps: Pick<AppDeps, 'queue'> & Partial<AppDeps>) {
-  const app = await buildApp({
+/** The HTTP app in this process on a test database (not listening): test defaults for every dependency but those given. */
+export function buildTestApp(t: TestDatabase, deps: Pick<AppDeps, 'queue'> & Partial<AppDeps>) {
+  return buildApp({
     config: loadConfig({}),
     database: t.database,
     bus: createEventBus(t.database, silentLog),
@@ -22,6 +22,11 @@ export async function startInProcessApp(t: TestDatabase, deps: Pick<AppDeps, 'qu
     mailer: createMailer({ from: 'x <x@x>', log: silentLog }),
     ...deps,
   });
+}
+
+/** The HTTP app in this process on a test database and a random loopback port (routes tests that need in-process jobs). */
+export async function startInProcessApp(t: TestDatabase, deps: Pick<AppDeps, 'queue'> & Partial<AppDeps>) {
+  const app = await buildTestApp(t, deps);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, url };
 }
